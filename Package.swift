@@ -1,0 +1,51 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "hpotop",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "hpotop", targets: ["hpotop"]),
+    .library(name: "HPO", targets: ["HPO"]),
+    .library(name: "HPOSQLite", targets: ["HPOSQLite"]),
+    .library(name: "HPOAnalysis", targets: ["HPOAnalysis"]),
+    .library(name: "HPOTesting", targets: ["HPOTesting"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+    .package(url: "https://github.com/swiftlang/swift-subprocess", exact: "1.0.2"),
+  ],
+  targets: [
+    .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
+    .target(
+      name: "HPO",
+      dependencies: [
+        .product(name: "OrderedCollections", package: "swift-collections"),
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "Subprocess", package: "swift-subprocess"),
+      ]),
+    .target(name: "HPOAnalysis", dependencies: ["HPO"]),
+    .target(name: "HPOSQLite", dependencies: ["HPO", .product(name: "GRDB", package: "GRDB.swift")]),
+    .target(name: "HPOTesting", dependencies: ["HPO"]),
+    .target(name: "Terminal"),
+    .target(name: "TerminalNCurses", dependencies: ["Terminal", "CNcursesw"]),
+    .target(name: "Dashboard", dependencies: ["HPO", "HPOAnalysis", "Terminal"]),
+    .executableTarget(
+      name: "hpotop",
+      dependencies: [
+        "HPO", "HPOSQLite", "HPOAnalysis", "Dashboard", "Terminal", "TerminalNCurses",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .testTarget(name: "HPOTests", dependencies: ["HPO", "HPOTesting"]),
+    .testTarget(name: "HPOSQLiteTests", dependencies: ["HPO", "HPOSQLite", "HPOTesting"]),
+    .testTarget(name: "HPOAnalysisTests", dependencies: ["HPO", "HPOAnalysis"]),
+    .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
+    .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Terminal", "HPO"]),
+    .testTarget(
+      name: "EndToEndTests", dependencies: ["HPO", "HPOSQLite", "HPOTesting"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,14 @@
+/* The only C in hpotop: static-inline accessors for ncurses macros and globals that Swift 6
+   cannot import (stdscr, LINES/COLS, A_* attributes, getmaxyx). */
+#define NCURSES_WIDECHAR 1
+#include <locale.h>
+#include <ncurses.h>
+static inline WINDOW *sh_stdscr(void) { return stdscr; }
+static inline int sh_colors(void) { return COLORS; }
+static inline int sh_color_pairs(void) { return COLOR_PAIRS; }
+static inline attr_t sh_a_bold(void) { return A_BOLD; }
+static inline attr_t sh_a_reverse(void) { return A_REVERSE; }
+static inline attr_t sh_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t sh_a_dim(void) { return A_DIM; }
+static inline attr_t sh_a_italic(void) { return A_ITALIC; }
+static inline void sh_getmaxyx(WINDOW *w, int *y, int *x) { getmaxyx(w, *y, *x); }

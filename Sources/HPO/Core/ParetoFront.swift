@@ -1,0 +1,61 @@
+/// Non-dominated sorting over objective vectors (Deb et al., "A fast and elitist multiobjective
+/// genetic algorithm: NSGA-II", IEEE TEC 2002), used for `bestTrials` and multi-objective samplers.
+public enum ParetoFront {
+  /// Whether `a` dominates `b`: no worse in every objective and better in one.
+  public static func dominates(_ a: [Double], _ b: [Double], directions: [StudyDirection]) -> Bool {
+    var better = false
+    for i in directions.indices {
+      let x = directions[i].normalized(a[i]), y = directions[i].normalized(b[i])
+      if x > y { return false }
+      if x < y { better = true }
+    }
+    return better
+  }
+
+  /// The indices of the non-dominated vectors, in input order. Duplicated optimal vectors are all
+  /// kept, as Optuna does. Two objectives take O(n log n) (sort and sweep); more take O(n² d).
+  public static func indices(of values: [[Double]], directions: [StudyDirection]) -> [Int] {
+    let n = values.count
+    if n == 0 { return [] }
+    let norm = values.map { v in directions.indices.map { directions[$0].normalized(v[$0]) } }
+    if directions.count == 1 {
+      let best = norm.map { $0[0] }.min() ?? 0
+      return (0..<n).filter { norm[$0][0] == best }
+    }
+    if directions.count == 2 {
+      let order = (0..<n).sorted { norm[$0][0] != norm[$1][0] ? norm[$0][0] < norm[$1][0] : norm[$0][1] < norm[$1][1] }
+      var keep: [Int] = []
+      var bestSecond = Double.infinity
+      var lastKept: [Double]? = nil
+      for i in order {
+        let v = norm[i]
+        if v[1] < bestSecond {
+          keep.append(i)
+          bestSecond = v[1]
+          lastKept = v
+        } else if let l = lastKept, l == v {
+          keep.append(i)  // an exact duplicate of a front point is not dominated
+        }
+      }
+      return keep.sorted()
+    }
+    return (0..<n).filter { i in
+      !(0..<n).contains { j in j != i && dominates(values[j], values[i], directions: directions) }
+    }
+  }
+
+  /// Non-domination ranks: 0 for the front, 1 for the front of the rest, and so on.
+  public static func ranks(of values: [[Double]], directions: [StudyDirection]) -> [Int] {
+    var rank = [Int](repeating: -1, count: values.count)
+    var remaining = Array(values.indices)
+    var r = 0
+    while !remaining.isEmpty {
+      let front = indices(of: remaining.map { values[$0] }, directions: directions).map { remaining[$0] }
+      for i in front { rank[i] = r }
+      let frontSet = Set(front)
+      remaining.removeAll { frontSet.contains($0) }
+      r += 1
+    }
+    return rank
+  }
+}

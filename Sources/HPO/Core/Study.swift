@@ -1,0 +1,360 @@
+import Foundation
+import OrderedCollections
+
+/// One optimization study: its storage, directions, sampler and pruner, with Optuna's
+/// ask/tell interface. The actor serialises sampling; objectives run outside it.
+///
+/// The study mirrors its trials in memory and refreshes the mirror incrementally (new trials and
+/// the ones that were unfinished), as Optuna's `_CachedStorage` does, so an `ask` on a study of
+/// thousands of trials reads only what changed.
+public actor Study {
+  public nonisolated let storage: any Storage
+  public nonisolated let id: Int64
+  public nonisolated let name: String
+  public nonisolated let directions: [StudyDirection]
+  public private(set) var sampler: any Sampler
+  public private(set) var pruner: any Pruner
+
+  private var mirror = TrialMirror()
+  private var active: [Int64: ActiveTrial] = [:]
+
+  /// What the study keeps about a trial this process is running.
+  private struct ActiveTrial {
+    var trial: FrozenTrial
+    var fixed: OrderedDictionary<String, ParamValue>
+    var relativeSpace: OrderedDictionary<String, Distribution>
+    var relative: OrderedDictionary<String, ParamValue>
+  }
+
+  init(storage: any Storage, id: Int64, name: String, directions: [StudyDirection], sampler: any Sampler,
+       pruner: any Pruner) {
+    self.storage = storage
+    self.id = id
+    self.name = name
+    self.directions = directions
+    self.sampler = sampler
+    self.pruner = pruner
+  }
+
+  /// Creates a study, or with `loadIfExists` opens the one of that name (its stored directions win,
+  /// and must agree with `directions`).
+  public static func create(
+    name: String, directions: [StudyDirection] = [.minimize], storage: any Storage,
+    sampler: any Sampler = RandomSampler(), pruner: any Pruner = NopPruner(), loadIfExists: Bool = false
+  ) async throws -> Study {
+    if let existing = try await storage.studyID(named: name) {
+      guard loadIfExists else {
+        throw StorageError(.studyExists, "Another study with name '\(name)' already exists.")
+      }
+      let stored = try await storage.studyDirections(id: existing)
+      if stored != directions {
+        throw StorageError(.invalidValue,
+          "Study '\(name)' has directions \(stored.map(\.rawValue)) but \(directions.map(\.rawValue)) were given.")
+      }
+      return Study(storage: storage, id: existing, name: name, directions: stored, sampler: sampler, pruner: pruner)
+    }
+    if directions.isEmpty { throw StorageError(.invalidValue, "A study needs at least one direction.") }
+    let id = try await storage.createStudy(name: name, directions: directions)
+    return Study(storage: storage, id: id, name: name, directions: directions, sampler: sampler, pruner: pruner)
+  }
+
+  /// Opens an existing study by name.
+  public static func load(
+    name: String, storage: any Storage, sampler: any Sampler = RandomSampler(), pruner: any Pruner = NopPruner()
+  ) async throws -> Study {
+    guard let id = try await storage.studyID(named: name) else {
+      throw StorageError(.studyNotFound, "Record does not exist: no study named '\(name)' in \(storage.displayURL).")
+    }
+    let directions = try await storage.studyDirections(id: id)
+    return Study(storage: storage, id: id, name: name, directions: directions, sampler: sampler, pruner: pruner)
+  }
+
+  public var isMultiObjective: Bool { directions.count > 1 }
+
+  // MARK: Trials
+
+  /// All trials (optionally only some states), by number, freshly synced with storage.
+  public func trials(states: Set<TrialState>? = nil) async throws -> [FrozenTrial] {
+    try await refresh()
+    guard let states else { return mirror.trials }
+    return mirror.trials.filter { states.contains($0.state) }
+  }
+
+  /// The best COMPLETE trial of a single-objective study (feasible ones first).
+  public func bestTrial() async throws -> FrozenTrial? {
+    guard !isMultiObjective else {
+      throw StorageError(.invalidValue,
+        "A single best trial cannot be retrieved from a multi-objective study. Use bestTrials instead.")
+    }
+    let complete = try await trials(states: [.complete]).filter { $0.value.map { !$0.isNaN } ?? false }
+    let pool = complete.contains(where: { $0.constraints != nil })
+      ? complete.filter(\.isFeasible) : complete
+    return Self.best(of: pool, direction: directions[0])
+  }
+
+  /// The best of some COMPLETE trials in one direction; the earliest trial wins ties.
+  public static func best(of trials: [FrozenTrial], direction: StudyDirection) -> FrozenTrial? {
+    var best: FrozenTrial?
+    for t in trials {
+      guard let v = t.value, !v.isNaN else { continue }
+      if let b = best, let bv = b.value, !direction.isBetter(v, than: bv) { continue }
+      best = t
+    }
+    return best
+  }
+
+  /// The Pareto-optimal COMPLETE trials (Optuna `best_trials`), feasible ones only when any trial
+  /// carries constraints. For one objective: every trial tied with the best value.
+  public func bestTrials() async throws -> [FrozenTrial] {
+    let complete = try await trials(states: [.complete]).filter { ($0.values?.count ?? 0) == directions.count }
+    let pool = complete.contains(where: { $0.constraints != nil }) ? complete.filter(\.isFeasible) : complete
+    let front = ParetoFront.indices(of: pool.map { $0.values ?? [] }, directions: directions)
+    return front.map { pool[$0] }
+  }
+
+  // MARK: Ask
+
+  /// Starts a trial: the oldest enqueued (WAITING) one if any, else a new one. Params enqueued for
+  /// it, and params fixed on the study (`hpotop:fixed_params`), come before the sampler's.
+  public func ask(fixedDistributions: OrderedDictionary<String, Distribution> = [:]) async throws -> Trial {
+    var frozen: FrozenTrial
+    if let waiting = try await storage.popWaitingTrial(study: id) {
+      frozen = waiting
+    } else {
+      frozen = try await storage.createTrial(study: id, template: nil)
+    }
+    try await refresh()
+    var fixed = frozen.fixedParams
+    if let studyFixed = try await storage.studySystemAttrs(study: id)["hpotop:fixed_params"]?.objectValue {
+      for (k, v) in studyFixed where fixed[k] == nil {
+        if let p = ParamValue(json: v) { fixed[k] = p }
+      }
+    }
+    let context = pruner.samplerView(samplingContext(), trial: frozen)
+    try await sampler.beforeTrial(context, trial: frozen)
+    frozen = try await storage.trial(id: frozen.id)
+    let space = sampler.inferRelativeSearchSpace(context, trial: frozen)
+    let relative = space.isEmpty ? [:] : sampler.sampleRelative(context, trial: frozen, searchSpace: space)
+    active[frozen.id] = ActiveTrial(trial: frozen, fixed: fixed, relativeSpace: space, relative: relative)
+    var trial = Trial(study: self, id: frozen.id, number: frozen.number)
+    for (name, distribution) in fixedDistributions {
+      _ = try await trial.suggest(name, distribution)
+    }
+    return trial
+  }
+
+  /// The value for one param of a running trial: already suggested, fixed, sampled jointly, or
+  /// sampled now. The value is written to storage before it is returned.
+  func suggest(trialID: Int64, name: String, distribution: Distribution) async throws -> ParamValue {
+    guard var state = active[trialID] else {
+      throw StorageError(.trialFinished, "Trial with id \(trialID) is not running in this process.")
+    }
+    if let existing = state.trial.params[name] {
+      if let d = state.trial.distributions[name], !d.isCompatible(with: distribution) {
+        throw StorageError(.invalidValue, "Cannot set different distribution kind to the same parameter name '\(name)'.")
+      }
+      return existing
+    }
+    if let seen = mirror.distributionByName[name], !seen.isCompatible(with: distribution) {
+      throw StorageError(.invalidValue,
+        "Cannot set different distribution kind to the same parameter name '\(name)': \(seen.kindName) was used before, \(distribution.kindName) now.")
+    }
+    let value: ParamValue
+    if let f = state.fixed[name] {
+      guard distribution.toInternal(f) != nil else {
+        throw StorageError(.invalidValue, "The fixed value \(f.pythonRepr) of '\(name)' is not of \(distribution.kindName).")
+      }
+      value = f
+    } else if let r = state.relative[name], let rd = state.relativeSpace[name], rd == distribution {
+      value = r
+    } else {
+      let context = pruner.samplerView(samplingContext(), trial: state.trial)
+      value = sampler.sampleIndependent(context, trial: state.trial, name: name, distribution: distribution)
+    }
+    guard let internalValue = distribution.toInternal(value) else {
+      throw StorageError(.invalidValue, "Sampled value \(value.pythonRepr) does not fit \(distribution.kindName).")
+    }
+    try await storage.setTrialParam(trial: trialID, name: name, internalValue: internalValue, distribution: distribution)
+    state.trial.params[name] = value
+    state.trial.distributions[name] = distribution
+    active[trialID] = state
+    mirror.distributionByName[name] = distribution
+    return value
+  }
+
+  func report(trialID: Int64, value: Double, step: Int) async throws {
+    guard active[trialID] != nil else {
+      throw StorageError(.trialFinished, "Trial with id \(trialID) is not running in this process.")
+    }
+    if active[trialID]?.trial.intermediateValues[step] != nil { return }  // Optuna ignores a repeated step
+    try await storage.setTrialIntermediateValue(trial: trialID, step: step, value: value)
+    active[trialID]?.trial.intermediateValues[step] = value
+  }
+
+  /// Whether the pruner, or a user's prune request (`hpotop:prune_requested`), stops the trial.
+  func shouldPrune(trialID: Int64) async throws -> Bool {
+    let current = try await storage.trial(id: trialID)
+    if current.systemAttrs["hpotop:prune_requested"] != nil { return true }
+    try await refresh()
+    return try await pruner.shouldPrune(samplingContext(), trial: current)
+  }
+
+  func setUserAttr(trialID: Int64, key: String, value: JSONValue) async throws {
+    try await storage.setTrialUserAttr(trial: trialID, key: key, value: value)
+  }
+
+  func setSystemAttr(trialID: Int64, key: String, value: JSONValue) async throws {
+    try await storage.setTrialSystemAttr(trial: trialID, key: key, value: value)
+    active[trialID]?.trial.systemAttrs[key] = value
+  }
+
+  // MARK: Tell
+
+  /// Finishes a trial, as Optuna's `tell`. A COMPLETE tell needs one finite-or-infinite value
+  /// per objective; a NaN or a wrong count makes the trial FAIL with the reason kept in
+  /// `hpotop:fail_reason`. A PRUNED trial takes its last intermediate value as its value.
+  @discardableResult
+  public func tell(
+    trialNumber: Int, values: [Double]? = nil, state: TrialState = .complete, failReason: String? = nil
+  ) async throws -> FrozenTrial {
+    try await refresh()
+    guard let t = mirror.trials.first(where: { $0.number == trialNumber }) else {
+      throw StorageError(.trialNotFound, "Trial number \(trialNumber) does not exist in study '\(name)'.")
+    }
+    return try await tell(trialID: t.id, values: values, state: state, failReason: failReason)
+  }
+
+  @discardableResult
+  public func tell(
+    trialID: Int64, values: [Double]? = nil, state: TrialState = .complete, failReason: String? = nil
+  ) async throws -> FrozenTrial {
+    guard state.isFinished else {
+      throw StorageError(.invalidValue, "A trial can only be told COMPLETE, PRUNED or FAIL, not \(state.rawValue).")
+    }
+    var current = try await storage.trial(id: trialID)
+    if current.state.isFinished {
+      throw StorageError(.trialFinished, "Trial#\(current.number) has already finished and can not be updated.")
+    }
+    var finalState = state
+    var finalValues: [Double]? = nil
+    var reason = failReason
+    switch state {
+    case .complete:
+      if let v = values, v.count == directions.count, !v.contains(where: \.isNaN) {
+        finalValues = v
+      } else {
+        finalState = .fail
+        if let v = values, v.contains(where: \.isNaN) {
+          reason = reason ?? "The objective returned NaN (values \(v.map(formatNumber)))."
+        } else {
+          reason = reason ?? "The number of values \(values?.count ?? 0) did not match the number of objectives \(directions.count)."
+        }
+      }
+    case .pruned:
+      if directions.count == 1, let step = current.lastStep, let v = current.intermediateValues[step], !v.isNaN {
+        finalValues = [v]
+      }
+    default:
+      break
+    }
+    if let reason, finalState == .fail {
+      try await storage.setTrialSystemAttr(trial: trialID, key: "hpotop:fail_reason", value: .string(reason))
+      current.systemAttrs["hpotop:fail_reason"] = .string(reason)
+    }
+    sampler.afterTrial(samplingContext(), trial: current, state: finalState, values: finalValues)
+    try await storage.setTrialState(trial: trialID, state: finalState, values: finalValues)
+    active[trialID] = nil
+    return try await storage.trial(id: trialID)
+  }
+
+  // MARK: Enqueue
+
+  /// Adds a WAITING trial whose params are fixed to `params`, exactly as Optuna's
+  /// `enqueue_trial` stores it (system attr `fixed_params`, external values), so Python workers
+  /// pick it up too. With `skipIfExists`, nothing is added when a trial already has these params.
+  /// Returns the new trial, or `nil` when it was skipped.
+  @discardableResult
+  public func enqueue(
+    params: OrderedDictionary<String, ParamValue>, userAttrs: OrderedDictionary<String, JSONValue> = [:],
+    skipIfExists: Bool = false
+  ) async throws -> FrozenTrial? {
+    if skipIfExists {
+      for t in try await trials() {
+        let existing = t.systemAttrs["fixed_params"] != nil ? t.fixedParams : t.params
+        if Self.sameParams(existing, params) { return nil }
+      }
+    }
+    let template = FrozenTrial(
+      id: 0, number: 0, state: .waiting, userAttrs: userAttrs,
+      systemAttrs: ["fixed_params": .object(OrderedDictionary(uniqueKeysWithValues: params.map { ($0.key, $0.value.json) }))])
+    return try await storage.createTrial(study: id, template: template)
+  }
+
+  /// Optuna's skip-if-exists comparison: the same keys, and equal values (numbers exactly).
+  static func sameParams(_ a: OrderedDictionary<String, ParamValue>, _ b: OrderedDictionary<String, ParamValue>) -> Bool {
+    guard Set(a.keys) == Set(b.keys) else { return false }
+    for (k, v) in a {
+      guard let w = b[k] else { return false }
+      if let x = v.doubleValue, let y = w.doubleValue, v.stringValue == nil, w.stringValue == nil {
+        if x != y { return false }
+      } else if v != w {
+        return false
+      }
+    }
+    return true
+  }
+
+  /// Adds a finished trial (Optuna `add_trial`), for warm starts and imports.
+  @discardableResult
+  public func add(_ trial: FrozenTrial) async throws -> FrozenTrial {
+    try await storage.createTrial(study: id, template: trial)
+  }
+
+  // MARK: Mirror
+
+  /// A sampling context over the mirror as it is now.
+  func samplingContext() -> SamplingContext {
+    SamplingContext(studyID: id, studyName: name, directions: directions, storage: storage, trials: mirror.trials)
+  }
+
+  /// Loads trials that are new or were unfinished at the last refresh.
+  func refresh() async throws {
+    let changed = try await storage.trials(
+      study: id, filter: TrialFilter(ids: mirror.unfinishedIDs, idGreaterThan: mirror.maxID))
+    mirror.merge(changed)
+  }
+
+  /// Replaces the sampler (for example when a study file changes it on resume).
+  public func setSampler(_ sampler: any Sampler) { self.sampler = sampler }
+  public func setPruner(_ pruner: any Pruner) { self.pruner = pruner }
+}
+
+/// The in-memory copy of a study's trials that `Study.refresh` keeps in sync.
+struct TrialMirror {
+  private(set) var trials: [FrozenTrial] = []
+  private var indexByID: [Int64: Int] = [:]
+  private(set) var unfinishedIDs: Set<Int64> = []
+  private(set) var maxID: Int64 = 0
+  /// The distribution each param name was last seen with, for compatibility checks.
+  var distributionByName: [String: Distribution] = [:]
+
+  mutating func merge(_ changed: [FrozenTrial]) {
+    var appended = false
+    for t in changed {
+      if let i = indexByID[t.id] {
+        trials[i] = t
+      } else {
+        indexByID[t.id] = trials.count
+        trials.append(t)
+        appended = true
+      }
+      if t.state.isFinished { unfinishedIDs.remove(t.id) } else { unfinishedIDs.insert(t.id) }
+      maxID = max(maxID, t.id)
+      for (k, d) in t.distributions where distributionByName[k] == nil { distributionByName[k] = d }
+    }
+    if appended && zip(trials, trials.dropFirst()).contains(where: { $0.number > $1.number }) {
+      trials.sort { $0.number < $1.number }
+      indexByID = Dictionary(uniqueKeysWithValues: trials.enumerated().map { ($1.id, $0) })
+    }
+  }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import OrderedCollections
+
+/// Storage in this process's memory: for tests, benchmarks and throwaway studies.
+public actor InMemoryStorage: Storage {
+  private struct StudyRecord {
+    var name: String
+    var directions: [StudyDirection]
+    var userAttrs: OrderedDictionary<String, JSONValue> = [:]
+    var systemAttrs: OrderedDictionary<String, JSONValue> = [:]
+    var trialIDs: [Int64] = []
+  }
+
+  private var studyRecords: OrderedDictionary<Int64, StudyRecord> = [:]
+  private var trialRecords: [Int64: FrozenTrial] = [:]
+  private var trialStudy: [Int64: Int64] = [:]
+  private var heartbeats: [Int64: Date] = [:]
+  private var nextStudyID: Int64 = 1
+  private var nextTrialID: Int64 = 1
+
+  public init() {}
+
+  public nonisolated var displayURL: String { "inmemory://" }
+
+  private func study(_ id: Int64) throws -> StudyRecord {
+    guard let s = studyRecords[id] else { throw StorageError(.studyNotFound, "no study with id \(id)") }
+    return s
+  }
+
+  private func record(_ id: Int64) throws -> FrozenTrial {
+    guard let t = trialRecords[id] else { throw StorageError(.trialNotFound, "no trial with id \(id)") }
+    return t
+  }
+
+  private func updatable(_ id: Int64) throws -> FrozenTrial {
+    let t = try record(id)
+    if t.state.isFinished {
+      throw StorageError(.trialFinished, "Trial#\(t.number) has already finished and can not be updated.")
+    }
+    return t
+  }
+
+  public func createStudy(name: String, directions: [StudyDirection]) throws -> Int64 {
+    if studyRecords.values.contains(where: { $0.name == name }) {
+      throw StorageError(.studyExists, "Another study with name '\(name)' already exists.")
+    }
+    let id = nextStudyID
+    nextStudyID += 1
+    studyRecords[id] = StudyRecord(name: name, directions: directions)
+    return id
+  }
+
+  public func deleteStudy(id: Int64) throws {
+    let s = try study(id)
+    for t in s.trialIDs {
+      trialRecords[t] = nil
+      trialStudy[t] = nil
+      heartbeats[t] = nil
+    }
+    studyRecords[id] = nil
+  }
+
+  public func studyID(named name: String) -> Int64? {
+    studyRecords.first { $0.value.name == name }?.key
+  }
+
+  public func studyName(id: Int64) throws -> String { try study(id).name }
+  public func studyDirections(id: Int64) throws -> [StudyDirection] { try study(id).directions }
+
+  public func studies() -> [StudySummary] {
+    studyRecords.map { id, s in
+      StudySummary(
+        id: id, name: s.name, directions: s.directions, userAttrs: s.userAttrs,
+        systemAttrs: s.systemAttrs, trialCount: s.trialIDs.count,
+        datetimeStart: s.trialIDs.compactMap { trialRecords[$0]?.datetimeStart }.min())
+    }
+  }
+
+  public func setStudyUserAttr(study id: Int64, key: String, value: JSONValue) throws {
+    _ = try study(id)
+    studyRecords[id]?.userAttrs[key] = value
+  }
+
+  public func setStudySystemAttr(study id: Int64, key: String, value: JSONValue?) throws {
+    _ = try study(id)
+    studyRecords[id]?.systemAttrs[key] = value
+  }
+
+  public func studyUserAttrs(study id: Int64) throws -> OrderedDictionary<String, JSONValue> {
+    try study(id).userAttrs
+  }
+
+  public func studySystemAttrs(study id: Int64) throws -> OrderedDictionary<String, JSONValue> {
+    try study(id).systemAttrs
+  }
+
+  public func createTrial(study id: Int64, template: FrozenTrial?) throws -> FrozenTrial {
+    let s = try study(id)
+    let trialID = nextTrialID
+    nextTrialID += 1
+    var t: FrozenTrial
+    if let template {
+      t = template
+      t.id = trialID
+      if t.state == .running && t.datetimeStart == nil { t.datetimeStart = Date() }
+    } else {
+      t = FrozenTrial(id: trialID, number: 0, state: .running, datetimeStart: Date())
+    }
+    t.number = s.trialIDs.count
+    studyRecords[id]?.trialIDs.append(trialID)
+    trialRecords[trialID] = t
+    trialStudy[trialID] = id
+    return t
+  }
+
+  public func popWaitingTrial(study id: Int64) throws -> FrozenTrial? {
+    for tid in try study(id).trialIDs where trialRecords[tid]?.state == .waiting {
+      trialRecords[tid]?.state = .running
+      trialRecords[tid]?.datetimeStart = Date()
+      return trialRecords[tid]
+    }
+    return nil
+  }
+
+  public func setTrialParam(trial id: Int64, name: String, internalValue: Double, distribution: Distribution)
+    throws
+  {
+    let t = try updatable(id)
+    if let existing = t.distributions[name], !existing.isCompatible(with: distribution) {
+      throw StorageError(.invalidValue, "Cannot set different distribution kind to the same parameter name.")
+    }
+    trialRecords[id]?.params[name] = distribution.toExternal(internalValue)
+    trialRecords[id]?.distributions[name] = distribution
+  }
+
+  public func setTrialState(trial id: Int64, state: TrialState, values: [Double]?) throws -> Bool {
+    let t = try updatable(id)
+    if state == .running && t.state != .waiting { return false }
+    trialRecords[id]?.state = state
+    if let values { trialRecords[id]?.values = values }
+    if state == .running { trialRecords[id]?.datetimeStart = Date() }
+    if state.isFinished { trialRecords[id]?.datetimeComplete = Date() }
+    return true
+  }
+
+  public func setTrialIntermediateValue(trial id: Int64, step: Int, value: Double) throws {
+    _ = try updatable(id)
+    trialRecords[id]?.intermediateValues[step] = value
+    trialRecords[id]?.intermediateValues.sort { $0.key < $1.key }
+  }
+
+  public func setTrialUserAttr(trial id: Int64, key: String, value: JSONValue) throws {
+    _ = try updatable(id)
+    trialRecords[id]?.userAttrs[key] = value
+  }
+
+  public func setTrialSystemAttr(trial id: Int64, key: String, value: JSONValue) throws {
+    _ = try updatable(id)
+    trialRecords[id]?.systemAttrs[key] = value
+  }
+
+  public func claimTrialSystemAttr(trial id: Int64, study sid: Int64, key: String, value: JSONValue)
+    throws -> Bool
+  {
+    _ = try updatable(id)
+    for other in try study(sid).trialIDs where other != id {
+      if trialRecords[other]?.systemAttrs[key] == value { return false }
+    }
+    trialRecords[id]?.systemAttrs[key] = value
+    return true
+  }
+
+  public func trial(id: Int64) throws -> FrozenTrial { try record(id) }
+
+  public func trials(study id: Int64, filter: TrialFilter) throws -> [FrozenTrial] {
+    try study(id).trialIDs.compactMap { tid in
+      guard let t = trialRecords[tid], filter.matches(id: tid, state: t.state) else { return nil }
+      return t
+    }
+  }
+
+  public func recordHeartbeat(trial id: Int64) throws {
+    _ = try record(id)
+    heartbeats[id] = Date()
+  }
+
+  public func failStaleTrials(study id: Int64, grace: TimeInterval) throws -> [Int64] {
+    let now = Date()
+    var failed: [Int64] = []
+    for tid in try study(id).trialIDs {
+      guard let t = trialRecords[tid], t.state == .running, let beat = heartbeats[tid],
+        now.timeIntervalSince(beat) > grace
+      else { continue }
+      trialRecords[tid]?.state = .fail
+      trialRecords[tid]?.datetimeComplete = now
+      trialRecords[tid]?.systemAttrs["hpotop:fail_reason"] = .string("stale")
+      failed.append(tid)
+    }
+    return failed
+  }
+}

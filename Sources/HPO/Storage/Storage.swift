@@ -1,0 +1,133 @@
+import Foundation
+import OrderedCollections
+
+/// Where studies and trials live. Every backend (in memory, SQLite, PostgreSQL) implements the
+/// same operations as Optuna's `BaseStorage`, with Optuna's RDB schema where there is a schema.
+///
+/// Every state change is one transaction. Trial numbers are allocated inside the transaction
+/// that inserts the trial, so concurrent writers never share a number.
+public protocol Storage: Sendable {
+  /// The storage URL with any password removed, for headers and messages.
+  var displayURL: String { get }
+
+  // MARK: Studies
+  func createStudy(name: String, directions: [StudyDirection]) async throws -> Int64
+  func deleteStudy(id: Int64) async throws
+  /// The id of the study with this name, or `nil` when there is none.
+  func studyID(named name: String) async throws -> Int64?
+  func studyName(id: Int64) async throws -> String
+  func studyDirections(id: Int64) async throws -> [StudyDirection]
+  func studies() async throws -> [StudySummary]
+  func setStudyUserAttr(study: Int64, key: String, value: JSONValue) async throws
+  /// Sets a study system attr; `nil` removes it.
+  func setStudySystemAttr(study: Int64, key: String, value: JSONValue?) async throws
+  func studyUserAttrs(study: Int64) async throws -> OrderedDictionary<String, JSONValue>
+  func studySystemAttrs(study: Int64) async throws -> OrderedDictionary<String, JSONValue>
+
+  // MARK: Trials
+  /// Inserts a trial. With no template it is RUNNING and started now; a template gives the state
+  /// (WAITING for `enqueue`, or a finished state for `add_trial`) and the rest of its content.
+  func createTrial(study: Int64, template: FrozenTrial?) async throws -> FrozenTrial
+  /// Moves the oldest WAITING trial to RUNNING (start time now) and returns it, or `nil` when
+  /// none waits. Two callers never get the same trial.
+  func popWaitingTrial(study: Int64) async throws -> FrozenTrial?
+  func setTrialParam(trial: Int64, name: String, internalValue: Double, distribution: Distribution)
+    async throws
+  /// Sets the state (and values). Returns false when a WAITING→RUNNING move lost a race.
+  /// Throws `StorageError.trialFinished` when the trial has already finished.
+  @discardableResult
+  func setTrialState(trial: Int64, state: TrialState, values: [Double]?) async throws -> Bool
+  func setTrialIntermediateValue(trial: Int64, step: Int, value: Double) async throws
+  func setTrialUserAttr(trial: Int64, key: String, value: JSONValue) async throws
+  func setTrialSystemAttr(trial: Int64, key: String, value: JSONValue) async throws
+  /// Sets a trial system attr only if no other trial of the study holds the same key and value,
+  /// atomically. Returns false if one does. (Grid points are claimed this way.)
+  func claimTrialSystemAttr(trial: Int64, study: Int64, key: String, value: JSONValue) async throws
+    -> Bool
+  func trial(id: Int64) async throws -> FrozenTrial
+  /// Trials of a study that match the filter, by ascending number.
+  func trials(study: Int64, filter: TrialFilter) async throws -> [FrozenTrial]
+
+  // MARK: Heartbeats
+  func recordHeartbeat(trial: Int64) async throws
+  /// Marks FAIL every RUNNING trial of the study whose last heartbeat is older than `grace`
+  /// seconds, with system attr `hpotop:fail_reason` = "stale". Returns the ids it failed;
+  /// when several processes race, each trial is failed once.
+  func failStaleTrials(study: Int64, grace: TimeInterval) async throws -> [Int64]
+}
+
+/// Which trials to load: `(id in ids OR id > idGreaterThan) AND state in states`, where a
+/// `nil` field does not restrict. The dashboard polls with the ids of unfinished trials and the
+/// largest id it has seen, as Optuna's `_CachedStorage` does.
+public struct TrialFilter: Sendable, Hashable {
+  public var states: Set<TrialState>?
+  public var ids: Set<Int64>?
+  public var idGreaterThan: Int64?
+
+  public init(states: Set<TrialState>? = nil, ids: Set<Int64>? = nil, idGreaterThan: Int64? = nil) {
+    self.states = states
+    self.ids = ids
+    self.idGreaterThan = idGreaterThan
+  }
+
+  public static let all = TrialFilter()
+
+  /// Whether a trial passes the filter (for backends that filter in Swift).
+  public func matches(id: Int64, state: TrialState) -> Bool {
+    if let states, !states.contains(state) { return false }
+    switch (ids, idGreaterThan) {
+    case (nil, nil): return true
+    case (let ids?, nil): return ids.contains(id)
+    case (nil, let g?): return id > g
+    case (let ids?, let g?): return ids.contains(id) || id > g
+    }
+  }
+}
+
+/// One row of `hpotop studies`: what a study picker shows.
+public struct StudySummary: Sendable, Hashable {
+  public var id: Int64
+  public var name: String
+  public var directions: [StudyDirection]
+  public var userAttrs: OrderedDictionary<String, JSONValue>
+  public var systemAttrs: OrderedDictionary<String, JSONValue>
+  public var trialCount: Int
+  public var datetimeStart: Date?
+
+  public init(
+    id: Int64, name: String, directions: [StudyDirection],
+    userAttrs: OrderedDictionary<String, JSONValue> = [:],
+    systemAttrs: OrderedDictionary<String, JSONValue> = [:], trialCount: Int = 0,
+    datetimeStart: Date? = nil
+  ) {
+    self.id = id
+    self.name = name
+    self.directions = directions
+    self.userAttrs = userAttrs
+    self.systemAttrs = systemAttrs
+    self.trialCount = trialCount
+    self.datetimeStart = datetimeStart
+  }
+}
+
+/// A storage operation that failed, with the study and trial it concerned.
+public struct StorageError: Error, CustomStringConvertible, Sendable {
+  public enum Kind: Sendable, Equatable {
+    case studyNotFound
+    case studyExists
+    case trialNotFound
+    case trialFinished
+    case invalidValue
+    case incompatibleSchema
+    case backend
+  }
+  public let kind: Kind
+  public let message: String
+
+  public init(_ kind: Kind, _ message: String) {
+    self.kind = kind
+    self.message = message
+  }
+
+  public var description: String { message }
+}

@@ -1,0 +1,1 @@
+/// The terminal kit: cells, buffers, layout and widgets, with no HPO in it.

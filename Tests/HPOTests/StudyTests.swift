@@ -1,0 +1,41 @@
+import HPO
+import OrderedCollections
+import Testing
+
+@Suite struct StudyTests {
+  @Test func askTellInMemory() async throws {
+    let study = try await Study.create(name: "s", storage: InMemoryStorage(), sampler: RandomSampler(seed: 1))
+    try await study.optimize(limits: OptimizeLimits(nTrials: 20, parallelism: 3)) { trial in
+      let x = try await trial.suggestFloat("x", -5, 5)
+      let opt = try await trial.suggestCategorical("opt", ["adam", "sgd"])
+      if opt == "sgd" { _ = try await trial.suggestFloat("momentum", 0, 1) }
+      return [x * x]
+    }
+    let trials = try await study.trials()
+    #expect(trials.count == 20)
+    #expect(Set(trials.map(\.number)) == Set(0..<20))
+    #expect(trials.allSatisfy { $0.state == .complete })
+    let best = try #require(try await study.bestTrial())
+    #expect(best.value == trials.compactMap(\.value).min())
+    #expect(trials.filter { $0.params["opt"] == .string("sgd") }.allSatisfy { $0.params["momentum"] != nil })
+  }
+
+  @Test func enqueuedTrialRunsFirstWithItsParams() async throws {
+    let study = try await Study.create(name: "s", storage: InMemoryStorage())
+    try await study.enqueue(params: ["x": .float(0.25), "opt": .string("sgd")])
+    #expect(try await study.enqueue(params: ["x": .float(0.25), "opt": .string("sgd")], skipIfExists: true) == nil)
+    var trial = try await study.ask()
+    #expect(try await trial.suggestFloat("x", 0, 1) == 0.25)
+    #expect(try await trial.suggestCategorical("opt", ["adam", "sgd"]) == "sgd")
+    let done = try await study.tell(trialID: trial.id, values: [1])
+    #expect(done.number == 0 && done.state == .complete)
+  }
+
+  @Test func nanValueFailsTheTrialWithAReason() async throws {
+    let study = try await Study.create(name: "s", storage: InMemoryStorage())
+    let trial = try await study.ask()
+    let t = try await study.tell(trialID: trial.id, values: [.nan])
+    #expect(t.state == .fail)
+    #expect(t.systemAttrs["hpotop:fail_reason"]?.stringValue?.contains("NaN") == true)
+  }
+}
