@@ -1,1 +1,124 @@
+import Foundation
+import GRDB
 import HPO
+
+/// Storage in a SQLite file with Optuna 5.0's RDB schema, so Python Optuna (and
+/// optuna-dashboard) can read and write the same file while hpotop does.
+///
+/// The file is opened as a GRDB `DatabasePool`: WAL journal, one writer and several readers.
+/// Every write runs in `pool.write`, which GRDB begins with `BEGIN IMMEDIATE`, and the busy
+/// handler waits up to `busyTimeout` seconds, so several processes (or several instances in one
+/// process) can write at once without "database is locked".
+///
+/// With WAL, `PRAGMA synchronous = NORMAL` is set: a commit is durable against a process crash,
+/// and only the last transactions may be lost on a power cut, which costs no fsync per write.
+public final class SQLiteStorage: Storage {
+  /// The storage URL (`sqlite:///…`) for headers and messages.
+  public let displayURL: String
+  /// The file path as given (relative paths are relative to the working directory).
+  public let path: String
+  let pool: DatabasePool
+
+  /// Opens (creating if needed) the SQLite file at `path`.
+  ///
+  /// A new or empty file gets Optuna's schema. An existing file must carry Optuna's
+  /// alembic head `v3.2.0.a`, otherwise `StorageError(.incompatibleSchema)` is thrown.
+  public init(path: String, busyTimeout: TimeInterval = 30, synchronousNormal: Bool = true) throws {
+    self.path = path
+    self.displayURL = "sqlite:///" + path  // an absolute path gives sqlite:////abs, as SQLAlchemy
+    var config = Configuration()
+    config.busyMode = .timeout(busyTimeout)
+    config.label = "hpotop.sqlite"
+    if synchronousNormal {
+      config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+    }
+    do {
+      pool = try DatabasePool(path: path, configuration: config)
+    } catch {
+      throw StorageError(.backend, "cannot open SQLite database at \(path): \(error)")
+    }
+    try prepareSchema()
+  }
+
+  /// Opens a storage from an Optuna/SQLAlchemy URL: `sqlite:///relative.db` is relative to the
+  /// working directory, `sqlite:////abs/path.db` is absolute.
+  public convenience init(url: String, busyTimeout: TimeInterval = 30) throws {
+    try self.init(path: try Self.path(fromURL: url), busyTimeout: busyTimeout)
+  }
+
+  /// The file path in a `sqlite:///…` URL, following SQLAlchemy's rules.
+  public static func path(fromURL url: String) throws -> String {
+    let prefix = "sqlite:///"
+    guard url.hasPrefix(prefix) else {
+      throw StorageError(.invalidValue, "not a SQLite URL (expected sqlite:///path.db): \(url)")
+    }
+    var rest = String(url.dropFirst(prefix.count))
+    if let q = rest.firstIndex(of: "?") { rest = String(rest[..<q]) }
+    guard !rest.isEmpty else {
+      throw StorageError(.invalidValue, "in-memory SQLite URLs are not supported here: \(url)")
+    }
+    return rest
+  }
+
+  // MARK: Schema
+
+  private func prepareSchema() throws {
+    do {
+      try pool.write { db in
+        let tables = try String.fetchAll(
+          db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        if tables.isEmpty {
+          for statement in OptunaSchema.statements { try db.execute(sql: statement) }
+          try db.execute(
+            sql: "INSERT INTO version_info (version_info_id, schema_version, library_version) VALUES (1, ?, ?)",
+            arguments: [OptunaSchema.schemaVersion, OptunaSchema.libraryVersion])
+          try db.execute(
+            sql: "INSERT INTO alembic_version (version_num) VALUES (?)",
+            arguments: [OptunaSchema.alembicVersion])
+          return
+        }
+        guard tables.contains("alembic_version") else {
+          throw StorageError(.incompatibleSchema,
+            "\(self.path) is not an Optuna storage (no alembic_version table; tables: \(tables.sorted().joined(separator: ", "))).")
+        }
+        let version = try String.fetchOne(db, sql: "SELECT version_num FROM alembic_version")
+        guard version == OptunaSchema.alembicVersion else {
+          throw StorageError(.incompatibleSchema,
+            "\(self.path) has Optuna schema version \(version ?? "none"), but hpotop needs \(OptunaSchema.alembicVersion). Run `optuna storage upgrade --storage \(self.displayURL)` first.")
+        }
+      }
+    } catch let e as StorageError {
+      throw e
+    } catch {
+      throw StorageError(.backend, "cannot prepare the schema in \(path): \(error)")
+    }
+  }
+
+  // MARK: Running statements
+
+  /// Runs a write transaction (BEGIN IMMEDIATE), mapping database errors to `StorageError`.
+  func write<T: Sendable>(_ op: String, _ body: @escaping @Sendable (Database) throws -> T)
+    async throws -> T
+  {
+    do {
+      return try await pool.write(body)
+    } catch let e as StorageError {
+      throw e
+    } catch {
+      throw StorageError(.backend, "\(op) failed on \(displayURL): \(error)")
+    }
+  }
+
+  /// Runs a read (a consistent snapshot), mapping database errors to `StorageError`.
+  func read<T: Sendable>(_ op: String, _ body: @escaping @Sendable (Database) throws -> T)
+    async throws -> T
+  {
+    do {
+      return try await pool.read(body)
+    } catch let e as StorageError {
+      throw e
+    } catch {
+      throw StorageError(.backend, "\(op) failed on \(displayURL): \(error)")
+    }
+  }
+}
