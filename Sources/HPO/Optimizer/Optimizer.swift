@@ -68,7 +68,7 @@ extension Study {
   }
 
   /// Runs the objective on one asked trial and tells the outcome.
-  func run(_ trial: inout Trial, objective: Objective) async throws -> FrozenTrial {
+  public func run(_ trial: inout Trial, objective: Objective) async throws -> FrozenTrial {
     do {
       let values = try await objective(&trial)
       return try await tell(trialID: trial.id, values: values, state: .complete)

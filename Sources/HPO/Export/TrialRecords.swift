@@ -1,0 +1,109 @@
+import Foundation
+import OrderedCollections
+
+/// Builds the rows that `hpotop trials`, `best`, `studies` and `export` print, in the shape of
+/// the `optuna` CLI and `Study.trials_dataframe()`.
+public enum TrialRecords {
+  /// `optuna trials` columns: number, value(s), datetime_start, datetime_complete, duration,
+  /// params, user_attrs (only when some trial has them), state. `flatten` spreads dicts into
+  /// `params_<name>` / `user_attrs_<key>` / `values_<i>` columns. `full` adds system attrs and
+  /// intermediate values (hpotop's own, for lossless export).
+  public static func trials(
+    _ trials: [FrozenTrial], directions: [StudyDirection], flatten: Bool = false, full: Bool = false
+  ) -> Records {
+    let multi = directions.count > 1
+    var columns = ["number"]
+    var paramNames: [String] = []
+    var userKeys: [String] = []
+    var systemKeys: [String] = []
+    for t in trials {
+      for k in t.params.keys where !paramNames.contains(k) { paramNames.append(k) }
+      for k in t.userAttrs.keys where !userKeys.contains(k) { userKeys.append(k) }
+      for k in t.systemAttrs.keys where !systemKeys.contains(k) { systemKeys.append(k) }
+    }
+    if multi {
+      columns += flatten ? directions.indices.map { "values_\($0)" } : ["values"]
+    } else {
+      columns.append("value")
+    }
+    columns += ["datetime_start", "datetime_complete", "duration"]
+    if !paramNames.isEmpty { columns += flatten ? paramNames.map { "params_\($0)" } : ["params"] }
+    if !userKeys.isEmpty { columns += flatten ? userKeys.map { "user_attrs_\($0)" } : ["user_attrs"] }
+    if full {
+      if !systemKeys.isEmpty { columns += flatten ? systemKeys.map { "system_attrs_\($0)" } : ["system_attrs"] }
+      columns.append("intermediate_values")
+    }
+    columns.append("state")
+
+    let rows = trials.map { t -> OrderedDictionary<String, JSONValue> in
+      var row: OrderedDictionary<String, JSONValue> = ["number": .int(t.number)]
+      if multi {
+        if flatten {
+          for i in directions.indices { row["values_\(i)"] = t.values.map { .double($0[i]) } ?? .null }
+        } else {
+          row["values"] = t.values.map { .array($0.map { JSONValue.double($0) }) } ?? .null
+        }
+      } else {
+        row["value"] = t.value.map { .double($0) } ?? .null
+      }
+      row["datetime_start"] = t.datetimeStart.map { .string(formatDate($0)) } ?? .null
+      row["datetime_complete"] = t.datetimeComplete.map { .string(formatDate($0)) } ?? .null
+      row["duration"] = t.duration.map { .string(formatDuration($0)) } ?? .null
+      if flatten {
+        for k in paramNames { row["params_\(k)"] = t.params[k]?.json ?? .null }
+        for k in userKeys { row["user_attrs_\(k)"] = t.userAttrs[k] ?? .null }
+        if full { for k in systemKeys { row["system_attrs_\(k)"] = t.systemAttrs[k] ?? .null } }
+      } else {
+        row["params"] = .object(OrderedDictionary(uniqueKeysWithValues: t.params.map { ($0.key, $0.value.json) }))
+        row["user_attrs"] = .object(t.userAttrs)
+        if full { row["system_attrs"] = .object(t.systemAttrs) }
+      }
+      if full {
+        row["intermediate_values"] = .object(OrderedDictionary(uniqueKeysWithValues:
+          t.intermediateValues.map { (String($0.key), JSONValue.double($0.value)) }))
+      }
+      row["state"] = .string(t.state.rawValue)
+      return row
+    }
+    return Records(columns: columns, rows: rows)
+  }
+
+  /// `optuna studies` columns: name, direction, n_trials, datetime_start (+ user_attrs if any).
+  public static func studies(_ studies: [StudySummary]) -> Records {
+    var columns = ["name", "direction", "n_trials", "datetime_start"]
+    if studies.contains(where: { !$0.userAttrs.isEmpty }) { columns.append("user_attrs") }
+    let rows = studies.map { s -> OrderedDictionary<String, JSONValue> in
+      [
+        "name": .string(s.name),
+        "direction": .array(s.directions.map { .string($0.rawValue) }),
+        "n_trials": .int(s.trialCount),
+        "datetime_start": s.datetimeStart.map { .string(formatDate($0)) } ?? .null,
+        "user_attrs": .object(s.userAttrs),
+      ]
+    }
+    return Records(columns: columns, rows: rows)
+  }
+
+  /// `%Y-%m-%d %H:%M:%S` in local time, as the `optuna` CLI prints datetimes.
+  public static func formatDate(_ d: Date) -> String {
+    let f = DateFormatter()
+    f.locale = Locale(identifier: "en_US_POSIX")
+    f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+    return f.string(from: d)
+  }
+
+  /// Python's `str(timedelta)`: `0:00:01.234567`, or `0:00:01` for whole seconds.
+  public static func formatDuration(_ seconds: TimeInterval) -> String {
+    let micros = Int64((max(0, seconds) * 1_000_000).rounded())
+    let days = micros / 86_400_000_000
+    var rest = micros % 86_400_000_000
+    let h = rest / 3_600_000_000; rest %= 3_600_000_000
+    let m = rest / 60_000_000; rest %= 60_000_000
+    let s = rest / 1_000_000
+    let us = rest % 1_000_000
+    var text = String(format: "%d:%02d:%02d", h, m, s)
+    if us != 0 { text += String(format: ".%06d", us) }
+    if days > 0 { text = "\(days) day\(days == 1 ? "" : "s"), " + text }
+    return text
+  }
+}

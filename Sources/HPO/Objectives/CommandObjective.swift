@@ -1,0 +1,100 @@
+import Foundation
+import OrderedCollections
+
+/// How params that have no `{name}` placeholder in the command are passed to it.
+public enum ArgumentStyle: String, Sendable, CaseIterable {
+  /// `--lr=0.01` (the default).
+  case equals
+  /// `--lr 0.01`, two arguments.
+  case separate
+  /// `lr=0.01` (Hydra style).
+  case hydra
+  /// Not on the command line: the program reads `HPOTOP_PARAMS` or `params.json`.
+  case none
+}
+
+/// A trial objective that runs a program: argv only (never a shell), params substituted into
+/// `{name}` placeholders or appended, metrics read from `[hpotop]` lines on its stdout.
+public struct CommandObjective: Sendable {
+  /// The program and its arguments. `argv[0]` is looked up on `PATH` unless it contains a `/`.
+  public var argv: [String]
+  public var workingDirectory: String?
+  /// Added to the inherited environment.
+  public var environment: [String: String]
+  /// Seconds a trial may run before it is stopped and FAILs.
+  public var timeout: TimeInterval?
+  public var argumentStyle: ArgumentStyle
+  /// Seconds between SIGTERM and SIGKILL when a trial is stopped.
+  public var killGrace: TimeInterval
+  /// `<study-dir>/trials`: each trial gets `<number>/` with params.json, stdout.log, stderr.log.
+  public var trialsDirectory: String
+  /// The objective metric names, in objective order (`loss`, or `loss, latency`).
+  public var metricNames: [String]
+  /// How often a running trial checks for a user's prune request, in seconds.
+  public var pollInterval: TimeInterval
+
+  public init(
+    argv: [String], workingDirectory: String? = nil, environment: [String: String] = [:],
+    timeout: TimeInterval? = nil, argumentStyle: ArgumentStyle = .equals, killGrace: TimeInterval = 5,
+    trialsDirectory: String, metricNames: [String], pollInterval: TimeInterval = 0.5
+  ) {
+    self.argv = argv
+    self.workingDirectory = workingDirectory
+    self.environment = environment
+    self.timeout = timeout
+    self.argumentStyle = argumentStyle
+    self.killGrace = killGrace
+    self.trialsDirectory = trialsDirectory
+    self.metricNames = metricNames
+    self.pollInterval = pollInterval
+  }
+
+  /// The argv for one trial: `{name}` placeholders replaced by the value's text (literally: it is
+  /// never parsed by a shell), then the params that had no placeholder, in the chosen style.
+  /// `{trial_number}` and `{trial_dir}` are also replaced.
+  public func arguments(params: OrderedDictionary<String, ParamValue>, trialNumber: Int, trialDir: String) -> [String] {
+    var used = Set<String>()
+    var out = argv.map { arg -> String in
+      guard arg.contains("{") else { return arg }
+      var a = arg
+      for (name, value) in params where a.contains("{\(name)}") {
+        a = a.replacingOccurrences(of: "{\(name)}", with: Self.text(of: value))
+        used.insert(name)
+      }
+      a = a.replacingOccurrences(of: "{trial_number}", with: String(trialNumber))
+      a = a.replacingOccurrences(of: "{trial_dir}", with: trialDir)
+      return a
+    }
+    for (name, value) in params where !used.contains(name) {
+      switch argumentStyle {
+      case .equals: out.append("--\(name)=\(Self.text(of: value))")
+      case .separate: out += ["--\(name)", Self.text(of: value)]
+      case .hydra: out.append("\(name)=\(Self.text(of: value))")
+      case .none: break
+      }
+    }
+    return out
+  }
+
+  /// A param value as command-line text: numbers in shortest round-trip form (`0.001`, `1e-05`),
+  /// strings as they are, and `True`/`False`/`None` as Python's `str` spells them.
+  public static func text(of value: ParamValue) -> String {
+    switch value {
+    case .string(let s): return s
+    case .float(let d): return JSONValue.pythonFloat(d).replacingOccurrences(of: "Infinity", with: "inf")
+    default: return value.pythonRepr
+    }
+  }
+}
+
+/// Why a subprocess trial failed, with the command and the end of its stderr.
+public struct RunnerError: Error, CustomStringConvertible, Sendable {
+  public let argv: [String]
+  public let reason: String
+  public let exitCode: Int32?
+  public let stderrTail: String
+
+  public var description: String {
+    stderrTail.isEmpty ? reason : "\(reason); stderr ends with: \(stderrTail.suffix(300))"
+  }
+}

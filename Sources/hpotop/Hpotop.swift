@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import HPO
+
+/// The `hpotop` command: the dashboard, the headless engine, and Optuna-style scripting commands.
+@main
+struct Hpotop: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "hpotop",
+    abstract: "The htop of hyperparameter tuning: a terminal dashboard with a tuner built in.",
+    subcommands: [
+      CreateStudy.self, DeleteStudy.self, Studies.self, Trials.self, Best.self,
+      Ask.self, Tell.self, Enqueue.self, Export.self,
+    ])
+
+  /// Runs the command with hpotop's exit codes: 0 success, 1 failure, 2 usage or bad input.
+  static func main() async {
+    do {
+      var command = try parseAsRoot()
+      if var asyncCommand = command as? AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+    } catch {
+      exit(withHpotopError: error)
+    }
+  }
+
+  static func exit(withHpotopError error: Error) -> Never {
+    if let bad = error as? BadInput {
+      FileHandle.standardError.write(Data("error: \(bad.message)\n".utf8))
+      Foundation.exit(2)
+    }
+    if let storage = error as? StorageError {
+      FileHandle.standardError.write(Data("error: \(storage.message)\n".utf8))
+      let badInput: Set<StorageError.Kind> = [.studyNotFound, .studyExists, .trialNotFound, .invalidValue]
+      Foundation.exit(badInput.contains(storage.kind) ? 2 : 1)
+    }
+    let code = exitCode(for: error)
+    if code == .success {
+      Hpotop.exit(withError: error)  // --help and --version print and exit 0
+    }
+    let message = fullMessage(for: error)
+    if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+    // ArgumentParser's usage errors are EX_USAGE (64); hpotop reports every usage error as 2.
+    Foundation.exit(code == .validationFailure || code.rawValue == 64 ? 2 : 1)
+  }
+}
+
+/// A user mistake in arguments or files: printed as one line, exit code 2.
+struct BadInput: Error, CustomStringConvertible {
+  let message: String
+  init(_ message: String) { self.message = message }
+  var description: String { message }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+  FileHandle.standardError.write(Data((text + "\n").utf8))
+}

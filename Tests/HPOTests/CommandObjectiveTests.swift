@@ -1,0 +1,189 @@
+import Foundation
+import HPO
+import OrderedCollections
+import Testing
+
+/// Real subprocess trials: every failure mode of issue 6 with real programs, and no process left.
+@Suite(.serialized) struct CommandObjectiveTests {
+  let dir: String
+
+  init() throws {
+    dir = NSTemporaryDirectory() + "hpotop-cmd-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+  }
+
+  /// Runs one trial of a shell script with param x and returns the finished trial.
+  func runTrial(
+    _ script: String, metricNames: [String] = ["loss"], timeout: TimeInterval? = nil,
+    params: OrderedDictionary<String, ParamValue> = ["x": .float(0.5)],
+    directions: [StudyDirection] = [.minimize], during: (@Sendable (Study, Int64) async throws -> Void)? = nil
+  ) async throws -> FrozenTrial {
+    let path = dir + "/script-\(UUID().uuidString).sh"
+    try Data(("#!/bin/sh\n" + script).utf8).write(to: URL(fileURLWithPath: path))
+    chmod(path, 0o755)
+    let storage = InMemoryStorage()
+    let study = try await Study.create(name: "cmd", directions: directions, storage: storage)
+    let objective = CommandObjective(
+      argv: [path], timeout: timeout, killGrace: 1, trialsDirectory: dir + "/trials", metricNames: metricNames,
+      pollInterval: 0.2)
+    try await study.enqueue(params: params)
+    var t = try await study.ask()
+    for (k, v) in params {
+      switch v {
+      case .float(let d): _ = try await t.suggestFloat(k, min(d, 0), max(d, 1))
+      case .string(let s): _ = try await t.suggestCategorical(k, [s, "other"])
+      default: break
+      }
+    }
+    let trialID = t.id
+    let side = Task { if let during { try await during(study, trialID) } }
+    let finished = try await study.run(&t) { trial in try await objective.run(trial, params: trial.params) }
+    try await side.value
+    return finished
+  }
+
+  func pidsStillRunning(_ pids: [Int32]) -> [Int32] {
+    pids.filter { pid in
+      guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+      let state = stat.split(separator: ")").last?.split(separator: " ").first
+      return state != "Z"
+    }
+  }
+
+  @Test func reportsIntermediateAndFinalValues() async throws {
+    let t = try await runTrial(
+      """
+      echo "starting with $HPOTOP_PARAMS"
+      echo '[hpotop] step=0 loss=0.9'
+      echo '[hpotop] {"step": 1, "loss": 0.5}'
+      echo '[hpotop] loss=0.25 note=hello'
+      """)
+    #expect(t.state == .complete)
+    #expect(t.value == 0.25)
+    #expect(t.intermediateValues == [0: 0.9, 1: 0.5])
+    #expect(t.userAttrs["note"] == .string("hello"))
+    let log = try String(contentsOfFile: dir + "/trials/0/stdout.log", encoding: .utf8)
+    #expect(log.contains("starting with {\"x\": 0.5}"))
+    let params = try String(contentsOfFile: dir + "/trials/0/params.json", encoding: .utf8)
+    #expect(params == "{\"x\": 0.5}\n")
+  }
+
+  @Test func lastIntermediateCountsWhenNoFinalValue() async throws {
+    let t = try await runTrial("echo '[hpotop] step=0 loss=3'\necho '[hpotop] step=1 loss=2'\n")
+    #expect(t.state == .complete && t.value == 2)
+  }
+
+  @Test func nonZeroExitFailsWithStderrTail() async throws {
+    let t = try await runTrial("echo 'CUDA out of memory' >&2\nexit 3\n")
+    #expect(t.state == .fail)
+    #expect(t.systemAttrs["hpotop:fail_reason"]?.stringValue?.contains("exited with code 3") == true)
+    #expect(t.systemAttrs["hpotop:stderr_tail"]?.stringValue == "CUDA out of memory")
+  }
+
+  @Test func crashBySignalFails() async throws {
+    let t = try await runTrial("kill -SEGV $$\n")
+    #expect(t.state == .fail)
+    #expect(t.systemAttrs["hpotop:fail_reason"]?.stringValue?.contains("SIGSEGV") == true)
+  }
+
+  @Test func garbageLinesAreIgnoredAndMissingValueFails() async throws {
+    let t = try await runTrial("echo '[hpotop] {not json'\necho '[hpotop] step=x loss=1'\nprintf '\\001\\377\\376garbage\\n'\n")
+    #expect(t.state == .fail)
+    #expect(t.systemAttrs["hpotop:fail_reason"]?.stringValue?.contains("without reporting loss") == true)
+  }
+
+  @Test func nanFailsAndInfCompletes() async throws {
+    let nan = try await runTrial("echo '[hpotop] loss=nan'\n")
+    #expect(nan.state == .fail)
+    #expect(nan.systemAttrs["hpotop:fail_reason"]?.stringValue?.contains("NaN") == true)
+    let inf = try await runTrial("echo '[hpotop] loss=inf'\n")
+    #expect(inf.state == .complete && inf.value == .infinity)
+  }
+
+  @Test func hangTimesOutAndTheGroupIsGone() async throws {
+    let t = try await runTrial(
+      """
+      trap '' TERM
+      sleep 30 &
+      echo $! > "$HPOTOP_TRIAL_DIR/child.pid"
+      echo $$ > "$HPOTOP_TRIAL_DIR/main.pid"
+      while true; do sleep 1; done
+      """, timeout: 1)
+    #expect(t.state == .fail)
+    #expect(t.systemAttrs["hpotop:fail_reason"]?.stringValue?.contains("timed out") == true)
+    let pids = try ["child.pid", "main.pid"].map {
+      Int32(try String(contentsOfFile: dir + "/trials/0/" + $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+    #expect(pidsStillRunning(pids).isEmpty)
+  }
+
+  @Test func grandchildrenAreKilledWhenTheTrialEnds() async throws {
+    let t = try await runTrial(
+      """
+      (sleep 30; echo late) &
+      echo $! > "$HPOTOP_TRIAL_DIR/grandchild.pid"
+      echo '[hpotop] loss=1'
+      """)
+    #expect(t.state == .complete)
+    let pid = Int32(try String(contentsOfFile: dir + "/trials/0/grandchild.pid", encoding: .utf8)
+      .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    try await Task.sleep(for: .milliseconds(200))
+    #expect(pidsStillRunning([pid]).isEmpty)
+  }
+
+  @Test func tenMegabytesOfStdoutIsLoggedNotHeld() async throws {
+    let t = try await runTrial("head -c 10485760 /dev/zero | tr '\\\\0' 'a'\necho\necho '[hpotop] loss=7'\n")
+    #expect(t.state == .complete && t.value == 7)
+    let size = try FileManager.default.attributesOfItem(atPath: dir + "/trials/0/stdout.log")[.size] as? Int
+    #expect((size ?? 0) > 10_000_000)
+  }
+
+  @Test func paramValuesStayLiteral() async throws {
+    let evil = "; touch \(dir)/pwned; echo"
+    let t = try await runTrial(
+      "for a in \"$@\"; do echo \"ARG[$a]\"; done\necho '[hpotop] loss=1'\n",
+      params: ["cmd": .string(evil)])
+    #expect(t.state == .complete)
+    #expect(!FileManager.default.fileExists(atPath: dir + "/pwned"))
+    let log = try String(contentsOfFile: dir + "/trials/0/stdout.log", encoding: .utf8)
+    #expect(log.contains("ARG[--cmd=\(evil)]"))
+  }
+
+  @Test func userPruneRequestStopsTheProcessGroup() async throws {
+    let t = try await runTrial(
+      """
+      echo $$ > "$HPOTOP_TRIAL_DIR/main.pid"
+      i=0
+      while true; do echo "[hpotop] step=$i loss=1"; i=$((i+1)); sleep 0.1; done
+      """,
+      during: { study, trialID in
+        try await Task.sleep(for: .milliseconds(500))
+        try await study.storage.setTrialSystemAttr(trial: trialID, key: "hpotop:prune_requested", value: .bool(true))
+      })
+    #expect(t.state == .pruned)
+    #expect(t.systemAttrs["hpotop:prune_reason"] == .string("pruned by user"))
+    let pid = Int32(try String(contentsOfFile: dir + "/trials/0/main.pid", encoding: .utf8)
+      .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    #expect(pidsStillRunning([pid]).isEmpty)
+  }
+
+  @Test func argumentStylesAndPlaceholders() throws {
+    let params: OrderedDictionary<String, ParamValue> = ["lr": .float(1e-05), "opt": .string("adam"), "n": .int(3)]
+    let o = CommandObjective(argv: ["python3", "train.py", "--learning-rate={lr}"], trialsDirectory: "/t", metricNames: ["loss"])
+    #expect(o.arguments(params: params, trialNumber: 4, trialDir: "/t/4")
+      == ["python3", "train.py", "--learning-rate=1e-05", "--opt=adam", "--n=3"])
+    var h = o
+    h.argumentStyle = .hydra
+    #expect(h.arguments(params: params, trialNumber: 4, trialDir: "/t/4").suffix(2) == ["opt=adam", "n=3"])
+    var s = o
+    s.argumentStyle = .separate
+    #expect(s.arguments(params: params, trialNumber: 4, trialDir: "/t/4").suffix(4) == ["--opt", "adam", "--n", "3"])
+  }
+
+  @Test func metricLineForms() {
+    #expect(MetricLine.parse("plain output") == nil)
+    #expect(MetricLine.parse("[hpotop] step=3 loss=0.12") == .success(MetricLine(step: 3, fields: ["loss": .double(0.12)])))
+    #expect(MetricLine.parse("[hpotop] {\"step\": 3, \"loss\": 0.12}") == .success(MetricLine(step: 3, fields: ["loss": .double(0.12)])))
+    if case .failure? = MetricLine.parse("[hpotop] step=1.5 loss=1") {} else { Issue.record("a fractional step must be rejected") }
+  }
+}
