@@ -39,3 +39,25 @@ import Testing
     #expect(t.systemAttrs["hpotop:fail_reason"]?.stringValue?.contains("NaN") == true)
   }
 }
+
+@Suite struct StaleTrialTests {
+  @Test func aTrialWhoseWorkerDiedFailsAsStaleAndIsRetried() async throws {
+    let storage = InMemoryStorage()
+    let study = try await Study.create(name: "s", storage: storage, sampler: RandomSampler(seed: 3))
+    // A "dead worker": a trial that started, sent one heartbeat, and was never heard of again.
+    var dead = try await study.ask()
+    let x = try await dead.suggestFloat("x", 0, 1)
+    try await storage.recordHeartbeat(trial: dead.id)
+    try await Task.sleep(for: .milliseconds(400))
+    let limits = OptimizeLimits(nTrials: 4, heartbeatInterval: 0.1, staleGrace: 0.3, maxRetry: 1)
+    try await study.optimize(limits: limits) { trial in [try await trial.suggestFloat("x", 0, 1)] }
+    let trials = try await study.trials()
+    let stale = try #require(trials.first { $0.id == dead.id })
+    #expect(stale.state == .fail)
+    #expect(stale.systemAttrs["hpotop:fail_reason"] == .string("stale"))
+    let retry = try #require(trials.first { $0.systemAttrs["failed_trial"] == .int(stale.number) })
+    #expect(retry.params["x"] == .float(x))
+    #expect(retry.state == .complete)
+    #expect(retry.systemAttrs["retry_history"] == .array([.int(stale.number)]))
+  }
+}

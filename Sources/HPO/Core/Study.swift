@@ -17,6 +17,8 @@ public actor Study {
 
   private var mirror = TrialMirror()
   private var active: [Int64: ActiveTrial] = [:]
+  /// When this process last looked for stale trials (see `recoverStaleTrials`).
+  var lastStaleCheck: Date?
 
   /// What the study keeps about a trial this process is running.
   private struct ActiveTrial {

@@ -13,11 +13,26 @@ public struct OptimizeLimits: Sendable {
   public var timeout: TimeInterval?
   /// Trials run at once by this process.
   public var parallelism: Int
+  /// Seconds between heartbeats of a running trial (Optuna's `heartbeat_interval`).
+  public var heartbeatInterval: TimeInterval
+  /// Seconds without a heartbeat after which a RUNNING trial is failed as "stale"
+  /// (Optuna's `grace_period`).
+  public var staleGrace: TimeInterval
+  /// How often a stale trial is retried as a new WAITING trial with the same params, as Optuna's
+  /// `RetryFailedTrialCallback(max_retry:)` does; `nil` for never. Trials failed by an
+  /// interruption (Ctrl-C) are always re-queued once so a resumed run retries them first.
+  public var maxRetry: Int?
 
-  public init(nTrials: Int? = nil, timeout: TimeInterval? = nil, parallelism: Int = 1) {
+  public init(
+    nTrials: Int? = nil, timeout: TimeInterval? = nil, parallelism: Int = 1, heartbeatInterval: TimeInterval = 5,
+    staleGrace: TimeInterval? = nil, maxRetry: Int? = nil
+  ) {
     self.nTrials = nTrials
     self.timeout = timeout
     self.parallelism = max(1, parallelism)
+    self.heartbeatInterval = heartbeatInterval
+    self.staleGrace = staleGrace ?? heartbeatInterval * 4
+    self.maxRetry = maxRetry
   }
 }
 
@@ -43,6 +58,7 @@ extension Study {
         group.addTask {
           while !Task.isCancelled {
             if let deadline, Date() >= deadline { return }
+            try await self.recoverStaleTrials(limits: limits)
             if try await self.isPaused() {
               try await Task.sleep(for: .milliseconds(300))
               continue
@@ -57,6 +73,13 @@ extension Study {
             }
             await gate.release()
             onEvent(.started(try await self.storage.trial(id: trial.id)))
+            let heartbeat = Task { [storage = self.storage, id = trial.id] in
+              while !Task.isCancelled {
+                try? await storage.recordHeartbeat(trial: id)
+                try? await Task.sleep(for: .milliseconds(Int64(limits.heartbeatInterval * 1000)))
+              }
+            }
+            defer { heartbeat.cancel() }
             let finished = try await self.run(&trial, objective: objective)
             let best = try await self.bestForLog()
             onEvent(.finished(finished, best: best))
@@ -76,14 +99,50 @@ extension Study {
       _ = pruned
       return try await tell(trialID: trial.id, state: .pruned)
     } catch is CancellationError {
-      // Interrupted trials are failed with a reason, never left RUNNING.
-      return try await tell(trialID: trial.id, state: .fail, failReason: "interrupted")
+      // An interrupted trial is failed with a reason, never left RUNNING, and its params are
+      // queued again so that a resumed run retries it first. The writes run in a fresh task
+      // because storage calls made from a cancelled task are cancelled themselves.
+      let id = trial.id
+      return try await Task {
+        let failed = try await self.tell(trialID: id, state: .fail, failReason: "interrupted")
+        try await self.requeue(failed)
+        return failed
+      }.value
     } catch let error as StorageError where error.kind == .trialFinished {
       // Someone else finished the trial (a user marked it failed); keep what they wrote.
       return try await storage.trial(id: trial.id)
     } catch {
       return try await tell(trialID: trial.id, state: .fail, failReason: String(describing: error))
     }
+  }
+
+  /// Fails RUNNING trials whose heartbeat stopped (a killed worker), at most once per heartbeat
+  /// interval, and re-queues them when retries are on.
+  func recoverStaleTrials(limits: OptimizeLimits) async throws {
+    let now = Date()
+    if let last = lastStaleCheck, now.timeIntervalSince(last) < limits.heartbeatInterval { return }
+    lastStaleCheck = now
+    let failed = try await storage.failStaleTrials(study: id, grace: limits.staleGrace)
+    guard let maxRetry = limits.maxRetry else { return }
+    for trialID in failed {
+      let t = try await storage.trial(id: trialID)
+      if (t.systemAttrs["retry_history"]?.arrayValue?.count ?? 0) < maxRetry { try await requeue(t) }
+    }
+  }
+
+  /// Queues a failed trial's params again as a WAITING trial, with Optuna's
+  /// `RetryFailedTrialCallback` attrs (`failed_trial`: the first failed number, `retry_history`).
+  func requeue(_ failed: FrozenTrial) async throws {
+    guard !failed.params.isEmpty else { return }
+    let history = (failed.systemAttrs["retry_history"]?.arrayValue ?? []) + [.int(failed.number)]
+    let first = failed.systemAttrs["failed_trial"] ?? .int(failed.number)
+    var system = failed.systemAttrs.filter { !$0.key.hasPrefix("hpotop:") && $0.key != "grid_id" }
+    system["failed_trial"] = first
+    system["retry_history"] = .array(history)
+    let template = FrozenTrial(
+      id: 0, number: 0, state: .waiting, params: failed.params, distributions: failed.distributions,
+      userAttrs: failed.userAttrs, systemAttrs: system)
+    _ = try await storage.createTrial(study: id, template: template)
   }
 
   /// Whether the study is paused (study system attr `hpotop:paused` = true).
