@@ -173,10 +173,10 @@ import Testing
     #expect(o.arguments(params: params, trialNumber: 4, trialDir: "/t/4")
       == ["python3", "train.py", "--learning-rate=1e-05", "--opt=adam", "--n=3"])
     var h = o
-    h.argumentStyle = .hydra
+    h.argumentTemplate = "{name}={value}"
     #expect(h.arguments(params: params, trialNumber: 4, trialDir: "/t/4").suffix(2) == ["opt=adam", "n=3"])
     var s = o
-    s.argumentStyle = .separate
+    s.argumentTemplate = "--{name} {value}"
     #expect(s.arguments(params: params, trialNumber: 4, trialDir: "/t/4").suffix(4) == ["--opt", "adam", "--n", "3"])
   }
 

@@ -30,7 +30,7 @@ extension CommandObjective {
     let stderrFD = try FileDescriptor.open(
       FilePath(stderrPath), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead, .otherRead])
 
-    let args = arguments(params: params, trialNumber: trial.number, trialDir: dir)
+    let args = arguments(params: params, trialNumber: trial.number, trialDir: dir, studyName: trial.study.name)
     guard let program = args.first else {
       try? stderrFD.close()
       throw RunnerError(argv: argv, reason: "the command is empty", exitCode: nil, stderrTail: "")

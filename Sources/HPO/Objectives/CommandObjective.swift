@@ -1,18 +1,6 @@
 import Foundation
 import OrderedCollections
 
-/// How params that have no `{name}` placeholder in the command are passed to it.
-public enum ArgumentStyle: String, Sendable, CaseIterable {
-  /// `--lr=0.01` (the default).
-  case equals
-  /// `--lr 0.01`, two arguments.
-  case separate
-  /// `lr=0.01` (Hydra style).
-  case hydra
-  /// Not on the command line: the program reads `HPOTOP_PARAMS` or `params.json`.
-  case none
-}
-
 /// A trial objective that runs a program: argv only (never a shell), params substituted into
 /// `{name}` placeholders or appended, metrics read from `[hpotop]` lines on its stdout.
 public struct CommandObjective: Sendable {
@@ -23,7 +11,11 @@ public struct CommandObjective: Sendable {
   public var environment: [String: String]
   /// Seconds a trial may run before it is stopped and FAILs.
   public var timeout: TimeInterval?
-  public var argumentStyle: ArgumentStyle
+  /// How each param without a placeholder is appended: `--{name}={value}` (the default) gives
+  /// `--lr=0.01`; `--{name} {value}` gives two arguments; `{name}={value}` is Hydra's style; an
+  /// empty template appends nothing (the program reads `HPOTOP_PARAMS` or `params.json`).
+  /// Spaces separate arguments; they are never interpreted by a shell.
+  public var argumentTemplate: String
   /// Seconds between SIGTERM and SIGKILL when a trial is stopped.
   public var killGrace: TimeInterval
   /// `<study-dir>/trials`: each trial gets `<number>/` with params.json, stdout.log, stderr.log.
@@ -35,14 +27,14 @@ public struct CommandObjective: Sendable {
 
   public init(
     argv: [String], workingDirectory: String? = nil, environment: [String: String] = [:],
-    timeout: TimeInterval? = nil, argumentStyle: ArgumentStyle = .equals, killGrace: TimeInterval = 5,
+    timeout: TimeInterval? = nil, argumentTemplate: String = "--{name}={value}", killGrace: TimeInterval = 5,
     trialsDirectory: String, metricNames: [String], pollInterval: TimeInterval = 0.5
   ) {
     self.argv = argv
     self.workingDirectory = workingDirectory
     self.environment = environment
     self.timeout = timeout
-    self.argumentStyle = argumentStyle
+    self.argumentTemplate = argumentTemplate
     self.killGrace = killGrace
     self.trialsDirectory = trialsDirectory
     self.metricNames = metricNames
@@ -51,8 +43,10 @@ public struct CommandObjective: Sendable {
 
   /// The argv for one trial: `{name}` placeholders replaced by the value's text (literally: it is
   /// never parsed by a shell), then the params that had no placeholder, in the chosen style.
-  /// `{trial_number}` and `{trial_dir}` are also replaced.
-  public func arguments(params: OrderedDictionary<String, ParamValue>, trialNumber: Int, trialDir: String) -> [String] {
+  /// `{trial_number}`, `{trial_dir}` and `{study_name}` are also replaced.
+  public func arguments(
+    params: OrderedDictionary<String, ParamValue>, trialNumber: Int, trialDir: String, studyName: String = ""
+  ) -> [String] {
     var used = Set<String>()
     var out = argv.map { arg -> String in
       guard arg.contains("{") else { return arg }
@@ -63,14 +57,14 @@ public struct CommandObjective: Sendable {
       }
       a = a.replacingOccurrences(of: "{trial_number}", with: String(trialNumber))
       a = a.replacingOccurrences(of: "{trial_dir}", with: trialDir)
+      a = a.replacingOccurrences(of: "{study_name}", with: studyName)
       return a
     }
+    let pieces = argumentTemplate.split(separator: " ").map(String.init)
     for (name, value) in params where !used.contains(name) {
-      switch argumentStyle {
-      case .equals: out.append("--\(name)=\(Self.text(of: value))")
-      case .separate: out += ["--\(name)", Self.text(of: value)]
-      case .hydra: out.append("\(name)=\(Self.text(of: value))")
-      case .none: break
+      for piece in pieces {
+        out.append(piece.replacingOccurrences(of: "{name}", with: name)
+          .replacingOccurrences(of: "{value}", with: Self.text(of: value)))
       }
     }
     return out
