@@ -51,7 +51,7 @@ extension CommandObjective {
       environment: .inherit.updating(env),
       workingDirectory: workingDirectory.map { FilePath($0) }, platformOptions: options)
 
-    let monitor = RunMonitor(metricNames: metricNames)
+    let monitor = RunMonitor(metricNames: metricNames, constraintNames: constraintNames)
     let grace = killGrace, poll = pollInterval, limit = timeout
     let started = Date()
     let result: ExecutionResult<Void, SequenceOutput, FileDescriptorOutput>
@@ -118,6 +118,14 @@ extension CommandObjective {
     }
     switch result.terminationStatus {
     case .exited(0):
+      if !constraintNames.isEmpty {
+        let constraints = await monitor.values(of: constraintNames)
+        guard let constraints else {
+          throw RunnerError(argv: args, reason: "exited 0 without reporting the constraints \(constraintNames.joined(separator: ", "))",
+                            exitCode: 0, stderrTail: tail)
+        }
+        try await trial.setConstraints(constraints)
+      }
       if let values = await monitor.finalValues() { return values }
       throw RunnerError(argv: args, reason: "exited 0 without reporting \(metricNames.joined(separator: ", "))",
                         exitCode: 0, stderrTail: tail)
@@ -157,7 +165,18 @@ actor RunMonitor {
   private var lastIntermediate: Double?
   private(set) var unreadableLines = 0
 
-  init(metricNames: [String]) { self.metricNames = metricNames }
+  let constraintNames: [String]
+
+  init(metricNames: [String], constraintNames: [String]) {
+    self.metricNames = metricNames
+    self.constraintNames = constraintNames
+  }
+
+  /// The final values of some named metrics, or nil when one is missing.
+  func values(of names: [String]) -> [Double]? {
+    let found = names.compactMap { finalFields[$0]?.doubleValue }
+    return found.count == names.count ? found : nil
+  }
 
   func setPID(_ p: pid_t) { pid = p }
   func stop(_ reason: StopReason) { if stopReason == nil { stopReason = reason } }
@@ -168,7 +187,7 @@ actor RunMonitor {
   func handle(_ line: Substring, trial: Trial) async {
     guard let parsed = MetricLine.parse(line) else { return }
     guard case .success(let m) = parsed else { unreadableLines += 1; return }
-    for (k, v) in m.fields where !metricNames.contains(k) && k != "value" {
+    for (k, v) in m.fields where !metricNames.contains(k) && k != "value" && !constraintNames.contains(k) {
       try? await trial.setUserAttr(k, v)
     }
     if let step = m.step {

@@ -22,14 +22,17 @@ public struct CommandObjective: Sendable {
   public var trialsDirectory: String
   /// The objective metric names, in objective order (`loss`, or `loss, latency`).
   public var metricNames: [String]
+  /// Metrics reported as constraints (≤ 0 is feasible), kept in Optuna's `constraints` attr.
+  public var constraintNames: [String]
   /// How often a running trial checks for a user's prune request, in seconds.
   public var pollInterval: TimeInterval
 
   public init(
     argv: [String], workingDirectory: String? = nil, environment: [String: String] = [:],
     timeout: TimeInterval? = nil, argumentTemplate: String = "--{name}={value}", killGrace: TimeInterval = 5,
-    trialsDirectory: String, metricNames: [String], pollInterval: TimeInterval = 0.5
+    trialsDirectory: String, metricNames: [String], constraintNames: [String] = [], pollInterval: TimeInterval = 0.5
   ) {
+    self.constraintNames = constraintNames
     self.argv = argv
     self.workingDirectory = workingDirectory
     self.environment = environment

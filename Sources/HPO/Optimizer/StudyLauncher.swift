@@ -1,0 +1,51 @@
+import Foundation
+import OrderedCollections
+
+/// Everything a study file asks for, assembled: the study on its storage with its sampler and
+/// pruner, and the objective (built-in or command). `hpotop run`, `worker` and `demo` use it.
+public struct StudyLauncher: Sendable {
+  public let spec: StudySpec
+  public let storage: any Storage
+  public let sampler: any Sampler
+  public let pruner: any Pruner
+  public let objective: Objective
+  /// Where trial directories go: `<study-file-dir>/trials`.
+  public let trialsDirectory: String
+
+  /// Checks the file's sampler, pruner and objective and prepares them; storage is given by the
+  /// caller (which knows the backends).
+  public init(spec: StudySpec, storage: any Storage) throws {
+    self.spec = spec
+    self.storage = storage
+    let sampler = try ComponentFactory.sampler(spec.sampler, directions: spec.directions, space: spec.searchSpace)
+    self.sampler = sampler
+    self.pruner = try ComponentFactory.pruner(spec.pruner, samplerName: sampler.name)
+    let studyDir = (spec.path as NSString).deletingLastPathComponent
+    trialsDirectory = ((studyDir.isEmpty ? "." : studyDir) as NSString).appendingPathComponent("trials")
+    let space = spec.searchSpace
+    switch spec.objective {
+    case .builtin(let b):
+      guard let builtin = BuiltinObjective.named(b.name) else {
+        throw StudyFileError(path: spec.path, at: b.position, "unknown builtin '\(b.name)'")
+      }
+      objective = builtin.objective(options: BuiltinOptions(b.options), space: space)
+    case .command(let c):
+      let command = CommandObjective(
+        argv: c.argv, workingDirectory: c.resolvedCwd, environment: Dictionary(uniqueKeysWithValues: c.env.map { ($0.key, $0.value) }),
+        timeout: c.timeout, argumentTemplate: c.args ?? "--{name}={value}",
+        trialsDirectory: (spec.path.isEmpty ? "trials" : trialsDirectory),
+        metricNames: spec.metrics.map(\.name), constraintNames: spec.constraints.map(\.name))
+      objective = { trial in
+        let params = try await space.suggest(in: &trial)
+        return try await command.run(trial, params: params)
+      }
+    }
+  }
+
+  /// Opens the study (creating it on first use; its stored directions must match the file's).
+  public func openStudy() async throws -> Study {
+    try await Study.create(
+      name: spec.name, directions: spec.directions, storage: storage, sampler: sampler, pruner: pruner,
+      loadIfExists: true)
+  }
+}
