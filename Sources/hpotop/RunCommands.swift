@@ -1,0 +1,148 @@
+import ArgumentParser
+import Foundation
+import HPO
+
+/// Options shared by `run`, `worker` and `demo`.
+struct EngineOptions: ParsableArguments {
+  @Option(help: "Storage URL; overrides the study file's (default: <name>.db beside the file).")
+  var storage: String?
+  @Option(name: [.customLong("workers"), .customShort("j")], help: "Trials to run at once (overrides parallelism).")
+  var workers: Int?
+  @Option(help: "Study trial budget (overrides n_trials).") var nTrials: Int?
+  @Option(help: "Seconds after which no new trial starts (overrides timeout).") var timeout: Double?
+  @Flag(help: "Run headless: log lines instead of the dashboard.") var noTui = false
+
+  func validate() throws {
+    if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+    if let nTrials, nTrials < 1 { throw ValidationError("--n-trials must be at least 1") }
+  }
+}
+
+struct Run: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run a study file: the dashboard with the engine inside (headless when not on a terminal).")
+  @Argument(help: "The study file (YAML).") var studyFile: String
+  @OptionGroup var engine: EngineOptions
+
+  func run() async throws {
+    let spec = try loadSpec(studyFile)
+    try await runStudy(spec: spec, engine: engine)
+  }
+}
+
+struct Worker: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run one more headless worker on a study file's storage; any number may cooperate.")
+  @Argument(help: "The study file (YAML).") var studyFile: String
+  @OptionGroup var engine: EngineOptions
+
+  func run() async throws {
+    var options = engine
+    options.noTui = true
+    try await runStudy(spec: try loadSpec(studyFile), engine: options)
+  }
+}
+
+/// Reads a study file; its errors are bad input (exit 2) with file:line:col.
+func loadSpec(_ path: String) throws -> StudySpec {
+  do {
+    return try StudySpec.load(path: path)
+  } catch let e as StudyFileError {
+    throw BadInput(e.description)
+  }
+}
+
+/// Runs a study headless (the dashboard is wired in by the TUI), printing Optuna-style log lines
+/// and, on a terminal, a progress bar. Ctrl-C stops the running trials, records them as failed
+/// ("interrupted") and queues their params again, then exits 130.
+func runStudy(spec: StudySpec, engine: EngineOptions) async throws {
+  var spec = spec
+  if let n = engine.nTrials { spec.nTrials = n }
+  if let t = engine.timeout { spec.timeout = t }
+  if let w = engine.workers { spec.parallelism = w }
+  let storage = try openStorage(engine.storage ?? spec.storage)
+  let launcher: StudyLauncher
+  do {
+    launcher = try StudyLauncher(spec: spec, storage: storage)
+  } catch let e as StudyFileError {
+    throw BadInput(e.description)
+  }
+  let study = try await launcher.openStudy()
+  let reporter = HeadlessReporter(study: study, total: spec.nTrials, directions: spec.directions)
+  printError("[I \(logTimestamp())] Study '\(study.name)' on \(storage.displayURL): sampler \(launcher.sampler.name), "
+    + "pruner \(launcher.pruner.name), \(spec.parallelism) at a time" + (spec.nTrials.map { ", budget \($0) trials" } ?? ""))
+  let run = Task {
+    try await study.optimize(limits: spec.limits, onEvent: { event in reporter.handle(event) }, objective: launcher.objective)
+  }
+  let interrupted = InterruptFlag()
+  signal(SIGINT, SIG_IGN)
+  signal(SIGTERM, SIG_IGN)
+  let sources = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
+    let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
+    source.setEventHandler {
+      interrupted.set(sig)
+      run.cancel()
+    }
+    source.resume()
+    return source
+  }
+  defer { sources.forEach { $0.cancel() } }
+  let result = await run.result
+  reporter.finish()
+  let summary = try await study.trials()
+  let counts = Dictionary(grouping: summary, by: \.state).mapValues(\.count)
+  printError("[I \(logTimestamp())] Study '\(study.name)': \(summary.count) trials ("
+    + TrialState.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue.lowercased())" } }.joined(separator: ", ") + ").")
+  if let sig = interrupted.signal {
+    printError("Interrupted: running trials were recorded as FAIL (\"interrupted\") and queued again; "
+      + "run the same command to resume.")
+    Foundation.exit(sig == SIGINT ? 130 : 143)
+  }
+  if case .failure(let error) = result, !(error is CancellationError) { throw error }
+}
+
+/// Remembers which signal asked the run to stop.
+final class InterruptFlag: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value: Int32?
+  func set(_ s: Int32) { lock.withLock { if value == nil { value = s } } }
+  var signal: Int32? { lock.withLock { value } }
+}
+
+/// Prints trial log lines, and a progress bar when stderr is a terminal.
+final class HeadlessReporter: @unchecked Sendable {
+  private let lock = NSLock()
+  private let directions: [StudyDirection]
+  private let bar: ProgressBar
+  private let started = Date()
+  private let interactive = isatty(STDERR_FILENO) == 1
+  private var done = 0
+  private var best: Double?
+
+  init(study: Study, total: Int?, directions: [StudyDirection]) {
+    self.directions = directions
+    self.bar = ProgressBar(total: total)
+  }
+
+  func handle(_ event: OptimizeEvent) {
+    guard case .finished(let trial, let bestTrials) = event else { return }
+    lock.withLock {
+      done += 1
+      if directions.count == 1 { best = bestTrials.first?.value }
+      let line = TrialLogLine.line(for: trial, best: bestTrials, directions: directions)
+      if interactive {
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line + "\n" + bar.render(done: trialCount(trial), elapsed: Date().timeIntervalSince(started), best: best)).utf8))
+      } else {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+      }
+    }
+  }
+
+  /// The bar counts the study's trials (its budget is the study's), approximated by the number
+  /// of the trial that just finished.
+  private func trialCount(_ t: FrozenTrial) -> Int { max(done, t.number + 1) }
+
+  func finish() {
+    if interactive { lock.withLock { FileHandle.standardError.write(Data("\n".utf8)) } }
+  }
+}
