@@ -1,0 +1,208 @@
+import Foundation
+import OrderedCollections
+import Yams
+
+/// Typed, positioned access to composed YAML nodes: each accessor either returns the value or
+/// throws a `StudyFileError` at the node's line and column.
+struct YAMLReader {
+  let path: String
+
+  func position(_ node: Node) -> SourcePosition {
+    node.mark.map { SourcePosition(line: $0.line, column: $0.column) } ?? .start
+  }
+
+  func error(_ node: Node, _ message: String) -> StudyFileError {
+    StudyFileError(path: path, at: position(node), message)
+  }
+
+  func error(at position: SourcePosition, _ message: String) -> StudyFileError {
+    StudyFileError(path: path, at: position, message)
+  }
+
+  /// What a node is, for "expected X, got Y" messages.
+  func describe(_ node: Node) -> String {
+    switch node {
+    case .mapping: return "a mapping"
+    case .sequence: return "a list"
+    case .alias: return "an alias"
+    case .scalar(let s):
+      switch tag(node) {
+      case .null: return "null"
+      case .bool: return "a boolean (\(s.string))"
+      case .int: return "an integer (\(s.string))"
+      case .float: return "a number (\(s.string))"
+      default: return "'\(s.string)'"
+      }
+    }
+  }
+
+  /// The resolved tag of a node (`tag:yaml.org,2002:int`, …).
+  func tag(_ node: Node) -> Tag.Name {
+    Tag.Name(rawValue: node.tag.rawValue)
+  }
+
+  func isNull(_ node: Node) -> Bool {
+    if case .scalar = node, tag(node) == .null { return true }
+    return false
+  }
+
+  /// The key/value pairs of a mapping by key text, rejecting keys that are not scalars and keys
+  /// not in `known` (with the nearest known key as a suggestion).
+  func entries(
+    _ node: Node, of what: String, known: [String]? = nil
+  ) throws -> OrderedDictionary<String, (key: Node, value: Node)> {
+    guard case .mapping(let mapping) = node else {
+      throw error(node, "\(what) must be a mapping, got \(describe(node))")
+    }
+    var out: OrderedDictionary<String, (key: Node, value: Node)> = [:]
+    for (key, value) in mapping {
+      guard case .scalar(let s) = key, !isNull(key) else {
+        throw error(key, "keys of \(what) must be plain names, got \(describe(key))")
+      }
+      if let known, !known.contains(s.string) {
+        throw error(key, unknownMessage("key '\(s.string)' in \(what)", s.string, known))
+      }
+      out[s.string] = (key, value)
+    }
+    return out
+  }
+
+  /// "unknown X; did you mean 'y'?" or "unknown X; expected one of …".
+  func unknownMessage(_ what: String, _ name: String, _ candidates: [String]) -> String {
+    if let s = nearest(name, among: candidates) { return "unknown \(what); did you mean '\(s)'?" }
+    return "unknown \(what); expected one of " + candidates.map { "'\($0)'" }.joined(separator: ", ")
+  }
+
+  /// A scalar's text (strings, and numbers or booleans as written); not null, lists or mappings.
+  func string(_ node: Node, _ what: String) throws -> String {
+    guard case .scalar(let s) = node, !isNull(node) else {
+      throw error(node, "\(what) must be a string, got \(describe(node))")
+    }
+    return s.string
+  }
+
+  func int(_ node: Node, _ what: String) throws -> Int {
+    if tag(node) == .int, let i = node.int { return i }
+    if tag(node) == .float, let d = node.float, d.rounded() == d, abs(d) < 9e15 { return Int(d) }
+    throw error(node, "\(what) must be an integer, got \(describe(node))")
+  }
+
+  func number(_ node: Node, _ what: String) throws -> Double {
+    if tag(node) == .int, let i = node.int { return Double(i) }
+    if tag(node) == .float, let d = node.float { return d }
+    throw error(node, "\(what) must be a number, got \(describe(node))")
+  }
+
+  func bool(_ node: Node, _ what: String) throws -> Bool {
+    if tag(node) == .bool, let b = node.bool { return b }
+    throw error(node, "\(what) must be true or false, got \(describe(node))")
+  }
+
+  func sequence(_ node: Node, _ what: String) throws -> [Node] {
+    guard case .sequence(let s) = node else {
+      throw error(node, "\(what) must be a list, got \(describe(node))")
+    }
+    return Array(s)
+  }
+
+  /// A scalar as a param value: null, bool, int, float or string as YAML resolves it.
+  func paramValue(_ node: Node, _ what: String) throws -> ParamValue {
+    guard case .scalar(let s) = node else {
+      throw error(node, "\(what) must be a string, number, boolean or null, got \(describe(node))")
+    }
+    switch tag(node) {
+    case .null: return .null
+    case .bool: return node.bool.map(ParamValue.bool) ?? .string(s.string)
+    case .int: return node.int.map(ParamValue.int) ?? .string(s.string)
+    case .float: return node.float.map(ParamValue.float) ?? .string(s.string)
+    default: return .string(s.string)
+    }
+  }
+
+  /// Any node as JSON (options maps for samplers, pruners and built-ins).
+  func json(_ node: Node) throws -> JSONValue {
+    switch node {
+    case .scalar, .alias:
+      return try paramValue(node, "a value").json
+    case .sequence(let s):
+      return .array(try s.map { try json($0) })
+    case .mapping:
+      let e = try entries(node, of: "an option value")
+      return .object(try e.mapValues { try json($0.value) })
+    }
+  }
+
+  /// Seconds from a positive number or a duration string such as `90s`, `30m`, `2h`, `1h30m`, `1.5d`.
+  func duration(_ node: Node, _ what: String) throws -> Double {
+    let seconds: Double?
+    if tag(node) == .int || tag(node) == .float {
+      seconds = try number(node, what)
+    } else if case .scalar(let s) = node, !isNull(node) {
+      guard let d = Self.parseDuration(s.string) else {
+        throw error(node, "\(what) must be seconds or a duration such as '90s', '30m', '2h' or '1h30m', got '\(s.string)'")
+      }
+      seconds = d
+    } else {
+      seconds = nil
+    }
+    guard let seconds else {
+      throw error(node, "\(what) must be seconds or a duration such as '30m', got \(describe(node))")
+    }
+    guard seconds > 0, seconds.isFinite else {
+      throw error(node, "\(what) must be positive, got \(formatNumber(seconds))")
+    }
+    return seconds
+  }
+
+  /// Parses `<number><unit>` groups (units s, m, h, d; a bare number is seconds).
+  static func parseDuration(_ text: String) -> Double? {
+    let units: [String: Double] = [
+      "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1, "m": 60, "min": 60, "mins": 60, "minute": 60,
+      "minutes": 60, "h": 3600, "hr": 3600, "hour": 3600, "hours": 3600, "d": 86400, "day": 86400, "days": 86400,
+    ]
+    var chars = Substring(text.trimmingCharacters(in: .whitespaces))
+    if chars.isEmpty { return nil }
+    if let plain = Double(chars) { return plain }
+    var total = 0.0
+    while !chars.isEmpty {
+      let number = chars.prefix { $0.isNumber || $0 == "." }
+      guard let value = Double(number) else { return nil }
+      chars = chars.dropFirst(number.count).drop { $0 == " " }
+      let unit = chars.prefix { $0.isLetter }
+      guard let scale = units[unit.lowercased()] else { return nil }
+      chars = chars.dropFirst(unit.count).drop { $0 == " " }
+      total += value * scale
+    }
+    return total
+  }
+
+  /// The candidate closest to `name` by edit distance, if it is close enough to be a likely typo.
+  func nearest(_ name: String, among candidates: [String]) -> String? {
+    var best: (String, Int)?
+    for c in candidates {
+      let d = levenshtein(name.lowercased(), c.lowercased())
+      if best == nil || d < best?.1 ?? Int.max { best = (c, d) }
+    }
+    guard let (candidate, distance) = best else { return nil }
+    let limit = name.count <= 3 ? 1 : max(2, name.count / 3)
+    return distance <= limit ? candidate : nil
+  }
+}
+
+/// The Levenshtein edit distance (insertions, deletions, substitutions) between two strings.
+func levenshtein(_ a: String, _ b: String) -> Int {
+  let a = Array(a), b = Array(b)
+  if a.isEmpty { return b.count }
+  if b.isEmpty { return a.count }
+  var previous = Array(0...b.count)
+  var current = previous
+  for i in 1...a.count {
+    current[0] = i
+    for j in 1...b.count {
+      let cost = a[i - 1] == b[j - 1] ? 0 : 1
+      current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+    }
+    swap(&previous, &current)
+  }
+  return previous[b.count]
+}
