@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import HPO
+
+struct Demo: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run a built-in simulated-training study in a temporary directory (no files needed).")
+  @OptionGroup var engine: EngineOptions
+  @Option(help: "Seconds each simulated epoch takes.") var epochSeconds: Double = 0.05
+
+  /// The demo's study file, written into the temporary directory so users can see and reuse it.
+  static func studyFile(epochSeconds: Double) -> String {
+    """
+    # The hpotop demo: a simulated network training with noisy learning curves.
+    name: demo
+    metric: {name: val_loss, direction: minimize}
+    sampler: {name: \(ComponentFactory.defaultSamplerName), seed: 7}
+    n_trials: 60
+    parallelism: 4
+    objective: {builtin: simulated_training, epochs: 27, sleep: \(epochSeconds)}
+
+    """
+  }
+
+  func run() async throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hpotop-demo-\(getpid())").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let path = dir + "/demo.yaml"
+    try Data(Self.studyFile(epochSeconds: epochSeconds).utf8).write(to: URL(fileURLWithPath: path))
+    printError("[I \(logTimestamp())] Demo study file: \(path) (watch it with: hpotop watch sqlite:///\(dir)/demo.db)")
+    try await runStudy(spec: try loadSpec(path), engine: engine)
+  }
+}
