@@ -47,7 +47,7 @@ let package = Package(
     .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
     .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Terminal", "HPO"]),
     .testTarget(
-      name: "EndToEndTests", dependencies: ["HPO", "HPOSQLite", "HPOTesting"]),
+      name: "EndToEndTests", dependencies: ["hpotop", "HPO", "HPOSQLite", "HPOTesting"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -56,8 +56,14 @@ public actor Study {
       return Study(storage: storage, id: existing, name: name, directions: stored, sampler: sampler, pruner: pruner)
     }
     if directions.isEmpty { throw StorageError(.invalidValue, "A study needs at least one direction.") }
-    let id = try await storage.createStudy(name: name, directions: directions)
-    return Study(storage: storage, id: id, name: name, directions: directions, sampler: sampler, pruner: pruner)
+    do {
+      let id = try await storage.createStudy(name: name, directions: directions)
+      return Study(storage: storage, id: id, name: name, directions: directions, sampler: sampler, pruner: pruner)
+    } catch let e as StorageError where e.kind == .studyExists && loadIfExists {
+      // Another process created it between our lookup and our insert: open theirs.
+      return try await create(
+        name: name, directions: directions, storage: storage, sampler: sampler, pruner: pruner, loadIfExists: true)
+    }
   }
 
   /// Opens an existing study by name.
@@ -119,12 +125,16 @@ public actor Study {
   /// Starts a trial: the oldest enqueued (WAITING) one if any, else a new one. Params enqueued for
   /// it, and params fixed on the study (`hpotop:fixed_params`), come before the sampler's.
   public func ask(fixedDistributions: OrderedDictionary<String, Distribution> = [:]) async throws -> Trial {
-    var frozen: FrozenTrial
-    if let waiting = try await storage.popWaitingTrial(study: id) {
-      frozen = waiting
-    } else {
-      frozen = try await storage.createTrial(study: id, template: nil)
+    guard let trial = try await ask(budget: nil, fixedDistributions: fixedDistributions) else {
+      throw StorageError(.backend, "no trial could be started in study '\(name)'")
     }
+    return trial
+  }
+
+  /// Like `ask()`, but returns `nil` instead of starting a trial once the study holds `budget`
+  /// trials that are not WAITING (checked atomically in storage, across processes).
+  public func ask(budget: Int?, fixedDistributions: OrderedDictionary<String, Distribution> = [:]) async throws -> Trial? {
+    guard var frozen = try await storage.startTrial(study: id, budget: budget) else { return nil }
     try await refresh()
     var fixed = frozen.fixedParams
     if let studyFixed = try await storage.studySystemAttrs(study: id)["hpotop:fixed_params"]?.objectValue {

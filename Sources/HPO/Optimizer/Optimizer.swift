@@ -52,7 +52,6 @@ extension Study {
     objective: @escaping Objective
   ) async throws {
     let deadline = limits.timeout.map { Date().addingTimeInterval($0) }
-    let gate = StartGate(limit: limits.nTrials)
     try await withThrowingTaskGroup(of: Void.self) { group in
       for _ in 0..<limits.parallelism {
         group.addTask {
@@ -63,15 +62,8 @@ extension Study {
               try await Task.sleep(for: .milliseconds(300))
               continue
             }
-            guard try await self.reserveStart(gate) else { return }
-            var trial: Trial
-            do {
-              trial = try await self.ask()
-            } catch {
-              await gate.release()
-              throw error
-            }
-            await gate.release()
+            guard try await self.samplerHasMore() else { return }
+            guard var trial = try await self.ask(budget: limits.nTrials) else { return }
             onEvent(.started(try await self.storage.trial(id: trial.id)))
             let heartbeat = Task { [storage = self.storage, id = trial.id] in
               while !Task.isCancelled {
@@ -150,14 +142,10 @@ extension Study {
     try await storage.studySystemAttrs(study: id)["hpotop:paused"]?.boolValue ?? false
   }
 
-  /// Reserves a trial start against the study budget and the sampler; false when the run is done.
-  func reserveStart(_ gate: StartGate) async throws -> Bool {
+  /// False once the sampler has nothing left to propose (a used-up grid).
+  func samplerHasMore() async throws -> Bool {
     try await refresh()
-    let context = samplingContext()
-    if sampler.isExhausted(context) { return false }
-    let counted = context.trials.filter { $0.state != .waiting }.count
-    let hasWaiting = context.trials.contains { $0.state == .waiting }
-    return await gate.reserve(counted: counted, hasWaiting: hasWaiting)
+    return !sampler.isExhausted(samplingContext())
   }
 
   /// The best trial(s) for log lines: the best trial, or the Pareto front.
@@ -165,20 +153,4 @@ extension Study {
     if isMultiObjective { return try await bestTrials() }
     return try await bestTrial().map { [$0] } ?? []
   }
-}
-
-/// Counts trials being started by this process so parallel workers do not overshoot the budget.
-actor StartGate {
-  let limit: Int?
-  private var starting = 0
-
-  init(limit: Int?) { self.limit = limit }
-
-  func reserve(counted: Int, hasWaiting: Bool) -> Bool {
-    if let limit, counted + starting >= limit { return false }
-    starting += 1
-    return true
-  }
-
-  func release() { starting -= 1 }
 }

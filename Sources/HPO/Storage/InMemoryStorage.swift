@@ -122,6 +122,13 @@ public actor InMemoryStorage: Storage {
     return nil
   }
 
+  public func startTrial(study id: Int64, budget: Int?) throws -> FrozenTrial? {
+    let s = try study(id)
+    if let budget, s.trialIDs.filter({ trialRecords[$0]?.state != .waiting }).count >= budget { return nil }
+    if let waiting = try popWaitingTrial(study: id) { return waiting }
+    return try createTrial(study: id, template: nil)
+  }
+
   public func setTrialParam(trial id: Int64, name: String, internalValue: Double, distribution: Distribution)
     throws
   {

@@ -31,6 +31,10 @@ public protocol Storage: Sendable {
   /// Moves the oldest WAITING trial to RUNNING (start time now) and returns it, or `nil` when
   /// none waits. Two callers never get the same trial.
   func popWaitingTrial(study: Int64) async throws -> FrozenTrial?
+  /// Starts a trial in one transaction: the oldest WAITING trial becomes RUNNING, or else a new
+  /// RUNNING trial is inserted. With a `budget`, nothing starts (`nil`) once the study holds
+  /// `budget` trials that are not WAITING, so concurrent workers never overshoot `n_trials`.
+  func startTrial(study: Int64, budget: Int?) async throws -> FrozenTrial?
   func setTrialParam(trial: Int64, name: String, internalValue: Double, distribution: Distribution)
     async throws
   /// Sets the state (and values). Returns false when a WAITING→RUNNING move lost a race.

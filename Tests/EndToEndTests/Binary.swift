@@ -1,0 +1,56 @@
+import Foundation
+
+/// The built `hpotop` executable and a temporary directory, for tests that run the real binary.
+enum Binary {
+  /// `<package>/.build/debug/hpotop` (the test target depends on the executable, so it is built).
+  static var path: String {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    for candidate in [".build/debug/hpotop", ".build/x86_64-unknown-linux-gnu/debug/hpotop"] {
+      let p = root.appendingPathComponent(candidate).path
+      if FileManager.default.isExecutableFile(atPath: p) { return p }
+    }
+    return root.appendingPathComponent(".build/debug/hpotop").path
+  }
+
+  /// The result of one run of the binary.
+  struct Output {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  /// Starts `hpotop args…` in `directory` without waiting.
+  static func start(_ args: [String], in directory: String, environment: [String: String] = [:]) throws
+    -> (Process, Pipe, Pipe)
+  {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    p.currentDirectoryURL = URL(fileURLWithPath: directory)
+    p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    return (p, out, err)
+  }
+
+  /// Runs `hpotop args…` to the end. Output is drained while it runs, so a chatty run never
+  /// blocks on a full pipe.
+  static func run(_ args: [String], in directory: String, environment: [String: String] = [:]) async throws -> Output {
+    let (p, out, err) = try start(args, in: directory, environment: environment)
+    async let o = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
+    async let e = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
+    let (od, ed) = await (o, e)
+    p.waitUntilExit()
+    return Output(status: p.terminationStatus, stdout: String(decoding: od, as: UTF8.self),
+                  stderr: String(decoding: ed, as: UTF8.self))
+  }
+
+  static func temporaryDirectory(_ label: String) throws -> String {
+    let dir = NSTemporaryDirectory() + "hpotop-\(label)-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+  }
+}
