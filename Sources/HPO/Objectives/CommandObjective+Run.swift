@@ -106,7 +106,7 @@ extension CommandObjective {
     switch await monitor.stopReason {
     case .pruned?:
       let byUser = (try? await trial.study.storage.trial(id: trial.id))?.systemAttrs["hpotop:prune_requested"] != nil
-      let reason = byUser ? "pruned by user" : "pruned by \(await trial.study.pruner.name) pruner"
+      let reason = byUser ? "pruned by user" : "pruned by the \(await trial.study.pruner.name) pruner"
       try? await trial.study.setSystemAttr(trialID: trial.id, key: "hpotop:prune_reason", value: .string(reason))
       throw TrialPruned(reason)
     case .timeout?:

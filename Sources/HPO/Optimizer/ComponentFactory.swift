@@ -13,11 +13,21 @@ public enum ComponentFactory {
   {
     let name = spec?.name ?? defaultSamplerName
     let seed = spec?.seed
-    let options = OptionReader(spec: spec)
+    var options = OptionReader(spec: spec)
     switch name {
     case "random":
       try options.finish()
       return RandomSampler(seed: seed)
+    case "bohb":
+      let sampler = BOHBSampler(
+        seed: seed, minPointsInModel: try options.int("min_points_in_model", min: 1),
+        topNPercent: try options.int("top_n_percent", min: 1) ?? 15,
+        numSamples: try options.int("num_samples", min: 1) ?? 64,
+        randomFraction: try options.double("random_fraction") ?? 1.0 / 3.0,
+        bandwidthFactor: try options.double("bandwidth_factor") ?? 3,
+        minBandwidth: try options.double("min_bandwidth") ?? 1e-3)
+      try options.finish()
+      return sampler
     default:
       throw spec?.error("the sampler '\(name)' is not available in this build") ??
         StudyFileError(path: "", at: .start, "unknown sampler '\(name)'")
@@ -27,15 +37,88 @@ public enum ComponentFactory {
   /// The pruner for a `pruner:` entry; with no entry, the sampler's companion (BOHB brings
   /// Hyperband) or no pruning.
   public static func pruner(_ spec: ComponentSpec?, samplerName: String) throws -> any Pruner {
-    guard let spec else { return NopPruner() }
-    let options = OptionReader(spec: spec)
-    switch spec.name {
-    case "nop":
-      try options.finish()
-      return NopPruner()
-    default:
-      throw spec.error("the pruner '\(spec.name)' is not available in this build")
+    guard let spec else {
+      return samplerName == "bohb" ? try BOHBSampler.defaultPruner() : NopPruner()
     }
+    var options = OptionReader(spec: spec)
+    do {
+      let pruner = try pruner(named: spec.name, options: &options, samplerName: samplerName)
+      try options.finish()
+      return pruner
+    } catch let e as PrunerError {
+      throw spec.error(e.message)
+    }
+  }
+
+  private static func pruner(named name: String, options: inout OptionReader, samplerName: String) throws -> any Pruner {
+    switch name {
+    case "nop":
+      return NopPruner()
+    case "median":
+      return try MedianPruner(
+        nStartupTrials: try options.int("n_startup_trials", min: 0) ?? 5,
+        nWarmupSteps: try options.int("n_warmup_steps", min: 0) ?? 0,
+        intervalSteps: try options.int("interval_steps", min: 1) ?? 1,
+        nMinTrials: try options.int("n_min_trials", min: 1) ?? 1)
+    case "percentile":
+      guard let percentile = try options.double("percentile") else {
+        throw PrunerError("the percentile pruner needs 'percentile' (0-100)")
+      }
+      return try PercentilePruner(
+        percentile: percentile, nStartupTrials: try options.int("n_startup_trials", min: 0) ?? 5,
+        nWarmupSteps: try options.int("n_warmup_steps", min: 0) ?? 0,
+        intervalSteps: try options.int("interval_steps", min: 1) ?? 1,
+        nMinTrials: try options.int("n_min_trials", min: 1) ?? 1)
+    case "threshold":
+      return try ThresholdPruner(
+        lower: try options.double("lower"), upper: try options.double("upper"),
+        nWarmupSteps: try options.int("n_warmup_steps", min: 0) ?? 0,
+        intervalSteps: try options.int("interval_steps", min: 1) ?? 1)
+    case "patient":
+      var wrapped: (any Pruner)? = nil
+      if let inner = options.raw("wrapped") {
+        guard let innerName = inner.stringValue ?? inner["name"]?.stringValue else {
+          throw PrunerError("'wrapped' must name a pruner, e.g. wrapped: median")
+        }
+        let innerSpec = ComponentSpec(
+          path: options.spec?.path ?? "", name: innerName,
+          options: (inner.objectValue ?? [:]).filter { $0.key != "name" },
+          position: options.spec?.optionPositions["wrapped"] ?? .start)
+        wrapped = try pruner(innerSpec, samplerName: samplerName)
+      }
+      return try PatientPruner(
+        wrapped: wrapped, patience: try options.int("patience", min: 0) ?? 0,
+        minDelta: try options.double("min_delta") ?? 0)
+    case "successive_halving":
+      return try SuccessiveHalvingPruner(
+        minResource: try resource(options.raw("min_resource"), "min_resource"),
+        reductionFactor: try options.int("reduction_factor", min: 2) ?? 4,
+        minEarlyStoppingRate: try options.int("min_early_stopping_rate", min: 0) ?? 0,
+        bootstrapCount: try options.int("bootstrap_count", min: 0) ?? 0)
+    case "hyperband":
+      var rule = HyperbandBracketTable.Rule.paperAlgorithm
+      if let r = try options.string("brackets") {
+        guard let parsed = HyperbandBracketTable.Rule(rawValue: r) else {
+          throw PrunerError("brackets must be paper-algorithm or paper-table, not '\(r)'")
+        }
+        rule = parsed
+      }
+      return try HyperbandPruner(
+        minResource: try options.int("min_resource", min: 1) ?? 1,
+        maxResource: try resource(options.raw("max_resource"), "max_resource"),
+        reductionFactor: try options.int("reduction_factor", min: 2) ?? 3,
+        bootstrapCount: try options.int("bootstrap_count", min: 0) ?? 0, rule: rule,
+        filtersSamplerView: samplerName != "bohb")
+    default:
+      throw PrunerError("unknown pruner '\(name)'")
+    }
+  }
+
+  /// A resource option: an integer, or "auto" (nil).
+  private static func resource(_ value: JSONValue?, _ key: String) throws -> Int? {
+    guard let value, value != .string("auto") else { return nil }
+    guard case .int(let i) = value else { throw PrunerError("'\(key)' must be an integer or \"auto\"") }
+    return i
   }
 }
 

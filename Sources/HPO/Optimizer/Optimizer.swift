@@ -88,7 +88,13 @@ extension Study {
       let values = try await objective(&trial)
       return try await tell(trialID: trial.id, values: values, state: .complete)
     } catch let pruned as TrialPruned {
-      _ = pruned
+      let current = try await storage.trial(id: trial.id)
+      if current.systemAttrs["hpotop:prune_reason"] == nil {
+        let reason = current.systemAttrs["hpotop:prune_requested"] != nil ? "pruned by user"
+          : !pruned.message.isEmpty ? pruned.message
+          : "pruned by the \(pruner.name) pruner at step \(current.lastStep.map(String.init) ?? "?")"
+        try await storage.setTrialSystemAttr(trial: trial.id, key: "hpotop:prune_reason", value: .string(reason))
+      }
       return try await tell(trialID: trial.id, state: .pruned)
     } catch is CancellationError {
       // An interrupted trial is failed with a reason, never left RUNNING, and its params are
