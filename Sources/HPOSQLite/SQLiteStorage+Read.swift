@@ -19,13 +19,13 @@ extension SQLiteStorage {
     case (nil, nil): break
     case (let ids?, nil):
       conditions.append("trial_id IN (SELECT value FROM json_each(?))")
-      arguments += [Self.idList(ids)]
+      arguments += [Self.idList(Array(ids))]
     case (nil, let g?):
       conditions.append("trial_id > ?")
       arguments += [g]
     case (let ids?, let g?):
       conditions.append("(trial_id IN (SELECT value FROM json_each(?)) OR trial_id > ?)")
-      arguments += [Self.idList(ids), g]
+      arguments += [Self.idList(Array(ids)), g]
     }
     let condition = conditions.joined(separator: " AND ")
     let args = arguments
@@ -35,7 +35,7 @@ extension SQLiteStorage {
     }
   }
 
-  private static func idList(_ ids: Set<Int64>) -> String {
+  static func idList(_ ids: [Int64]) -> String {
     "[" + ids.map(String.init).joined(separator: ",") + "]"
   }
 
@@ -51,7 +51,9 @@ extension SQLiteStorage {
   /// Loads the trials matching a condition on `trials` with six queries in all, whatever their
   /// number: the trial rows, then params, values, intermediate values and both attribute tables
   /// for all of them at once (the condition is repeated as a subquery).
-  static func loadTrials(_ db: Database, where condition: String, arguments: StatementArguments) throws
+  static func loadTrials(
+    _ db: Database, where condition: String, arguments conditionArguments: StatementArguments
+  ) throws
     -> [FrozenTrial]
   {
     var trials: [FrozenTrial] = []
@@ -60,7 +62,7 @@ extension SQLiteStorage {
       db.cachedStatement(sql: """
         SELECT trial_id, number, state, datetime_start, datetime_complete FROM trials
         WHERE \(condition) ORDER BY number, trial_id
-        """), arguments: arguments)
+        """), arguments: conditionArguments)
     while let row = try trialRows.next() {
       let id: Int64 = row[0]
       let raw: String = row[2]
@@ -76,7 +78,17 @@ extension SQLiteStorage {
         datetimeComplete: complete.flatMap(SQLiteEncoding.parse)))
     }
     if trials.isEmpty { return [] }
-    let subquery = "trial_id IN (SELECT trial_id FROM trials WHERE \(condition))"
+    // Few trials: look their rows up by id (index probes on each child table's UNIQUE(trial_id, …)).
+    // Many: repeat the condition as a subquery rather than binding a huge id list.
+    let subquery: String
+    let arguments: StatementArguments
+    if trials.count <= 2000 {
+      subquery = "trial_id IN (SELECT value FROM json_each(?))"
+      arguments = [idList(trials.map(\.id))]
+    } else {
+      subquery = "trial_id IN (SELECT trial_id FROM trials WHERE \(condition))"
+      arguments = conditionArguments
+    }
 
     var distributions: [String: Distribution] = [:]
     let params = try Row.fetchCursor(
