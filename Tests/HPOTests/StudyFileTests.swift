@@ -357,3 +357,50 @@ private let objective = "objective: {builtin: branin}\n"
     #expect(seen == ["adam", "sgd"])
   }
 }
+
+@Suite struct StudyFileFuzzTests {
+  /// Mutated demo files either parse or fail with a position inside the file; nothing crashes.
+  @Test func mutatedFilesNeverCrash() throws {
+    let demos = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("demos")
+    let texts = try FileManager.default.contentsOfDirectory(atPath: demos.path).sorted()
+      .map { try String(contentsOfFile: demos.appendingPathComponent($0).path, encoding: .utf8) }
+    let alphabet = Array(":{}[]-, \n\t'\"#&*!|>%@`0123456789.eaz_")
+    var failures = 0
+    for (fileIndex, text) in texts.enumerated() {
+      for seed in 0..<150 {
+        var rng = SeededRNG(seed: UInt64(seed), trialNumber: fileIndex, purpose: "fuzz")
+        var chars = Array(text)
+        for _ in 0..<(1 + Int(rng.next() % 3)) where !chars.isEmpty {
+          let i = Int(rng.next() % UInt64(chars.count))
+          switch rng.next() % 3 {
+          case 0: chars.remove(at: i)
+          case 1: chars.insert(alphabet[Int(rng.next() % UInt64(alphabet.count))], at: i)
+          default: chars[i] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+          }
+        }
+        let mutated = String(chars)
+        do {
+          _ = try StudySpec.parse(yaml: mutated, path: "f.yaml")
+        } catch let e as StudyFileError {
+          failures += 1
+          let lines = mutated.split(separator: "\n", omittingEmptySubsequences: false).count
+          #expect(e.line >= 1 && e.line <= lines + 1 && e.column >= 1, "seed \(seed) file \(fileIndex): \(e)")
+          #expect(!e.description.contains("\n"), "seed \(seed) file \(fileIndex)")
+        } catch {
+          Issue.record("seed \(seed) file \(fileIndex): not a StudyFileError: \(error)")
+        }
+      }
+    }
+    #expect(failures > 0)
+  }
+
+  @Test func hugeIntRangeIsAnErrorNotACrash() throws {
+    let yaml = """
+      objective: {command: [run]}
+      params:
+        n: {type: int, low: -9223372036854775808, high: 9223372036854775807}
+      """
+    #expect(throws: StudyFileError.self) { try StudySpec.parse(yaml: yaml, path: "s.yaml") }
+  }
+}
