@@ -305,6 +305,9 @@ struct StudyFileParser {
           let low = try reader.int(lowE.value, "low")
           let high = try reader.int(highE.value, "high")
           let step = try e["step"].map { try reader.int($0.value, "step") }
+          if high.subtractingReportingOverflow(low).overflow {
+            throw reader.error(lowE.value, "\(what): the range \(low)…\(high) is too large")
+          }
           do {
             distribution = .int(try IntDistribution(low: low, high: high, step: step ?? 1, log: log))
           } catch let d as DistributionError {
