@@ -1,0 +1,300 @@
+import Foundation
+import OrderedCollections
+
+/// The Tree-structured Parzen Estimator sampler, matching Optuna 5.0's `TPESampler`.
+///
+/// TPE splits the finished trials into a good fraction (γ) and the rest, fits a Parzen estimator
+/// l(x) to the good ones and g(x) to the others, draws candidates from l and keeps the one that
+/// maximises l(x)/g(x), which is equivalent to maximising expected improvement.
+///
+/// - Bergstra, Bardenet, Bengio & Kégl, "Algorithms for hyper-parameter optimization",
+///   NeurIPS 2011 (the algorithm).
+/// - Watanabe, "Tree-structured Parzen estimator: understanding its algorithm components and
+///   their roles for better empirical performance", arXiv:2304.11127, 2023 (the components and
+///   defaults: multivariate kernels, γ, weights, bandwidth rule, magic clip, prior).
+/// - Optuna 5.0, `optuna/samplers/_tpe/` (the reference implementation whose behaviour and
+///   defaults this follows: multivariate by default for one objective, constant liar, the
+///   v5 univariate bandwidth rule for all kernels, PRUNED and infeasible trials in the split,
+///   non-domination ranks with hypervolume subset selection for several objectives).
+///
+/// Reproducibility: every trial draws from its own stream, `SeededRNG(seed:trialNumber:purpose:)`,
+/// so with a seed the same trial history gives the same params in any process. The first
+/// `nStartupTrials` trials are sampled exactly as `RandomSampler(seed:)` would sample them.
+///
+/// Differences from Optuna: the random streams differ (numpy's are not reproduced); the params
+/// jointly sampled for a RUNNING trial are known to the constant liar only inside this process
+/// (plus its suggested params, and Optuna's `tpe:relative_params` attrs when a Python worker wrote
+/// them); hpotop does not write `tpe:relative_params` itself.
+public struct TPESampler: Sampler {
+  public let seed: UInt64
+  public let options: TPEOptions
+  public var name: String { "tpe" }
+
+  private var space = TPESearchSpace()
+  private var observationCaches: [SpaceKey: ObservationCache] = [:]
+  /// Jointly sampled params of trials this process started and that have not finished yet.
+  private var pendingRelative: [Int: OrderedDictionary<String, ParamValue>] = [:]
+  private var lastGroups: [OrderedDictionary<String, Distribution>] = []
+
+  /// A sampler with a fixed seed (or a random one when `nil`) and Optuna 5's defaults unless
+  /// `options` says otherwise.
+  public init(seed: UInt64? = nil, options: TPEOptions = TPEOptions()) {
+    self.seed = seed ?? UInt64.random(in: .min ... .max)
+    self.options = options
+  }
+
+  func isMultivariate(_ context: SamplingContext) -> Bool {
+    if let m = options.multivariate { return m }
+    if options.group { return true }
+    return context.directions.count <= 1
+  }
+
+  // MARK: Sampler
+
+  public mutating func inferRelativeSearchSpace(_ context: SamplingContext, trial: FrozenTrial)
+    -> OrderedDictionary<String, Distribution>
+  {
+    guard isMultivariate(context) else { return [:] }
+    space.update(context)
+    if options.group {
+      lastGroups = space.relativeGroups
+      var out = OrderedDictionary<String, Distribution>()
+      for g in lastGroups { for (k, v) in g { out[k] = v } }
+      return out
+    }
+    return space.relativeSpace
+  }
+
+  public mutating func sampleRelative(
+    _ context: SamplingContext, trial: FrozenTrial, searchSpace: OrderedDictionary<String, Distribution>
+  ) -> OrderedDictionary<String, ParamValue> {
+    if searchSpace.isEmpty || finishedCount(context) < options.nStartupTrials { return [:] }
+    var out = OrderedDictionary<String, ParamValue>()
+    if options.group {
+      for (gi, g) in lastGroups.enumerated() {
+        let sub = g.filter { searchSpace[$0.key] != nil }
+        if sub.isEmpty { continue }
+        let values = sample(context, trial: trial, space: sub, purpose: "tpe:relative:\(gi)")
+        for (k, v) in values { out[k] = v }
+      }
+    } else {
+      out = sample(context, trial: trial, space: searchSpace, purpose: "tpe:relative")
+    }
+    if !out.isEmpty && options.constantLiar {
+      if pendingRelative.count > 256 {
+        let running = Set(context.trials.lazy.filter { $0.state == .running }.map(\.number))
+        pendingRelative = pendingRelative.filter { running.contains($0.key) }
+      }
+      pendingRelative[trial.number] = out
+    }
+    return out
+  }
+
+  public mutating func sampleIndependent(
+    _ context: SamplingContext, trial: FrozenTrial, name: String, distribution: Distribution
+  ) -> ParamValue {
+    if distribution.isSingle || finishedCount(context) < options.nStartupTrials {
+      var rng = SeededRNG(seed: seed, trialNumber: trial.number, purpose: name)
+      return sampleUniformly(distribution, rng: &rng)
+    }
+    let values = sample(context, trial: trial, space: [name: distribution], purpose: "tpe:" + name)
+    if let v = values[name] { return v }
+    var rng = SeededRNG(seed: seed, trialNumber: trial.number, purpose: name)
+    return sampleUniformly(distribution, rng: &rng)
+  }
+
+  public mutating func afterTrial(
+    _ context: SamplingContext, trial: FrozenTrial, state: TrialState, values: [Double]?
+  ) {
+    pendingRelative[trial.number] = nil
+  }
+
+  private func finishedCount(_ context: SamplingContext) -> Int {
+    var n = 0
+    for t in context.trials where t.state == .complete || t.state == .pruned { n += 1 }
+    return n
+  }
+
+  // MARK: The TPE step
+
+  /// Samples the params of `space` jointly: split, fit l and g, draw candidates from l, keep
+  /// the best l/g. Returns external values.
+  mutating func sample(
+    _ context: SamplingContext, trial: FrozenTrial, space: OrderedDictionary<String, Distribution>,
+    purpose: String
+  ) -> OrderedDictionary<String, ParamValue> {
+    let trials = context.trials
+    var pool: [Int] = []
+    pool.reserveCapacity(trials.count)
+    var nFinished = 0
+    for i in trials.indices {
+      switch trials[i].state {
+      case .complete, .pruned:
+        pool.append(i)
+        nFinished += 1
+      case .running where options.constantLiar && trials[i].number != trial.number:
+        pool.append(i)
+      default:
+        break
+      }
+    }
+    let multiObjective = context.directions.count > 1
+    let gamma = options.gamma
+      ?? (multiObjective ? TPEOptions.defaultGammaMultiObjective : TPEOptions.defaultGamma)
+    let split = Self.splitTrials(
+      trials, pool: pool, directions: context.directions, nBelow: max(0, gamma(nFinished)))
+
+    let key = SpaceKey(names: Array(space.keys), distributions: Array(space.values))
+    let dims = space.values.map(KernelDim.init)
+    var cache = observationCaches.removeValue(forKey: key) ?? ObservationCache(width: dims.count)
+    let (obsBelow, nBelow) = cache.gather(trials, split.below, key: key, dims: dims, extra: extraParams)
+    let (obsAbove, nAbove) = cache.gather(trials, split.above, key: key, dims: dims, extra: extraParams)
+    if observationCaches.count > 64 { observationCaches.removeAll() }
+    observationCaches[key] = cache
+
+    let weightsBelow = multiObjective
+      ? [Double](repeating: 1, count: nBelow) : Self.weights(options.weights, nBelow)
+    let below = ParzenEstimator(
+      dims: dims, observations: obsBelow, n: nBelow, weights: weightsBelow,
+      priorWeight: options.priorWeight, magicClip: options.considerMagicClip,
+      endpoints: options.considerEndpoints)
+    let above = ParzenEstimator(
+      dims: dims, observations: obsAbove, n: nAbove, weights: Self.weights(options.weights, nAbove),
+      priorWeight: options.priorWeight, magicClip: options.considerMagicClip,
+      endpoints: options.considerEndpoints)
+
+    var rng = SeededRNG(seed: seed, trialNumber: trial.number, purpose: purpose)
+    let m = options.nEICandidates
+    let candidates = below.sample(count: m, rng: &rng)
+    let lb = below.logPdf(candidates, count: m)
+    let la = above.logPdf(candidates, count: m)
+    var best = 0
+    var bestScore = -Double.infinity
+    for c in 0..<m {
+      let s = lb[c] - la[c]
+      if s > bestScore {
+        bestScore = s
+        best = c
+      }
+    }
+    var out = OrderedDictionary<String, ParamValue>()
+    for (d, (name, distribution)) in space.enumerated() {
+      out[name] = distribution.toExternal(candidates[best * dims.count + d])
+    }
+    return out
+  }
+
+  /// The params the constant liar assumes for a RUNNING trial beyond those already suggested.
+  private var extraParams: (FrozenTrial) -> OrderedDictionary<String, ParamValue>? {
+    let pending = pendingRelative
+    return { t in
+      if let p = pending[t.number] { return p }
+      return Self.relativeParamsAttr(t)
+    }
+  }
+
+  /// Optuna's `tpe:relative_params:<i>` chunks, written by Python workers for RUNNING trials.
+  static func relativeParamsAttr(_ t: FrozenTrial) -> OrderedDictionary<String, ParamValue>? {
+    guard t.systemAttrs["tpe:relative_params:0"] != nil else { return nil }
+    var text = ""
+    var i = 0
+    while let chunk = t.systemAttrs["tpe:relative_params:\(i)"]?.stringValue {
+      text += chunk
+      i += 1
+    }
+    guard let obj = (try? JSONValue(parsing: text))?.objectValue else { return nil }
+    var out = OrderedDictionary<String, ParamValue>()
+    for (k, v) in obj { if let p = ParamValue(json: v) { out[k] = p } }
+    return out
+  }
+
+  static func weights(_ f: (Int) -> [Double], _ n: Int) -> [Double] {
+    var w = Array(f(n).prefix(n))
+    if w.count < n { w += [Double](repeating: 1, count: n - w.count) }
+    if w.contains(where: { !$0.isFinite || $0 < 0 }) || (n > 0 && w.reduce(0, +) <= 0) {
+      return [Double](repeating: 1, count: n)
+    }
+    return w
+  }
+}
+
+/// A search space as a dictionary key.
+struct SpaceKey: Hashable, Sendable {
+  let names: [String]
+  let distributions: [Distribution]
+}
+
+/// Internal values of finished trials for one search space, computed once per trial and kept in
+/// one flat array (finished trials never change).
+struct ObservationCache: Sendable {
+  let width: Int
+  /// Row offset into `rows` per trial id, or −1 when the trial lacks a param of the space.
+  private var rowOf: [Int64: Int32] = [:]
+  private var rows: [Double] = []
+  private var scratch: [Double]
+
+  init(width: Int) {
+    self.width = width
+    scratch = [Double](repeating: 0, count: width)
+  }
+
+  /// The observations of some trials, dimension-major, and their count. Trials that lack a param
+  /// or hold a value that does not fit are left out, as Optuna does.
+  mutating func gather(
+    _ trials: [FrozenTrial], _ indices: [Int], key: SpaceKey, dims: [KernelDim],
+    extra: (FrozenTrial) -> OrderedDictionary<String, ParamValue>?
+  ) -> ([Double], Int) {
+    var found: [Int32] = []
+    found.reserveCapacity(indices.count)
+    var liveRows: [Double] = []
+    for i in indices {
+      let t = trials[i]
+      if t.state.isFinished {
+        if let r = rowOf[t.id] {
+          if r >= 0 { found.append(r) }
+          continue
+        }
+        if Self.row(t.params, nil, key: key, dims: dims, into: &scratch) {
+          let r = Int32(rows.count)
+          rows.append(contentsOf: scratch)
+          rowOf[t.id] = r
+          found.append(r)
+        } else {
+          rowOf[t.id] = -1
+        }
+      } else if Self.row(t.params, extra(t), key: key, dims: dims, into: &scratch) {
+        // Live rows are marked with negative offsets below −1.
+        found.append(-2 - Int32(liveRows.count))
+        liveRows.append(contentsOf: scratch)
+      }
+    }
+    let n = found.count
+    var out = [Double](repeating: 0, count: n * width)
+    for (j, r) in found.enumerated() {
+      if r >= 0 {
+        let base = Int(r)
+        for d in 0..<width { out[d * n + j] = rows[base + d] }
+      } else {
+        let base = Int(-2 - r) * width
+        for d in 0..<width { out[d * n + j] = liveRows[base + d] }
+      }
+    }
+    return (out, n)
+  }
+
+  private static func row(
+    _ params: OrderedDictionary<String, ParamValue>, _ extra: OrderedDictionary<String, ParamValue>?,
+    key: SpaceKey, dims: [KernelDim], into out: inout [Double]
+  ) -> Bool {
+    for d in key.names.indices {
+      let name = key.names[d]
+      guard let value = params[name] ?? extra?[name],
+        let x = key.distributions[d].toInternal(value), x.isFinite
+      else { return false }
+      let dim = dims[d]
+      if dim.log && !(x - dim.step / 2 > 0) { return false }
+      out[d] = x
+    }
+    return true
+  }
+}
