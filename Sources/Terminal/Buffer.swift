@@ -76,7 +76,7 @@ public struct Buffer: Hashable, Sendable {
     x: Int, y: Int, _ string: String, style: Style = Style(), maxWidth: Int = Int.max
   ) -> Int {
     guard y >= area.y, y < area.bottom else { return x }
-    let limit = min(area.right, maxWidth >= Int.max - x ? Int.max : x + max(0, maxWidth))
+    let limit = min(area.right, Buffer.end(x, maxWidth))
     var cx = x
     for ch in string {
       let w = TextWidth.of(ch)
@@ -97,14 +97,20 @@ public struct Buffer: Hashable, Sendable {
     x: Int, y: Int, _ line: Line, maxWidth: Int = Int.max, style: Style = Style()
   ) -> Int {
     var cx = x
-    let end = maxWidth >= Int.max - x ? Int.max : x + max(0, maxWidth)
+    let end = Buffer.end(x, maxWidth)
     for span in line.spans {
       guard cx < end else { break }
       cx = setString(
         x: cx, y: y, span.content, style: style.patch(line.style).patch(span.style),
-        maxWidth: end - cx)
+        maxWidth: end == Int.max ? Int.max : end - cx)
     }
     return cx
+  }
+
+  /// `x + maxWidth`, saturating instead of overflowing.
+  static func end(_ x: Int, _ maxWidth: Int) -> Int {
+    let (sum, overflow) = x.addingReportingOverflow(max(0, maxWidth))
+    return overflow ? Int.max : sum
   }
 
   /// Patches `style` onto every cell of `rect` (clipped), keeping the symbols.
