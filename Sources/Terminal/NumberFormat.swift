@@ -1,0 +1,58 @@
+/// Short number labels for axes and values, without Foundation.
+public enum NumberFormat {
+  /// `v` with about `digits` significant digits: 0.1235, 1235, 1.2e+06, 3e-05, "nan".
+  public static func compact(_ v: Double, digits: Int = 4) -> String {
+    if v.isNaN { return "nan" }
+    if v.isInfinite { return v < 0 ? "-inf" : "inf" }
+    if v == 0 { return "0" }
+    let a = abs(v)
+    var mag = 0
+    var t = a
+    while t >= 10 {
+      t /= 10
+      mag += 1
+    }
+    while t < 1 {
+      t *= 10
+      mag -= 1
+    }
+    let d = max(1, digits)
+    if mag >= d + 2 || mag < -3 {
+      // Mantissa with d-1 decimals at most, exponent with sign and two digits.
+      let m = round(v / pow10(mag), decimals: d - 1)
+      var ms = plain(m)
+      var e = mag
+      if abs(m) >= 10 {
+        ms = plain(round(m / 10, decimals: d - 1))
+        e += 1
+      }
+      let es = abs(e) < 10 ? "0\(abs(e))" : "\(abs(e))"
+      return "\(ms)e\(e < 0 ? "-" : "+")\(es)"
+    }
+    let decimals = max(0, d - 1 - mag)
+    return plain(round(v, decimals: decimals))
+  }
+
+  static func pow10(_ e: Int) -> Double {
+    var r = 1.0
+    if e >= 0 {
+      for _ in 0..<e { r *= 10 }
+    } else {
+      for _ in 0..<(-e) { r /= 10 }
+    }
+    return r
+  }
+
+  static func round(_ v: Double, decimals: Int) -> Double {
+    guard decimals > 0 else { return v.rounded() }
+    let s = pow10(min(decimals, 22))
+    return (v * s).rounded() / s
+  }
+
+  static func plain(_ v: Double) -> String {
+    var s = "\(v)"
+    if s.hasSuffix(".0") { s.removeLast(2) }
+    if s == "-0" { s = "0" }
+    return s
+  }
+}
