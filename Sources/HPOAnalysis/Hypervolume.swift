@@ -43,7 +43,8 @@ public enum Hypervolume {
   /// The hypervolume of the first `k` points for every `k` (minimisation), computed
   /// incrementally: a point that is dominated by the current front, or that does not dominate the
   /// reference point, leaves it unchanged; in 2-D the added area of a point is exact and
-  /// O(log n + removed); otherwise the front's hypervolume is recomputed.
+  /// O(log n + removed); otherwise the point's exclusive contribution is added (its box minus
+  /// the hypervolume of its limit set with the current front).
   public static func history(_ points: [[Double]], reference: [Double]) -> [Double] {
     let d = reference.count
     var out: [Double] = []
@@ -75,9 +76,17 @@ public enum Hypervolume {
       }
       let covered = front.contains { q in (0..<d).allSatisfy { q[$0] <= p[$0] } }
       if !covered {
+        // The exclusive contribution of p: its box minus the volume the front already covers
+        // inside it (the hypervolume of the limit set {max(p, q)}), as in WFG.
+        if d == 1 {
+          hv = reference[0] - p[0]
+        } else {
+          let limited = front.map { q in (0..<d).map { Swift.max(p[$0], q[$0]) } }
+          hv += inclusive(p, reference)
+            - computeFront(nondominatedUnique(limited), reference: reference)
+        }
         front.removeAll { q in (0..<d).allSatisfy { p[$0] <= q[$0] } }
         front.append(p)
-        hv = d == 1 ? reference[0] - p[0] : computeFront(front, reference: reference)
       }
       out.append(hv)
     }

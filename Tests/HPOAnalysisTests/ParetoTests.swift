@@ -142,7 +142,7 @@ func randomVectors(_ rng: inout SeededRNG, n: Int, d: Int, grid: Bool) -> [[Doub
       let pts = randomVectors(&rng, n: 30, d: d, grid: false)
       let r = [Double](repeating: 1, count: d)
       let exact = Hypervolume.compute(pts, reference: r)
-      let samples = 40_000
+      let samples = 20_000
       var hits = 0
       for _ in 0..<samples {
         let x = (0..<d).map { _ in rng.uniform() }
