@@ -13,7 +13,8 @@ public enum ParetoFront {
   }
 
   /// The indices of the non-dominated vectors, in input order. Duplicated optimal vectors are all
-  /// kept, as Optuna does. Two objectives take O(n log n) (sort and sweep); more take O(n² d).
+  /// kept, as Optuna does. Two objectives take O(n log n) (sort and sweep); more take
+  /// O(n log n + n·|front|·d) (lexicographic sort, then comparison with the front so far).
   public static func indices(of values: [[Double]], directions: [StudyDirection]) -> [Int] {
     let n = values.count
     if n == 0 { return [] }
@@ -39,9 +40,30 @@ public enum ParetoFront {
       }
       return keep.sorted()
     }
-    return (0..<n).filter { i in
-      !(0..<n).contains { j in j != i && dominates(values[j], values[i], directions: directions) }
+    // Three or more objectives: visit the vectors in lexicographic order. A vector can only be
+    // dominated by one that comes before it, and if it is dominated at all then some front vector
+    // dominates it (dominance is transitive), so it is compared with the front found so far only:
+    // O(n log n + n·|front|·d) instead of O(n²·d).
+    let order = (0..<n).sorted { a, b in
+      let x = norm[a], y = norm[b]
+      for k in x.indices where x[k] != y[k] { return x[k] < y[k] }
+      return a < b
     }
+    var front: [Int] = []
+    for i in order {
+      let v = norm[i]
+      let dominated = front.contains { j in
+        let u = norm[j]
+        var better = false
+        for k in u.indices {
+          if u[k] > v[k] { return false }
+          if u[k] < v[k] { better = true }
+        }
+        return better
+      }
+      if !dominated { front.append(i) }
+    }
+    return front.sorted()
   }
 
   /// Non-domination ranks: 0 for the front, 1 for the front of the rest, and so on.

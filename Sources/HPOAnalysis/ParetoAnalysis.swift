@@ -1,0 +1,57 @@
+import HPO
+
+/// Pareto-front queries over a study: the non-dominated trials, non-domination ranks, a default
+/// reference point, and the hypervolume of the front after each trial.
+///
+/// Only COMPLETE trials with one value per objective take part; with `feasibleOnly` (the
+/// default, as Optuna's `best_trials`), trials that violate a constraint are left out.
+public enum ParetoAnalysis {
+  /// The COMPLETE (and, with `feasibleOnly`, feasible) trials with one value per objective.
+  public static func candidates(_ input: AnalysisInput, feasibleOnly: Bool = true) -> [FrozenTrial] {
+    input.completeTrials.filter { !feasibleOnly || $0.isFeasible }
+      .filter { ($0.values ?? []).allSatisfy { !$0.isNaN } }
+  }
+
+  /// The non-dominated trials, in trial order.
+  public static func front(_ input: AnalysisInput, feasibleOnly: Bool = true) -> [FrozenTrial] {
+    let pool = candidates(input, feasibleOnly: feasibleOnly)
+    return ParetoFront.indices(of: pool.map { $0.values ?? [] }, directions: input.directions)
+      .map { pool[$0] }
+  }
+
+  /// The non-domination rank of each candidate trial by trial number (0 = the front).
+  public static func ranks(_ input: AnalysisInput, feasibleOnly: Bool = true) -> [Int: Int] {
+    let pool = candidates(input, feasibleOnly: feasibleOnly)
+    let r = ParetoFront.ranks(of: pool.map { $0.values ?? [] }, directions: input.directions)
+    var out: [Int: Int] = [:]
+    for (i, t) in pool.enumerated() { out[t.number] = r[i] }
+    return out
+  }
+
+  /// A reference point in the objectives' units: per objective, the worst value among `values`
+  /// moved away from the best by 10% of their range (by 10% of |worst|, or 1, when the range is
+  /// empty), so that every given point adds volume.
+  public static func defaultReferencePoint(
+    _ values: [[Double]], directions: [StudyDirection]
+  ) -> [Double] {
+    directions.indices.map { k in
+      let xs = values.map { directions[k].normalized($0[k]) }.filter(\.isFinite)
+      guard let lo = xs.min(), let hi = xs.max() else { return 0 }
+      let span = hi > lo ? hi - lo : (abs(hi) > 0 ? abs(hi) : 1)
+      return directions[k].normalized(hi + 0.1 * span)
+    }
+  }
+
+  /// The hypervolume of the Pareto front of the candidate trials after each of them, in trial
+  /// order, with `reference` in the objectives' units (Optuna's `plot_hypervolume_history`).
+  public static func hypervolumeHistory(
+    _ input: AnalysisInput, reference: [Double], feasibleOnly: Bool = true
+  ) -> [(trialNumber: Int, hypervolume: Double)] {
+    let pool = candidates(input, feasibleOnly: feasibleOnly)
+    let dirs = input.directions
+    let points = pool.map { t in dirs.indices.map { dirs[$0].normalized(t.values?[$0] ?? .nan) } }
+    let ref = dirs.indices.map { dirs[$0].normalized(reference[$0]) }
+    let hv = Hypervolume.history(points, reference: ref)
+    return zip(pool, hv).map { ($0.number, $1) }
+  }
+}
