@@ -4,7 +4,7 @@ import OrderedCollections
 /// positioned errors for unknown names and bad options.
 public enum ComponentFactory {
   /// The sampler a study uses when its file names none.
-  public static let defaultSamplerName = "random"
+  public static let defaultSamplerName = "tpe"
 
   /// The sampler for a `sampler:` entry (or the default), for a study with these directions and
   /// this search space (the grid sampler needs the space).
@@ -18,6 +18,22 @@ public enum ComponentFactory {
     case "random":
       try options.finish()
       return RandomSampler(seed: seed)
+    case "tpe":
+      var o = TPEOptions()
+      o.nStartupTrials = try options.int("n_startup_trials", min: 0) ?? o.nStartupTrials
+      o.nEICandidates = try options.int("n_ei_candidates", min: 1) ?? o.nEICandidates
+      o.priorWeight = try options.double("prior_weight") ?? o.priorWeight
+      o.considerMagicClip = try options.bool("consider_magic_clip") ?? o.considerMagicClip
+      o.considerEndpoints = try options.bool("consider_endpoints") ?? o.considerEndpoints
+      o.multivariate = try options.bool("multivariate") ?? o.multivariate
+      o.group = try options.bool("group") ?? o.group
+      o.constantLiar = try options.bool("constant_liar") ?? o.constantLiar
+      try options.finish()
+      return TPESampler(seed: seed, options: o)
+    case "grid":
+      let explicit = options.raw("values")
+      try options.finish()
+      return GridSampler(searchSpace: try gridValues(space: space, explicit: explicit, spec: spec), seed: seed ?? 0)
     case "bohb":
       let sampler = BOHBSampler(
         seed: seed, minPointsInModel: try options.int("min_points_in_model", min: 1),
@@ -32,6 +48,41 @@ public enum ComponentFactory {
       throw spec?.error("the sampler '\(name)' is not available in this build") ??
         StudyFileError(path: "", at: .start, "unknown sampler '\(name)'")
     }
+  }
+
+  /// The grid of a grid sampler: `values: {name: [..]}` where given, else every choice of a
+  /// categorical, every int of an int range, and every point of a stepped float range.
+  static func gridValues(space: SearchSpace, explicit: JSONValue?, spec: ComponentSpec?) throws
+    -> OrderedDictionary<String, [ParamValue]>
+  {
+    func fail(_ message: String) -> Error {
+      spec?.error(message, option: "values") ?? StudyFileError(path: "", at: .start, message)
+    }
+    let given = explicit?.objectValue ?? [:]
+    if explicit != nil && explicit?.objectValue == nil { throw fail("'values' must map param names to lists") }
+    var grid = OrderedDictionary<String, [ParamValue]>()
+    for p in space.params {
+      if let list = given[p.name] {
+        guard let items = list.arrayValue?.compactMap(ParamValue.init(json:)), !items.isEmpty else {
+          throw fail("values of '\(p.name)' must be a non-empty list of scalars")
+        }
+        grid[p.name] = items
+        continue
+      }
+      switch p.distribution {
+      case .categorical(let c): grid[p.name] = c.choices
+      case .int(let i) where (i.high - i.low) / i.step < 10_000:
+        grid[p.name] = stride(from: i.low, through: i.high, by: i.step).map { .int($0) }
+      case .float(let f) where f.step != nil:
+        let step = f.step ?? 1
+        let n = Int(((f.high - f.low) / step + 1e-9).rounded(.down))
+        grid[p.name] = (0...max(0, n)).map { .float(f.low + Double($0) * step) }
+      default:
+        throw fail("the grid sampler needs values for '\(p.name)': add values: {\(p.name): [..]} to the sampler")
+      }
+    }
+    for key in given.keys where space[key] == nil { throw fail("'\(key)' in values is not a param of the study") }
+    return grid
   }
 
   /// The pruner for a `pruner:` entry; with no entry, the sampler's companion (BOHB brings
