@@ -264,7 +264,7 @@ struct ObservationCache: Sendable {
         }
       } else if Self.row(t.params, extra(t), key: key, dims: dims, into: &scratch) {
         // Live rows are marked with negative offsets below −1.
-        found.append(-2 - Int32(liveRows.count))
+        found.append(-2 - Int32(liveRows.count / max(1, width)))
         liveRows.append(contentsOf: scratch)
       }
     }
