@@ -32,3 +32,32 @@ import Testing
     }
   }
 }
+
+/// Samples log ranges linearly, and floats from an unseeded generator: the suite must notice.
+private struct BrokenSampler: Sampler {
+  var name: String { "broken" }
+  mutating func sampleIndependent(
+    _ context: SamplingContext, trial: FrozenTrial, name: String, distribution: Distribution
+  ) -> ParamValue {
+    var rng = SeededRNG(seed: UInt64.random(in: 0 ... .max))
+    if case .float(let f) = distribution, f.log {
+      return .float(rng.uniform(f.low, f.high))
+    }
+    return sampleUniformly(distribution, rng: &rng)
+  }
+}
+
+@Suite struct SamplerConformanceSelfTests {
+  @Test(arguments: ["log ranges", "reproducible with a seed", "reproducible with trials running at once"])
+  func brokenSamplerFails(_ name: String) async throws {
+    let check = try #require(SamplerConformance.checks.first { $0.name == name })
+    await #expect(throws: SamplerConformanceFailure.self) {
+      try await check.run { _ in BrokenSampler() }
+    }
+  }
+
+  @Test func everyCheckHasAUniqueName() {
+    let names = SamplerConformance.checks.map(\.name)
+    #expect(Set(names).count == names.count && names.count == 10)
+  }
+}
