@@ -21,6 +21,11 @@ import Testing
   }
 
   @Test(arguments: SamplerConformance.checks)
+  func nsga2(_ check: SamplerCheck) async throws {
+    try await check.run { NSGAIISampler(seed: $0, populationSize: 4) }
+  }
+
+  @Test(arguments: SamplerConformance.checks)
   func tpeUnivariate(_ check: SamplerCheck) async throws {
     try await check.run { TPESampler(seed: $0, options: TPEOptions(multivariate: false)) }
   }
