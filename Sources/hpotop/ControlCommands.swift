@@ -50,13 +50,14 @@ struct Fix: AsyncParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Fix a param for every new trial: NAME=VALUE.")
   @OptionGroup var options: StudyOptions
   @Argument(help: "NAME=VALUE, e.g. optimizer=adam or lr=0.001.") var assignment: String
+  @Flag(help: "Fix a param that no trial has used yet, without checking the value.") var unchecked = false
   func run() async throws {
     guard let eq = assignment.firstIndex(of: "="), eq != assignment.startIndex else {
       throw BadInput("expected NAME=VALUE, got '\(assignment)'")
     }
     let name = String(assignment[..<eq])
     let value = StudyControls.parseValue(String(assignment[assignment.index(after: eq)...]))
-    try await options.controls().fix(name, value)
+    try await options.controls().fix(name, value, unchecked: unchecked)
     printError("[I \(logTimestamp())] Fixed \(name) = \(value.pythonRepr) for new trials.")
   }
 }

@@ -49,15 +49,21 @@ public struct StudyControls: Sendable {
 
   /// Fixes a param for all new trials. The value is checked against the distribution the study
   /// uses for that param (known from its trials, or given).
-  public func fix(_ name: String, _ value: ParamValue, distribution: Distribution? = nil) async throws {
+  /// With `unchecked`, a param no trial has used yet is fixed as given (before the first trial).
+  public func fix(_ name: String, _ value: ParamValue, distribution: Distribution? = nil, unchecked: Bool = false)
+    async throws
+  {
     let known = try await distributions()
-    guard let d = distribution ?? known[name] else {
+    var coerced = value
+    if let d = distribution ?? known[name] {
+      coerced = Self.coerce(value, to: d)
+      guard let internalValue = d.toInternal(coerced), d.contains(internal: internalValue) else {
+        throw StorageError(.invalidValue, "\(coerced.pythonRepr) is not a value of \(name): \(d.summary)")
+      }
+    } else if !unchecked {
       let names = known.keys.joined(separator: ", ")
-      throw StorageError(.invalidValue, "the study has no param \(name)" + (names.isEmpty ? "" : " (it has: \(names))"))
-    }
-    let coerced = Self.coerce(value, to: d)
-    guard let internalValue = d.toInternal(coerced), d.contains(internal: internalValue) else {
-      throw StorageError(.invalidValue, "\(coerced.pythonRepr) is not a value of \(name): \(d.summary)")
+      throw StorageError(.invalidValue, "the study has no param \(name)"
+        + (names.isEmpty ? " (no trial has params yet; --unchecked fixes it anyway)" : " (it has: \(names))"))
     }
     var fixed = try await fixedParams()
     fixed[name] = coerced
