@@ -12,7 +12,7 @@ struct Hpotop: AsyncParsableCommand {
       Demo.self, Run.self, Worker.self,
       CreateStudy.self, DeleteStudy.self, Studies.self, Trials.self, Best.self,
       Ask.self, Tell.self, Enqueue.self, Export.self,
-      Pause.self, Resume.self, Prune.self, Fail.self, Fix.self, Unfix.self,
+      Pause.self, Resume.self, Prune.self, Fail.self, Fix.self, Unfix.self, Migrate.self,
     ])
 
   /// Runs the command with hpotop's exit codes: 0 success, 1 failure, 2 usage or bad input.
