@@ -11,10 +11,15 @@ struct EngineOptions: ParsableArguments {
   @Option(help: "Study trial budget (overrides n_trials).") var nTrials: Int?
   @Option(help: "Seconds after which no new trial starts (overrides timeout).") var timeout: Double?
   @Flag(help: "Run headless: log lines instead of the dashboard.") var noTui = false
+  @Option(help: "Seconds between heartbeats of a running trial (default 5).") var heartbeatInterval: Double?
+  @Option(help: "Seconds without a heartbeat before another worker fails a trial as stale (default 4 heartbeats).")
+  var staleGrace: Double?
 
   func validate() throws {
     if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
     if let nTrials, nTrials < 1 { throw ValidationError("--n-trials must be at least 1") }
+    if let heartbeatInterval, !(heartbeatInterval > 0) { throw ValidationError("--heartbeat-interval must be positive") }
+    if let staleGrace, !(staleGrace > 0) { throw ValidationError("--stale-grace must be positive") }
   }
 }
 
@@ -71,8 +76,14 @@ func runStudy(spec: StudySpec, engine: EngineOptions) async throws {
   let reporter = HeadlessReporter(study: study, total: spec.nTrials, directions: spec.directions)
   printError("[I \(logTimestamp())] Study '\(study.name)' on \(storage.displayURL): sampler \(launcher.sampler.name), "
     + "pruner \(launcher.pruner.name), \(spec.parallelism) at a time" + (spec.nTrials.map { ", budget \($0) trials" } ?? ""))
-  let run = Task {
-    try await study.optimize(limits: spec.limits, onEvent: { event in reporter.handle(event) }, objective: launcher.objective)
+  var limits = spec.limits
+  if let h = engine.heartbeatInterval {
+    limits.heartbeatInterval = h
+    limits.staleGrace = h * 4
+  }
+  if let g = engine.staleGrace { limits.staleGrace = g }
+  let run = Task { [limits] in
+    try await study.optimize(limits: limits, onEvent: { event in reporter.handle(event) }, objective: launcher.objective)
   }
   let interrupted = InterruptFlag()
   signal(SIGINT, SIG_IGN)
