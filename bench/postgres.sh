@@ -62,7 +62,7 @@ t_pg=$(run_hpotop "$base/hpotop_bench")
 n_pg=$(count "$base/hpotop_bench")
 t_sq=$(run_hpotop "sqlite:///$work/bench.db")
 n_sq=$(sqlite3 "$work/bench.db" "SELECT count(*) FROM trials WHERE state = 'COMPLETE'" 2>/dev/null || echo "$trials")
-t_op=$(run_optuna "postgresql://postgres@127.0.0.1:$port/optuna_bench")
+t_op=$(run_optuna "postgresql+psycopg2://postgres@127.0.0.1:$port/optuna_bench")
 n_op=$(count "$base/optuna_bench")
 rate() { printf "%.0f" "$(echo "$1 / $2" | bc -l)"; }
 r_pg=$(rate "$n_pg" "$t_pg"); r_sq=$(rate "$n_sq" "$t_sq"); r_op=$(rate "$n_op" "$t_op")

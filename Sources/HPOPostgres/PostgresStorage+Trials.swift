@@ -204,19 +204,22 @@ extension PostgresStorage {
   func insertTrial(
     _ conn: PostgresConnection, study: Int64, state: TrialState, start: Date?, complete: Date?
   ) async throws -> (Int64, Int) {
-    var number = 0
-    var found = false
+    var last: [Int?] = []
     for try await n in try await conn.query("""
       SELECT number FROM trials WHERE study_id = \(study) ORDER BY trial_id DESC LIMIT 1
       """, logger: logger).decode(Int?.self)
     {
-      found = true
-      if let n { number = n + 1 } else {
+      last.append(n)
+    }
+    var number = 0
+    if let row = last.first {
+      if let n = row {
+        number = n + 1
+      } else {
         number = Int(try await Self.one(
           conn, "SELECT COUNT(*)::int8 FROM trials WHERE study_id = \(study)", Int64.self, logger) ?? 0)
       }
     }
-    _ = found
     let s = start?.timeIntervalSince1970
     let c = complete?.timeIntervalSince1970
     guard let id = try await Self.one(conn, """

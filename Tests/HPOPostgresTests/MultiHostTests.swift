@@ -148,8 +148,8 @@ struct MultiHostTests {
     let stale = all.filter { $0["state"]?.stringValue == "FAIL" }
     #expect(stale.count >= 1, "the killed worker's trial was not failed")
     #expect(stale.contains { "\($0)".contains("stale") }, "no FAIL trial carries fail_reason stale: \(stale)")
-    let after = Dictionary(uniqueKeysWithValues: all.compactMap { t in
-      t["number"]?.intValue.map { ($0, t["state"]?.stringValue ?? "") } })
+    let after = Dictionary(all.compactMap { t in
+      t["number"]?.intValue.map { ($0, t["state"]?.stringValue ?? "") } }, uniquingKeysWith: { a, _ in a })
     #expect(!before.isEmpty)
     #expect(before.allSatisfy { after[$0] == "COMPLETE" }, "a trial completed before the restart was lost")
     print("multi-host: \(hosts[0].address) + \(hosts[1].address), \(all.count) trials, "

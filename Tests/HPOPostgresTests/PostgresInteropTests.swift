@@ -98,10 +98,10 @@ struct PostgresInteropTests {
     await PostgresTestServer.drop(created)
   }
 
-  /// The URL with its password, for SQLAlchemy.
+  /// The URL with its password, for SQLAlchemy 2.1 (whose default PostgreSQL driver is psycopg 3).
   static func pyURL(_ u: PostgresURL) -> String {
     let auth = u.password.map { "\(u.user):\($0)" } ?? u.user
-    return "postgresql://\(auth)@\(u.host):\(u.port)/\(u.database)"
+    return "postgresql+psycopg2://\(auth)@\(u.host):\(u.port)/\(u.database)"
   }
 }
 #endif
