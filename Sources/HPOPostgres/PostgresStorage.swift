@@ -97,8 +97,8 @@ public final class PostgresStorage: Storage {
       if Task.isCancelled { throw CancellationError() }
       if Date().addingTimeInterval(delay) > deadline {
         throw StorageError(.backend,
-          "\(op) failed: lost the PostgreSQL server at \(displayURL) and could not reach it again "
-            + "within \(Int(retryFor)) s (last error: \(lastError))")
+          "\(op) failed: cannot reach the PostgreSQL server at \(displayURL) (retried for "
+            + "\(Int(retryFor)) s; last error: \(lastError))")
       }
       try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
       delay = min(delay * 2, 2)
