@@ -64,7 +64,7 @@ import HPOPostgres
     let dst = try SQLiteStorage(path: dir.file("b.db"))
     let reports = try await StorageCopy.copy(from: src, to: dst)
     #expect(reports.map(\.study) == ["src", "other"])
-    #expect(reports.first?.trials == 12)
+    #expect(reports.first?.trials == 11)
     try await Self.expectSameStudy(src, dst, "src")
     try await Self.expectSameStudy(src, dst, "other")
     let states = Set(try await dst.trials(study: try #require(try await dst.studyID(named: "src")), filter: .all).map(\.state))
