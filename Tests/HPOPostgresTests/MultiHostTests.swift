@@ -29,18 +29,24 @@ struct MultiHostTests {
     return dir.appendingPathComponent("hpotop").path
   }
 
+  /// Runs a shell command; output goes through a file, not a pipe, because a server it starts
+  /// may inherit the pipe and keep it open.
   @discardableResult
   static func sh(_ command: String) throws -> String {
+    let file = NSTemporaryDirectory() + "hpotop-mh-sh-\(UUID().uuidString)"
+    _ = FileManager.default.createFile(atPath: file, contents: nil)
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/bin/sh")
     p.arguments = ["-c", command]
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = out
+    p.standardOutput = handle
+    p.standardError = handle
+    p.standardInput = FileHandle.nullDevice
     try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
+    try handle.close()
+    let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
     if p.terminationStatus != 0 { throw PGTestError("`\(command)` exited \(p.terminationStatus): \(text)") }
     return text
   }
@@ -60,7 +66,7 @@ struct MultiHostTests {
         ip -n \(a) addr add 10.200.0.1/24 dev hpa\(tag); ip -n \(b) addr add 10.200.0.2/24 dev hpb\(tag)
         ip -n \(a) link set lo up; ip -n \(b) link set lo up
         ip -n \(a) link set hpa\(tag) up; ip -n \(b) link set hpb\(tag) up
-        ip netns exec \(b) ping -c 1 -W 2 10.200.0.1 >/dev/null
+        ip netns exec \(b) ip route get 10.200.0.1 >/dev/null
         """)
       return nil
     } catch {
@@ -133,6 +139,12 @@ struct MultiHostTests {
     try await Task.sleep(nanoseconds: 1_000_000_000)
     let before = try trials().filter { $0["state"]?.stringValue == "COMPLETE" }.compactMap { $0["number"]?.intValue }
     try Self.sh(Self.q(server.prefix + [throwaway, "restart", pgDir]))
+    // Wait for the workers, but never hang the suite: after 5 minutes they are killed (and fail).
+    let deadline = Date().addingTimeInterval(300)
+    while workers.contains(where: { $0.0.isRunning }) && Date() < deadline {
+      try await Task.sleep(nanoseconds: 200_000_000)
+    }
+    for (p, _) in workers where p.isRunning { kill(p.processIdentifier, SIGKILL) }
     for (p, _) in workers { p.waitUntilExit() }
     for (i, (p, log)) in workers.enumerated() where i != 5 {
       let err = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
