@@ -8,10 +8,13 @@ let package = Package(
     .executable(name: "hpotop", targets: ["hpotop"]),
     .library(name: "HPO", targets: ["HPO"]),
     .library(name: "HPOSQLite", targets: ["HPOSQLite"]),
+    .library(name: "HPOPostgres", targets: ["HPOPostgres"]),
     .library(name: "HPOAnalysis", targets: ["HPOAnalysis"]),
     .library(name: "HPOTesting", targets: ["HPOTesting"]),
   ],
+  traits: [.trait(name: "PostgreSQL"), .default(enabledTraits: [])],
   dependencies: [
+    .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -31,6 +34,13 @@ let package = Package(
       ]),
     .target(name: "HPOAnalysis", dependencies: ["HPO"]),
     .target(name: "HPOSQLite", dependencies: ["HPO", .product(name: "GRDB", package: "GRDB.swift")]),
+    .target(
+      name: "HPOPostgres",
+      dependencies: [
+        "HPO",
+        .product(
+          name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
+      ]),
     .target(name: "HPOTesting", dependencies: ["HPO"]),
     .target(name: "Terminal"),
     .target(name: "TerminalNCurses", dependencies: ["Terminal", "CNcursesw"]),
@@ -39,6 +49,7 @@ let package = Package(
       name: "hpotop",
       dependencies: [
         "HPO", "HPOSQLite", "HPOAnalysis", "Dashboard", "Terminal", "TerminalNCurses",
+        .target(name: "HPOPostgres", condition: .when(traits: ["PostgreSQL"])),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
@@ -52,6 +63,9 @@ let package = Package(
     .testTarget(name: "HPOAnalysisTests", dependencies: ["HPO", "HPOAnalysis"]),
     .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
     .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Terminal", "HPO"]),
+    .testTarget(
+      name: "HPOPostgresTests",
+      dependencies: ["HPO", "HPOSQLite", "HPOTesting", "HPOPostgres", "hpotop"]),
     .testTarget(
       name: "EndToEndTests", dependencies: ["hpotop", "HPO", "HPOSQLite", "HPOTesting"]),
   ],

@@ -12,7 +12,7 @@ struct Hpotop: AsyncParsableCommand {
       Demo.self, Run.self, Worker.self,
       CreateStudy.self, DeleteStudy.self, Studies.self, Trials.self, Best.self,
       Ask.self, Tell.self, Enqueue.self, Export.self,
-      Pause.self, Resume.self, Prune.self, Fail.self, Fix.self, Unfix.self,
+      Pause.self, Resume.self, Prune.self, Fail.self, Fix.self, Unfix.self, Migrate.self,
       Importance.self, Pareto.self, Plot.self,
     ])
 

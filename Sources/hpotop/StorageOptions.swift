@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import HPO
 import HPOSQLite
+#if PostgreSQL
+import HPOPostgres
+#endif
 
 /// `--storage` and `--study-name`, shared by the scripting commands as in the `optuna` CLI.
 struct StorageOptions: ParsableArguments {
@@ -35,15 +38,31 @@ struct FormatOption: ParsableArguments {
 
 extension OutputFormat: ExpressibleByArgument {}
 
-/// Opens a storage URL: `sqlite:///relative.db`, `sqlite:////absolute.db`, or a path to an
-/// existing `.db` file.
+/// Opens a storage URL: `sqlite:///relative.db`, `sqlite:////absolute.db`, a path to an
+/// existing `.db` file, or (built with `--traits PostgreSQL`) `postgresql://user@host:port/db`.
 func openStorage(_ url: String) throws -> any Storage {
   if url.hasPrefix("sqlite:") { return try SQLiteStorage(url: url) }
   if url.hasPrefix("postgresql:") || url.hasPrefix("postgres:") {
+    #if PostgreSQL
+    do {
+      return try PostgresStorage(url: url)
+    } catch let e as StorageError {
+      throw BadInput(e.message)
+    }
+    #else
     throw BadInput("this hpotop was built without PostgreSQL support (build with: swift build --traits PostgreSQL)")
+    #endif
   }
   if !url.contains("://") && (url.hasSuffix(".db") || url.hasSuffix(".sqlite") || url.hasSuffix(".sqlite3")) {
     return try SQLiteStorage(path: url)
   }
-  throw BadInput("unknown storage URL '\(url)': use sqlite:///path.db")
+  throw BadInput("unknown storage URL '\(redactedURL(url))': use sqlite:///path.db or postgresql://user@host/db")
+}
+
+/// A URL with any `user:password@` password replaced by `***`, for messages.
+func redactedURL(_ url: String) -> String {
+  guard let scheme = url.range(of: "://") else { return url }
+  let rest = url[scheme.upperBound...]
+  guard let at = rest.lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") else { return url }
+  return String(url[..<rest.index(after: colon)]) + "***" + String(rest[at...])
 }

@@ -9,7 +9,7 @@ from common import write_json
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 db, name, out = sys.argv[1], sys.argv[2], sys.argv[3]
-study = optuna.load_study(study_name=name, storage="sqlite:///" + db)
+study = optuna.load_study(study_name=name, storage=db if "://" in db else "sqlite:///" + db)
 seen = {}
 
 

@@ -1,6 +1,6 @@
 """Direction 1: Python Optuna 5.0 writes studies to a SQLite file and dumps every trial field.
 
-usage: optuna_write.py <db path> <json out>
+usage: optuna_write.py <db path or storage URL> <json out>
 """
 import math
 import warnings
@@ -12,7 +12,7 @@ from common import dump_study, write_json
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 warnings.simplefilter("ignore")  # set_metric_names is experimental
 db, out = sys.argv[1], sys.argv[2]
-storage = optuna.storages.RDBStorage("sqlite:///" + db)
+storage = optuna.storages.RDBStorage(db if "://" in db else "sqlite:///" + db)
 CHOICES = [None, True, 2, 3.5, "adam"]
 
 single = optuna.create_study(

@@ -1,0 +1,339 @@
+#if PostgreSQL
+import Foundation
+import HPO
+import OrderedCollections
+import PostgresNIO
+
+extension PostgresStorage {
+  public func createTrial(study: Int64, template: FrozenTrial?) async throws -> FrozenTrial {
+    try await transaction("createTrial") { conn, _ in
+      try await self.lockStudy(conn, study)
+      let now = Self.roundedNow()
+      let state = template?.state ?? .running
+      var start = template == nil ? now : template?.datetimeStart
+      if state == .running && start == nil { start = now }
+      let complete = template?.datetimeComplete
+      let (id, number) = try await self.insertTrial(
+        conn, study: study, state: state, start: start, complete: complete)
+      guard let template else {
+        return FrozenTrial(id: id, number: number, state: .running, datetimeStart: start)
+      }
+      if let values = template.values {
+        for (i, v) in values.enumerated() { try await self.upsertValue(conn, trial: id, objective: i, value: v) }
+      }
+      for (name, value) in template.params {
+        guard let d = template.distributions[name] else {
+          throw StorageError(.invalidValue, "param '\(name)' of the template has no distribution")
+        }
+        guard let internalValue = d.toInternal(value) else {
+          throw StorageError(.invalidValue, "param '\(name)' = \(value.pythonRepr) does not fit \(d.kindName)")
+        }
+        try await self.upsertParam(conn, trial: id, name: name, internalValue: internalValue, distribution: d)
+      }
+      for (k, v) in template.userAttrs { try await self.upsertTrialAttr(conn, user: true, trial: id, key: k, value: v) }
+      for (k, v) in template.systemAttrs { try await self.upsertTrialAttr(conn, user: false, trial: id, key: k, value: v) }
+      for (step, v) in template.intermediateValues {
+        try await self.upsertIntermediate(conn, trial: id, step: step, value: v)
+      }
+      return try await self.loadTrial(conn, id: id)
+    }
+  }
+
+  public func popWaitingTrial(study: Int64) async throws -> FrozenTrial? {
+    try await transaction("popWaitingTrial") { conn, _ in
+      try await self.requireStudy(conn, study)
+      guard let id = try await self.popWaiting(conn, study: study) else { return nil }
+      return try await self.loadTrial(conn, id: id)
+    }
+  }
+
+  public func startTrial(study: Int64, budget: Int?) async throws -> FrozenTrial? {
+    try await transaction("startTrial") { conn, _ in
+      try await self.lockStudy(conn, study)
+      if let budget {
+        let started = try await Self.one(conn, """
+          SELECT COUNT(*)::int8 FROM trials WHERE study_id = \(study) AND state != 'WAITING'
+          """, Int64.self, self.logger) ?? 0
+        if started >= Int64(budget) { return nil }
+      }
+      if let waiting = try await self.popWaiting(conn, study: study) {
+        return try await self.loadTrial(conn, id: waiting)
+      }
+      let now = Self.roundedNow()
+      let (id, number) = try await self.insertTrial(conn, study: study, state: .running, start: now, complete: nil)
+      return FrozenTrial(id: id, number: number, state: .running, datetimeStart: now)
+    }
+  }
+
+  public func setTrialParam(trial: Int64, name: String, internalValue: Double, distribution: Distribution)
+    async throws
+  {
+    try await transaction("setTrialParam") { conn, _ in
+      _ = try await self.updatableState(conn, trial)
+      if let existing = try await Self.one(conn, """
+        SELECT distribution_json FROM trial_params WHERE trial_id = \(trial) AND param_name = \(name)
+        """, String?.self, self.logger) ?? nil,
+        let previous = try? Distribution(jsonString: existing), !previous.isCompatible(with: distribution)
+      {
+        throw StorageError(.invalidValue,
+          "Cannot set different distribution kind to the same parameter name '\(name)' (\(previous.kindName) then \(distribution.kindName)).")
+      }
+      try await self.upsertParam(conn, trial: trial, name: name, internalValue: internalValue, distribution: distribution)
+    }
+  }
+
+  @discardableResult
+  public func setTrialState(trial: Int64, state: TrialState, values: [Double]?) async throws -> Bool {
+    try await transaction("setTrialState") { conn, isRetry in
+      let current: TrialState
+      do {
+        current = try await self.updatableState(conn, trial)
+      } catch let e as StorageError where e.kind == .trialFinished && isRetry {
+        // The first attempt's COMMIT landed before the connection died: same outcome, done.
+        if try await self.stateOf(conn, trial) == state { return true }
+        throw e
+      }
+      if state == .running && current != .waiting { return false }
+      let now = Self.roundedNow().timeIntervalSince1970
+      if state == .running {
+        try await conn.query("""
+          UPDATE trials SET state = \(state.rawValue)::trialstate,
+            datetime_start = to_timestamp(\(now)) AT TIME ZONE 'UTC' WHERE trial_id = \(trial)
+          """, logger: self.logger)
+      } else if state.isFinished {
+        try await conn.query("""
+          UPDATE trials SET state = \(state.rawValue)::trialstate,
+            datetime_complete = to_timestamp(\(now)) AT TIME ZONE 'UTC' WHERE trial_id = \(trial)
+          """, logger: self.logger)
+      } else {
+        try await conn.query(
+          "UPDATE trials SET state = \(state.rawValue)::trialstate WHERE trial_id = \(trial)", logger: self.logger)
+      }
+      if let values {
+        for (i, v) in values.enumerated() { try await self.upsertValue(conn, trial: trial, objective: i, value: v) }
+      }
+      return true
+    }
+  }
+
+  public func setTrialIntermediateValue(trial: Int64, step: Int, value: Double) async throws {
+    try await transaction("setTrialIntermediateValue") { conn, _ in
+      _ = try await self.updatableState(conn, trial)
+      try await self.upsertIntermediate(conn, trial: trial, step: step, value: value)
+    }
+  }
+
+  public func setTrialUserAttr(trial: Int64, key: String, value: JSONValue) async throws {
+    try await transaction("setTrialUserAttr") { conn, _ in
+      _ = try await self.updatableState(conn, trial)
+      try await self.upsertTrialAttr(conn, user: true, trial: trial, key: key, value: value)
+    }
+  }
+
+  public func setTrialSystemAttr(trial: Int64, key: String, value: JSONValue) async throws {
+    try await transaction("setTrialSystemAttr") { conn, _ in
+      _ = try await self.updatableState(conn, trial)
+      try await self.upsertTrialAttr(conn, user: false, trial: trial, key: key, value: value)
+    }
+  }
+
+  public func claimTrialSystemAttr(trial: Int64, study: Int64, key: String, value: JSONValue) async throws
+    -> Bool
+  {
+    try await transaction("claimTrialSystemAttr") { conn, _ in
+      try await self.lockStudy(conn, study)
+      _ = try await self.updatableState(conn, trial)
+      let json = value.pythonJSON
+      let taken = try await Self.one(conn, """
+        SELECT 1::int8 FROM trial_system_attributes a JOIN trials t ON t.trial_id = a.trial_id
+        WHERE t.study_id = \(study) AND a.key = \(key) AND a.value_json = \(json) AND a.trial_id != \(trial) LIMIT 1
+        """, Int64.self, self.logger) != nil
+      if taken { return false }
+      try await self.upsertTrialAttr(conn, user: false, trial: trial, key: key, value: value)
+      return true
+    }
+  }
+
+  // MARK: Heartbeats
+
+  /// Records a heartbeat with the database's clock (UTC), so hosts with skewed clocks agree.
+  public func recordHeartbeat(trial: Int64) async throws {
+    try await transaction("recordHeartbeat") { conn, _ in
+      guard try await Self.one(conn, "SELECT 1::int8 FROM trials WHERE trial_id = \(trial)", Int64.self, self.logger)
+        != nil
+      else { throw StorageError(.trialNotFound, "No trial with trial_id \(trial) exists.") }
+      try await conn.query("""
+        INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (\(trial), clock_timestamp() AT TIME ZONE 'UTC')
+        ON CONFLICT (trial_id) DO UPDATE SET heartbeat = EXCLUDED.heartbeat
+        """, logger: self.logger)
+    }
+  }
+
+  /// Fails RUNNING trials whose heartbeat is older than `grace` seconds by the database clock.
+  /// Rows are locked with SKIP LOCKED and re-checked after locking, so racing processes each
+  /// fail (and report) a stale trial once.
+  public func failStaleTrials(study: Int64, grace: TimeInterval) async throws -> [Int64] {
+    try await transaction("failStaleTrials") { conn, _ in
+      try await self.requireStudy(conn, study)
+      var stale: [Int64] = []
+      for try await id in try await conn.query("""
+        SELECT t.trial_id::int8 FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id
+        WHERE t.study_id = \(study) AND t.state = 'RUNNING'
+          AND h.heartbeat < (clock_timestamp() AT TIME ZONE 'UTC') - make_interval(secs => \(grace))
+        ORDER BY t.trial_id FOR UPDATE OF t SKIP LOCKED
+        """, logger: self.logger).decode(Int64.self)
+      {
+        stale.append(id)
+      }
+      let now = Self.roundedNow().timeIntervalSince1970
+      for id in stale {
+        try await conn.query("""
+          UPDATE trials SET state = 'FAIL', datetime_complete = to_timestamp(\(now)) AT TIME ZONE 'UTC'
+          WHERE trial_id = \(id)
+          """, logger: self.logger)
+        try await self.upsertTrialAttr(conn, user: false, trial: id, key: "hpotop:fail_reason", value: .string("stale"))
+      }
+      return stale
+    }
+  }
+
+  // MARK: Helpers
+
+  /// Inserts a trial numbered after the study's last one. The caller holds the study row lock,
+  /// so the number is unique even with many writers on many hosts.
+  func insertTrial(
+    _ conn: PostgresConnection, study: Int64, state: TrialState, start: Date?, complete: Date?
+  ) async throws -> (Int64, Int) {
+    var last: [Int?] = []
+    for try await n in try await conn.query("""
+      SELECT number FROM trials WHERE study_id = \(study) ORDER BY trial_id DESC LIMIT 1
+      """, logger: logger).decode(Int?.self)
+    {
+      last.append(n)
+    }
+    var number = 0
+    if let row = last.first {
+      if let n = row {
+        number = n + 1
+      } else {
+        number = Int(try await Self.one(
+          conn, "SELECT COUNT(*)::int8 FROM trials WHERE study_id = \(study)", Int64.self, logger) ?? 0)
+      }
+    }
+    let s = start?.timeIntervalSince1970
+    let c = complete?.timeIntervalSince1970
+    guard let id = try await Self.one(conn, """
+      INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete)
+      VALUES (\(number), \(study), \(state.rawValue)::trialstate,
+        to_timestamp(\(s)::float8) AT TIME ZONE 'UTC', to_timestamp(\(c)::float8) AT TIME ZONE 'UTC')
+      RETURNING trial_id::int8
+      """, Int64.self, logger)
+    else { throw StorageError(.backend, "createTrial: INSERT returned no id") }
+    return (id, number)
+  }
+
+  /// Moves the oldest WAITING trial that no one else has locked to RUNNING; its id, or `nil`.
+  func popWaiting(_ conn: PostgresConnection, study: Int64) async throws -> Int64? {
+    let now = Self.roundedNow().timeIntervalSince1970
+    return try await Self.one(conn, """
+      UPDATE trials SET state = 'RUNNING', datetime_start = to_timestamp(\(now)) AT TIME ZONE 'UTC'
+      WHERE trial_id = (
+        SELECT trial_id FROM trials WHERE study_id = \(study) AND state = 'WAITING'
+        ORDER BY trial_id LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING trial_id::int8
+      """, Int64.self, logger)
+  }
+
+  func stateOf(_ conn: PostgresConnection, _ trial: Int64) async throws -> TrialState? {
+    try await Self.one(conn, "SELECT state::text FROM trials WHERE trial_id = \(trial)", String.self, logger)
+      .flatMap(TrialState.init(rawValue:))
+  }
+
+  /// The trial's state (its row locked), or an error when it does not exist or has finished.
+  func updatableState(_ conn: PostgresConnection, _ trial: Int64) async throws -> TrialState {
+    var row: (String, Int?)?
+    for try await r in try await conn.query(
+      "SELECT state::text, number FROM trials WHERE trial_id = \(trial) FOR UPDATE", logger: logger
+    ).decode((String, Int?).self) { row = r }
+    guard let row else { throw StorageError(.trialNotFound, "No trial with trial_id \(trial) exists.") }
+    guard let state = TrialState(rawValue: row.0) else {
+      throw StorageError(.incompatibleSchema, "trial \(trial) has unknown state \(row.0)")
+    }
+    if state.isFinished {
+      throw StorageError(.trialFinished,
+        "Trial#\(row.1.map(String.init) ?? "?") has already finished and can not be updated.")
+    }
+    return state
+  }
+
+  func upsertValue(_ conn: PostgresConnection, trial: Int64, objective: Int, value: Double) async throws {
+    if value.isNaN { throw StorageError(.invalidValue, "a trial value cannot be NaN") }
+    let (v, type) = Self.encode(value)
+    try await conn.query("""
+      INSERT INTO trial_values (trial_id, objective, value, value_type)
+      VALUES (\(trial), \(objective), \(v), \(type)::trialvaluetype)
+      ON CONFLICT (trial_id, objective) DO UPDATE SET value = EXCLUDED.value, value_type = EXCLUDED.value_type
+      """, logger: logger)
+  }
+
+  func upsertIntermediate(_ conn: PostgresConnection, trial: Int64, step: Int, value: Double) async throws {
+    let (v, type) = Self.encode(value)
+    try await conn.query("""
+      INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type)
+      VALUES (\(trial), \(step), \(v), \(type)::trialintermediatevaluetype)
+      ON CONFLICT (trial_id, step) DO UPDATE SET intermediate_value = EXCLUDED.intermediate_value,
+        intermediate_value_type = EXCLUDED.intermediate_value_type
+      """, logger: logger)
+  }
+
+  func upsertParam(
+    _ conn: PostgresConnection, trial: Int64, name: String, internalValue: Double, distribution: Distribution
+  ) async throws {
+    try await conn.query("""
+      INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json)
+      VALUES (\(trial), \(name), \(internalValue), \(distribution.jsonString))
+      ON CONFLICT (trial_id, param_name) DO UPDATE SET param_value = EXCLUDED.param_value,
+        distribution_json = EXCLUDED.distribution_json
+      """, logger: logger)
+  }
+
+  func upsertTrialAttr(_ conn: PostgresConnection, user: Bool, trial: Int64, key: String, value: JSONValue)
+    async throws
+  {
+    let json = value.pythonJSON
+    let query: PostgresQuery = user
+      ? """
+        INSERT INTO trial_user_attributes (trial_id, key, value_json) VALUES (\(trial), \(key), \(json))
+        ON CONFLICT (trial_id, key) DO UPDATE SET value_json = EXCLUDED.value_json
+        """
+      : """
+        INSERT INTO trial_system_attributes (trial_id, key, value_json) VALUES (\(trial), \(key), \(json))
+        ON CONFLICT (trial_id, key) DO UPDATE SET value_json = EXCLUDED.value_json
+        """
+    try await conn.query(query, logger: logger)
+  }
+
+  /// A value as (`value`, `*_type`): FINITE with the number, INF_POS / INF_NEG / NAN with NULL.
+  static func encode(_ v: Double) -> (Double?, String) {
+    if v.isNaN { return (nil, "NAN") }
+    if v == .infinity { return (nil, "INF_POS") }
+    if v == -.infinity { return (nil, "INF_NEG") }
+    return (v, "FINITE")
+  }
+
+  static func decode(_ value: Double?, type: String) -> Double {
+    switch type {
+    case "INF_POS": return .infinity
+    case "INF_NEG": return -.infinity
+    case "NAN": return .nan
+    default: return value ?? .nan
+    }
+  }
+
+  /// Now, rounded to whole microseconds (what `timestamp` keeps).
+  static func roundedNow() -> Date {
+    let t = Date().timeIntervalSince1970
+    return Date(timeIntervalSince1970: (t * 1_000_000).rounded() / 1_000_000)
+  }
+}
+#endif
