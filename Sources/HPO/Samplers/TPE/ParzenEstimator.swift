@@ -106,9 +106,11 @@ struct ParzenEstimator: Sendable {
   ///   - observations: internal values, dimension-major (`observations[d * n + i]`).
   ///   - n: the number of observations.
   ///   - weights: the unnormalised weight of each observation (the prior weight is appended).
+  ///   - sortedOrders: optionally, per non-categorical dim, the observation indices sorted by
+  ///     (kernel-space value, index), which spares the sort (`ObservationCache` keeps them).
   init(
     dims: [KernelDim], observations: [Double], n: Int, weights: [Double], priorWeight: Double,
-    magicClip: Bool, endpoints: Bool
+    magicClip: Bool, endpoints: Bool, sortedOrders: [[Int32]]? = nil
   ) {
     self.dims = dims
     let k = n + 1
@@ -174,13 +176,21 @@ struct ParzenEstimator: Sendable {
       for x in obs { mu.append(dim.transform(x)) }
       sigma.append(contentsOf: repeatElement(0, count: n))
       if n > 0 {
-        for i in 0..<n { keys[i] = SortKey(value: mu[off + i], index: Int32(i)) }
-        keys.sort()
-        sortedMu[0] = lowT
-        for i in 0..<n {
-          order[i] = Int(keys[i].index)
-          sortedMu[i + 1] = keys[i].value
+        if let given = sortedOrders?[d], given.count == n {
+          for i in 0..<n {
+            let j = Int(given[i])
+            order[i] = j
+            sortedMu[i + 1] = mu[off + j]
+          }
+        } else {
+          for i in 0..<n { keys[i] = SortKey(value: mu[off + i], index: Int32(i)) }
+          keys.sort()
+          for i in 0..<n {
+            order[i] = Int(keys[i].index)
+            sortedMu[i + 1] = keys[i].value
+          }
         }
+        sortedMu[0] = lowT
         sortedMu[n + 1] = highT
         let maxSigma = highT - lowT
         let minSigma = magicClip ? (highT - lowT) / min(100.0, 1.0 + Double(k)) : Self.eps
