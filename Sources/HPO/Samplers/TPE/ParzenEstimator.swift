@@ -205,6 +205,7 @@ struct ParzenEstimator: Sendable {
       }
       mu.append(0.5 * (lowT + highT))
       sigma.append(highT - lowT)
+      var lastS = Double.nan, lastLogS = Double.nan  // clipped bandwidths repeat: log once
       for i in 0..<k {
         let s = sigma[off + i], m = mu[off + i]
         let inv = 1 / s
@@ -214,7 +215,11 @@ struct ParzenEstimator: Sendable {
         bStd.append(b)
         let logMass = TruncNorm.logGaussMass(a, b)
         if dim.kind == .continuous {
-          base[i] -= Foundation.log(s) + TruncNorm.logSqrt2Pi + logMass
+          if s != lastS {
+            lastS = s
+            lastLogS = Foundation.log(s)
+          }
+          base[i] -= lastLogS + TruncNorm.logSqrt2Pi + logMass
         } else {
           base[i] -= logMass
         }
