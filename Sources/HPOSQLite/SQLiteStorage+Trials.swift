@@ -63,11 +63,26 @@ extension SQLiteStorage {
     async throws
   {
     try await write("setTrialParam") { db in
-      _ = try Self.updatableState(db, trial)
-      if let existing = try String.fetchOne(
-        db.cachedStatement(sql: "SELECT distribution_json FROM trial_params WHERE trial_id = ? AND param_name = ?"),
-        arguments: [trial, name]),
-        let previous = try? Distribution(jsonString: existing), !previous.isCompatible(with: distribution)
+      // The trial's state and the param's current distribution in one statement.
+      guard let row = try Row.fetchOne(
+        db.cachedStatement(sql: """
+          SELECT t.state, t.number, p.distribution_json FROM trials t
+          LEFT JOIN trial_params p ON p.trial_id = t.trial_id AND p.param_name = ?
+          WHERE t.trial_id = ?
+          """), arguments: [name, trial])
+      else { throw StorageError(.trialNotFound, "No trial with trial_id \(trial) exists.") }
+      let raw: String = row[0]
+      guard let state = TrialState(rawValue: raw) else {
+        throw StorageError(.incompatibleSchema, "trial \(trial) has unknown state \(raw)")
+      }
+      if state.isFinished {
+        let number: Int? = row[1]
+        throw StorageError(.trialFinished,
+          "Trial#\(number.map(String.init) ?? "?") has already finished and can not be updated.")
+      }
+      let existing: String? = row[2]
+      if let existing, let previous = try? Distribution(jsonString: existing),
+        !previous.isCompatible(with: distribution)
       {
         throw StorageError(.invalidValue,
           "Cannot set different distribution kind to the same parameter name '\(name)' (\(previous.kindName) then \(distribution.kindName)).")

@@ -7,5 +7,5 @@ struct HPOBench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hpobench",
     abstract: "hpotop benchmarks (run them through bench/run.sh, which also runs Optuna).",
-    subcommands: [])
+    subcommands: [Quality.self, Overhead.self])
 }

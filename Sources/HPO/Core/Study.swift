@@ -36,6 +36,7 @@ public actor Study {
     self.directions = directions
     self.sampler = sampler
     self.pruner = pruner
+    mirror.bestDirection = directions.first ?? .minimize
   }
 
   /// Creates a study, or with `loadIfExists` opens the one of that name (its stored directions win,
@@ -94,10 +95,8 @@ public actor Study {
       throw StorageError(.invalidValue,
         "A single best trial cannot be retrieved from a multi-objective study. Use bestTrials instead.")
     }
-    let complete = try await trials(states: [.complete]).filter { $0.value.map { !$0.isNaN } ?? false }
-    let pool = complete.contains(where: { $0.constraints != nil })
-      ? complete.filter(\.isFeasible) : complete
-    return Self.best(of: pool, direction: directions[0])
+    try await refresh()
+    return mirror.bestSingle
   }
 
   /// The best of some COMPLETE trials in one direction; the earliest trial wins ties.
@@ -230,7 +229,7 @@ public actor Study {
     trialNumber: Int, values: [Double]? = nil, state: TrialState = .complete, failReason: String? = nil
   ) async throws -> FrozenTrial {
     try await refresh()
-    guard let t = mirror.trials.first(where: { $0.number == trialNumber }) else {
+    guard let t = mirror.trial(number: trialNumber) else {
       throw StorageError(.trialNotFound, "Trial number \(trialNumber) does not exist in study '\(name)'.")
     }
     return try await tell(trialID: t.id, values: values, state: state, failReason: failReason)
@@ -350,23 +349,63 @@ struct TrialMirror {
   /// The distribution each param name was last seen with, for compatibility checks.
   var distributionByName: [String: Distribution] = [:]
 
+  /// The best COMPLETE single-objective trial (non-NaN value), by id: over all such trials, and
+  /// over the feasible ones; kept as trials arrive so `bestTrial` does not rescan the study.
+  private var bestAllID: Int64?
+  private var bestFeasibleID: Int64?
+  /// Whether some COMPLETE trial with a non-NaN value carries constraints.
+  private(set) var anyConstrained = false
+  /// The direction `bestAllID` / `bestFeasibleID` are kept for (set by the study).
+  var bestDirection: StudyDirection = .minimize
+
+  /// The trial with this id, if the mirror holds it.
+  func trial(id: Int64) -> FrozenTrial? {
+    indexByID[id].map { trials[$0] }
+  }
+
+  /// The trial with this number, if the mirror holds it.
+  func trial(number: Int) -> FrozenTrial? {
+    if number >= 0 && number < trials.count && trials[number].number == number { return trials[number] }
+    return trials.first { $0.number == number }
+  }
+
+  /// The best COMPLETE trial as `Study.bestTrial` defines it (feasible ones first).
+  var bestSingle: FrozenTrial? {
+    let id = anyConstrained ? bestFeasibleID : bestAllID
+    return id.flatMap { trial(id: $0) }
+  }
+
   mutating func merge(_ changed: [FrozenTrial]) {
-    var appended = false
+    var unordered = false
     for t in changed {
       if let i = indexByID[t.id] {
         trials[i] = t
       } else {
+        if let last = trials.last, last.number > t.number { unordered = true }
         indexByID[t.id] = trials.count
         trials.append(t)
-        appended = true
       }
       if t.state.isFinished { unfinishedIDs.remove(t.id) } else { unfinishedIDs.insert(t.id) }
       maxID = max(maxID, t.id)
       for (k, d) in t.distributions where distributionByName[k] == nil { distributionByName[k] = d }
     }
-    if appended && zip(trials, trials.dropFirst()).contains(where: { $0.number > $1.number }) {
+    if unordered {
       trials.sort { $0.number < $1.number }
       indexByID = Dictionary(uniqueKeysWithValues: trials.enumerated().map { ($1.id, $0) })
     }
+    for t in changed where t.state == .complete {
+      guard let v = t.value, !v.isNaN else { continue }
+      if t.constraints != nil { anyConstrained = true }
+      if isBetter(t, v, than: bestAllID) { bestAllID = t.id }
+      if t.isFeasible && isBetter(t, v, than: bestFeasibleID) { bestFeasibleID = t.id }
+    }
+  }
+
+  /// Whether `t` (value `v`) beats the trial `id`: a better value, or the same value and an
+  /// earlier number (so the earliest trial wins ties, as `Study.best(of:direction:)`).
+  private func isBetter(_ t: FrozenTrial, _ v: Double, than id: Int64?) -> Bool {
+    guard let id, let b = trial(id: id), let bv = b.value else { return true }
+    if bestDirection.isBetter(v, than: bv) { return true }
+    return v == bv && t.number < b.number
   }
 }

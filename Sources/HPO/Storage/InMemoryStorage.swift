@@ -8,7 +8,14 @@ public actor InMemoryStorage: Storage {
     var directions: [StudyDirection]
     var userAttrs: OrderedDictionary<String, JSONValue> = [:]
     var systemAttrs: OrderedDictionary<String, JSONValue> = [:]
+    /// Trial ids by number (ids grow with numbers, so this is sorted too).
     var trialIDs: [Int64] = []
+    /// Ids of trials that were WAITING when queued, oldest first, from `waitingHead` on; entries
+    /// whose trial left WAITING since are skipped when popped.
+    var waitingQueue: [Int64] = []
+    var waitingHead = 0
+    /// Trials that are not WAITING (the `budget` of `startTrial` counts these).
+    var nonWaitingCount = 0
   }
 
   private var studyRecords: OrderedDictionary<Int64, StudyRecord> = [:]
@@ -108,16 +115,31 @@ public actor InMemoryStorage: Storage {
     }
     t.number = s.trialIDs.count
     studyRecords[id]?.trialIDs.append(trialID)
+    if t.state == .waiting {
+      studyRecords[id]?.waitingQueue.append(trialID)
+    } else {
+      studyRecords[id]?.nonWaitingCount += 1
+    }
     trialRecords[trialID] = t
     trialStudy[trialID] = id
     return t
   }
 
   public func popWaitingTrial(study id: Int64) throws -> FrozenTrial? {
-    for tid in try study(id).trialIDs where trialRecords[tid]?.state == .waiting {
+    var s = try study(id)
+    defer { studyRecords[id] = s }
+    while s.waitingHead < s.waitingQueue.count {
+      let tid = s.waitingQueue[s.waitingHead]
+      s.waitingHead += 1
+      guard trialRecords[tid]?.state == .waiting else { continue }
       trialRecords[tid]?.state = .running
       trialRecords[tid]?.datetimeStart = Date()
+      s.nonWaitingCount += 1
       return trialRecords[tid]
+    }
+    if s.waitingHead > 0 {
+      s.waitingQueue.removeAll()
+      s.waitingHead = 0
     }
     return nil
   }
@@ -125,7 +147,7 @@ public actor InMemoryStorage: Storage {
   public func startTrial(study id: Int64, budget: Int?) throws -> FrozenTrial? {
     let s = try study(id)
     if let waiting = try popWaitingTrial(study: id) { return waiting }
-    if let budget, s.trialIDs.filter({ trialRecords[$0]?.state != .waiting }).count >= budget { return nil }
+    if let budget, s.nonWaitingCount >= budget { return nil }
     return try createTrial(study: id, template: nil)
   }
 
@@ -143,6 +165,9 @@ public actor InMemoryStorage: Storage {
   public func setTrialState(trial id: Int64, state: TrialState, values: [Double]?) throws -> Bool {
     let t = try updatable(id)
     if state == .running && t.state != .waiting { return false }
+    if t.state == .waiting && state != .waiting, let sid = trialStudy[id] {
+      studyRecords[sid]?.nonWaitingCount += 1
+    }
     trialRecords[id]?.state = state
     if let values { trialRecords[id]?.values = values }
     if state == .running { trialRecords[id]?.datetimeStart = Date() }
@@ -180,10 +205,39 @@ public actor InMemoryStorage: Storage {
   public func trial(id: Int64) throws -> FrozenTrial { try record(id) }
 
   public func trials(study id: Int64, filter: TrialFilter) throws -> [FrozenTrial] {
-    try study(id).trialIDs.compactMap { tid in
-      guard let t = trialRecords[tid], filter.matches(id: tid, state: t.state) else { return nil }
-      return t
+    let ids = try study(id).trialIDs
+    if filter.ids == nil && filter.idGreaterThan == nil {
+      return ids.compactMap { tid in
+        guard let t = trialRecords[tid], filter.matches(id: tid, state: t.state) else { return nil }
+        return t
+      }
     }
+    // Only the listed ids and the ids above the bound: positions (= numbers) found by lookup and
+    // binary search, so a poll costs what changed, not the study's size.
+    var positions: [Int] = []
+    var start = ids.count
+    if let g = filter.idGreaterThan {
+      var lo = 0, hi = ids.count
+      while lo < hi {
+        let mid = (lo + hi) / 2
+        if ids[mid] > g { hi = mid } else { lo = mid + 1 }
+      }
+      start = lo
+    }
+    for tid in filter.ids ?? [] {
+      guard let n = trialRecords[tid]?.number, n < start, n < ids.count, ids[n] == tid else { continue }
+      positions.append(n)
+    }
+    positions.sort()
+    positions.append(contentsOf: start..<ids.count)
+    var out: [FrozenTrial] = []
+    out.reserveCapacity(positions.count)
+    for p in positions {
+      let tid = ids[p]
+      guard let t = trialRecords[tid], filter.matches(id: tid, state: t.state) else { continue }
+      out.append(t)
+    }
+    return out
   }
 
   public func recordHeartbeat(trial id: Int64) throws {

@@ -106,9 +106,11 @@ struct ParzenEstimator: Sendable {
   ///   - observations: internal values, dimension-major (`observations[d * n + i]`).
   ///   - n: the number of observations.
   ///   - weights: the unnormalised weight of each observation (the prior weight is appended).
+  ///   - sortedOrders: optionally, per non-categorical dim, the observation indices sorted by
+  ///     (kernel-space value, index), which spares the sort (`ObservationCache` keeps them).
   init(
     dims: [KernelDim], observations: [Double], n: Int, weights: [Double], priorWeight: Double,
-    magicClip: Bool, endpoints: Bool
+    magicClip: Bool, endpoints: Bool, sortedOrders: [[Int32]]? = nil
   ) {
     self.dims = dims
     let k = n + 1
@@ -174,13 +176,21 @@ struct ParzenEstimator: Sendable {
       for x in obs { mu.append(dim.transform(x)) }
       sigma.append(contentsOf: repeatElement(0, count: n))
       if n > 0 {
-        for i in 0..<n { keys[i] = SortKey(value: mu[off + i], index: Int32(i)) }
-        keys.sort()
-        sortedMu[0] = lowT
-        for i in 0..<n {
-          order[i] = Int(keys[i].index)
-          sortedMu[i + 1] = keys[i].value
+        if let given = sortedOrders?[d], given.count == n {
+          for i in 0..<n {
+            let j = Int(given[i])
+            order[i] = j
+            sortedMu[i + 1] = mu[off + j]
+          }
+        } else {
+          for i in 0..<n { keys[i] = SortKey(value: mu[off + i], index: Int32(i)) }
+          keys.sort()
+          for i in 0..<n {
+            order[i] = Int(keys[i].index)
+            sortedMu[i + 1] = keys[i].value
+          }
         }
+        sortedMu[0] = lowT
         sortedMu[n + 1] = highT
         let maxSigma = highT - lowT
         let minSigma = magicClip ? (highT - lowT) / min(100.0, 1.0 + Double(k)) : Self.eps
@@ -195,6 +205,7 @@ struct ParzenEstimator: Sendable {
       }
       mu.append(0.5 * (lowT + highT))
       sigma.append(highT - lowT)
+      var lastS = Double.nan, lastLogS = Double.nan  // clipped bandwidths repeat: log once
       for i in 0..<k {
         let s = sigma[off + i], m = mu[off + i]
         let inv = 1 / s
@@ -204,7 +215,11 @@ struct ParzenEstimator: Sendable {
         bStd.append(b)
         let logMass = TruncNorm.logGaussMass(a, b)
         if dim.kind == .continuous {
-          base[i] -= Foundation.log(s) + TruncNorm.logSqrt2Pi + logMass
+          if s != lastS {
+            lastS = s
+            lastLogS = Foundation.log(s)
+          }
+          base[i] -= lastLogS + TruncNorm.logSqrt2Pi + logMass
         } else {
           base[i] -= logMass
         }
@@ -294,87 +309,99 @@ struct ParzenEstimator: Sendable {
   }
 
   /// The log density of each of `count` points (row-major internal values, as `sample` returns).
+  ///
+  /// One point at a time over a buffer of `k` values (which stays in cache), adding the terms of
+  /// each dimension in order, then a log-sum-exp over the kernels.
   func logPdf(_ points: [Double], count: Int) -> [Double] {
     let dn = dims.count
-    var acc = [Double](repeating: 0, count: count * k)
-    for c in 0..<count {
-      for i in 0..<k { acc[c * k + i] = base[i] }
+    // Discrete dims: the log mass of each distinct (μ, σ) pair, once per distinct point value.
+    var discreteRows = [[[Double]]](repeating: [], count: dn)
+    var discreteRowOf = [[Int]](repeating: [], count: dn)
+    for (d, dim) in dims.enumerated() where dim.kind == .discrete {
+      let um = uniqueMu[d], ui = uniqueInvSigma[d]
+      var cachedX: [Double] = []
+      var rows: [[Double]] = []
+      var rowOf = [Int](repeating: 0, count: count)
+      for c in 0..<count {
+        let x = points[c * dn + d]
+        if let j = cachedX.firstIndex(of: x) {
+          rowOf[c] = j
+          continue
+        }
+        let l = dim.transform(x - dim.step / 2), r = dim.transform(x + dim.step / 2)
+        var values = [Double](repeating: 0, count: um.count)
+        for u in 0..<um.count {
+          values[u] = TruncNorm.logGaussMass((l - um[u]) * ui[u], (r - um[u]) * ui[u])
+        }
+        rowOf[c] = rows.count
+        cachedX.append(x)
+        rows.append(values)
+      }
+      discreteRows[d] = rows
+      discreteRowOf[d] = rowOf
     }
+    var out = [Double](repeating: 0, count: count)
+    var acc = [Double](repeating: 0, count: k)
     acc.withUnsafeMutableBufferPointer { acc in
-      for (d, dim) in dims.enumerated() {
-        let off = offset[d]
-        switch dim.kind {
-        case .categorical:
+      mu.withUnsafeBufferPointer { mu in
+        invSigma.withUnsafeBufferPointer { inv in
           catLogProb.withUnsafeBufferPointer { lp in
-            for c in 0..<count {
-              let j = Int(points[c * dn + d])
-              let row = c * k
-              if j < 0 || j >= dim.nChoices {
-                for i in 0..<k { acc[row + i] = -.infinity }
-                continue
-              }
-              let src = off + j * k
-              for i in 0..<k { acc[row + i] += lp[src + i] }
-            }
-          }
-        case .continuous:
-          mu.withUnsafeBufferPointer { mu in
-            invSigma.withUnsafeBufferPointer { inv in
+            base.withUnsafeBufferPointer { base in
               for c in 0..<count {
-                let raw = points[c * dn + d]
-                let x = dim.transform(raw)
-                let row = c * k
-                if !(x >= dim.lowT && x <= dim.highT) {
-                  for i in 0..<k { acc[row + i] = -.infinity }
+                for i in 0..<k { acc[i] = base[i] }
+                var impossible = false
+                for (d, dim) in dims.enumerated() {
+                  let off = offset[d]
+                  switch dim.kind {
+                  case .categorical:
+                    let j = Int(points[c * dn + d])
+                    if j < 0 || j >= dim.nChoices {
+                      impossible = true
+                      continue
+                    }
+                    let src = off + j * k
+                    for i in 0..<k { acc[i] += lp[src + i] }
+                  case .continuous:
+                    let x = dim.transform(points[c * dn + d])
+                    if !(x >= dim.lowT && x <= dim.highT) {
+                      impossible = true
+                      continue
+                    }
+                    for i in 0..<k {
+                      let z = (x - mu[off + i]) * inv[off + i]
+                      acc[i] -= 0.5 * z * z
+                    }
+                  case .discrete:
+                    let rowValues = discreteRows[d][discreteRowOf[d][c]]
+                    let map = uniqueIndex[d]
+                    rowValues.withUnsafeBufferPointer { rv in
+                      map.withUnsafeBufferPointer { map in
+                        for i in 0..<k { acc[i] += rv[Int(map[i])] }
+                      }
+                    }
+                  }
+                }
+                if impossible {
+                  out[c] = -.infinity
                   continue
                 }
-                for i in 0..<k {
-                  let z = (x - mu[off + i]) * inv[off + i]
-                  acc[row + i] -= 0.5 * z * z
+                var m = -Double.infinity
+                for i in 0..<k where acc[i] > m { m = acc[i] }
+                if m == -.infinity || m.isNaN {
+                  out[c] = m
+                  continue
                 }
+                var s = 0.0
+                for i in 0..<k {
+                  let v = acc[i] - m
+                  if v > -60 { s += Foundation.exp(v) }
+                }
+                out[c] = m + Foundation.log(s)
               }
             }
-          }
-        case .discrete:
-          let um = uniqueMu[d], ui = uniqueInvSigma[d], map = uniqueIndex[d]
-          var cachedX: [Double] = []
-          var cachedRows: [[Double]] = []
-          for c in 0..<count {
-            let x = points[c * dn + d]
-            let rowValues: [Double]
-            if let j = cachedX.firstIndex(of: x) {
-              rowValues = cachedRows[j]
-            } else {
-              let l = dim.transform(x - dim.step / 2), r = dim.transform(x + dim.step / 2)
-              var values = [Double](repeating: 0, count: um.count)
-              for u in 0..<um.count {
-                values[u] = TruncNorm.logGaussMass((l - um[u]) * ui[u], (r - um[u]) * ui[u])
-              }
-              cachedX.append(x)
-              cachedRows.append(values)
-              rowValues = values
-            }
-            let row = c * k
-            for i in 0..<k { acc[row + i] += rowValues[Int(map[i])] }
           }
         }
       }
-    }
-    var out = [Double](repeating: 0, count: count)
-    for c in 0..<count {
-      let row = c * k
-      var m = -Double.infinity
-      for i in 0..<k where acc[row + i] > m { m = acc[row + i] }
-      if m == -.infinity || m.isNaN {
-        out[c] = m
-        continue
-      }
-      var s = 0.0
-      for i in 0..<k {
-        let v = acc[row + i] - m
-        if v > -60 { s += Foundation.exp(v) }
-      }
-      out[c] = m + Foundation.log(s)
     }
     return out
   }

@@ -94,10 +94,32 @@ extension TPESampler {
         let v = trials[i].values?.first ?? .nan
         return v.isNaN ? .infinity : direction.normalized(v)
       }
-      let order = complete.indices.sorted { a, b in
-        keys[a] != keys[b] ? keys[a] < keys[b] : a < b
+      // Only which trials are below matters (both lists come back in position order), so the
+      // n best by (key, position) are selected in one pass instead of sorting every trial.
+      var best: [Int] = []  // indices into `complete`, sorted by (key, index)
+      best.reserveCapacity(n + 1)
+      if n > 0 {
+        for a in complete.indices {
+          if best.count == n, let last = best.last, !(keys[a] < keys[last]) { continue }
+          var lo = 0, hi = best.count
+          while lo < hi {
+            let mid = (lo + hi) >> 1
+            let b = best[mid]
+            if keys[b] < keys[a] || (keys[b] == keys[a] && b < a) { lo = mid + 1 } else { hi = mid }
+          }
+          best.insert(a, at: lo)
+          if best.count > n { best.removeLast() }
+        }
       }
-      return (order.prefix(n).map { complete[$0] }, order.dropFirst(n).map { complete[$0] })
+      var isBelow = [Bool](repeating: false, count: complete.count)
+      for a in best { isBelow[a] = true }
+      var below: [Int] = [], above: [Int] = []
+      below.reserveCapacity(n)
+      above.reserveCapacity(complete.count - n)
+      for a in complete.indices {
+        if isBelow[a] { below.append(complete[a]) } else { above.append(complete[a]) }
+      }
+      return (below, above)
     }
     if n == 0 { return ([], complete) }
     if n == complete.count { return (complete, []) }

@@ -150,8 +150,10 @@ public struct TPESampler: Sampler {
     let key = SpaceKey(names: Array(space.keys), distributions: Array(space.values))
     let dims = space.values.map(KernelDim.init)
     var cache = observationCaches.removeValue(forKey: key) ?? ObservationCache(width: dims.count)
-    let (obsBelow, nBelow) = cache.gather(trials, split.below, key: key, dims: dims, extra: extraParams)
-    let (obsAbove, nAbove) = cache.gather(trials, split.above, key: key, dims: dims, extra: extraParams)
+    let (obsBelow, nBelow, orderBelow) = cache.gather(
+      trials, split.below, key: key, dims: dims, extra: extraParams)
+    let (obsAbove, nAbove, orderAbove) = cache.gather(
+      trials, split.above, key: key, dims: dims, extra: extraParams)
     if observationCaches.count > 64 { observationCaches.removeAll() }
     observationCaches[key] = cache
 
@@ -160,11 +162,11 @@ public struct TPESampler: Sampler {
     let below = ParzenEstimator(
       dims: dims, observations: obsBelow, n: nBelow, weights: weightsBelow,
       priorWeight: options.priorWeight, magicClip: options.considerMagicClip,
-      endpoints: options.considerEndpoints)
+      endpoints: options.considerEndpoints, sortedOrders: orderBelow)
     let above = ParzenEstimator(
       dims: dims, observations: obsAbove, n: nAbove, weights: Self.weights(options.weights, nAbove),
       priorWeight: options.priorWeight, magicClip: options.considerMagicClip,
-      endpoints: options.considerEndpoints)
+      endpoints: options.considerEndpoints, sortedOrders: orderAbove)
 
     var rng = SeededRNG(seed: seed, trialNumber: trial.number, purpose: purpose)
     let m = options.nEICandidates
@@ -228,25 +230,38 @@ struct SpaceKey: Hashable, Sendable {
 }
 
 /// Internal values of finished trials for one search space, computed once per trial and kept in
-/// one flat array (finished trials never change).
+/// one flat array (finished trials never change), with every dimension's values kept sorted, so
+/// that a fit finds the sorted order of its observations by one pass instead of a sort.
 struct ObservationCache: Sendable {
+  /// One finished row in a dimension's sorted list: its kernel-space value, trial number, slot.
+  struct Sorted: Sendable {
+    var value: Double
+    var number: Int32
+    var slot: Int32
+  }
+
   let width: Int
   /// Row offset into `rows` per trial id, or −1 when the trial lacks a param of the space.
   private var rowOf: [Int64: Int32] = [:]
   private var rows: [Double] = []
+  /// Per dimension, every finished row by (kernel-space value, trial number).
+  private var sorted: [[Sorted]]
   private var scratch: [Double]
 
   init(width: Int) {
     self.width = width
     scratch = [Double](repeating: 0, count: width)
+    sorted = [[Sorted]](repeating: [], count: width)
   }
 
-  /// The observations of some trials, dimension-major, and their count. Trials that lack a param
-  /// or hold a value that does not fit are left out, as Optuna does.
+  /// The observations of some trials, dimension-major, their count, and (when every one is a
+  /// finished trial) each dimension's argsort by (kernel-space value, position), as
+  /// `ParzenEstimator` needs it. Trials that lack a param or hold a value that does not fit are
+  /// left out, as Optuna does. `indices` must be ascending positions of trials sorted by number.
   mutating func gather(
     _ trials: [FrozenTrial], _ indices: [Int], key: SpaceKey, dims: [KernelDim],
     extra: (FrozenTrial) -> OrderedDictionary<String, ParamValue>?
-  ) -> ([Double], Int) {
+  ) -> ([Double], Int, [[Int32]]?) {
     var found: [Int32] = []
     found.reserveCapacity(indices.count)
     var liveRows: [Double] = []
@@ -262,6 +277,7 @@ struct ObservationCache: Sendable {
           rows.append(contentsOf: scratch)
           rowOf[id] = r
           found.append(r)
+          insertSorted(slot: r / Int32(max(1, width)), number: trials[i].number, dims: dims)
         } else {
           rowOf[id] = -1
         }
@@ -282,7 +298,36 @@ struct ObservationCache: Sendable {
         for d in 0..<width { out[d * n + j] = liveRows[base + d] }
       }
     }
-    return (out, n)
+    guard liveRows.isEmpty, width > 0, n > 0 else { return (out, n, nil) }
+    // Observation j of each finished slot; the sorted lists, filtered, give the argsorts.
+    var jOfSlot = [Int32](repeating: -1, count: rows.count / width)
+    for (j, r) in found.enumerated() { jOfSlot[Int(r) / width] = Int32(j) }
+    var orders = [[Int32]](repeating: [], count: width)
+    for d in 0..<width where dims[d].kind != .categorical {
+      var order: [Int32] = []
+      order.reserveCapacity(n)
+      for e in sorted[d] {
+        let j = jOfSlot[Int(e.slot)]
+        if j >= 0 { order.append(j) }
+      }
+      orders[d] = order
+    }
+    return (out, n, orders)
+  }
+
+  /// Files a new finished row into every dimension's sorted list.
+  private mutating func insertSorted(slot: Int32, number: Int, dims: [KernelDim]) {
+    let base = Int(slot) * width
+    for d in 0..<width where dims[d].kind != .categorical {
+      let e = Sorted(value: dims[d].transform(rows[base + d]), number: Int32(number), slot: slot)
+      var lo = 0, hi = sorted[d].count
+      while lo < hi {
+        let mid = (lo + hi) >> 1
+        let m = sorted[d][mid]
+        if m.value < e.value || (m.value == e.value && m.number < e.number) { lo = mid + 1 } else { hi = mid }
+      }
+      sorted[d].insert(e, at: lo)
+    }
   }
 
   private static func row(

@@ -47,6 +47,9 @@ enum TruncNorm {
 
   /// log(Φ(b) − Φ(a)) for a ≤ b: the log probability that a standard normal falls in [a, b].
   static func logGaussMass(_ a: Double, _ b: Double) -> Double {
+    // Beyond ±40 both tails underflow to exactly 0 in `erfc`, so the general formula below
+    // gives log1p(−0) = −0: return it without the two `erfc` calls.
+    if a < -40 && b > 40 { return -0.0 }
     if b <= 0 { return logDiff(logNdtr(b), logNdtr(a)) }
     if a > 0 { return logDiff(logNdtr(-a), logNdtr(-b)) }
     return Foundation.log1p(-ndtr(a) - ndtr(-b))
