@@ -10,4 +10,4 @@ DATA="$RESULTS/data"
 (cd "$BENCH/optuna" && "$PY" bench_importance.py optuna --out "$RESULTS/importance_optuna.json")
 (cd "$BENCH/optuna" && "$PY" bench_importance.py report --optuna "$RESULTS/importance_optuna.json" \
   --hpotop "$RESULTS/importance_hpotop.json" --json "$RESULTS/importance.json" --md "$RESULTS/importance.md")
-bench_readme_section importance "$RESULTS/importance.md"
+bench_readme_section importance "Hyperparameter importance: fANOVA and MDI (issue 8)" "bash bench/importance.sh" "$RESULTS/importance.md"

@@ -28,13 +28,16 @@ bench_build() {
 }
 
 # Insert or replace the section between <!-- NAME --> and <!-- /NAME --> of bench/README.md
-# with the contents of file $2.
+# with a "## TITLE" heading, the command line, the load average, and the contents of file FILE.
 bench_readme_section() {
-  local name="$1" file="$2"
-  "$PY" - "$BENCH/README.md" "$name" "$file" <<'PYEOF'
-import sys, re
-path, name, src = sys.argv[1:4]
-body = open(src).read().rstrip("\n")
+  local name="$1" title="$2" cmd="$3" file="$4"
+  "$PY" - "$BENCH/README.md" "$name" "$file" "$title" "$cmd" <<'PYEOF'
+import sys, os, time
+path, name, src, title, cmd = sys.argv[1:6]
+load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+body = (f"## {title}\n\n`{cmd}` — last run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"load average at the end {load} (2 cores, shared with other jobs: wall times are pessimistic).\n\n"
+        + open(src).read().rstrip("\n"))
 text = open(path).read()
 start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
 block = f"{start}\n{body}\n{end}"

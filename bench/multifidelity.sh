@@ -9,4 +9,4 @@ bench_build hpobench
 (cd "$BENCH/optuna" && "$PY" bench_multifidelity.py optuna --seeds "$SEEDS" --out "$RESULTS/multifidelity_optuna.json")
 (cd "$BENCH/optuna" && "$PY" bench_multifidelity.py report --optuna "$RESULTS/multifidelity_optuna.json" \
   --hpotop "$RESULTS/multifidelity_hpotop.json" --json "$RESULTS/multifidelity.json" --md "$RESULTS/multifidelity.md")
-bench_readme_section multifidelity "$RESULTS/multifidelity.md"
+bench_readme_section multifidelity "Multi-fidelity: counting ones (issue 7)" "bash bench/multifidelity.sh" "$RESULTS/multifidelity.md"

@@ -12,4 +12,4 @@ DATA="$RESULTS/data"
 (cd "$BENCH/optuna" && "$PY" bench_pareto.py report --optuna "$RESULTS/pareto_optuna.json" \
   --hpotop "$RESULTS/pareto_hpotop.json" --infos "$RESULTS/infos_hpotop.json" \
   --json "$RESULTS/pareto.json" --md "$RESULTS/pareto.md")
-bench_readme_section pareto "$RESULTS/pareto.md"
+bench_readme_section pareto "Pareto front at 10,000 trials, and dashboard infos (issue 8)" "bash bench/pareto.sh" "$RESULTS/pareto.md"

@@ -18,4 +18,4 @@ done
   --out "$RESULTS/throughput_optuna.json")
 (cd "$BENCH/optuna" && "$PY" bench_throughput.py report --optuna "$RESULTS/throughput_optuna.json" \
   --hpotop "${runs[@]}" --json "$RESULTS/throughput.json" --md "$RESULTS/throughput.md")
-bench_readme_section throughput "$RESULTS/throughput.md"
+bench_readme_section throughput "Throughput: trivial subprocess trials, 4 workers, SQLite (issue 6)" "bash bench/throughput.sh" "$RESULTS/throughput.md"

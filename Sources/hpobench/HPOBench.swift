@@ -7,5 +7,5 @@ struct HPOBench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hpobench",
     abstract: "hpotop benchmarks (run them through bench/run.sh, which also runs Optuna).",
-    subcommands: [])
+    subcommands: [MultiFidelity.self, Importance.self, Pareto.self, InfoTiming.self, Throughput.self])
 }

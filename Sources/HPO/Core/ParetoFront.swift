@@ -40,7 +40,10 @@ public enum ParetoFront {
       }
       return keep.sorted()
     }
-    // Three or more objectives: visit the vectors in lexicographic order. A vector can only be
+    if directions.count == 3, !norm.contains(where: { $0.contains(where: \.isNaN) }) {
+      return frontOf3(norm)
+    }
+    // Four or more objectives: visit the vectors in lexicographic order. A vector can only be
     // dominated by one that comes before it, and if it is dominated at all then some front vector
     // dominates it (dominance is transitive), so it is compared with the front found so far only:
     // O(n log n + n·|front|·d) instead of O(n²·d).
@@ -62,6 +65,49 @@ public enum ParetoFront {
         return better
       }
       if !dominated { front.append(i) }
+    }
+    return front.sorted()
+  }
+
+  /// The front of three minimised objectives in O(n log n) (Kung, Luccio & Preparata, JACM 1975,
+  /// with a Fenwick tree of prefix minima): visit the vectors in lexicographic order, a group of
+  /// identical vectors at a time. A vector is dominated iff an earlier, different vector has
+  /// second ≤ and third ≤ its own (the first is ≤ by the order), that is iff the smallest third
+  /// value among earlier vectors whose second value ranks ≤ its own is ≤ its third value.
+  static func frontOf3(_ norm: [[Double]]) -> [Int] {
+    let n = norm.count
+    let a = norm.map { $0[0] }, b = norm.map { $0[1] }, c = norm.map { $0[2] }
+    let order = (0..<n).sorted { (x: Int, y: Int) -> Bool in
+      if a[x] != a[y] { return a[x] < a[y] }
+      if b[x] != b[y] { return b[x] < b[y] }
+      if c[x] != c[y] { return c[x] < c[y] }
+      return x < y
+    }
+    let distinctB = Array(Set(b)).sorted()
+    var rankOfB: [Double: Int] = [:]
+    rankOfB.reserveCapacity(distinctB.count)
+    for (r, v) in distinctB.enumerated() { rankOfB[v] = r + 1 }  // 1-based for the Fenwick tree
+    var tree = [Double](repeating: .infinity, count: distinctB.count + 1)
+    var front: [Int] = []
+    var g = 0
+    while g < n {
+      let first = order[g]
+      var end = g + 1
+      while end < n, a[order[end]] == a[first], b[order[end]] == b[first], c[order[end]] == c[first] { end += 1 }
+      let r = rankOfB[b[first]] ?? distinctB.count
+      var minC = Double.infinity
+      var i: Int = r
+      while i > 0 {
+        minC = Swift.min(minC, tree[i])
+        i -= i & (0 - i)
+      }
+      if !(minC <= c[first]) { front.append(contentsOf: order[g..<end]) }
+      i = r
+      while i < tree.count {
+        if c[first] < tree[i] { tree[i] = c[first] }
+        i += i & (0 - i)
+      }
+      g = end
     }
     return front.sorted()
   }
