@@ -13,7 +13,7 @@ struct MultiFidelity: AsyncParsableCommand {
 
   @Option(help: "Number of seeds (0..<n).") var seeds = 20
   @Option(help: "First seed.") var firstSeed = 0
-  @Option(help: "Comma-separated methods: bohb, tpe_hyperband, random_hyperband, bohb_table.")
+  @Option(help: "Comma-separated methods: bohb, tpe_hyperband, random_hyperband, bohb_table, bohb_noboot.")
   var methods = "bohb,tpe_hyperband,random_hyperband"
   @Option(help: "Cap in units of the max budget.") var capMultiple = 100
 
@@ -56,6 +56,11 @@ struct MultiFidelity: AsyncParsableCommand {
         name: name, storage: storage, sampler: BOHBSampler(seed: s),
         pruner: try BOHBSampler.defaultPruner(
           minResource: Self.minB, maxResource: Self.maxB, reductionFactor: Self.eta, rule: .paperTable))
+    case "bohb_noboot":
+      return try await Study.create(
+        name: name, storage: storage, sampler: BOHBSampler(seed: s),
+        pruner: try BOHBSampler.defaultPruner(
+          minResource: Self.minB, maxResource: Self.maxB, reductionFactor: Self.eta, bootstrapCount: 0))
     case "tpe_hyperband", "random_hyperband":
       let hb = try HyperbandPruner(minResource: Self.minB, maxResource: Self.maxB, reductionFactor: Self.eta)
       let sampler: any Sampler = method == "tpe_hyperband" ? TPESampler(seed: s) : RandomSampler(seed: s)

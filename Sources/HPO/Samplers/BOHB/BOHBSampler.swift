@@ -55,14 +55,19 @@ public struct BOHBSampler: Sampler {
     self.budgets = budgets
   }
 
-  /// The Hyperband pruner BOHB runs with: Optuna's bracket assignment, and the sampler seeing
-  /// every bracket's trials (HpBandSter's models are shared by all brackets).
+  /// The Hyperband pruner BOHB runs with: Optuna's bracket assignment, the sampler seeing
+  /// every bracket's trials (HpBandSter's models are shared by all brackets), and, when
+  /// `maxResource` is known, `bootstrapCount` η−1 (`nil`): the first η−1 trials of each rung
+  /// stop there, so the early random trials are not all promoted to the full budget (ASHA's
+  /// "best so far" rule while ⌊n/η⌋ = 0). See docs/bohb.md §9.
   public static func defaultPruner(
     minResource: Int = 1, maxResource: Int? = nil, reductionFactor: Int = 3,
-    rule: HyperbandBracketTable.Rule = .paperAlgorithm
+    rule: HyperbandBracketTable.Rule = .paperAlgorithm, bootstrapCount: Int? = nil
   ) throws -> HyperbandPruner {
-    try HyperbandPruner(minResource: minResource, maxResource: maxResource, reductionFactor: reductionFactor,
-                        rule: rule, filtersSamplerView: false)
+    let bootstrap = bootstrapCount ?? (maxResource == nil ? 0 : max(reductionFactor - 1, 0))
+    return try HyperbandPruner(
+      minResource: minResource, maxResource: maxResource, reductionFactor: reductionFactor,
+      bootstrapCount: bootstrap, rule: rule, filtersSamplerView: false)
   }
 
   // MARK: Sampler
