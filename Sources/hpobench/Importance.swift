@@ -24,9 +24,10 @@ struct Importance: AsyncParsableCommand {
     }
   }
 
+  /// The normalized first-order Sobol indices S/ΣS (importance.py).
   static let truth: [String: [Double]] = [
     "additive": [16, 4, 1, 0].map { $0 / 21 },
-    "interaction": [25, 1, 9, 0].map { $0 / 38 },
+    "interaction": [25, 1, 9, 0].map { $0 / 35 },  // S/ΣS: S = [25, 1, 9, 0]/38, S₀₂ = 3/38
     "nonlinear": [0.5, 0.2, 0.0075, 0].map { $0 / 0.7075 },
   ]
 

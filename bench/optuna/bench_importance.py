@@ -60,6 +60,11 @@ def part_optuna(args):
 def part_report(args):
     opt = json.load(open(args.optuna))
     hpo = json.load(open(args.hpotop))
+    import importance as IM
+
+    for r in hpo["results"]:  # recompute the error against S/sum(S) here, from the importances
+        S = IM.FUNCS[r["function"]][1]
+        r["err_max_normalized"] = float(np.max(np.abs(np.array(r["normalized"]) - S / S.sum())))
     key = lambda r: (r["function"], r["n"], r["evaluator"])  # noqa: E731
     O = {key(r): r for r in opt["results"]}
     H = {key(r): r for r in hpo["results"]}
