@@ -68,7 +68,7 @@ def part_report(args):
     hpo = json.load(open(args.hpotop))
     O = {(r["n_objectives"], r["values"]): r for r in opt["results"]}
     L = ["Pareto front of 10,000 COMPLETE trials (pareto.py's value sets: `uniform` = U[0,1]^k, small "
-         "front; `front` = every point non-dominated). Median of 5 calls after a first call, in ms. hpotop: "
+         "front; `front` = every point non-dominated). Median of the timed calls after a first call (5 for Optuna, 9 for hpotop), in ms. hpotop: "
          "`ParetoFront.indices` on the value vectors (core), `ParetoAnalysis.front` on FrozenTrials "
          "(HPOAnalysis, what the dashboard calls), `Study.bestTrials` on an in-memory study (storage read "
          "included, the analogue of Optuna's `study.best_trials`).", ""]
