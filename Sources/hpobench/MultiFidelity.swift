@@ -13,7 +13,7 @@ struct MultiFidelity: AsyncParsableCommand {
 
   @Option(help: "Number of seeds (0..<n).") var seeds = 20
   @Option(help: "First seed.") var firstSeed = 0
-  @Option(help: "Comma-separated methods: bohb, tpe_hyperband, random_hyperband, bohb_table, bohb_noboot.")
+  @Option(help: "Comma-separated methods: bohb, tpe_hyperband, random_hyperband, bohb_table, bohb_noboot, bohb_nowindow, bohb_w<n>.")
   var methods = "bohb,tpe_hyperband,random_hyperband"
   @Option(help: "Cap in units of the max budget.") var capMultiple = 100
 
@@ -60,11 +60,23 @@ struct MultiFidelity: AsyncParsableCommand {
       return try await Study.create(
         name: name, storage: storage, sampler: BOHBSampler(seed: s),
         pruner: try BOHBSampler.defaultPruner(
-          minResource: Self.minB, maxResource: Self.maxB, reductionFactor: Self.eta, bootstrapCount: 0))
+          minResource: Self.minB, maxResource: Self.maxB, reductionFactor: Self.eta, bootstrapCount: 0,
+          promotionWindow: 0))
+    case "bohb_nowindow":
+      return try await Study.create(
+        name: name, storage: storage, sampler: BOHBSampler(seed: s),
+        pruner: try BOHBSampler.defaultPruner(
+          minResource: Self.minB, maxResource: Self.maxB, reductionFactor: Self.eta, promotionWindow: 0))
     case "tpe_hyperband", "random_hyperband":
       let hb = try HyperbandPruner(minResource: Self.minB, maxResource: Self.maxB, reductionFactor: Self.eta)
       let sampler: any Sampler = method == "tpe_hyperband" ? TPESampler(seed: s) : RandomSampler(seed: s)
       return try await Study.create(name: name, storage: storage, sampler: sampler, pruner: hb)
+    case let m where m.hasPrefix("bohb_w"):  // bohb_w<window>: promotion window (docs/bohb.md §10)
+      guard let w = Int(m.dropFirst("bohb_w".count)) else { throw ValidationError("bad method \(m)") }
+      return try await Study.create(
+        name: name, storage: storage, sampler: BOHBSampler(seed: s),
+        pruner: try BOHBSampler.defaultPruner(
+          minResource: Self.minB, maxResource: Self.maxB, reductionFactor: Self.eta, promotionWindow: w))
     default:
       throw ValidationError("unknown method \(method)")
     }
