@@ -67,7 +67,8 @@ def part_report(args):
               open(args.json, "w"), indent=1)
     names = {"hpotop bohb": "hpotop BOHB (BOHBSampler + defaultPruner)",
              "hpotop bohb_table": "hpotop BOHB, paper-table brackets",
-             "hpotop bohb_noboot": "hpotop BOHB without the η−1 bootstrap (before the fix)",
+             "hpotop bohb_nowindow": "hpotop BOHB, bootstrap only (no promotion window)",
+             "hpotop bohb_noboot": "hpotop BOHB, neither (as before this branch)",
              "hpotop tpe_hyperband": "hpotop TPE + Hyperband",
              "hpotop random_hyperband": "hpotop random + Hyperband",
              "optuna tpe_hyperband": "Optuna TPE + Hyperband",
