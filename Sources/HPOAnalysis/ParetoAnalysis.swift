@@ -8,15 +8,35 @@ import HPO
 public enum ParetoAnalysis {
   /// The COMPLETE (and, with `feasibleOnly`, feasible) trials with one value per objective.
   public static func candidates(_ input: AnalysisInput, feasibleOnly: Bool = true) -> [FrozenTrial] {
-    input.completeTrials.filter { !feasibleOnly || $0.isFeasible }
-      .filter { ($0.values ?? []).allSatisfy { !$0.isNaN } }
+    candidateIndices(input, feasibleOnly: feasibleOnly).map { input.trials[$0] }
+  }
+
+  /// Positions in `input.trials` of the candidates, with their values: works on indices so that
+  /// 10,000-trial studies are not copied trial by trial (FrozenTrial copies dominated the cost).
+  static func candidateIndices(_ input: AnalysisInput, feasibleOnly: Bool = true) -> [Int] {
+    let k = input.directions.count
+    var out: [Int] = []
+    out.reserveCapacity(input.trials.count)
+    for i in input.trials.indices {
+      guard input.trials[i].state == .complete, let v = input.trials[i].values, v.count == k,
+        !v.contains(where: \.isNaN)
+      else { continue }
+      if feasibleOnly && !input.trials[i].isFeasible { continue }
+      out.append(i)
+    }
+    return out
+  }
+
+  /// Positions in `input.trials` of the non-dominated candidates, in trial order.
+  static func frontIndices(_ input: AnalysisInput, candidates pool: [Int]) -> [Int] {
+    ParetoFront.indices(of: pool.map { input.trials[$0].values ?? [] }, directions: input.directions)
+      .map { pool[$0] }
   }
 
   /// The non-dominated trials, in trial order.
   public static func front(_ input: AnalysisInput, feasibleOnly: Bool = true) -> [FrozenTrial] {
-    let pool = candidates(input, feasibleOnly: feasibleOnly)
-    return ParetoFront.indices(of: pool.map { $0.values ?? [] }, directions: input.directions)
-      .map { pool[$0] }
+    frontIndices(input, candidates: candidateIndices(input, feasibleOnly: feasibleOnly))
+      .map { input.trials[$0] }
   }
 
   /// The non-domination rank of each candidate trial by trial number (0 = the front).
@@ -47,11 +67,17 @@ public enum ParetoAnalysis {
   public static func hypervolumeHistory(
     _ input: AnalysisInput, reference: [Double], feasibleOnly: Bool = true
   ) -> [(trialNumber: Int, hypervolume: Double)] {
-    let pool = candidates(input, feasibleOnly: feasibleOnly)
+    hypervolumeHistory(input, candidates: candidateIndices(input, feasibleOnly: feasibleOnly), reference: reference)
+  }
+
+  /// The same over precomputed candidate positions.
+  static func hypervolumeHistory(
+    _ input: AnalysisInput, candidates pool: [Int], reference: [Double]
+  ) -> [(trialNumber: Int, hypervolume: Double)] {
     let dirs = input.directions
-    let points = pool.map { t in dirs.indices.map { dirs[$0].normalized(t.values?[$0] ?? .nan) } }
+    let points = pool.map { i in dirs.indices.map { dirs[$0].normalized(input.trials[i].values?[$0] ?? .nan) } }
     let ref = dirs.indices.map { dirs[$0].normalized(reference[$0]) }
     let hv = Hypervolume.history(points, reference: ref)
-    return zip(pool, hv).map { ($0.number, $1) }
+    return zip(pool, hv).map { (input.trials[$0].number, $1) }
   }
 }

@@ -40,17 +40,22 @@ public struct ParetoFrontInfo: Sendable, Hashable {
     self.directions = dirs
     self.xObjective = xObjective
     self.yObjective = dirs.count > 1 ? yObjective : xObjective
-    let pool = ParetoAnalysis.candidates(input, feasibleOnly: true)
-    let front = Set(ParetoAnalysis.front(input).map(\.number))
-    points = input.completeTrials.map { t in
-      Point(
-        trialNumber: t.number, values: t.values ?? [], isOnFront: front.contains(t.number),
-        isFeasible: t.isFeasible)
+    // Index-based: copying 10,000 FrozenTrials several times dominated the build time.
+    let pool = ParetoAnalysis.candidateIndices(input, feasibleOnly: true)
+    let front = Set(ParetoAnalysis.frontIndices(input, candidates: pool))
+    let k = dirs.count
+    var pts: [Point] = []
+    pts.reserveCapacity(input.trials.count)
+    for i in input.trials.indices {
+      guard input.trials[i].state == .complete, let v = input.trials[i].values, v.count == k else { continue }
+      pts.append(Point(trialNumber: input.trials[i].number, values: v, isOnFront: front.contains(i),
+                       isFeasible: input.trials[i].isFeasible))
     }
+    points = pts
     let ref = referencePoint
-      ?? ParetoAnalysis.defaultReferencePoint(pool.map { $0.values ?? [] }, directions: dirs)
+      ?? ParetoAnalysis.defaultReferencePoint(pool.map { input.trials[$0].values ?? [] }, directions: dirs)
     self.referencePoint = ref
-    hypervolumeHistory = ParetoAnalysis.hypervolumeHistory(input, reference: ref).map {
+    hypervolumeHistory = ParetoAnalysis.hypervolumeHistory(input, candidates: pool, reference: ref).map {
       HistoryPoint(trialNumber: $0.trialNumber, hypervolume: $0.hypervolume)
     }
     hypervolume = hypervolumeHistory.last?.hypervolume ?? 0

@@ -97,6 +97,23 @@ import Testing
     #expect(throws: PrunerError.self) { try SuccessiveHalvingPruner(bootstrapCount: 1) }
   }
 
+  @Test func promotionWindowComparesWithTheMostRecentTrialsOnly() async throws {
+    // Rung 0 history, oldest first: two good early values, then three poor recent ones.
+    let (storage, sid) = try await setup(rung0: [0.1, 0.2, 5, 6, 7])
+    // Against the whole rung [0.1, 0.2, 5, 6, 7, 4]: ⌊6/3⌋ = 2 → 4 is not in the top 2 → pruned.
+    let all = try SuccessiveHalvingPruner(minResource: 1, reductionFactor: 3)
+    let (c1, t1) = try await running(storage, sid, [(1, 4)])
+    #expect(try await all.shouldPrune(c1, trial: t1))
+    // Window 3: [7, 4 (t1, whose rung value the first call wrote), 4] → ⌊3/3⌋ = 1 → 4 ties the
+    // best of the window → promoted.
+    let windowed = try SuccessiveHalvingPruner(minResource: 1, reductionFactor: 3, promotionWindow: 3)
+    let (c2, t2) = try await running(storage, sid, [(1, 4)])
+    #expect(!(try await windowed.shouldPrune(c2, trial: t2)))
+    // A poor value is still pruned inside the window: [4 (t1), 4 (t2), 8].
+    let (c3, t3) = try await running(storage, sid, [(1, 8)])
+    #expect(try await windowed.shouldPrune(c3, trial: t3))
+  }
+
   @Test func autoMinResourceIsTheLongestCompleteTrialOver100() async throws {
     let p = try SuccessiveHalvingPruner(reductionFactor: 3)
     let storage = InMemoryStorage()

@@ -64,6 +64,8 @@ extension CommandObjective {
           group.addTask {  // watchdog: timeout, user prune requests, cancellation
             var lastPoll = Date()
             while true {
+              // The reader cancels the group when stdout ends: finished wins over cancelled.
+              if await monitor.finished { return }
               if Task.isCancelled { await monitor.stop(.interrupted) }
               if await monitor.stopReason != nil { break }
               if let limit, Date().timeIntervalSince(started) > limit { await monitor.stop(.timeout); break }
@@ -72,7 +74,6 @@ extension CommandObjective {
                 if (try? await trial.shouldPrune()) == true { await monitor.stop(.pruned); break }
               }
               try? await Task.sleep(for: .milliseconds(100))
-              if await monitor.finished { return }
             }
             await execution.teardown(using: [
               .send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(Int64(grace * 1000))),
@@ -92,6 +93,11 @@ extension CommandObjective {
             }
             if let last = splitter.finish() { await monitor.handle(last, trial: trial) }
             await monitor.markFinished()
+          }
+          // When stdout ends, wake the watchdog from its sleep instead of waiting up to 100 ms
+          // (that wait capped a worker at ~10 trials/s).
+          for await _ in group {
+            if await monitor.finished, await monitor.stopReason == nil { group.cancelAll() }
           }
         }
       }

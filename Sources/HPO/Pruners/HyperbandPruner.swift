@@ -24,6 +24,8 @@ public struct HyperbandPruner: Pruner {
   public let bootstrapCount: Int
   public let rule: HyperbandBracketTable.Rule
   public let filtersSamplerView: Bool
+  /// hpotop extension passed to every bracket's `SuccessiveHalvingPruner` (`nil` = Optuna).
+  public let promotionWindow: Int?
   private let resolved: ResolvedOnce<Brackets>
 
   public var name: String { "hyperband" }
@@ -40,7 +42,8 @@ public struct HyperbandPruner: Pruner {
   /// Validates as Optuna does (`bootstrapCount > 0` needs an explicit `maxResource`).
   public init(
     minResource: Int = 1, maxResource: Int? = nil, reductionFactor: Int = 3, bootstrapCount: Int = 0,
-    rule: HyperbandBracketTable.Rule = .paperAlgorithm, filtersSamplerView: Bool = true
+    rule: HyperbandBracketTable.Rule = .paperAlgorithm, filtersSamplerView: Bool = true,
+    promotionWindow: Int? = nil
   ) throws {
     guard minResource >= 1 else { throw PrunerError("min_resource must be >= 1 but got \(minResource).") }
     guard reductionFactor >= 2 else {
@@ -59,19 +62,21 @@ public struct HyperbandPruner: Pruner {
     self.bootstrapCount = bootstrapCount
     self.rule = rule
     self.filtersSamplerView = filtersSamplerView
+    self.promotionWindow = promotionWindow
     let fixed = try maxResource.map { try Self.makeBrackets(
-      min: minResource, max: $0, eta: reductionFactor, bootstrap: bootstrapCount, rule: rule) }
+      min: minResource, max: $0, eta: reductionFactor, bootstrap: bootstrapCount, rule: rule,
+      window: promotionWindow) }
     self.resolved = ResolvedOnce(fixed)
   }
 
-  static func makeBrackets(min: Int, max: Int, eta: Int, bootstrap: Int, rule: HyperbandBracketTable.Rule)
-    throws -> Brackets
+  static func makeBrackets(min: Int, max: Int, eta: Int, bootstrap: Int, rule: HyperbandBracketTable.Rule,
+                           window: Int? = nil) throws -> Brackets
   {
     let table = HyperbandBracketTable(maxResource: Double(max) / Double(min), eta: eta, rule: rule)
     let budgets = table.allocationBudgets
     let pruners = try budgets.indices.map {
       try SuccessiveHalvingPruner(minResource: min, reductionFactor: eta, minEarlyStoppingRate: $0,
-                                  bootstrapCount: bootstrap)
+                                  bootstrapCount: bootstrap, promotionWindow: window)
     }
     return Brackets(maxResource: max, table: table, budgets: budgets, totalBudget: budgets.reduce(0, +),
                     pruners: pruners)
@@ -83,7 +88,7 @@ public struct HyperbandPruner: Pruner {
       let steps = context.trials([.complete]).compactMap(\.lastStep)
       guard let m = steps.max() else { return nil }
       return try? Self.makeBrackets(min: minResource, max: Swift.max(m + 1, minResource), eta: reductionFactor,
-                                    bootstrap: bootstrapCount, rule: rule)
+                                    bootstrap: bootstrapCount, rule: rule, window: promotionWindow)
     }
   }
 

@@ -14,13 +14,17 @@ public struct SuccessiveHalvingPruner: Pruner {
   public let reductionFactor: Int
   public let minEarlyStoppingRate: Int
   public let bootstrapCount: Int
+  /// hpotop extension (`nil` = Optuna): compare a trial only with the `promotionWindow` most
+  /// recent trials (by number) that completed the rung, itself included, so that a sampler that
+  /// improves over time still sees about 1/η of its trials promoted (docs/bohb.md §10).
+  public let promotionWindow: Int?
   private let resolvedMinResource: ResolvedOnce<Int>
 
   public var name: String { "successive-halving" }
 
   /// Validates as Optuna does (`bootstrapCount > 0` needs an explicit `minResource`).
   public init(minResource: Int? = nil, reductionFactor: Int = 4, minEarlyStoppingRate: Int = 0,
-              bootstrapCount: Int = 0) throws {
+              bootstrapCount: Int = 0, promotionWindow: Int? = nil) throws {
     if let minResource, minResource < 1 {
       throw PrunerError(
         "The value of `min_resource` is \(minResource), but must be either `min_resource >= 1` or 'auto'")
@@ -45,6 +49,7 @@ public struct SuccessiveHalvingPruner: Pruner {
     self.reductionFactor = reductionFactor
     self.minEarlyStoppingRate = minEarlyStoppingRate
     self.bootstrapCount = bootstrapCount
+    self.promotionWindow = promotionWindow.map { Swift.max($0, 1) }
     self.resolvedMinResource = ResolvedOnce(minResource)
   }
 
@@ -77,8 +82,17 @@ public struct SuccessiveHalvingPruner: Pruner {
       if value.isNaN { return true }
       let key = Self.rungKey(rung)
       try await context.storage.setTrialSystemAttr(trial: trial.id, key: key, value: .double(value))
-      var competing = context.trials.compactMap { t -> Double? in
-        t.id == trial.id ? nil : t.systemAttrs[key]?.doubleValue
+      var competing: [Double]
+      if let w = promotionWindow {
+        let earlier = context.trials.compactMap { t -> (Int, Double)? in
+          guard t.id != trial.id, let v = t.systemAttrs[key]?.doubleValue else { return nil }
+          return (t.number, v)
+        }
+        competing = earlier.sorted { $0.0 < $1.0 }.suffix(w - 1).map(\.1)
+      } else {
+        competing = context.trials.compactMap { t -> Double? in
+          t.id == trial.id ? nil : t.systemAttrs[key]?.doubleValue
+        }
       }
       competing.append(value)
       if competing.count <= bootstrapCount { return true }

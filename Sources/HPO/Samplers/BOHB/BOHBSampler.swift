@@ -55,14 +55,24 @@ public struct BOHBSampler: Sampler {
     self.budgets = budgets
   }
 
-  /// The Hyperband pruner BOHB runs with: Optuna's bracket assignment, and the sampler seeing
-  /// every bracket's trials (HpBandSter's models are shared by all brackets).
+  /// The Hyperband pruner BOHB runs with: Optuna's bracket assignment, the sampler seeing
+  /// every bracket's trials (HpBandSter's models are shared by all brackets), and, when
+  /// `maxResource` is known, two hpotop departures from Optuna's ASHA (docs/bohb.md §9-10):
+  /// `bootstrapCount` η−1 (`nil`; 0 turns it off), so the first η−1 trials of each rung stop
+  /// there, and `promotionWindow` η (`nil`; 0 turns it off), so a trial is promoted when it is
+  /// the best of the last η trials that completed its rung, as in synchronous successive halving
+  /// on consecutive batches of η.
   public static func defaultPruner(
     minResource: Int = 1, maxResource: Int? = nil, reductionFactor: Int = 3,
-    rule: HyperbandBracketTable.Rule = .paperAlgorithm
+    rule: HyperbandBracketTable.Rule = .paperAlgorithm, bootstrapCount: Int? = nil,
+    promotionWindow: Int? = nil
   ) throws -> HyperbandPruner {
-    try HyperbandPruner(minResource: minResource, maxResource: maxResource, reductionFactor: reductionFactor,
-                        rule: rule, filtersSamplerView: false)
+    let bootstrap = bootstrapCount ?? (maxResource == nil ? 0 : max(reductionFactor - 1, 0))
+    let window = promotionWindow ?? (maxResource == nil ? 0 : reductionFactor)
+    return try HyperbandPruner(
+      minResource: minResource, maxResource: maxResource, reductionFactor: reductionFactor,
+      bootstrapCount: bootstrap, rule: rule, filtersSamplerView: false,
+      promotionWindow: window > 0 ? window : nil)
   }
 
   // MARK: Sampler
