@@ -16,8 +16,13 @@ public struct DashboardInfo: Sendable {
   public var timeout: Double?
   /// When the engine started (run/demo); watch uses the first trial's start.
   public var startedAt: Date?
-  /// The study file's search space when running `run` (for the enqueue form).
-  public var searchSpace: OrderedDictionary<String, Distribution>?
+  /// The study file's search space when running `run` (for the enqueue form, with conditions).
+  public var space: SearchSpace?
+  /// The space's distributions in declaration order.
+  public var searchSpace: OrderedDictionary<String, Distribution>? {
+    guard let space, !space.isEmpty else { return nil }
+    return OrderedDictionary(uniqueKeysWithValues: space.params.map { ($0.name, $0.distribution) })
+  }
   /// `<study-dir>/trials`, where `<number>/stdout.log` and `stderr.log` live.
   public var trialsDirectory: String?
   /// Metric names (column titles); nil uses `value` / `value0`….
@@ -26,7 +31,7 @@ public struct DashboardInfo: Sendable {
   public init(
     mode: Mode, storageURL: String, samplerName: String? = nil, prunerName: String? = nil,
     nTrials: Int? = nil, timeout: Double? = nil, startedAt: Date? = nil,
-    searchSpace: OrderedDictionary<String, Distribution>? = nil, trialsDirectory: String? = nil,
+    space: SearchSpace? = nil, trialsDirectory: String? = nil,
     metricNames: [String]? = nil
   ) {
     self.mode = mode
@@ -36,7 +41,7 @@ public struct DashboardInfo: Sendable {
     self.nTrials = nTrials
     self.timeout = timeout
     self.startedAt = startedAt
-    self.searchSpace = searchSpace
+    self.space = space
     self.trialsDirectory = trialsDirectory
     self.metricNames = metricNames
   }

@@ -23,11 +23,18 @@ public struct EnqueueForm: Sendable {
   /// Categorical assignments of known trials (per trial: name → choice text), for conditions.
   var knownAssignments: [[String: String]]
   var knownParamSets: [Set<String>]
+  /// Conditions from the study file's search space (param → when it is active).
+  var conditions: [String: SearchSpace.Condition]
 
   public init(
     distributions: OrderedDictionary<String, Distribution>, from trial: FrozenTrial?,
-    trials: [FrozenTrial]
+    trials: [FrozenTrial], space: SearchSpace? = nil
   ) {
+    if let space {
+      conditions = Dictionary(uniqueKeysWithValues: space.params.compactMap { p in p.condition.map { (p.name, $0) } })
+    } else {
+      conditions = [:]
+    }
     fields = distributions.map { name, d in
       let text: String
       if let v = trial?.params[name] {
@@ -54,6 +61,13 @@ public struct EnqueueForm: Sendable {
 
   /// Indices of the fields shown for the current categorical choices.
   public var visibleFields: [Int] {
+    if !conditions.isEmpty {
+      var values = OrderedDictionary<String, ParamValue>()
+      for f in fields {
+        if case .success(let v) = Self.parse(f.text, f.distribution) { values[f.name] = v }
+      }
+      return fields.indices.filter { conditions[fields[$0].name]?.holds(for: values) ?? true }
+    }
     guard !knownParamSets.isEmpty else { return Array(fields.indices) }
     var current: [String: String] = [:]
     for f in fields { if case .categorical = f.distribution { current[f.name] = f.text } }

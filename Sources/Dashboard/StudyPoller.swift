@@ -33,6 +33,9 @@ public actor StudyPoller {
     self.staleGrace = staleGrace
   }
 
+  /// Sets the heartbeat grace for stale-trial checks.
+  public func setStaleGrace(_ g: TimeInterval) { staleGrace = g }
+
   /// Loads what changed and returns the new snapshot.
   public func poll(now: Date = Date()) async throws -> StudySnapshot {
     if name == nil {

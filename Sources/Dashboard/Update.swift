@@ -146,7 +146,8 @@ func perform(_ state: inout AppState, _ action: Action) -> Reaction {
     return [.redraw, .reload]
   case .enqueue:
     state.overlay = .enqueue(EnqueueForm(
-      distributions: state.enqueueDistributions, from: state.selectedOrBest, trials: state.snapshot.trials))
+      distributions: state.enqueueDistributions, from: state.selectedOrBest, trials: state.snapshot.trials,
+      space: state.info.space))
   case .fix:
     if let t = state.selectedTrial {
       state.overlay = .picker(ParamPicker(
