@@ -264,7 +264,8 @@ struct ObservationCache: Sendable {
         }
       } else if Self.row(t.params, extra(t), key: key, dims: dims, into: &scratch) {
         // Live rows are marked with negative offsets below −1.
-        found.append(-2 - Int32(liveRows.count))
+        // The live row index (liveRows holds `width` values per row).
+        found.append(-2 - Int32(width == 0 ? 0 : liveRows.count / width))
         liveRows.append(contentsOf: scratch)
       }
     }
