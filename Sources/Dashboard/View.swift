@@ -138,8 +138,8 @@ func drawFooter(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   for b in Bindings.all where b.shownInFooter {
     let disabled = b.disabledReason(state) != nil
     let keyStyle = disabled ? theme.dim : theme.fg("key").adding(.bold)
-    spans.append(Span(b.keys.first?.description ?? "", style: keyStyle))
-    spans.append(Span(b.label + " ", style: disabled ? theme.dim : Style()))
+    spans.append(Span(" " + (b.keys.first?.description ?? ""), style: keyStyle))
+    spans.append(Span(" " + b.label + " ", style: disabled ? theme.dim : Style()))
   }
   buf.setLine(x: area.x, y: area.y, Line(spans), maxWidth: area.width)
 }

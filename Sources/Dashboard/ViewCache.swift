@@ -11,7 +11,8 @@ final class ViewCache: @unchecked Sendable {
   /// same `slot` are dropped.
   func value<T>(slot: String, key: String, _ make: () -> T) -> T {
     let full = slot + "|" + key
-    if let v = lock.withLock({ entries[full] }) as? T { return v }
+    // Unwrap the dictionary's optional first: `nil as? T` succeeds when T is itself optional.
+    if let hit = lock.withLock({ entries[full] }), let v = hit as? T { return v }
     let v = make()
     lock.withLock {
       entries = entries.filter { !$0.key.hasPrefix(slot + "|") }
