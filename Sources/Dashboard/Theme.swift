@@ -82,15 +82,23 @@ public struct Theme: Sendable, Hashable {
     return Theme(name: name, colors: colors, warnings: warnings)
   }
 
-  /// The index of a `#` that starts a comment: one at line start or after whitespace, not
-  /// inside quotes.
+  /// The index of a `#` that starts a comment: outside quotes, at the line start or after
+  /// whitespace, and not the first thing after `=` (so an unquoted `#RRGGBB` value works).
   static func commentStart(_ line: Substring) -> Substring.Index? {
     var inQuotes = false
     var prev: Character = " "
+    var sawEquals = false
+    var valueStarted = false
     for i in line.indices {
       let c = line[i]
       if c == "\"" { inQuotes.toggle() }
-      if c == "#", !inQuotes, prev == " " || prev == "\t" || i == line.startIndex { return i }
+      if c == "#", !inQuotes, prev == " " || prev == "\t" || i == line.startIndex,
+        !sawEquals || valueStarted
+      {
+        return i
+      }
+      if sawEquals, !c.isWhitespace { valueStarted = true }
+      if c == "=", !inQuotes { sawEquals = true }
       prev = c
     }
     return nil
