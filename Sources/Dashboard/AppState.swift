@@ -252,7 +252,7 @@ public struct AppState: Sendable {
   }
 
   /// The selected trial, or the best one when none is selected.
-  var selectedOrBest: FrozenTrial? { selectedTrial ?? snapshot.bestTrials.first }
+  var selectedOrBest: FrozenTrial? { selectedTrial ?? cachedBest.first }
 
   /// Param names for plots and the filter.
   public var paramNames: [String] {
@@ -264,7 +264,7 @@ public struct AppState: Sendable {
   /// Whether the study is running, paused or finished (header state).
   public var runState: String {
     if snapshot.isPaused { return "paused" }
-    let c = snapshot.counts
+    let c = cachedCounts
     if engineRunning || (info.mode == .watch && (c[.running] ?? 0) > 0) { return "running" }
     if info.mode == .watch { return (c[.waiting] ?? 0) > 0 ? "waiting" : "idle" }
     return "finished"

@@ -47,7 +47,7 @@ func drawTable(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   ts.clamp(count: state.rows.count, visible: visible)
   let lo = ts.offset
   let hi = min(state.rows.count, lo + visible)
-  let bestNumbers = Set(snap.bestTrials.map(\.number))
+  let bestNumbers = Set(state.cachedBest.map(\.number))
   var rows: [Row] = []
   rows.reserveCapacity(hi - lo)
   for k in lo..<hi {

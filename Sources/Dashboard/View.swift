@@ -75,13 +75,13 @@ func drawHeader(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   buf.setLine(x: area.x, y: area.y, Line(spans), maxWidth: area.width)
   guard area.height >= 2 else { return }
   // Line 2: counts, best, time.
-  let c = snap.counts
+  let c = state.cachedCounts
   var l2: [Span] = [Span(" \(snap.trials.count) trials: ")]
   for (st, role) in [(TrialState.complete, "complete"), (.running, "running"), (.pruned, "pruned"), (.fail, "failed"), (.waiting, "waiting")] {
     l2.append(Span("\(c[st] ?? 0) \(st.rawValue.lowercased())", style: theme.fg(role)))
     l2.append(Span(" "))
   }
-  let best = snap.bestTrials
+  let best = state.cachedBest
   if snap.directions.count == 1, let b = best.first, let v = b.value {
     l2.append(Span(" best "))
     l2.append(Span(formatNumber(v), style: theme.fg("best").adding(.bold)))

@@ -1,4 +1,5 @@
 import Foundation
+import HPO
 import Terminal
 
 /// Memoized derived data for `view` (plot infos), keyed by what they depend on, so a frame
@@ -27,4 +28,16 @@ func paneBlock(_ title: String, _ theme: Theme) -> Block {
   Block(
     title: Line(title, style: theme.fg("title").adding(.bold)), borders: .all, borderType: .rounded,
     borderStyle: Style(fg: theme.color("border")))
+}
+
+extension AppState {
+  /// Best trials of the snapshot, memoized per revision (the header and table both need them).
+  var cachedBest: [FrozenTrial] {
+    cache.value(slot: "best", key: "\(snapshot.studyID):\(snapshot.revision):\(snapshot.trials.count)") { snapshot.bestTrials }
+  }
+
+  /// Trial counts per state, memoized per revision.
+  var cachedCounts: [TrialState: Int] {
+    cache.value(slot: "counts", key: "\(snapshot.studyID):\(snapshot.revision):\(snapshot.trials.count)") { snapshot.counts }
+  }
 }
