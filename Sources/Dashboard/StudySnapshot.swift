@@ -8,7 +8,11 @@ public struct StudySnapshot: Sendable {
   public var studyName: String
   public var directions: [StudyDirection]
   /// Trials by ascending number.
-  public var trials: [FrozenTrial]
+  public let trials: [FrozenTrial]
+  /// Trials per state (computed once, off the UI thread, when the poller builds the snapshot).
+  public let counts: [TrialState: Int]
+  /// The best trial (single objective) or the Pareto front (several), among COMPLETE trials.
+  public let bestTrials: [FrozenTrial]
   public var systemAttrs: OrderedDictionary<String, JSONValue>
   public var userAttrs: OrderedDictionary<String, JSONValue>
   /// Every param name seen, in first-seen order, with its (first) distribution.
@@ -34,6 +38,8 @@ public struct StudySnapshot: Sendable {
     var d = OrderedDictionary<String, Distribution>()
     for t in trials { for (k, v) in t.distributions where d[k] == nil { d[k] = v } }
     distributions = d
+    counts = Self.count(trials)
+    bestTrials = Self.best(trials, directions: directions)
   }
 
   /// An empty snapshot (before the first poll).
@@ -49,8 +55,7 @@ public struct StudySnapshot: Sendable {
     systemAttrs["hpotop:fixed_params"]?.objectValue ?? [:]
   }
 
-  /// Trials per state.
-  public var counts: [TrialState: Int] {
+  static func count(_ trials: [FrozenTrial]) -> [TrialState: Int] {
     var c: [TrialState: Int] = [:]
     for t in trials { c[t.state, default: 0] += 1 }
     return c
@@ -58,13 +63,17 @@ public struct StudySnapshot: Sendable {
 
   public var isMultiObjective: Bool { directions.count > 1 }
 
-  /// The best trial (single objective) or the Pareto front (several), among COMPLETE trials.
-  public var bestTrials: [FrozenTrial] {
-    let complete = trials.filter { $0.state == .complete && ($0.values?.count ?? 0) == directions.count }
-    if directions.count == 1 {
-      guard let d = directions.first, let b = Study.best(of: complete, direction: d) else { return [] }
-      return [b]
+  static func best(_ trials: [FrozenTrial], directions: [StudyDirection]) -> [FrozenTrial] {
+    if directions.count == 1, let d = directions.first {
+      var best: FrozenTrial?
+      for t in trials where t.state == .complete {
+        guard let v = t.values?.first, !v.isNaN else { continue }
+        if let b = best?.values?.first, !d.isBetter(v, than: b) { continue }
+        best = t
+      }
+      return best.map { [$0] } ?? []
     }
+    let complete = trials.filter { $0.state == .complete && ($0.values?.count ?? 0) == directions.count }
     let idx = ParetoFront.indices(of: complete.compactMap(\.values), directions: directions)
     return idx.map { complete[$0] }
   }

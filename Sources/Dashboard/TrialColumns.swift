@@ -1,6 +1,13 @@
 import Foundation
 import HPO
 
+extension Array {
+  /// Whether the array is in order by `less` (linear check).
+  func isSorted(by less: (Element, Element) -> Bool) -> Bool {
+    zip(self, dropFirst()).allSatisfy { !less($1, $0) }
+  }
+}
+
 /// The trial table's columns: `number`, `state`, one per objective (`value0`…), `duration`,
 /// `start`, `curve` (live sparkline), then `param:<name>` per param.
 public enum TrialColumns {
@@ -57,7 +64,8 @@ public enum TrialColumns {
   /// Sorts trial indices by a column (ties by number); missing values always last.
   static func sorted(_ idx: [Int], trials: [FrozenTrial], column: String, descending: Bool) -> [Int] {
     if column == "number" {
-      let asc = idx.sorted { trials[$0].number < trials[$1].number }
+      // Snapshots keep trials by ascending number: the indices are already in order.
+      let asc = idx.isSorted(by: { trials[$0].number < trials[$1].number }) ? idx : idx.sorted { trials[$0].number < trials[$1].number }
       return descending ? asc.reversed() : asc
     }
     let keys = idx.map { key(trials[$0], column: column) }

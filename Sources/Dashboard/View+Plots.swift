@@ -190,7 +190,7 @@ func drawImportance(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
     top = r
   }
   guard let r = state.importance[state.importanceKind] else {
-    let complete = state.snapshot.counts[.complete] ?? 0
+    let complete = state.cachedCounts[.complete] ?? 0
     return message(complete < 2 ? "importances need 2 completed trials" : "computing \(kindName)…", state, &buf, top)
   }
   if let e = r.error { return message(e, state, &buf, top) }

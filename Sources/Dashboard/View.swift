@@ -93,7 +93,8 @@ func drawHeader(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   buf.setLine(x: area.x, y: area.y + 1, Line(l2), maxWidth: area.width)
   guard area.height >= 3 else { return }
   var l3: [Span] = []
-  let start = state.info.startedAt ?? snap.trials.compactMap(\.datetimeStart).min()
+  // Trials are by number, so the first one started first (no O(n) scan per frame).
+  let start = state.info.startedAt ?? snap.trials.first(where: { $0.datetimeStart != nil })?.datetimeStart
   let elapsed = start.map { max(0, state.now.timeIntervalSince($0)) } ?? 0
   l3.append(Span(" elapsed \(formatDuration(elapsed))"))
   let finished = (c[.complete] ?? 0) + (c[.pruned] ?? 0) + (c[.fail] ?? 0)

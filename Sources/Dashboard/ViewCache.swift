@@ -31,13 +31,13 @@ func paneBlock(_ title: String, _ theme: Theme) -> Block {
 }
 
 extension AppState {
-  /// Best trials of the snapshot, memoized per revision (the header and table both need them).
+  /// Best trials of the snapshot, computed when the snapshot was built.
   var cachedBest: [FrozenTrial] {
-    cache.value(slot: "best", key: "\(snapshot.studyID):\(snapshot.revision):\(snapshot.trials.count)") { snapshot.bestTrials }
+    snapshot.bestTrials
   }
 
-  /// Trial counts per state, memoized per revision.
+  /// Trial counts per state, computed when the snapshot was built.
   var cachedCounts: [TrialState: Int] {
-    cache.value(slot: "counts", key: "\(snapshot.studyID):\(snapshot.revision):\(snapshot.trials.count)") { snapshot.counts }
+    snapshot.counts
   }
 }
