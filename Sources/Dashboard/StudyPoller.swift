@@ -18,6 +18,7 @@ public actor StudyPoller {
   private var revision = 0
   private var lastAttrs: String = ""
   private var lastStaleCheck: Date?
+  private var last: StudySnapshot?
   /// Seconds between stale-trial checks; nil never checks.
   public var staleCheckInterval: TimeInterval?
   /// The heartbeat grace given to `failStaleTrials`.
@@ -56,10 +57,17 @@ public actor StudyPoller {
       lastAttrs = attrsKey
       dirty = true
     }
-    if dirty || revision == 0 { revision += 1 }
-    return StudySnapshot(
+    // Nothing changed: reuse the last snapshot (building one is O(trials)).
+    if !dirty, revision > 0, var same = last {
+      same.takenAt = now
+      return same
+    }
+    revision += 1
+    let snap = StudySnapshot(
       studyID: studyID, studyName: name ?? "", directions: directions, trials: trials,
       systemAttrs: system, userAttrs: user, takenAt: now, revision: revision)
+    last = snap
+    return snap
   }
 
   /// Merges changed trials; true when anything differs from the mirror.

@@ -43,8 +43,10 @@ public struct StudySnapshot: Sendable {
   }
 
   /// An empty snapshot (before the first poll).
-  public static func empty(name: String = "", directions: [StudyDirection] = [.minimize]) -> StudySnapshot {
-    StudySnapshot(studyID: 0, studyName: name, directions: directions, trials: [], revision: 0)
+  public static func empty(
+    studyID: Int64 = 0, name: String = "", directions: [StudyDirection] = [.minimize]
+  ) -> StudySnapshot {
+    StudySnapshot(studyID: studyID, studyName: name, directions: directions, trials: [], revision: 0)
   }
 
   /// Whether the study is paused (`hpotop:paused` = true).

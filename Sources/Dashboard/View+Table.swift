@@ -60,7 +60,9 @@ func drawTable(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
     headerStyle: Style(fg: theme.color("header_fg"), bg: theme.color("header_bg"), modifiers: .bold),
     highlightStyle: theme.selected)
   table.render(area: inner, buffer: &buf, state: &local)
-  if snap.trials.isEmpty, inner.height >= 2 {
+  if snap.revision == 0, inner.height >= 2 {
+    buf.setString(x: inner.x + 1, y: inner.y + 1, "loading trials…", style: theme.dim, maxWidth: inner.width - 1)
+  } else if snap.trials.isEmpty, inner.height >= 2 {
     buf.setString(x: inner.x + 1, y: inner.y + 1, "waiting for trials…", style: theme.dim, maxWidth: inner.width - 1)
   } else if state.rows.isEmpty, inner.height >= 2 {
     buf.setString(x: inner.x + 1, y: inner.y + 1, "no trial matches the filter", style: theme.dim, maxWidth: inner.width - 1)

@@ -167,7 +167,8 @@ struct Watch: AsyncParsableCommand {
     let mailbox = Mailbox()
     let controller = DashboardController(storage: store, studyID: summary.id, mailbox: mailbox)
     await controller.poller.setStaleGrace(staleGrace)
-    let snap = try await controller.pollOnce()
+    // The dashboard opens at once; the first (full) load runs in the background.
+    let snap = StudySnapshot.empty(studyID: summary.id, name: summary.name, directions: summary.directions)
     var trialsDir: String?
     if let path = sqlitePath(store.displayURL) {
       trialsDir = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("trials")

@@ -162,7 +162,9 @@ import Testing
   }
 
   @Test func emptyStudySaysWaiting() {
-    let s = AppState(info: DashboardInfo(mode: .watch, storageURL: "sqlite:///x.db"), theme: .builtinMono)
+    var s = AppState(info: DashboardInfo(mode: .watch, storageURL: "sqlite:///x.db"), theme: .builtinMono)
+    #expect(Fixture.text(s).contains("loading trials…"))
+    _ = update(&s, .snapshot(StudySnapshot(studyID: 1, studyName: "new", directions: [.minimize], trials: [])))
     let text = Fixture.text(s)
     #expect(text.contains("waiting for trials…"))
     #expect(text.contains("no completed trials yet"))
