@@ -88,43 +88,45 @@ func drawParallel(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   }
   // Row 0: axis names; rows 1..h-2: canvas; last row: low labels (top labels in row 0 after names).
   let plotArea = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 2)
-  var canvas = BrailleCanvas(width: plotArea.width, height: plotArea.height)
-  let dotW = Double(canvas.dotWidth - 1), dotH = Double(canvas.dotHeight - 1)
-  func ax(_ i: Int) -> Double { axes == 1 ? 0 : Double(i) / Double(axes - 1) * dotW }
   let selected = state.selectedTrial?.number
   let lo = info.objectiveLow, hi = info.objectiveHigh
-  var selectedLine: ParallelCoordinateInfo.Line?
-  // Worst first so the best lines end on top.
-  let ordered = info.lines.sorted { a, b in info.direction.isBetter(b.value, than: a.value) }
-  for line in ordered {
-    if line.trialNumber == selected {
-      selectedLine = line
-      continue
-    }
-    var t = hi > lo ? (line.value - lo) / (hi - lo) : 0.5
-    if info.direction == .maximize { t = 1 - t }
-    let color = theme.gradient(t)
+  func ax(_ i: Int, _ dotW: Double) -> Double { axes == 1 ? 0 : Double(i) / Double(axes - 1) * dotW }
+  func stroke(_ canvas: inout BrailleCanvas, _ line: ParallelCoordinateInfo.Line, _ color: Color?) {
+    let dotW = Double(canvas.dotWidth - 1), dotH = Double(canvas.dotHeight - 1)
     for i in 0..<(line.coordinates.count - 1) {
       let y0 = (1 - line.coordinates[i]) * dotH, y1 = (1 - line.coordinates[i + 1]) * dotH
-      canvas.line(x0: Int(ax(i).rounded()), y0: Int(y0.rounded()), x1: Int(ax(i + 1).rounded()), y1: Int(y1.rounded()), color: color)
+      canvas.line(
+        x0: Int(ax(i, dotW).rounded()), y0: Int(y0.rounded()), x1: Int(ax(i + 1, dotW).rounded()),
+        y1: Int(y1.rounded()), color: color)
     }
   }
-  if let line = selectedLine {
-    for i in 0..<(line.coordinates.count - 1) {
-      let y0 = (1 - line.coordinates[i]) * dotH, y1 = (1 - line.coordinates[i + 1]) * dotH
-      canvas.line(x0: Int(ax(i).rounded()), y0: Int(y0.rounded()), x1: Int(ax(i + 1).rounded()), y1: Int(y1.rounded()), color: theme.color("selected_fg") ?? theme.color("accent"))
+  // The polylines are the expensive part: the canvas is cached per revision and size; the
+  // selected trial's line is drawn over a copy each frame.
+  let canvasKey = cacheKey(state, "\(objective):\(state.topK ?? -1):\(plotArea.width)x\(plotArea.height):\(theme.name)")
+  var canvas = state.cache.value(slot: "parallel-canvas", key: canvasKey) { () -> BrailleCanvas in
+    var canvas = BrailleCanvas(width: plotArea.width, height: plotArea.height)
+    // Worst first so the best lines end on top.
+    for line in info.lines.sorted(by: { a, b in info.direction.isBetter(b.value, than: a.value) }) {
+      var t = hi > lo ? (line.value - lo) / (hi - lo) : 0.5
+      if info.direction == .maximize { t = 1 - t }
+      stroke(&canvas, line, theme.gradient(t))
     }
+    return canvas
   }
+  if let sel = selected, let line = info.lines.first(where: { $0.trialNumber == sel }) {
+    stroke(&canvas, line, theme.color("selected_fg") ?? theme.color("accent"))
+  }
+  let dotW = Double(canvas.dotWidth - 1)
   // Axis lines under the canvas.
   for i in 0..<axes {
-    let cx = plotArea.x + min(plotArea.width - 1, Int(ax(i) / 2))
+    let cx = plotArea.x + min(plotArea.width - 1, Int(ax(i, dotW) / 2))
     for y in plotArea.top..<plotArea.bottom { buf.setString(x: cx, y: y, "│", style: Style(fg: theme.color("border"))) }
   }
   canvas.render(area: plotArea, buffer: &buf)
   // Labels.
   let slot = max(1, area.width / axes)
   for i in 0..<axes {
-    let cx = area.x + min(area.width - 1, Int(ax(i) / 2))
+    let cx = area.x + min(area.width - 1, Int(ax(i, dotW) / 2))
     let x = min(max(area.x, cx - slot / 2), area.right - slot)
     let top: String, bottom: String
     if i == 0 {
