@@ -41,6 +41,12 @@ let package = Package(
         "HPO", "HPOSQLite", "HPOAnalysis", "Dashboard", "Terminal", "TerminalNCurses",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    .executableTarget(
+      name: "hpobench",
+      dependencies: [
+        "HPO", "HPOSQLite", "HPOAnalysis",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .testTarget(name: "HPOTests", dependencies: ["HPO", "HPOTesting"]),
     .testTarget(name: "HPOSQLiteTests", dependencies: ["HPO", "HPOSQLite", "HPOTesting"]),
     .testTarget(name: "HPOAnalysisTests", dependencies: ["HPO", "HPOAnalysis"]),

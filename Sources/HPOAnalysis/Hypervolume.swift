@@ -82,8 +82,9 @@ public enum Hypervolume {
           hv = reference[0] - p[0]
         } else {
           let limited = front.map { q in (0..<d).map { Swift.max(p[$0], q[$0]) } }
-          hv += inclusive(p, reference)
-            - computeFront(nondominatedUnique(limited), reference: reference)
+          // The 3-D sweep is exact on any set, so it needs no non-dominated filtering first.
+          let cover = d == 3 ? limited : nondominatedUnique(limited)
+          hv += inclusive(p, reference) - computeFront(cover, reference: reference)
         }
         front.removeAll { q in (0..<d).allSatisfy { p[$0] <= q[$0] } }
         front.append(p)

@@ -9,23 +9,30 @@ extension SQLiteStorage {
   }
 
   public func trials(study: Int64, filter: TrialFilter) async throws -> [FrozenTrial] {
-    var conditions = ["study_id = ?"]
-    var arguments: StatementArguments = [study]
+    // With an id restriction the rowid drives the lookup (`+study_id` keeps SQLite off the study
+    // index), so a refresh of a 100k-trial study reads only the new and unfinished rows.
+    var conditions: [String] = []
+    var arguments: StatementArguments = []
+    switch (filter.ids, filter.idGreaterThan) {
+    case (nil, nil):
+      conditions.append("study_id = ?")
+    case (let ids?, nil):
+      conditions.append("trial_id IN (SELECT value FROM json_each(?)) AND +study_id = ?")
+      arguments += [Self.idList(Array(ids))]
+    case (nil, let g?):
+      conditions.append("trial_id > ? AND +study_id = ?")
+      arguments += [g]
+    case (let ids?, let g?):
+      conditions.append("""
+        trial_id IN (SELECT value FROM json_each(?) UNION ALL SELECT trial_id FROM trials WHERE trial_id > ?) \
+        AND +study_id = ?
+        """)
+      arguments += [Self.idList(Array(ids)), g]
+    }
+    arguments += [study]
     if let states = filter.states {
       conditions.append("state IN (SELECT value FROM json_each(?))")
       arguments += [JSONValue.array(states.map { .string($0.rawValue) }).compactJSON]
-    }
-    switch (filter.ids, filter.idGreaterThan) {
-    case (nil, nil): break
-    case (let ids?, nil):
-      conditions.append("trial_id IN (SELECT value FROM json_each(?))")
-      arguments += [Self.idList(Array(ids))]
-    case (nil, let g?):
-      conditions.append("trial_id > ?")
-      arguments += [g]
-    case (let ids?, let g?):
-      conditions.append("(trial_id IN (SELECT value FROM json_each(?)) OR trial_id > ?)")
-      arguments += [Self.idList(Array(ids)), g]
     }
     let condition = conditions.joined(separator: " AND ")
     let args = arguments

@@ -6,12 +6,6 @@ extension SQLiteStorage {
   public func startTrial(study: Int64, budget: Int?) async throws -> FrozenTrial? {
     try await write("startTrial") { db in
       try Self.requireStudy(db, study)
-      if let budget {
-        let started = try Int.fetchOne(
-          db.cachedStatement(sql: "SELECT COUNT(*) FROM trials WHERE study_id = ? AND state != 'WAITING'"),
-          arguments: [study]) ?? 0
-        if started >= budget { return nil }
-      }
       let now = SQLiteEncoding.format(SQLiteEncoding.roundedNow())
       if let waiting = try Int64.fetchOne(
         db.cachedStatement(sql: "SELECT trial_id FROM trials WHERE study_id = ? AND state = 'WAITING' ORDER BY trial_id LIMIT 1"),
@@ -20,6 +14,12 @@ extension SQLiteStorage {
         try db.cachedStatement(sql: "UPDATE trials SET state = 'RUNNING', datetime_start = ? WHERE trial_id = ?")
           .execute(arguments: [now, waiting])
         return try Self.loadTrial(db, id: waiting)
+      }
+      if let budget {
+        let started = try Int.fetchOne(
+          db.cachedStatement(sql: "SELECT COUNT(*) FROM trials WHERE study_id = ? AND state != 'WAITING'"),
+          arguments: [study]) ?? 0
+        if started >= budget { return nil }
       }
       let number = try Self.nextNumber(db, study: study)
       try db.cachedStatement(sql: """

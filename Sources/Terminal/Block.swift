@@ -9,13 +9,13 @@ public struct Block: Widget, Hashable, Sendable {
   public var titleAlignment: Alignment
   /// Title on the bottom border instead of the top one.
   public var titleAtBottom: Bool
-  /// Extra space inside the borders: (top, left, bottom, right).
-  public var padding: (top: Int, left: Int, bottom: Int, right: Int)
+  /// Extra space inside the borders.
+  public var padding: Padding
 
   public init(
     title: Line? = nil, borders: Borders = .all, borderType: BorderType = .plain,
     borderStyle: Style = Style(), style: Style = Style(), titleAlignment: Alignment = .left,
-    titleAtBottom: Bool = false, padding: (top: Int, left: Int, bottom: Int, right: Int) = (0, 0, 0, 0)
+    titleAtBottom: Bool = false, padding: Padding = .zero
   ) {
     self.title = title
     self.borders = borders
@@ -30,18 +30,6 @@ public struct Block: Widget, Hashable, Sendable {
   /// A block with all borders and a plain title.
   public static func bordered(_ title: String? = nil) -> Block {
     Block(title: title.map { Line($0) })
-  }
-
-  public static func == (a: Block, b: Block) -> Bool {
-    a.borders == b.borders && a.borderType == b.borderType && a.borderStyle == b.borderStyle
-      && a.style == b.style && a.title == b.title && a.titleAlignment == b.titleAlignment
-      && a.titleAtBottom == b.titleAtBottom && a.padding == b.padding
-  }
-
-  public func hash(into h: inout Hasher) {
-    h.combine(borders)
-    h.combine(borderType)
-    h.combine(title)
   }
 
   /// The area left for content inside the borders and padding.

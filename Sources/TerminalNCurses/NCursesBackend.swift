@@ -12,6 +12,11 @@ public struct NCursesError: Error, CustomStringConvertible {
   public var operation: String
   public var message: String
 
+  public init(operation: String, message: String) {
+    self.operation = operation
+    self.message = message
+  }
+
   public var description: String { "ncurses \(operation): \(message)" }
 }
 

@@ -12,6 +12,8 @@ struct Hpotop: AsyncParsableCommand {
       Demo.self, Run.self, Watch.self, Worker.self, Keys.self, BenchFrame.self,
       CreateStudy.self, DeleteStudy.self, Studies.self, Trials.self, Best.self,
       Ask.self, Tell.self, Enqueue.self, Export.self,
+      Pause.self, Resume.self, Prune.self, Fail.self, Fix.self, Unfix.self,
+      Importance.self, Pareto.self, Plot.self,
     ])
 
   /// Runs the command with hpotop's exit codes: 0 success, 1 failure, 2 usage or bad input.

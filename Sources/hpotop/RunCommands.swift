@@ -11,10 +11,19 @@ struct EngineOptions: ParsableArguments {
   @Option(help: "Study trial budget (overrides n_trials).") var nTrials: Int?
   @Option(help: "Seconds after which no new trial starts (overrides timeout).") var timeout: Double?
   @Flag(help: "Run headless: log lines instead of the dashboard.") var noTui = false
+  @Option(help: "Seconds between heartbeats of running trials.") var heartbeatInterval: Double = 5
+  @Option(help: "Seconds without a heartbeat before a RUNNING trial is failed as stale (default 4 heartbeats).")
+  var staleGrace: Double?
+  @Option(help: "Retry a stale trial (a killed worker's) up to this many times, as Optuna's RetryFailedTrialCallback.")
+  var maxRetry: Int?
 
   func validate() throws {
     if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
     if let nTrials, nTrials < 1 { throw ValidationError("--n-trials must be at least 1") }
+    if !(heartbeatInterval > 0) { throw ValidationError("--heartbeat-interval must be positive") }
+    if let staleGrace, !(staleGrace > heartbeatInterval) {
+      throw ValidationError("--stale-grace must be longer than --heartbeat-interval")
+    }
   }
 }
 
@@ -77,7 +86,11 @@ func runStudy(spec: StudySpec, engine: EngineOptions) async throws {
   printError("[I \(logTimestamp())] Study '\(study.name)' on \(storage.displayURL): sampler \(launcher.sampler.name), "
     + "pruner \(launcher.pruner.name), \(spec.parallelism) at a time" + (spec.nTrials.map { ", budget \($0) trials" } ?? ""))
   let run = Task {
-    try await study.optimize(limits: spec.limits, onEvent: { event in reporter.handle(event) }, objective: launcher.objective)
+    var limits = spec.limits
+    limits.heartbeatInterval = engine.heartbeatInterval
+    limits.staleGrace = engine.staleGrace ?? engine.heartbeatInterval * 4
+    limits.maxRetry = engine.maxRetry
+    try await study.optimize(limits: limits, onEvent: { event in reporter.handle(event) }, objective: launcher.objective)
   }
   let interrupted = InterruptFlag()
   signal(SIGINT, SIG_IGN)

@@ -27,20 +27,23 @@ enum PythonOptuna {
       let out = try run(["-c", "import optuna; print(optuna.__version__)"])
       return out.hasPrefix("5.") ? nil : "Optuna \(out.trimmingCharacters(in: .whitespacesAndNewlines)) is not 5.x"
     } catch {
-      return "\(python.joined(separator: " ")) cannot import optuna: \(error)"
+      let last = "\(error)".split(separator: "\n").last(where: { !$0.isEmpty }) ?? ""
+      return "\(python.joined(separator: " ")) cannot import optuna (\(last))"
     }
   }()
 
   static var isCI: Bool { ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty } ?? false }
 
   /// Whether interop tests should run: Optuna is there, or CI demands it (and will fail).
-  static var shouldRun: Bool {
+  static var shouldRun: Bool { shouldRunOnce }
+
+  private static let shouldRunOnce: Bool = {
     guard let reason = unavailableReason else { return true }
     if isCI { return true }
     print("⚠️⚠️⚠️ SKIPPING Python Optuna interop tests: \(reason). "
       + "Set HPOTOP_PYTHON or create .venv with optuna==5.0.0 to run them.")
     return false
-  }
+  }()
 
   /// Throws (failing the test) when Optuna is unavailable; used under CI.
   static func require() throws {

@@ -4,8 +4,10 @@ import OrderedCollections
 import Testing
 
 /// Real subprocess trials: every failure mode of issue 6 with real programs, and no process left.
-@Suite(.serialized) struct CommandObjectiveTests {
+@Suite(.serialized) final class CommandObjectiveTests {
   let dir: String
+
+  deinit { try? FileManager.default.removeItem(atPath: dir) }
 
   init() throws {
     dir = NSTemporaryDirectory() + "hpotop-cmd-\(UUID().uuidString)"
@@ -42,7 +44,20 @@ import Testing
     return finished
   }
 
-  func pidsStillRunning(_ pids: [Int32]) -> [Int32] {
+  /// The processes among `pids` still alive (not gone, not a zombie) after waiting up to 5 s for
+  /// a SIGKILL to take effect.
+  func pidsStillRunning(_ pids: [Int32]) async -> [Int32] {
+    var alive = pidsAlive(pids)
+    var waited = 0
+    while !alive.isEmpty && waited < 50 {
+      try? await Task.sleep(for: .milliseconds(100))
+      waited += 1
+      alive = pidsAlive(pids)
+    }
+    return alive
+  }
+
+  func pidsAlive(_ pids: [Int32]) -> [Int32] {
     pids.filter { pid in
       guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
       let state = stat.split(separator: ")").last?.split(separator: " ").first
@@ -114,7 +129,7 @@ import Testing
     let pids = try ["child.pid", "main.pid"].map {
       Int32(try String(contentsOfFile: dir + "/trials/0/" + $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
-    #expect(pidsStillRunning(pids).isEmpty)
+    #expect(await pidsStillRunning(pids).isEmpty)
   }
 
   @Test func grandchildrenAreKilledWhenTheTrialEnds() async throws {
@@ -127,8 +142,7 @@ import Testing
     #expect(t.state == .complete)
     let pid = Int32(try String(contentsOfFile: dir + "/trials/0/grandchild.pid", encoding: .utf8)
       .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-    try await Task.sleep(for: .milliseconds(200))
-    #expect(pidsStillRunning([pid]).isEmpty)
+    #expect(await pidsStillRunning([pid]).isEmpty)
   }
 
   @Test func tenMegabytesOfStdoutIsLoggedNotHeld() async throws {
@@ -164,7 +178,7 @@ import Testing
     #expect(t.systemAttrs["hpotop:prune_reason"] == .string("pruned by user"))
     let pid = Int32(try String(contentsOfFile: dir + "/trials/0/main.pid", encoding: .utf8)
       .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-    #expect(pidsStillRunning([pid]).isEmpty)
+    #expect(await pidsStillRunning([pid]).isEmpty)
   }
 
   @Test func argumentStylesAndPlaceholders() throws {

@@ -115,3 +115,40 @@ import Testing
     #expect(Rect(width: -3, height: 2).width == 0)
   }
 }
+
+/// Seeded loop: replaying `next.diff(from: prev)` onto a screen showing `prev` gives `next`.
+@Suite struct DiffReplayTests {
+  struct LCG {
+    var state: UInt64
+    mutating func next(_ n: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(n))
+    }
+  }
+
+  @Test func replayingTheDiffReproducesTheFrame() {
+    let symbols = ["a", "b", " ", "日", "😀", "⣿", "─"]
+    let styles: [Style] = [Style(), .bold, .fg(.red)]
+    func random(_ rng: inout LCG) -> Buffer {
+      var b = Buffer(area: Rect(width: 7, height: 3))
+      for _ in 0..<12 {
+        let s = symbols[rng.next(symbols.count)]
+        b.setString(x: rng.next(7), y: rng.next(3), s, style: styles[rng.next(styles.count)])
+      }
+      return b
+    }
+    for seed in 0..<500 {
+      var rng = LCG(state: UInt64(seed))
+      let prev = random(&rng)
+      let next = random(&rng)
+      var screen = TestBackend(width: 7, height: 3)
+      screen.draw(prev.diff(from: Buffer(area: prev.area)))
+      #expect(screen.buffer == prev, "seed \(seed): initial frame")
+      let changes = next.diff(from: prev)
+      screen.draw(changes)
+      #expect(screen.buffer == next, "seed \(seed)")
+      #expect(changes.count <= next.cells.count, "seed \(seed)")
+      #expect(changes.allSatisfy { !$0.cell.isContinuation }, "seed \(seed)")
+    }
+  }
+}

@@ -22,7 +22,7 @@ import Testing
   }
 
   @Test func blockInnerArea() {
-    let b = Block(title: "t", borders: .all, padding: (top: 0, left: 1, bottom: 0, right: 1))
+    let b = Block(title: "t", borders: .all, padding: .horizontal(1))
     #expect(b.inner(Rect(width: 10, height: 5)) == Rect(x: 2, y: 1, width: 6, height: 3))
     #expect(Block(title: "t", borders: .none).inner(Rect(width: 10, height: 5)) == Rect(x: 0, y: 1, width: 10, height: 4))
     #expect(Block.bordered().inner(Rect(width: 1, height: 1)).isEmpty)

@@ -13,7 +13,7 @@ public enum ParetoFront {
   }
 
   /// The indices of the non-dominated vectors, in input order. Duplicated optimal vectors are all
-  /// kept, as Optuna does. Two objectives take O(n log n) (sort and sweep); more take
+  /// kept, as Optuna does. Two and three objectives take O(n log n) (sort and sweep); more take
   /// O(n log n + n·|front|·d) (lexicographic sort, then comparison with the front so far).
   public static func indices(of values: [[Double]], directions: [StudyDirection]) -> [Int] {
     let n = values.count
@@ -40,7 +40,8 @@ public enum ParetoFront {
       }
       return keep.sorted()
     }
-    // Three or more objectives: visit the vectors in lexicographic order. A vector can only be
+    if directions.count == 3 { return indices3D(norm) }
+    // Four or more objectives: visit the vectors in lexicographic order. A vector can only be
     // dominated by one that comes before it, and if it is dominated at all then some front vector
     // dominates it (dominance is transitive), so it is compared with the front found so far only:
     // O(n log n + n·|front|·d) instead of O(n²·d).
@@ -64,6 +65,50 @@ public enum ParetoFront {
       if !dominated { front.append(i) }
     }
     return front.sorted()
+  }
+
+  /// Three objectives in O(n log n) (Kung, Luccio & Preparata, "On finding the maxima of a set of
+  /// vectors", JACM 1975): in lexicographic order, a vector is dominated exactly when an earlier
+  /// front vector has no larger second and third values, i.e. when the (second, third) staircase
+  /// of the front so far reaches it. An exact duplicate shares the status of its twin.
+  static func indices3D(_ norm: [[Double]]) -> [Int] {
+    let n = norm.count
+    let order = (0..<n).sorted { a, b in
+      let x = norm[a], y = norm[b]
+      for k in 0..<3 where x[k] != y[k] { return x[k] < y[k] }
+      return a < b
+    }
+    // Staircase of front vectors: ys ascending, zs strictly descending.
+    var ys: [Double] = [], zs: [Double] = []
+    var keep: [Int] = []
+    var prev: Int? = nil
+    var prevKept = false
+    for i in order {
+      let v = norm[i]
+      if let p = prev, norm[p] == v {
+        if prevKept { keep.append(i) }
+        continue
+      }
+      // The last staircase entry with y ≤ v.y holds the least z among them.
+      var a = 0, b = ys.count
+      while a < b {
+        let m = (a + b) / 2
+        if ys[m] <= v[1] { a = m + 1 } else { b = m }
+      }
+      let dominated = a > 0 && zs[a - 1] <= v[2]
+      prev = i
+      prevKept = !dominated
+      guard !dominated else { continue }
+      keep.append(i)
+      // Insert (v.y, v.z), dropping entries it covers (y ≥ v.y and z ≥ v.z).
+      var lo = a
+      while lo > 0 && ys[lo - 1] == v[1] { lo -= 1 }
+      var hi = lo
+      while hi < ys.count && zs[hi] >= v[2] { hi += 1 }
+      ys.replaceSubrange(lo..<hi, with: [v[1]])
+      zs.replaceSubrange(lo..<hi, with: [v[2]])
+    }
+    return keep.sorted()
   }
 
   /// Non-domination ranks: 0 for the front, 1 for the front of the rest, and so on.

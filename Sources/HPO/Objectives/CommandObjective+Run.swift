@@ -96,7 +96,7 @@ extension CommandObjective {
         }
       }
     } catch {
-      try? stderrFD.close()
+      if Task.isCancelled || error is CancellationError { throw CancellationError() }
       throw RunnerError(argv: args, reason: "cannot start \(program): \(error)", exitCode: nil, stderrTail: "")
     }
     if let pid = await monitor.pid { _ = kill(-pid, SIGKILL) }  // leftover grandchildren

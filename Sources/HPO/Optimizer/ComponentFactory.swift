@@ -34,6 +34,14 @@ public enum ComponentFactory {
       let explicit = options.raw("values")
       try options.finish()
       return GridSampler(searchSpace: try gridValues(space: space, explicit: explicit, spec: spec), seed: seed ?? 0)
+    case "nsga2":
+      let sampler = NSGAIISampler(
+        seed: seed, populationSize: try options.int("population_size", min: 2) ?? 50,
+        crossoverProbability: try options.double("crossover_prob") ?? 0.9,
+        swappingProbability: try options.double("swapping_prob") ?? 0.5,
+        mutationProbability: try options.double("mutation_prob"))
+      try options.finish()
+      return sampler
     case "bohb":
       let sampler = BOHBSampler(
         seed: seed, minPointsInModel: try options.int("min_points_in_model", min: 1),

@@ -6,8 +6,9 @@ public typealias Objective = @Sendable (inout Trial) async throws -> [Double]
 
 /// When an optimization run stops starting new trials.
 public struct OptimizeLimits: Sendable {
-  /// The study's trial budget: no new trial starts once the study holds this many trials that are
-  /// not WAITING (whoever ran them). Resuming a study therefore tops it up to `nTrials`.
+  /// The study's trial budget: the sampler starts no new trial once the study holds this many
+  /// trials that are not WAITING (whoever ran them). Resuming a study therefore tops it up to
+  /// `nTrials`. Enqueued and retried (WAITING) trials still run after the budget is used up.
   public var nTrials: Int?
   /// Seconds after which no new trial starts.
   public var timeout: TimeInterval?
@@ -63,7 +64,13 @@ extension Study {
               continue
             }
             guard try await self.samplerHasMore() else { return }
-            guard var trial = try await self.ask(budget: limits.nTrials) else { return }
+            guard var trial = try await self.ask(budget: limits.nTrials) else {
+              // The budget is used up. While other trials still run (here or in other
+              // processes), stay to fail them if their worker dies, and to run their retries.
+              guard try await self.hasRunningTrials() else { return }
+              try await Task.sleep(for: .milliseconds(Int64(limits.heartbeatInterval * 1000)))
+              continue
+            }
             onEvent(.started(try await self.storage.trial(id: trial.id)))
             let heartbeat = Task { [storage = self.storage, id = trial.id] in
               while !Task.isCancelled {
@@ -84,35 +91,58 @@ extension Study {
 
   /// Runs the objective on one asked trial and tells the outcome.
   public func run(_ trial: inout Trial, objective: Objective) async throws -> FrozenTrial {
+    let outcome: TrialOutcome
     do {
-      let values = try await objective(&trial)
-      return try await tell(trialID: trial.id, values: values, state: .complete)
+      outcome = .values(try await objective(&trial))
     } catch let pruned as TrialPruned {
-      let current = try await storage.trial(id: trial.id)
+      outcome = .pruned(pruned.message)
+    } catch let error as StorageError where error.kind == .trialFinished {
+      outcome = .finishedElsewhere
+    } catch {
+      outcome = Task.isCancelled || error is CancellationError ? .interrupted : .failed(String(describing: error))
+    }
+    // The outcome is written from a fresh task: storage calls made from a cancelled task (Ctrl-C)
+    // are cancelled themselves, and a trial must never be left RUNNING.
+    let id = trial.id
+    return try await Task { try await self.record(outcome, trialID: id) }.value
+  }
+
+  /// How an objective ended, before it is written.
+  enum TrialOutcome: Sendable {
+    case values([Double])
+    case pruned(String)
+    case failed(String)
+    /// Ctrl-C or cancellation: failed as "interrupted" and queued again, so that a resumed run
+    /// retries the same params first.
+    case interrupted
+    /// Someone else finished the trial (a user marked it failed): what they wrote stays.
+    case finishedElsewhere
+  }
+
+  private func record(_ outcome: TrialOutcome, trialID: Int64) async throws -> FrozenTrial {
+    switch outcome {
+    case .values(let values):
+      return try await tell(trialID: trialID, values: values, state: .complete)
+    case .pruned(let message):
+      let current = try await storage.trial(id: trialID)
       if current.systemAttrs["hpotop:prune_reason"] == nil {
         let reason = current.systemAttrs["hpotop:prune_requested"] != nil ? "pruned by user"
-          : !pruned.message.isEmpty ? pruned.message
+          : !message.isEmpty ? message
           : "pruned by the \(pruner.name) pruner at step \(current.lastStep.map(String.init) ?? "?")"
-        try await storage.setTrialSystemAttr(trial: trial.id, key: "hpotop:prune_reason", value: .string(reason))
+        try await storage.setTrialSystemAttr(trial: trialID, key: "hpotop:prune_reason", value: .string(reason))
       }
-      return try await tell(trialID: trial.id, state: .pruned)
-    } catch is CancellationError {
-      // An interrupted trial is failed with a reason, never left RUNNING, and its params are
-      // queued again so that a resumed run retries it first. The writes run in a fresh task
-      // because storage calls made from a cancelled task are cancelled themselves.
-      let id = trial.id
-      return try await Task {
-        let failed = try await self.tell(trialID: id, state: .fail, failReason: "interrupted")
-        try await self.requeue(failed)
-        return failed
-      }.value
-    } catch let error as StorageError where error.kind == .trialFinished {
-      // Someone else finished the trial (a user marked it failed); keep what they wrote.
-      return try await storage.trial(id: trial.id)
-    } catch {
-      return try await tell(trialID: trial.id, state: .fail, failReason: String(describing: error))
+      return try await tell(trialID: trialID, state: .pruned)
+    case .failed(let reason):
+      return try await tell(trialID: trialID, state: .fail, failReason: reason)
+    case .interrupted:
+      let failed = try await tell(trialID: trialID, state: .fail, failReason: "interrupted")
+      try await requeue(failed)
+      return failed
+    case .finishedElsewhere:
+      return try await storage.trial(id: trialID)
     }
   }
+
 
   /// Fails RUNNING trials whose heartbeat stopped (a killed worker), at most once per heartbeat
   /// interval, and re-queues them when retries are on.
@@ -146,6 +176,12 @@ extension Study {
   /// Whether the study is paused (study system attr `hpotop:paused` = true).
   public func isPaused() async throws -> Bool {
     try await storage.studySystemAttrs(study: id)["hpotop:paused"]?.boolValue ?? false
+  }
+
+  /// Whether any trial of the study is RUNNING (in any process).
+  func hasRunningTrials() async throws -> Bool {
+    try await refresh()
+    return samplingContext().trials.contains { $0.state == .running }
   }
 
   /// False once the sampler has nothing left to propose (a used-up grid).

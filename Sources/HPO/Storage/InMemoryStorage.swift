@@ -124,8 +124,8 @@ public actor InMemoryStorage: Storage {
 
   public func startTrial(study id: Int64, budget: Int?) throws -> FrozenTrial? {
     let s = try study(id)
-    if let budget, s.trialIDs.filter({ trialRecords[$0]?.state != .waiting }).count >= budget { return nil }
     if let waiting = try popWaitingTrial(study: id) { return waiting }
+    if let budget, s.trialIDs.filter({ trialRecords[$0]?.state != .waiting }).count >= budget { return nil }
     return try createTrial(study: id, template: nil)
   }
 

@@ -32,8 +32,9 @@ public protocol Storage: Sendable {
   /// none waits. Two callers never get the same trial.
   func popWaitingTrial(study: Int64) async throws -> FrozenTrial?
   /// Starts a trial in one transaction: the oldest WAITING trial becomes RUNNING, or else a new
-  /// RUNNING trial is inserted. With a `budget`, nothing starts (`nil`) once the study holds
-  /// `budget` trials that are not WAITING, so concurrent workers never overshoot `n_trials`.
+  /// RUNNING trial is inserted, unless the study already holds `budget` trials that are not
+  /// WAITING (then `nil`), so concurrent workers never overshoot `n_trials`. WAITING trials
+  /// (enqueued by a user, or retries) are popped whatever the budget.
   func startTrial(study: Int64, budget: Int?) async throws -> FrozenTrial?
   func setTrialParam(trial: Int64, name: String, internalValue: Double, distribution: Distribution)
     async throws

@@ -78,7 +78,7 @@ public struct MetricSpec: Hashable, Sendable {
 /// seed, and every other key as a JSON-like option, each with its position.
 public struct ComponentSpec: Hashable, Sendable {
   /// Sampler names a study file may use.
-  public static let samplerNames = ["random", "grid", "tpe", "bohb", "nsga2", "qmc"]
+  public static let samplerNames = ["random", "grid", "tpe", "bohb", "nsga2"]
   /// Pruner names a study file may use.
   public static let prunerNames = [
     "nop", "median", "percentile", "threshold", "patient", "successive_halving", "hyperband",

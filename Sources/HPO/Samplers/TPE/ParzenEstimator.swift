@@ -57,6 +57,15 @@ struct KernelDim: Sendable {
   @inline(__always) func transform(_ x: Double) -> Double { log ? Foundation.log(x) : x }
 }
 
+/// A value with its position, ordered by value then position (a deterministic argsort).
+struct SortKey: Comparable, Sendable {
+  var value: Double
+  var index: Int32
+  @inline(__always) static func < (a: SortKey, b: SortKey) -> Bool {
+    a.value < b.value || (a.value == b.value && a.index < b.index)
+  }
+}
+
 /// A Parzen estimator (mixture of product kernels, one kernel per observation plus a prior
 /// kernel) as TPE fits to the good and the bad trials.
 ///
@@ -131,6 +140,7 @@ struct ParzenEstimator: Sendable {
     var mu: [Double] = [], sigma: [Double] = [], invSigma: [Double] = []
     var aStd: [Double] = [], bStd: [Double] = [], catProb: [Double] = []
     var order = [Int](repeating: 0, count: n)
+    var keys = [SortKey](repeating: SortKey(value: 0, index: 0), count: n)
     var sortedMu = [Double](repeating: 0, count: n + 2)
 
     for (d, dim) in dims.enumerated() {
@@ -164,13 +174,13 @@ struct ParzenEstimator: Sendable {
       for x in obs { mu.append(dim.transform(x)) }
       sigma.append(contentsOf: repeatElement(0, count: n))
       if n > 0 {
-        for i in 0..<n { order[i] = i }
-        order.sort { a, b in
-          let x = mu[off + a], y = mu[off + b]
-          return x < y || (x == y && a < b)
-        }
+        for i in 0..<n { keys[i] = SortKey(value: mu[off + i], index: Int32(i)) }
+        keys.sort()
         sortedMu[0] = lowT
-        for i in 0..<n { sortedMu[i + 1] = mu[off + order[i]] }
+        for i in 0..<n {
+          order[i] = Int(keys[i].index)
+          sortedMu[i + 1] = keys[i].value
+        }
         sortedMu[n + 1] = highT
         let maxSigma = highT - lowT
         let minSigma = magicClip ? (highT - lowT) / min(100.0, 1.0 + Double(k)) : Self.eps

@@ -15,22 +15,22 @@ extension TPESampler {
     var above: [Int] = []
     var violation: [Int: Double] = [:]
     for i in pool {
-      let t = trials[i]
-      if t.state == .running {
+      let state = trials[i].state
+      if state == .running {
         above.append(i)
         continue
       }
-      let v = infeasibility(t)
+      let v = trials[i].systemAttrs["constraints"] == nil ? 0 : infeasibility(trials[i])
       if v > 0 {
         violation[i] = v
         infeasible.append(i)
-      } else if t.state == .complete {
-        if let values = t.values, values.count == directions.count {
+      } else if state == .complete {
+        if trials[i].values?.count == directions.count {
           complete.append(i)
         } else {
           above.append(i)
         }
-      } else if t.state == .pruned {
+      } else if state == .pruned {
         pruned.append(i)
       }
     }

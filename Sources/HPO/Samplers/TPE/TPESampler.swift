@@ -111,7 +111,10 @@ public struct TPESampler: Sampler {
 
   private func finishedCount(_ context: SamplingContext) -> Int {
     var n = 0
-    for t in context.trials where t.state == .complete || t.state == .pruned { n += 1 }
+    for i in context.trials.indices {
+      let s = context.trials[i].state
+      if s == .complete || s == .pruned { n += 1 }
+    }
     return n
   }
 
@@ -248,24 +251,23 @@ struct ObservationCache: Sendable {
     found.reserveCapacity(indices.count)
     var liveRows: [Double] = []
     for i in indices {
-      let t = trials[i]
-      if t.state.isFinished {
-        if let r = rowOf[t.id] {
+      let id = trials[i].id
+      if trials[i].state.isFinished {
+        if let r = rowOf[id] {
           if r >= 0 { found.append(r) }
           continue
         }
-        if Self.row(t.params, nil, key: key, dims: dims, into: &scratch) {
+        if Self.row(trials[i].params, nil, key: key, dims: dims, into: &scratch) {
           let r = Int32(rows.count)
           rows.append(contentsOf: scratch)
-          rowOf[t.id] = r
+          rowOf[id] = r
           found.append(r)
         } else {
-          rowOf[t.id] = -1
+          rowOf[id] = -1
         }
-      } else if Self.row(t.params, extra(t), key: key, dims: dims, into: &scratch) {
+      } else if Self.row(trials[i].params, extra(trials[i]), key: key, dims: dims, into: &scratch) {
         // Live rows are marked with negative offsets below −1.
-        // The live row index (liveRows holds `width` values per row).
-        found.append(-2 - Int32(width == 0 ? 0 : liveRows.count / width))
+        found.append(-2 - Int32(liveRows.count / max(1, width)))
         liveRows.append(contentsOf: scratch)
       }
     }

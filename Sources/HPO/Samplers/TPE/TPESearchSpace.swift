@@ -18,8 +18,10 @@ struct TPESearchSpace: Sendable {
     if context.studyID != studyID { reset(context.studyID) }
     var seen = 0
     var fresh: [Int] = []
-    for (i, t) in context.trials.enumerated() where t.state == .complete || t.state == .pruned {
-      if folded.contains(t.id) { seen += 1 } else { fresh.append(i) }
+    for i in context.trials.indices {
+      let state = context.trials[i].state
+      guard state == .complete || state == .pruned else { continue }
+      if folded.contains(context.trials[i].id) { seen += 1 } else { fresh.append(i) }
     }
     if seen != folded.count {
       reset(context.studyID)

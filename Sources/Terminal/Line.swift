@@ -1,34 +1,3 @@
-/// A run of text in one style.
-public struct Span: Hashable, Sendable, ExpressibleByStringLiteral {
-  public var content: String
-  public var style: Style
-
-  public init(_ content: String, style: Style = Style()) {
-    self.content = content
-    self.style = style
-  }
-
-  public init(stringLiteral value: String) { self.init(value) }
-
-  /// Display width in columns.
-  public var width: Int { TextWidth.of(content) }
-}
-
-/// Horizontal placement of a line inside its area.
-public enum Alignment: Hashable, Sendable {
-  case left, center, right
-
-  /// The x offset of something `width` wide inside `available` columns.
-  public func offset(width: Int, available: Int) -> Int {
-    let free = max(0, available - width)
-    switch self {
-    case .left: return 0
-    case .center: return free / 2
-    case .right: return free
-    }
-  }
-}
-
 /// One line of styled spans, with an optional line style and alignment.
 public struct Line: Hashable, Sendable, ExpressibleByStringLiteral {
   public var spans: [Span]

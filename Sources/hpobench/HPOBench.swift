@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `hpobench`: hpotop's side of the benchmarks in `bench/`. Each subcommand prints one JSON
+/// document on stdout for `bench/run.sh` to compare with Optuna measured in the same run.
+@main
+struct HPOBench: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "hpobench",
+    abstract: "hpotop benchmarks (run them through bench/run.sh, which also runs Optuna).",
+    subcommands: [])
+}

@@ -1,0 +1,118 @@
+import Foundation
+import HPO
+import HPOSQLite
+import Testing
+
+/// Real `hpotop worker` processes running real subprocess trials, killed and interrupted.
+@Suite(.serialized) struct WorkerFaultTests {
+  /// A study file whose objective is a shell script (argv, no param substitution through a shell).
+  func writeStudy(_ dir: String, name: String, nTrials: Int, script: String) throws {
+    try ("#!/bin/sh\n" + script).write(toFile: dir + "/objective.sh", atomically: true, encoding: .utf8)
+    chmod(dir + "/objective.sh", 0o755)
+    try """
+      name: \(name)
+      metric: {name: loss, direction: minimize}
+      params:
+        x: {type: float, low: 0, high: 1}
+      sampler: {name: random, seed: 5}
+      n_trials: \(nTrials)
+      objective:
+        command: [./objective.sh]
+        args: ""
+      """.write(toFile: "\(dir)/\(name).yaml", atomically: true, encoding: .utf8)
+  }
+
+  func waitUntil(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      if try await condition() { return true }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    return false
+  }
+
+  func alive(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+    return stat.split(separator: ")").last?.split(separator: " ").first != "Z"
+  }
+
+  @Test func aWorkerKilledMidTrialLeavesItsTrialStaleAndTheStudyGoesOn() async throws {
+    let dir = try Binary.temporaryDirectory("kill9")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try writeStudy(dir, name: "k", nTrials: 4, script: """
+      echo $$ > "$HPOTOP_TRIAL_DIR/pid"
+      if [ "$HPOTOP_TRIAL_NUMBER" = 0 ]; then sleep 60; fi
+      echo "[hpotop] loss=$HPOTOP_TRIAL_NUMBER"
+      """)
+    let (victim, _, _) = try Binary.start(["worker", "k.yaml", "--heartbeat-interval", "0.3", "--stale-grace", "1.5"], in: dir)
+    let trialPID = dir + "/trials/0/pid"
+    #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: trialPID) })
+    kill(victim.processIdentifier, SIGKILL)
+    victim.waitUntilExit()
+    let survivor = try await Binary.run(
+      ["worker", "k.yaml", "--heartbeat-interval", "0.3", "--stale-grace", "1.5"], in: dir)
+    #expect(survivor.status == 0, "\(survivor.stderr.suffix(400))")
+    let storage = try SQLiteStorage(path: dir + "/k.db")
+    let trials = try await Study.load(name: "k", storage: storage).trials()
+    let killed = try #require(trials.first { $0.number == 0 })
+    #expect(killed.state == .fail)
+    #expect(killed.systemAttrs["hpotop:fail_reason"] == .string("stale"))
+    #expect(trials.filter { $0.state == .complete }.count == 3)
+    // The killed worker could not stop its trial's process (SIGKILL gives it no chance);
+    // the test stops it so nothing outlives the test.
+    if let pid = Int32((try? String(contentsOfFile: trialPID, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
+      kill(-pid, SIGKILL)
+      kill(pid, SIGKILL)
+    }
+  }
+
+  @Test func ctrlCStopsTrialsRecordsThemAndTheNextRunResumes() async throws {
+    let dir = try Binary.temporaryDirectory("sigint")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try writeStudy(dir, name: "c", nTrials: 3, script: """
+      echo $$ > "$HPOTOP_TRIAL_DIR/pid"
+      if [ ! -f "$HPOTOP_TRIAL_DIR/../../resumed" ]; then sleep 60; fi
+      echo "[hpotop] loss=1"
+      """)
+    let (run, out, err) = try Binary.start(["run", "c.yaml", "--no-tui"], in: dir)
+    let trialPID = dir + "/trials/0/pid"
+    #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: trialPID) })
+    let pid = Int32(try String(contentsOfFile: trialPID, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    kill(run.processIdentifier, SIGINT)
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    _ = out.fileHandleForReading.readDataToEndOfFile()
+    run.waitUntilExit()
+    #expect(run.terminationStatus == 130, "\(stderr.suffix(400))")
+    #expect(stderr.contains("Interrupted"))
+    #expect(try await waitUntil(5) { !alive(pid) }, "the trial's process outlived Ctrl-C")
+    let storage = try SQLiteStorage(path: dir + "/c.db")
+    var trials = try await Study.load(name: "c", storage: storage).trials()
+    let interrupted = try #require(trials.first { $0.number == 0 })
+    #expect(interrupted.state == .fail)
+    #expect(interrupted.systemAttrs["hpotop:fail_reason"] == .string("interrupted"))
+    let requeued = try #require(trials.first { $0.systemAttrs["failed_trial"] == .int(0) })
+    #expect(requeued.state == .waiting)
+    #expect(requeued.params == interrupted.params)
+    // Resume: the same command runs the re-queued config first and completes the study.
+    FileManager.default.createFile(atPath: dir + "/resumed", contents: nil)
+    let again = try await Binary.run(["run", "c.yaml", "--no-tui"], in: dir)
+    #expect(again.status == 0, "\(again.stderr.suffix(400))")
+    trials = try await Study.load(name: "c", storage: storage).trials()
+    #expect(trials.first { $0.id == requeued.id }?.state == .complete)
+  }
+
+  @Test func fourWorkersRunSubprocessTrialsWithoutDuplicates() async throws {
+    let dir = try Binary.temporaryDirectory("four")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try writeStudy(dir, name: "w", nTrials: 400, script: "echo \"[hpotop] loss=$HPOTOP_TRIAL_NUMBER\"\n")
+    let outputs = try await withThrowingTaskGroup(of: Binary.Output.self) { group in
+      for _ in 0..<4 { group.addTask { try await Binary.run(["worker", "w.yaml"], in: dir) } }
+      return try await group.reduce(into: []) { $0.append($1) }
+    }
+    for o in outputs { #expect(o.status == 0 && !o.stderr.contains("error"), "\(o.stderr.suffix(400))") }
+    let trials = try await Study.load(name: "w", storage: try SQLiteStorage(path: dir + "/w.db")).trials()
+    #expect(trials.count == 400)
+    #expect(Set(trials.map(\.number)).count == 400)
+    #expect(trials.allSatisfy { $0.state == .complete && $0.value == Double($0.number) })
+  }
+}
