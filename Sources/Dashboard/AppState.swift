@@ -86,7 +86,8 @@ public enum Command: Sendable {
   case requestPrune(trialID: Int64, number: Int)
   case markFailed(trialID: Int64, number: Int)
   case setPaused(Bool)
-  case setFixedParams(OrderedDictionary<String, JSONValue>)
+  case fix(name: String, value: JSONValue)
+  case unfix(name: String)
   case enqueue(params: OrderedDictionary<String, ParamValue>, skipIfExists: Bool)
   case computeImportance(
     kind: ImportanceKind, trials: [FrozenTrial], directions: [StudyDirection], completeCount: Int)

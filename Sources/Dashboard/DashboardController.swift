@@ -30,6 +30,8 @@ public final class DashboardController: @unchecked Sendable {
   public let studyID: Int64
   public let poller: StudyPoller
   public let mailbox: Mailbox
+  /// The shared steering actions (the same writes `hpotop pause/prune/fix…` make).
+  public let controls: StudyControls
   private let lock = NSLock()
   private var polling = false
   private var pollAgain = false
@@ -38,6 +40,7 @@ public final class DashboardController: @unchecked Sendable {
     self.storage = storage
     self.studyID = studyID
     self.mailbox = mailbox
+    self.controls = StudyControls(storage: storage, studyID: studyID)
     self.poller = StudyPoller(storage: storage, studyID: studyID, staleCheckInterval: staleCheckInterval)
   }
 
@@ -92,21 +95,25 @@ public final class DashboardController: @unchecked Sendable {
     do {
       switch command {
       case .requestPrune(let id, let number):
-        try await storage.setTrialSystemAttr(trial: id, key: "hpotop:prune_requested", value: .bool(true))
-        return .commandDone(message: "prune requested for trial \(number)", isError: false)
+        // StudyControls asks the worker first and prunes directly when nobody acts (a Python
+        // Optuna worker or a dead one), as optuna-dashboard does.
+        let state = try await controls.prune(trialID: id)
+        return .commandDone(message: "trial \(number): \(state.rawValue.lowercased())", isError: false)
       case .markFailed(let id, let number):
-        try await storage.setTrialSystemAttr(trial: id, key: "hpotop:fail_reason", value: .string("marked failed by user"))
-        try await storage.setTrialState(trial: id, state: .fail, values: nil)
+        try await controls.markFailed(trialID: id)
         return .commandDone(message: "trial \(number) marked failed", isError: false)
       case .setPaused(let p):
-        try await storage.setStudySystemAttr(study: studyID, key: "hpotop:paused", value: .bool(p))
+        if p { try await controls.pause() } else { try await controls.resume() }
         return .commandDone(message: p ? "study paused: no new trial starts" : "study resumed", isError: false)
-      case .setFixedParams(let fixed):
-        try await storage.setStudySystemAttr(
-          study: studyID, key: "hpotop:fixed_params", value: fixed.isEmpty ? nil : .object(fixed))
-        return .commandDone(
-          message: fixed.isEmpty ? "no param is fixed" : "fixed: " + fixed.map { "\($0.key)=\($0.value.compactJSON)" }.joined(separator: " "),
-          isError: false)
+      case .fix(let name, let value):
+        guard let v = ParamValue(json: value) else {
+          return .commandDone(message: "cannot fix \(name) to \(value.compactJSON)", isError: true)
+        }
+        try await controls.fix(name, v)
+        return .commandDone(message: "fixed \(name) = \(value.compactJSON) for new trials", isError: false)
+      case .unfix(let name):
+        try await controls.unfix(name)
+        return .commandDone(message: "unfixed \(name)", isError: false)
       case .enqueue(let params, let skip):
         let study = try await Study.load(name: try await storage.studyName(id: studyID), storage: storage)
         if let t = try await study.enqueue(params: params, skipIfExists: skip) {

@@ -242,7 +242,7 @@ func handleOverlayKey(_ state: inout AppState, _ key: Key) -> Reaction {
         fixed.removeValue(forKey: e.name)
         state.say("unfixed \(e.name)")
       }
-      state.commands.append(.setFixedParams(fixed))
+      state.commands.append(p.purpose == .fix ? .fix(name: e.name, value: e.value) : .unfix(name: e.name))
       state.snapshot.systemAttrs["hpotop:fixed_params"] = fixed.isEmpty ? nil : .object(fixed)
       return [.redraw, .reload]
     default: break

@@ -190,11 +190,9 @@ final class FakeClock: @unchecked Sendable {
     guard case .setPaused(false)? = s.commands.last else { Issue.record("no resume"); return }
     // Fix: pick the second param (layers) of trial 19.
     Fixture.press(&s, [.char("f"), .down, .enter])
-    guard case .setFixedParams(let fixed)? = s.commands.last else { Issue.record("no fix"); return }
-    #expect(fixed == ["layers": .int(2)])
+    guard case .fix("layers", .int(2))? = s.commands.last else { Issue.record("no fix: \(s.commands)"); return }
     Fixture.press(&s, [.char("F"), .enter])
-    guard case .setFixedParams(let after)? = s.commands.last else { Issue.record("no unfix"); return }
-    #expect(after.isEmpty)
+    guard case .unfix("layers")? = s.commands.last else { Issue.record("no unfix: \(s.commands)"); return }
     Fixture.press(&s, [.char("x"), .char("y")])
     guard case .markFailed(20, 19)? = s.commands.last else { Issue.record("no mark failed"); return }
   }
