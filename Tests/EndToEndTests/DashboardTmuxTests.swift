@@ -52,7 +52,8 @@ import Testing
     let db = dir + "/py.db"
     let writer = Process()
     writer.executableURL = URL(fileURLWithPath: python)
-    writer.arguments = [PythonPeer.interop + "/optuna_slow_writer.py", db, "pystudy", "40", "0.25"]
+    let go = dir + "/go"
+    writer.arguments = [PythonPeer.interop + "/optuna_slow_writer.py", db, "pystudy", "40", "0.25", go]
     let out = Pipe()
     writer.standardOutput = out
     writer.standardError = out
@@ -67,10 +68,12 @@ import Testing
       guard let r = screen.range(of: #" (\d+) trials:"#, options: .regularExpression) else { return nil }
       return Int(screen[r].split(separator: " ").first ?? "")
     }
-    let first = try await tmux.waitFor(timeout: 20) { count($0) != nil }
+    let first = try await tmux.waitFor(timeout: 30) { count($0) != nil }
     let n1 = count(first) ?? -1
-    #expect(n1 >= 0, "\(first)")
-    let later = try await tmux.waitFor(timeout: 30) { (count($0) ?? -1) >= n1 + 3 }
+    #expect(n1 >= 0 && n1 <= 4, "\(first)")
+    // The watcher is up: let Python write the rest.
+    FileManager.default.createFile(atPath: go, contents: Data())
+    let later = try await tmux.waitFor(timeout: 60) { (count($0) ?? -1) >= n1 + 3 }
     let n2 = count(later) ?? -1
     #expect(n2 >= n1 + 3, "no new trials shown live (\(n1) → \(n2)):\n\(later)")
     #expect(later.contains("pystudy") && later.contains(" x"))
@@ -78,7 +81,7 @@ import Testing
     let log = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     #expect(writer.terminationStatus == 0, "\(log)")
     #expect(!log.lowercased().contains("locked"), "\(log)")
-    let final = try await tmux.waitFor(timeout: 10) { count($0) == 40 }
+    let final = try await tmux.waitFor(timeout: 20) { count($0) == 40 }
     #expect(count(final) == 40, "\(final)")
     try tmux.send("q")
   }
