@@ -10,6 +10,9 @@ public enum TextWidth {
     let v = s.value
     if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
     if v < 0x300 { return 1 }
+    // Box drawing, block elements and braille are 1 wide and very common in frames: skip the
+    // Unicode property lookups for them.
+    if (0x2500...0x259F).contains(v) || (0x2800...0x28FF).contains(v) { return 1 }
     if v == 0x200B || v == 0x200C || v == 0x200D || v == 0x2060 || v == 0xFEFF { return 0 }
     if (0xFE00...0xFE0F).contains(v) || (0xE0100...0xE01EF).contains(v) { return 0 }
     if (0x1F3FB...0x1F3FF).contains(v) { return 0 }  // skin-tone modifiers join the emoji
@@ -34,7 +37,10 @@ public enum TextWidth {
 
   /// Width of a string, summed over grapheme clusters.
   public static func of(_ s: String) -> Int {
-    s.reduce(0) { $0 + of($1) }
+    // Fast path for the common one-byte cell symbol (ASCII).
+    let u = s.utf8
+    if u.count == 1, let b = u.first { return b < 0x20 || b == 0x7F ? 0 : 1 }
+    return s.reduce(0) { $0 + of($1) }
   }
 
   /// The longest prefix of `s` that fits in `width` columns, and its width.

@@ -7,6 +7,7 @@ struct Demo: AsyncParsableCommand {
     abstract: "Run a built-in simulated-training study in a temporary directory (no files needed).")
   @OptionGroup var engine: EngineOptions
   @Option(help: "Seconds each simulated epoch takes.") var epochSeconds: Double = 0.05
+  @OptionGroup var tui: TUIOptions
 
   /// The demo's study file, written into the temporary directory so users can see and reuse it.
   static func studyFile(epochSeconds: Double) -> String {
@@ -27,6 +28,11 @@ struct Demo: AsyncParsableCommand {
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let path = dir + "/demo.yaml"
     try Data(Self.studyFile(epochSeconds: epochSeconds).utf8).write(to: URL(fileURLWithPath: path))
+    if wantsTUI(noTui: engine.noTui) {
+      try await runStudyWithDashboard(spec: try loadSpec(path), engine: engine, tui: tui, mode: .demo)
+      printError("Demo study file: \(path) (watch it with: hpotop watch sqlite:///\(dir)/demo.db)")
+      return
+    }
     printError("[I \(logTimestamp())] Demo study file: \(path) (watch it with: hpotop watch sqlite:///\(dir)/demo.db)")
     try await runStudy(spec: try loadSpec(path), engine: engine)
   }

@@ -9,7 +9,7 @@ struct Hpotop: AsyncParsableCommand {
     commandName: "hpotop",
     abstract: "The htop of hyperparameter tuning: a terminal dashboard with a tuner built in.",
     subcommands: [
-      Demo.self, Run.self, Worker.self,
+      Demo.self, Run.self, Watch.self, Worker.self, Keys.self, BenchFrame.self,
       CreateStudy.self, DeleteStudy.self, Studies.self, Trials.self, Best.self,
       Ask.self, Tell.self, Enqueue.self, Export.self,
       Pause.self, Resume.self, Prune.self, Fail.self, Fix.self, Unfix.self, Migrate.self,

@@ -32,9 +32,14 @@ struct Run: AsyncParsableCommand {
     abstract: "Run a study file: the dashboard with the engine inside (headless when not on a terminal).")
   @Argument(help: "The study file (YAML).") var studyFile: String
   @OptionGroup var engine: EngineOptions
+  @OptionGroup var tui: TUIOptions
 
   func run() async throws {
     let spec = try loadSpec(studyFile)
+    if wantsTUI(noTui: engine.noTui) {
+      try await runStudyWithDashboard(spec: spec, engine: engine, tui: tui, mode: .run)
+      return
+    }
     try await runStudy(spec: spec, engine: engine)
   }
 }

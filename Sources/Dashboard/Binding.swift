@@ -1,0 +1,130 @@
+import Foundation
+import HPO
+import Terminal
+
+/// Everything a key can do on the main screen.
+public enum Action: String, Sendable, CaseIterable {
+  case quit, help, closeOverlay
+  case up, down, pageUp, pageDown, home, end
+  case detail, filter, sortNext, sortReverse
+  case nextTab, previousTab
+  case tab1, tab2, tab3, tab4, tab5, tab6, tab7
+  case maximizePlot, topK, importanceKind, cycleParam, cycleParam2
+  case prune, enqueue, pause, fix, unfix, markFailed
+}
+
+/// One key binding: the single table the footer, the help overlay and `docs/keys.md` come from.
+public struct Binding: Sendable {
+  /// The sections of help and docs, in order.
+  public enum Section: String, Sendable, CaseIterable {
+    case general = "General"
+    case navigation = "Trial table"
+    case plots = "Plots"
+    case control = "Study control"
+  }
+
+  public var keys: [Key]
+  public var action: Action
+  /// Short label for the footer.
+  public var label: String
+  /// One line for help and docs.
+  public var description: String
+  public var section: Section
+  public var shownInFooter: Bool
+  /// Why the action cannot run now (nil: it can). Shown in help and as a status message.
+  public var disabledReason: @Sendable (AppState) -> String?
+
+  public init(
+    _ keys: [Key], _ action: Action, label: String, _ description: String, section: Section,
+    footer: Bool = false, disabledReason: @escaping @Sendable (AppState) -> String? = { _ in nil }
+  ) {
+    self.keys = keys
+    self.action = action
+    self.label = label
+    self.description = description
+    self.section = section
+    self.shownInFooter = footer
+    self.disabledReason = disabledReason
+  }
+
+  /// Keys as shown to users: `k/F9`.
+  public var keyText: String { keys.map(\.description).joined(separator: "/") }
+}
+
+/// The binding table and lookups over it.
+public enum Bindings {
+  static func noTrial(_ s: AppState) -> String? { s.selectedTrial == nil ? "no trial selected" : nil }
+
+  static func running(_ s: AppState) -> String? {
+    guard let t = s.selectedTrial else { return "no trial selected" }
+    return t.state == .running ? nil : "trial \(t.number) is not running"
+  }
+
+  /// The table, in help order.
+  public static let all: [Binding] = [
+    Binding([.char("?"), .function(1)], .help, label: "Help", "Show or hide this help", section: .general, footer: true),
+    Binding([.char("q"), .function(10)], .quit, label: "Quit", "Quit hpotop (a running study keeps its trials)", section: .general, footer: true),
+    Binding([.escape], .closeOverlay, label: "Back", "Close a dialog or overlay; clear the filter", section: .general),
+    Binding([.up], .up, label: "Up", "Select the previous trial", section: .navigation),
+    Binding([.down], .down, label: "Down", "Select the next trial", section: .navigation),
+    Binding([.pageUp], .pageUp, label: "PgUp", "Scroll one page up", section: .navigation),
+    Binding([.pageDown], .pageDown, label: "PgDn", "Scroll one page down", section: .navigation),
+    Binding([.home], .home, label: "Top", "Select the first row", section: .navigation),
+    Binding([.end], .end, label: "Bottom", "Select the last row", section: .navigation),
+    Binding([.enter], .detail, label: "Detail", "Trial detail: params, values, curve, attrs, logs", section: .navigation, footer: true, disabledReason: noTrial),
+    Binding([.char("/")], .filter, label: "Filter", "Filter rows: running, state=pruned, lr < 0.01 and optimizer == adam", section: .navigation, footer: true),
+    Binding([.char("s"), .function(6)], .sortNext, label: "Sort", "Sort by the next column", section: .navigation, footer: true),
+    Binding([.char("S")], .sortReverse, label: "Reverse", "Reverse the sort order", section: .navigation),
+    Binding([.tab, .char("]")], .nextTab, label: "Plot", "Next plot tab", section: .plots, footer: true),
+    Binding([.backTab, .char("[")], .previousTab, label: "Prev plot", "Previous plot tab", section: .plots),
+    Binding([.char("1")], .tab1, label: "History", "Plot: optimization history", section: .plots),
+    Binding([.char("2")], .tab2, label: "Parallel", "Plot: parallel coordinates", section: .plots),
+    Binding([.char("3")], .tab3, label: "Pareto", "Plot: Pareto front (two objectives)", section: .plots, disabledReason: { s in
+      s.snapshot.directions.count < 2 ? "the study has one objective" : nil }),
+    Binding([.char("4")], .tab4, label: "Importance", "Plot: param importances", section: .plots),
+    Binding([.char("5")], .tab5, label: "Curves", "Plot: intermediate values", section: .plots),
+    Binding([.char("6")], .tab6, label: "Slice", "Plot: objective against one param", section: .plots),
+    Binding([.char("7")], .tab7, label: "Contour", "Plot: objective over two params", section: .plots),
+    Binding([.char("z")], .maximizePlot, label: "Zoom", "Show the plot full-size / beside the table", section: .plots),
+    Binding([.char("t")], .topK, label: "Top-k", "Parallel coordinates: all trials, top 10, top 50", section: .plots, disabledReason: { s in
+      s.tab == .parallel ? nil : "only on the parallel tab" }),
+    Binding([.char("m")], .importanceKind, label: "fANOVA/MDI", "Importance: switch fANOVA / mean decrease impurity", section: .plots, disabledReason: { s in
+      s.tab == .importance ? nil : "only on the importance tab" }),
+    Binding([.char("c")], .cycleParam, label: "Param", "Slice/contour: next param (Pareto: next x objective)", section: .plots, disabledReason: { s in
+      [.slice, .contour, .pareto].contains(s.tab) ? (s.tab != .pareto && s.paramNames.isEmpty ? "the study has no params" : nil)
+        : "only on the slice, contour and Pareto tabs" }),
+    Binding([.char("C")], .cycleParam2, label: "Param 2", "Contour: next y param (Pareto: next y objective)", section: .plots, disabledReason: { s in
+      [.contour, .pareto].contains(s.tab) ? nil : "only on the contour and Pareto tabs" }),
+    Binding([.char("k"), .function(9)], .prune, label: "Prune", "Prune (kill) the selected running trial", section: .control, footer: true, disabledReason: running),
+    Binding([.char("x")], .markFailed, label: "Fail", "Mark the selected running trial failed", section: .control, disabledReason: running),
+    Binding([.char("e")], .enqueue, label: "Enqueue", "Enqueue a trial, pre-filled from the selected (or best) trial", section: .control, footer: true, disabledReason: { s in
+      s.enqueueDistributions.isEmpty ? "the study has no params yet" : nil }),
+    Binding([.char("p")], .pause, label: "Pause", "Pause / resume the study (no new trials start)", section: .control, footer: true),
+    Binding([.char("f")], .fix, label: "Fix", "Fix a param to the selected trial's value for new trials", section: .control, disabledReason: { s in
+      guard let t = s.selectedTrial else { return "no trial selected" }
+      return t.params.isEmpty ? "trial \(t.number) has no params" : nil }),
+    Binding([.char("F")], .unfix, label: "Unfix", "Unfix a fixed param", section: .control, disabledReason: { s in
+      s.snapshot.fixedParams.isEmpty ? "no param is fixed" : nil }),
+  ]
+
+  /// The binding for a key, if any.
+  public static func binding(for key: Key) -> Binding? {
+    all.first { $0.keys.contains(key) }
+  }
+
+  /// `docs/keys.md`, generated from the table.
+  public static func markdown() -> String {
+    var out = "# hpotop keys\n\n"
+    out += "<!-- Generated from Sources/Dashboard/Binding.swift by `hpotop keys --markdown`; do not edit. -->\n\n"
+    out += "The footer, the help overlay (`?`) and this page come from one binding table.\n"
+    out += "In dialogs: Esc cancels, Enter confirms, Up/Down move between fields.\n"
+    for section in Binding.Section.allCases {
+      out += "\n## \(section.rawValue)\n\n| Keys | Action | Description |\n|---|---|---|\n"
+      for b in all where b.section == section {
+        let keys = b.keys.map { "`\($0.description == "|" ? "\\|" : $0.description)`" }.joined(separator: " ")
+        out += "| \(keys) | \(b.label) | \(b.description) |\n"
+      }
+    }
+    return out
+  }
+}

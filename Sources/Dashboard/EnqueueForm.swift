@@ -1,0 +1,167 @@
+import Foundation
+import HPO
+import OrderedCollections
+
+/// The enqueue dialog: one editable field per param, validated against its distribution as
+/// typed, plus a skip-if-exists toggle.
+///
+/// Conditional params: a param is shown when some known trial that has it agrees with the form
+/// on every categorical param that trial also has (so `momentum` appears only when the form's
+/// `optimizer` is one that trials with a momentum used). Params with no trials are always shown.
+public struct EnqueueForm: Sendable {
+  /// One param field.
+  public struct Field: Sendable {
+    public var name: String
+    public var distribution: Distribution
+    public var text: String
+  }
+
+  public var fields: [Field]
+  public var skipIfExists = true
+  /// Index into `visibleFields` + 1 for the toggle row (the last).
+  public var cursor = 0
+  /// Categorical assignments of known trials (per trial: name → choice text), for conditions.
+  var knownAssignments: [[String: String]]
+  var knownParamSets: [Set<String>]
+  /// Conditions from the study file's search space (param → when it is active).
+  var conditions: [String: SearchSpace.Condition]
+
+  public init(
+    distributions: OrderedDictionary<String, Distribution>, from trial: FrozenTrial?,
+    trials: [FrozenTrial], space: SearchSpace? = nil
+  ) {
+    if let space {
+      conditions = Dictionary(uniqueKeysWithValues: space.params.compactMap { p in p.condition.map { (p.name, $0) } })
+    } else {
+      conditions = [:]
+    }
+    fields = distributions.map { name, d in
+      let text: String
+      if let v = trial?.params[name] {
+        text = v.displayText
+      } else {
+        switch d {
+        case .float(let f): text = formatNumber(f.log ? (f.low * f.high).squareRoot() : (f.low + f.high) / 2)
+        case .int(let i): text = String(i.low)
+        case .categorical(let c): text = c.choices.first?.displayText ?? ""
+        }
+      }
+      return Field(name: name, distribution: d, text: text)
+    }
+    let sample = trials.suffix(2000)
+    knownParamSets = sample.map { Set($0.params.keys) }
+    knownAssignments = sample.map { t in
+      var a: [String: String] = [:]
+      for (k, v) in t.params where t.distributions[k].map({ if case .categorical = $0 { true } else { false } }) ?? false {
+        a[k] = v.displayText
+      }
+      return a
+    }
+  }
+
+  /// Indices of the fields shown for the current categorical choices.
+  public var visibleFields: [Int] {
+    if !conditions.isEmpty {
+      var values = OrderedDictionary<String, ParamValue>()
+      for f in fields {
+        if case .success(let v) = Self.parse(f.text, f.distribution) { values[f.name] = v }
+      }
+      return fields.indices.filter { conditions[fields[$0].name]?.holds(for: values) ?? true }
+    }
+    guard !knownParamSets.isEmpty else { return Array(fields.indices) }
+    var current: [String: String] = [:]
+    for f in fields { if case .categorical = f.distribution { current[f.name] = f.text } }
+    return fields.indices.filter { i in
+      let name = fields[i].name
+      var seen = false
+      for (k, set) in knownParamSets.enumerated() where set.contains(name) {
+        seen = true
+        let a = knownAssignments[k]
+        if a.allSatisfy({ $0.key == name || current[$0.key] == nil || current[$0.key] == $0.value }) { return true }
+      }
+      return !seen
+    }
+  }
+
+  /// The parsed value of a field, or why it is invalid.
+  public static func parse(_ text: String, _ d: Distribution) -> Result<ParamValue, FieldError> {
+    let s = text.trimmingCharacters(in: .whitespaces)
+    switch d {
+    case .float(let f):
+      guard let v = Double(s), v.isFinite else { return .failure(FieldError("not a number")) }
+      guard v >= f.low, v <= f.high else {
+        return .failure(FieldError("must be in [\(formatNumber(f.low)), \(formatNumber(f.high))]"))
+      }
+      if let step = f.step {
+        let k = (v - f.low) / step
+        if abs(k - k.rounded()) > 1e-8 { return .failure(FieldError("must be on step \(formatNumber(step)) from \(formatNumber(f.low))")) }
+      }
+      return .success(.float(v))
+    case .int(let i):
+      guard let v = Int(s) else { return .failure(FieldError("not an integer")) }
+      guard v >= i.low, v <= i.high else { return .failure(FieldError("must be in [\(i.low), \(i.high)]")) }
+      if (v - i.low) % i.step != 0 { return .failure(FieldError("must be on step \(i.step) from \(i.low)")) }
+      return .success(.int(v))
+    case .categorical(let c):
+      if let v = c.choices.first(where: { $0.displayText == s }) { return .success(v) }
+      return .failure(FieldError("one of: " + c.choices.map(\.displayText).joined(separator: ", ")))
+    }
+  }
+
+  /// The error of field `i`, nil when valid.
+  public func error(_ i: Int) -> String? {
+    if case .failure(let e) = Self.parse(fields[i].text, fields[i].distribution) { return e.message }
+    return nil
+  }
+
+  /// The params to enqueue (visible fields), or nil while any is invalid.
+  public var params: OrderedDictionary<String, ParamValue>? {
+    var out = OrderedDictionary<String, ParamValue>()
+    for i in visibleFields {
+      guard case .success(let v) = Self.parse(fields[i].text, fields[i].distribution) else { return nil }
+      out[fields[i].name] = v
+    }
+    return out
+  }
+
+  /// Rows: visible fields then the toggle.
+  var rowCount: Int { visibleFields.count + 1 }
+
+  /// The field under the cursor, nil on the toggle row.
+  var cursorField: Int? {
+    let v = visibleFields
+    return cursor < v.count ? v[cursor] : nil
+  }
+
+  mutating func moveCursor(_ d: Int) {
+    cursor = max(0, min(rowCount - 1, cursor + d))
+  }
+
+  /// Cycles a categorical field's choice (left/right).
+  mutating func cycleChoice(_ d: Int) {
+    guard let i = cursorField, case .categorical(let c) = fields[i].distribution, !c.choices.isEmpty else { return }
+    let cur = c.choices.firstIndex { $0.displayText == fields[i].text } ?? -1
+    let n = c.choices.count
+    fields[i].text = c.choices[((cur + d) % n + n) % n].displayText
+    cursor = min(cursor, rowCount - 1)
+  }
+
+  mutating func type(_ ch: Character) {
+    guard let i = cursorField else {
+      if ch == " " { skipIfExists.toggle() }
+      return
+    }
+    fields[i].text.append(ch)
+  }
+
+  mutating func backspace() {
+    guard let i = cursorField, !fields[i].text.isEmpty else { return }
+    fields[i].text.removeLast()
+  }
+}
+
+/// Why a typed value does not fit its distribution.
+public struct FieldError: Error, Sendable, Hashable {
+  public var message: String
+  init(_ m: String) { message = m }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import HPO
+import Terminal
+
+/// Draws an overlay (help, detail, dialogs) over the main screen.
+func drawOverlay(_ state: AppState, _ overlay: Overlay, _ buf: inout Buffer, _ area: Rect) {
+  switch overlay {
+  case .filter: return  // drawn in the status line
+  case .help(let scroll):
+    let box = area.width >= 20 && area.height >= 6 ? area.inner(horizontal: min(4, area.width / 10), vertical: 1) : area
+    drawBox(" Help — keys (Esc closes) ", helpLines(state), scroll: scroll, state, &buf, box)
+  case .detail(let number, let scroll):
+    let box = area.width >= 20 && area.height >= 6 ? area.inner(horizontal: 2, vertical: 1) : area
+    guard let t = state.snapshot.trial(number: number) else {
+      drawBox(" Trial \(number) ", ["(no longer in the study)"], scroll: 0, state, &buf, box)
+      return
+    }
+    drawDetail(state, t, scroll: scroll, &buf, box)
+  case .confirm(let d):
+    let w = min(area.width, max(40, TextWidth.of(d.message) + 4))
+    let box = area.centered(width: w, height: min(area.height, 6))
+    drawBox(" " + d.title + " ", [Line(d.message), "", Line([Span("y", style: state.theme.fg("key").adding(.bold)), " yes   ", Span("n", style: state.theme.fg("key").adding(.bold)), "/Esc no"])], scroll: 0, state, &buf, box)
+  case .picker(let p):
+    let title = p.purpose == .fix ? " Fix which param? (Enter fixes, Esc cancels) " : " Unfix which param? "
+    let lines = p.entries.enumerated().map { i, e in
+      Line("\(e.name) = \(e.value.compactJSON)", style: i == p.selected ? state.theme.selected : Style())
+    }
+    let box = area.centered(width: min(area.width, 56), height: min(area.height, lines.count + 2))
+    drawBox(title, lines.isEmpty ? ["(nothing to choose)"] : lines, scroll: max(0, p.selected - (box.height - 3)), state, &buf, box)
+  case .enqueue(let form):
+    drawEnqueue(state, form, &buf, area)
+  }
+}
+
+/// A bordered box with lines, cleared behind.
+func drawBox(_ title: String, _ lines: [Line], scroll: Int, _ state: AppState, _ buf: inout Buffer, _ box: Rect) {
+  guard !box.isEmpty else { return }
+  buf.fill(box, with: Cell(" ", style: Style()))
+  let block = paneBlock(title, state.theme)
+  let inner = box.width >= 3 && box.height >= 3 ? block.inner(box) : box
+  if inner != box { block.render(area: box, buffer: &buf) }
+  guard !inner.isEmpty else { return }
+  let s = max(0, min(scroll, max(0, lines.count - inner.height)))
+  for (k, line) in lines.dropFirst(s).prefix(inner.height).enumerated() {
+    buf.setLine(x: inner.x + (inner.width > 2 ? 1 : 0), y: inner.y + k, line, maxWidth: max(0, inner.width - 1))
+  }
+}
+
+/// The help text: every binding by section, with why it is disabled now.
+func helpLines(_ state: AppState) -> [Line] {
+  let theme = state.theme
+  var out: [Line] = []
+  let keyWidth = Bindings.all.map { TextWidth.of($0.keyText) }.max() ?? 8
+  for section in Binding.Section.allCases {
+    if !out.isEmpty { out.append("") }
+    out.append(Line(section.rawValue, style: theme.fg("title").adding(.bold)))
+    for b in Bindings.all where b.section == section {
+      let keys = b.keyText.padding(toLength: keyWidth + 2, withPad: " ", startingAt: 0)
+      var spans = [Span(keys, style: theme.fg("key").adding(.bold)), Span(b.description)]
+      if let why = b.disabledReason(state) { spans.append(Span("  (\(why))", style: theme.dim)) }
+      out.append(Line(spans))
+    }
+  }
+  out.append("")
+  out.append(Line("Filter examples: running · state=pruned · lr < 0.01 · value > 2 and optimizer == adam", style: theme.dim))
+  return out
+}
+
+/// The trial detail overlay.
+func drawDetail(_ state: AppState, _ t: FrozenTrial, scroll: Int, _ buf: inout Buffer, _ box: Rect) {
+  let theme = state.theme
+  var lines: [Line] = []
+  var head: [Span] = [Span("State ", style: theme.dim), Span(t.state.rawValue, style: theme.state(t.state.rawValue).adding(.bold))]
+  if let vs = t.values {
+    head.append(Span("   Values ", style: theme.dim))
+    head.append(Span(vs.enumerated().map { "\(state.metricName($0.offset))=\(formatNumber($0.element))" }.joined(separator: "  "), style: theme.fg("best")))
+  }
+  lines.append(Line(head))
+  var times: [Span] = []
+  if let s = t.datetimeStart { times.append(Span("Started \(clockText(s))", style: theme.dim)) }
+  if let c = t.datetimeComplete { times.append(Span("   Completed \(clockText(c))", style: theme.dim)) }
+  if let d = t.duration ?? t.datetimeStart.map({ state.now.timeIntervalSince($0) }) { times.append(Span("   Duration \(formatDuration(d))", style: theme.dim)) }
+  if !times.isEmpty { lines.append(Line(times)) }
+  lines.append("")
+  lines.append(Line("Params", style: theme.fg("title").adding(.bold)))
+  for (k, v) in t.params {
+    var spans = [Span("  \(k) = ", style: theme.dim), Span(v.displayText)]
+    if let d = t.distributions[k] { spans.append(Span("   \(describe(d))", style: theme.dim)) }
+    lines.append(Line(spans))
+  }
+  if t.params.isEmpty { lines.append(Line("  (none yet)", style: theme.dim)) }
+  if !t.intermediateValues.isEmpty {
+    lines.append("")
+    let vs = Array(t.intermediateValues.values)
+    lines.append(Line([Span("Intermediate values ", style: theme.fg("title").adding(.bold)),
+      Span("(\(vs.count) steps, last \(formatNumber(vs.last ?? .nan)) at step \(t.lastStep ?? 0))", style: theme.dim)]))
+    lines.append(Line("CHART"))  // placeholder row: the chart is drawn over the next rows
+    for _ in 0..<5 { lines.append("") }
+  }
+  let reasons = ["hpotop:fail_reason", "hpotop:prune_reason"].compactMap { k in t.systemAttrs[k].map { (k, $0) } }
+  for (k, v) in reasons {
+    lines.append(Line([Span(k == "hpotop:fail_reason" ? "Fail reason: " : "Prune reason: ", style: theme.fg("failed").adding(.bold)), Span(v.stringValue ?? v.compactJSON)]))
+  }
+  if !t.userAttrs.isEmpty {
+    lines.append("")
+    lines.append(Line("User attrs", style: theme.fg("title").adding(.bold)))
+    for (k, v) in t.userAttrs { lines.append(Line("  \(k) = \(v.compactJSON)")) }
+  }
+  if !t.systemAttrs.isEmpty {
+    lines.append("")
+    lines.append(Line("System attrs", style: theme.fg("title").adding(.bold)))
+    for (k, v) in t.systemAttrs where k != "hpotop:stderr_tail" { lines.append(Line("  \(k) = \(v.compactJSON)")) }
+  }
+  for (name, text) in logTails(state, t) {
+    lines.append("")
+    lines.append(Line(name, style: theme.fg("title").adding(.bold)))
+    for l in text.split(separator: "\n", omittingEmptySubsequences: false).suffix(20) {
+      lines.append(Line("  " + l, style: name.contains("stderr") ? theme.fg("error") : Style()))
+    }
+  }
+  drawBox(" Trial \(t.number) (Esc closes, ↑↓ scroll) ", lines, scroll: scroll, state, &buf, box)
+  // The intermediate chart over its placeholder rows.
+  let inner = box.inner(1)
+  let s = max(0, min(scroll, max(0, lines.count - inner.height)))
+  if let row = lines.firstIndex(where: { $0.plainText == "CHART" }) {
+    let y = inner.y + row - s
+    let chartRect = Rect(x: inner.x + 1, y: y, width: max(0, inner.width - 2), height: 6).intersection(inner)
+    buf.fill(chartRect, with: Cell(" "))
+    if !chartRect.isEmpty && y >= inner.y {
+      let pts = t.intermediateValues.map { (x: Double($0.key), y: $0.value) }
+      LinePlot([Series("", points: pts, color: theme.color(t.state == .running ? "running" : "complete"))],
+               axisStyle: Style(fg: theme.color("border")), labelStyle: theme.dim, showLegend: false)
+        .render(area: chartRect, buffer: &buf)
+    }
+  }
+}
+
+/// `float [0.0001, 0.1] log`.
+func describe(_ d: Distribution) -> String {
+  switch d {
+  case .float(let f):
+    return "float [\(formatNumber(f.low)), \(formatNumber(f.high))]" + (f.log ? " log" : "") + (f.step.map { " step \(formatNumber($0))" } ?? "")
+  case .int(let i):
+    return "int [\(i.low), \(i.high)]" + (i.log ? " log" : "") + (i.step != 1 ? " step \(i.step)" : "")
+  case .categorical(let c):
+    return "one of " + c.choices.map(\.displayText).joined(separator: ", ")
+  }
+}
+
+/// The stdout/stderr tails of a trial: files in the trial dir, else `hpotop:stderr_tail`.
+func logTails(_ state: AppState, _ t: FrozenTrial) -> [(String, String)] {
+  var out: [(String, String)] = []
+  if let dir = state.info.trialsDirectory {
+    for name in ["stdout.log", "stderr.log"] {
+      let path = "\(dir)/\(t.number)/\(name)"
+      if let tail = readTail(path, bytes: 4096), !tail.isEmpty { out.append((name, tail)) }
+    }
+  }
+  if !out.contains(where: { $0.0 == "stderr.log" }), let s = t.systemAttrs["hpotop:stderr_tail"]?.stringValue, !s.isEmpty {
+    out.append(("stderr (tail)", s))
+  }
+  return out
+}
+
+/// The last `bytes` of a file as text.
+func readTail(_ path: String, bytes: Int) -> String? {
+  guard let h = FileHandle(forReadingAtPath: path) else { return nil }
+  defer { try? h.close() }
+  guard let end = try? h.seekToEnd() else { return nil }
+  let start = end > UInt64(bytes) ? end - UInt64(bytes) : 0
+  try? h.seek(toOffset: start)
+  guard let data = try? h.readToEnd() else { return nil }
+  return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+}
+
+/// The enqueue form.
+func drawEnqueue(_ state: AppState, _ form: EnqueueForm, _ buf: inout Buffer, _ area: Rect) {
+  let theme = state.theme
+  let visible = form.visibleFields
+  var lines: [Line] = []
+  let nameWidth = (form.fields.map { TextWidth.of($0.name) }.max() ?? 4) + 1
+  for (row, i) in visible.enumerated() {
+    let f = form.fields[i]
+    let isCursor = row == form.cursor
+    var spans = [
+      Span((isCursor ? "› " : "  ") + f.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0), style: isCursor ? theme.fg("accent").adding(.bold) : Style()),
+      Span(f.text + (isCursor ? "▏" : ""), style: isCursor ? Style(modifiers: .underline) : Style()),
+    ]
+    if let e = form.error(i) {
+      spans.append(Span("  ✗ \(e)", style: theme.fg("error")))
+    } else {
+      spans.append(Span("  \(describe(f.distribution))", style: theme.dim))
+    }
+    lines.append(Line(spans))
+  }
+  let toggleRow = visible.count
+  lines.append(Line([
+    Span((form.cursor == toggleRow ? "› " : "  ") + "skip_if_exists ", style: form.cursor == toggleRow ? theme.fg("accent").adding(.bold) : Style()),
+    Span(form.skipIfExists ? "[x]" : "[ ]"), Span("  (Space toggles)", style: theme.dim),
+  ]))
+  lines.append("")
+  lines.append(Line(form.params == nil ? "Enter: (fix errors first)   Esc: cancel   ←→: cycle choices" : "Enter: enqueue   Esc: cancel   ←→: cycle choices", style: theme.dim))
+  let w = min(area.width, 76)
+  let box = area.centered(width: w, height: min(area.height, lines.count + 2))
+  drawBox(" Enqueue a trial ", lines, scroll: max(0, form.cursor - (box.height - 4)), state, &buf, box)
+}

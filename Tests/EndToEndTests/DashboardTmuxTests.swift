@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+/// The real `hpotop` dashboard in tmux: demo rows appear, help, resize, quit with the terminal
+/// restored; and `watch` on a SQLite study that Python Optuna is still writing.
+@Suite(.serialized) struct DashboardTmuxTests {
+  @Test func demoShowsRowsHelpResizesAndQuitsCleanly() async throws {
+    guard Tmux.available else { return }
+    let dir = try Binary.temporaryDirectory("tmux-demo")
+    let done = dir + "/done.txt"
+    let tmux = try Tmux.start(
+      "cd \(dir) && \(Binary.path) demo --epoch-seconds 0.02; echo EXIT=$? > \(done); stty -a >> \(done); sleep 30")
+    defer { tmux.kill() }
+    let rows = try await tmux.waitFor(timeout: 30) { $0.contains(" COMPLETE ") || $0.contains(" RUNNING ") }
+    #expect(rows.contains("hpotop demo"), "\(rows)")
+    #expect(rows.contains(" RUNNING ") || rows.contains(" COMPLETE "), "no trial rows:\n\(rows)")
+    #expect(rows.contains("? Help"))
+
+    try tmux.send("?")
+    let help = try await tmux.waitFor(timeout: 10) { $0.contains("Help — keys") }
+    #expect(help.contains("Help — keys"), "\(help)")
+    try tmux.send("Escape")
+    _ = try await tmux.waitFor(timeout: 10) { !$0.contains("Help — keys") }
+
+    try tmux.resize(width: 60, height: 20)
+    let small = try await tmux.waitFor(timeout: 10) { s in
+      let lines = s.split(separator: "\n", omittingEmptySubsequences: false)
+      return lines.first?.hasPrefix(" hpotop demo") == true && (lines.dropFirst().first?.count ?? 999) <= 60
+    }
+    let lines = small.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines.first?.hasPrefix(" hpotop demo") == true, "\(small)")
+    #expect(lines.allSatisfy { $0.count <= 60 })
+
+    try tmux.send("q")
+    var status = ""
+    for _ in 0..<150 where !status.contains("EXIT=") {
+      try await Task.sleep(for: .milliseconds(200))
+      status = (try? String(contentsOfFile: done, encoding: .utf8)) ?? ""
+    }
+    #expect(status.contains("EXIT=0"), "\(status)")
+    // The terminal is back in cooked mode with echo.
+    #expect(status.contains(" icanon") && status.contains(" echo "), "\(status)")
+  }
+
+  @Test func watchShowsTrialsThatPythonOptunaIsWriting() async throws {
+    guard Tmux.available else { return }
+    guard let python = PythonPeer.python else {
+      print("⚠️⚠️⚠️ SKIPPING watch-vs-Python test: no Python with optuna 5 (set HPOTOP_PYTHON or create .venv)")
+      return
+    }
+    let dir = try Binary.temporaryDirectory("tmux-watch")
+    let db = dir + "/py.db"
+    let writer = Process()
+    writer.executableURL = URL(fileURLWithPath: python)
+    let go = dir + "/go"
+    writer.arguments = [PythonPeer.interop + "/optuna_slow_writer.py", db, "pystudy", "40", "0.25", go]
+    let out = Pipe()
+    writer.standardOutput = out
+    writer.standardError = out
+    try writer.run()
+    defer { if writer.isRunning { writer.terminate() } }
+    // Wait for the study to exist.
+    for _ in 0..<100 where !FileManager.default.fileExists(atPath: db) { try await Task.sleep(for: .milliseconds(100)) }
+    try await Task.sleep(for: .seconds(2))
+    let tmux = try Tmux.start("cd \(dir) && \(Binary.path) watch sqlite:///\(db) --study pystudy --poll 0.25; sleep 30")
+    defer { tmux.kill() }
+    func count(_ screen: String) -> Int? {
+      guard let r = screen.range(of: #" (\d+) trials:"#, options: .regularExpression) else { return nil }
+      return Int(screen[r].split(separator: " ").first ?? "")
+    }
+    let first = try await tmux.waitFor(timeout: 30) { count($0) != nil }
+    let n1 = count(first) ?? -1
+    #expect(n1 >= 0 && n1 <= 4, "\(first)")
+    // The watcher is up: let Python write the rest.
+    FileManager.default.createFile(atPath: go, contents: Data())
+    let later = try await tmux.waitFor(timeout: 60) { (count($0) ?? -1) >= n1 + 3 }
+    let n2 = count(later) ?? -1
+    #expect(n2 >= n1 + 3, "no new trials shown live (\(n1) → \(n2)):\n\(later)")
+    #expect(later.contains("pystudy") && later.contains(" x"))
+    writer.waitUntilExit()
+    let log = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(writer.terminationStatus == 0, "\(log)")
+    #expect(!log.lowercased().contains("locked"), "\(log)")
+    let final = try await tmux.waitFor(timeout: 20) { count($0) == 40 }
+    #expect(count(final) == 40, "\(final)")
+    try tmux.send("q")
+  }
+}
+
+/// Python with Optuna for the watch test: `$HPOTOP_PYTHON`, else `<package>/.venv/bin/python`.
+enum PythonPeer {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+  static let interop = root.appendingPathComponent("Tests/Interop").path
+
+  static let python: String? = {
+    let env = ProcessInfo.processInfo.environment
+    let candidate = env["HPOTOP_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? root.appendingPathComponent(".venv/bin/python").path
+    guard FileManager.default.isExecutableFile(atPath: candidate) else { return nil }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: candidate)
+    p.arguments = ["-c", "import optuna, sys; sys.exit(0 if optuna.__version__.startswith('5.') else 1)"]
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    guard (try? p.run()) != nil else { return nil }
+    p.waitUntilExit()
+    return p.terminationStatus == 0 ? candidate : nil
+  }()
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+/// Drives a program in a detached tmux session: start, send keys, capture the screen, resize.
+/// Tests that need tmux say so loudly when it is missing (and fail when `$CI` is set).
+struct Tmux {
+  let name: String
+
+  static let path: String? = {
+    for p in ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"]
+    where FileManager.default.isExecutableFile(atPath: p) {
+      return p
+    }
+    return nil
+  }()
+
+  /// Whether tmux tests can run; prints why not (and records a failure under CI).
+  static var available: Bool {
+    if path != nil { return true }
+    let msg = "⚠️⚠️⚠️ SKIPPING tmux dashboard tests: tmux is not installed (apt-get install tmux). CI installs it."
+    print(msg)
+    if ProcessInfo.processInfo.environment["CI"].map({ !$0.isEmpty }) ?? false {
+      Issue.record(Comment(rawValue: msg))
+    }
+    return false
+  }
+
+  @discardableResult
+  static func run(_ args: [String]) throws -> String {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path ?? "/usr/bin/tmux")
+    p.arguments = args
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  /// Starts `command` (a shell command line) in a new detached session of the given size.
+  static func start(_ command: String, width: Int = 120, height: Int = 40) throws -> Tmux {
+    let name = "hpotop-test-\(UUID().uuidString.prefix(8))"
+    try run(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", "env TERM=xterm-256color sh -c '\(command)'"])
+    return Tmux(name: name)
+  }
+
+  func send(_ keys: String...) throws { try Tmux.run(["send-keys", "-t", name] + keys) }
+
+  func capture() throws -> String { try Tmux.run(["capture-pane", "-p", "-t", name]) }
+
+  func resize(width: Int, height: Int) throws {
+    try Tmux.run(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
+  }
+
+  func kill() { _ = try? Tmux.run(["kill-session", "-t", name]) }
+
+  /// Captures until `predicate` holds or `timeout` seconds pass; returns the last screen.
+  func waitFor(timeout: Double = 30, _ predicate: (String) -> Bool) async throws -> String {
+    let deadline = Date().addingTimeInterval(timeout)
+    var screen = try capture()
+    while !predicate(screen) && Date() < deadline {
+      try await Task.sleep(for: .milliseconds(200))
+      screen = try capture()
+    }
+    return screen
+  }
+}
