@@ -15,7 +15,8 @@ struct Demo: AsyncParsableCommand {
     # The hpotop demo: a simulated network training with noisy learning curves.
     name: demo
     metric: {name: val_loss, direction: minimize}
-    sampler: {name: \(ComponentFactory.defaultSamplerName), seed: 7}
+    # BOHB (Falkner et al. 2018) brings a Hyperband pruner: bad curves stop early.
+    sampler: {name: bohb, seed: 7}
     n_trials: 60
     parallelism: 4
     objective: {builtin: simulated_training, epochs: 27, sleep: \(epochSeconds)}
