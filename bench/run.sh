@@ -9,6 +9,9 @@
 set -euo pipefail
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SECTIONS=(quality overhead)
+# Sections with their own arguments (seed counts); `all` runs them with their defaults.
+# postgres needs the PostgreSQL trait and a server: run it by name (bash bench/run.sh postgres).
+MORE=(multifidelity importance pareto throughput)
 
 what="${1:-all}"
 shift || true
@@ -17,9 +20,13 @@ bench_setup
 
 if [[ "$what" == "all" ]]; then
   for s in "${SECTIONS[@]}"; do bash "$BENCH/$s.sh" "$@"; done
+  if [[ "${1:-}" != "--quick" ]]; then
+    for s in "${MORE[@]}"; do bash "$BENCH/$s.sh"; done
+    bash "$BENCH/dashboard/run.sh"
+  fi
 elif [[ -f "$BENCH/$what.sh" && "$what" != "run" && "$what" != "common" ]]; then
   bash "$BENCH/$what.sh" "$@"
 else
-  echo "usage: bench/run.sh [${SECTIONS[*]}|all] [--quick]" >&2
+  echo "usage: bench/run.sh [${SECTIONS[*]} ${MORE[*]} postgres|all] [--quick]" >&2
   exit 2
 fi
