@@ -43,8 +43,8 @@ enum Binary {
     async let o = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
     async let e = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
     let (od, ed) = await (o, e)
-    p.waitUntilExit()
-    return Output(status: p.terminationStatus, stdout: String(decoding: od, as: UTF8.self),
+    let status = await waitForExit(p)
+    return Output(status: status, stdout: String(decoding: od, as: UTF8.self),
                   stderr: String(decoding: ed, as: UTF8.self))
   }
 
@@ -52,5 +52,20 @@ enum Binary {
     let dir = NSTemporaryDirectory() + "hpotop-\(label)-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
+  }
+
+  /// The exit status of a started process. Foundation's own exit monitoring was seen to miss an
+  /// exit (leaving a zombie) while other tests spawned processes, so this also reaps with waitpid.
+  static func waitForExit(_ p: Process) async -> Int32 {
+    let pid = p.processIdentifier
+    while true {
+      if !p.isRunning { return p.terminationStatus }
+      var status: Int32 = 0
+      if waitpid(pid, &status, WNOHANG) == pid {
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+      }
+      try? await Task.sleep(for: .milliseconds(50))
+    }
   }
 }

@@ -77,9 +77,9 @@ import Testing
     let n2 = count(later) ?? -1
     #expect(n2 >= n1 + 3, "no new trials shown live (\(n1) → \(n2)):\n\(later)")
     #expect(later.contains("pystudy") && later.contains(" x"))
-    writer.waitUntilExit()
     let log = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    #expect(writer.terminationStatus == 0, "\(log)")
+    let writerStatus = await Binary.waitForExit(writer)
+    #expect(writerStatus == 0, "\(log)")
     #expect(!log.lowercased().contains("locked"), "\(log)")
     let final = try await tmux.waitFor(timeout: 20) { count($0) == 40 }
     #expect(count(final) == 40, "\(final)")

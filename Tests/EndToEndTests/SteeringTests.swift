@@ -84,7 +84,7 @@ import Testing
     let refused = try await Binary.run(["fix", "lr=0.1"] + common, in: dir)
     #expect(refused.status == 2 && refused.stderr.contains("the study has no param lr"))
     for (p, _, _) in workers { p.interrupt() }
-    for (p, _, _) in workers { p.waitUntilExit() }
+    for (p, _, _) in workers { _ = await Binary.waitForExit(p) }
   }
 }
 

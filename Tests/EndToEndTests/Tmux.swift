@@ -25,18 +25,27 @@ struct Tmux {
     return false
   }
 
+  /// Runs tmux and returns its output. It spawns with posix_spawn and reaps with waitpid rather
+  /// than Foundation's `Process`, whose exit monitoring was seen to miss a tmux client's exit
+  /// (a zombie) while other tests spawned processes, hanging the suite.
   @discardableResult
   static func run(_ args: [String]) throws -> String {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path ?? "/usr/bin/tmux")
-    p.arguments = args
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = out
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("hpotop-tmux-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    let argv = ([path ?? "/usr/bin/tmux"] + args).map { strdup($0) } + [nil]
+    defer { for a in argv { free(a) } }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, path ?? "/usr/bin/tmux", &actions, nil, argv, environ)
+    guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
   }
 
   /// Starts `command` (a shell command line) in a new detached session of the given size.

@@ -48,7 +48,7 @@ import Testing
     let trialPID = dir + "/trials/0/pid"
     #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: trialPID) })
     kill(victim.processIdentifier, SIGKILL)
-    victim.waitUntilExit()
+    _ = await Binary.waitForExit(victim)
     let survivor = try await Binary.run(
       ["worker", "k.yaml", "--heartbeat-interval", "0.3", "--stale-grace", "1.5"], in: dir)
     #expect(survivor.status == 0, "\(survivor.stderr.suffix(400))")
@@ -81,8 +81,8 @@ import Testing
     kill(run.processIdentifier, SIGINT)
     let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     _ = out.fileHandleForReading.readDataToEndOfFile()
-    run.waitUntilExit()
-    #expect(run.terminationStatus == 130, "\(stderr.suffix(400))")
+    let status = await Binary.waitForExit(run)
+    #expect(status == 130, "\(stderr.suffix(400))")
     #expect(stderr.contains("Interrupted"))
     #expect(try await waitUntil(5) { !alive(pid) }, "the trial's process outlived Ctrl-C")
     let storage = try SQLiteStorage(path: dir + "/c.db")
