@@ -13,6 +13,7 @@ echo "bench: building hpotop (release, --traits PostgreSQL)…" >&2
 swift build -c release --traits PostgreSQL --product hpotop >/dev/null
 bin=$(swift build -c release --traits PostgreSQL --show-bin-path)/hpotop
 work=$(mktemp -d /tmp/hpotop-bench-pg.XXXX)
+chmod 1777 "$work"  # the postgres user writes the cluster and its logs here
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 trap '.ci/pg-throwaway stop "$work/pg"; rm -rf "$work"' EXIT
 admin=$(.ci/pg-throwaway start "$work/pg" "$port")
