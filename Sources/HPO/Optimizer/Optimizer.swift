@@ -56,6 +56,7 @@ extension Study {
     try await withThrowingTaskGroup(of: Void.self) { group in
       for _ in 0..<limits.parallelism {
         group.addTask {
+          var lingerDeadline = Date.distantFuture
           while !Task.isCancelled {
             if let deadline, Date() >= deadline { return }
             try await self.recoverStaleTrials(limits: limits)
@@ -65,9 +66,13 @@ extension Study {
             }
             guard try await self.samplerHasMore() else { return }
             guard var trial = try await self.ask(budget: limits.nTrials) else {
+              if lingerDeadline == .distantFuture {
+                lingerDeadline = Date().addingTimeInterval(limits.staleGrace + 2 * limits.heartbeatInterval)
+              }
               // The budget is used up. While other trials still run (here or in other
               // processes), stay to fail them if their worker dies, and to run their retries.
-              guard try await self.hasRunningTrials() else { return }
+              // Bounded: a trial whose worker died before its first heartbeat never turns stale.
+              guard try await self.hasRunningTrials(), Date() < lingerDeadline else { return }
               try await Task.sleep(for: .milliseconds(Int64(limits.heartbeatInterval * 1000)))
               continue
             }
