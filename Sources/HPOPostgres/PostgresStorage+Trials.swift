@@ -47,22 +47,28 @@ extension PostgresStorage {
     }
   }
 
-  public func startTrial(study: Int64, budget: Int?) async throws -> FrozenTrial? {
+  public func startTrial(study: Int64, budget: Int?, heartbeat: Bool) async throws -> FrozenTrial? {
     try await transaction("startTrial") { conn, _ in
-      try await self.lockStudy(conn, study)
-      if let budget {
-        let started = try await Self.one(conn, """
-          SELECT COUNT(*)::int8 FROM trials WHERE study_id = \(study) AND state != 'WAITING'
-          """, Int64.self, self.logger) ?? 0
-        if started >= Int64(budget) { return nil }
-      }
-      if let waiting = try await self.popWaiting(conn, study: study) {
-        return try await self.loadTrial(conn, id: waiting)
-      }
-      let now = Self.roundedNow()
-      let (id, number) = try await self.insertTrial(conn, study: study, state: .running, start: now, complete: nil)
-      return FrozenTrial(id: id, number: number, state: .running, datetimeStart: now)
+      guard let trial = try await self.startTrial(conn, study: study, budget: budget) else { return nil }
+      if heartbeat { try await self.upsertHeartbeat(conn, trial: trial.id) }
+      return trial
     }
+  }
+
+  private func startTrial(_ conn: PostgresConnection, study: Int64, budget: Int?) async throws -> FrozenTrial? {
+    try await lockStudy(conn, study)
+    if let waiting = try await popWaiting(conn, study: study) {
+      return try await loadTrial(conn, id: waiting)
+    }
+    if let budget {
+      let started = try await Self.one(conn, """
+        SELECT COUNT(*)::int8 FROM trials WHERE study_id = \(study) AND state != 'WAITING'
+        """, Int64.self, logger) ?? 0
+      if started >= Int64(budget) { return nil }
+    }
+    let now = Self.roundedNow()
+    let (id, number) = try await insertTrial(conn, study: study, state: .running, start: now, complete: nil)
+    return FrozenTrial(id: id, number: number, state: .running, datetimeStart: now)
   }
 
   public func setTrialParam(trial: Int64, name: String, internalValue: Double, distribution: Distribution)
@@ -162,11 +168,16 @@ extension PostgresStorage {
       guard try await Self.one(conn, "SELECT 1::int8 FROM trials WHERE trial_id = \(trial)", Int64.self, self.logger)
         != nil
       else { throw StorageError(.trialNotFound, "No trial with trial_id \(trial) exists.") }
-      try await conn.query("""
-        INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (\(trial), clock_timestamp() AT TIME ZONE 'UTC')
-        ON CONFLICT (trial_id) DO UPDATE SET heartbeat = EXCLUDED.heartbeat
-        """, logger: self.logger)
+      try await self.upsertHeartbeat(conn, trial: trial)
     }
+  }
+
+  /// Sets a trial's heartbeat to the database's clock now.
+  func upsertHeartbeat(_ conn: PostgresConnection, trial: Int64) async throws {
+    try await conn.query("""
+      INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (\(trial), clock_timestamp() AT TIME ZONE 'UTC')
+      ON CONFLICT (trial_id) DO UPDATE SET heartbeat = EXCLUDED.heartbeat
+      """, logger: logger)
   }
 
   /// Fails RUNNING trials whose heartbeat is older than `grace` seconds by the database clock.

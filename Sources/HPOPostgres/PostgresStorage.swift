@@ -17,8 +17,7 @@ public final class PostgresStorage: Storage {
   public let url: PostgresURL
   /// How long an operation keeps retrying a lost connection before it fails.
   public let retryFor: TimeInterval
-  let client: PostgresClient
-  let runTask: Task<Void, Never>
+  let pool: PostgresPool
   let logger: Logger
   private let ready = Mutex<Task<Void, Error>?>(nil)
 
@@ -41,12 +40,8 @@ public final class PostgresStorage: Storage {
     var logger = Logger(label: "hpotop.postgres")
     logger.logLevel = .critical
     self.logger = logger
-    let client = PostgresClient(configuration: config, backgroundLogger: logger)
-    self.client = client
-    self.runTask = Task { await client.run() }
+    self.pool = PostgresPool(configuration: config, logger: logger)
   }
-
-  deinit { runTask.cancel() }
 
   // MARK: Running transactions
 
@@ -58,8 +53,8 @@ public final class PostgresStorage: Storage {
     _ op: String, _ body: @escaping @Sendable (PostgresConnection, _ isRetry: Bool) async throws -> T
   ) async throws -> T {
     try await ensureReady()
-    return try await withRetry(op) { isRetry in
-      try await self.client.withConnection { conn in
+    return try await withRetry(op) { isRetry, seconds in
+      try await self.withConnection(within: seconds) { conn in
         try await conn.query("BEGIN", logger: self.logger)
         do {
           let result = try await body(conn, isRetry)
@@ -73,8 +68,11 @@ public final class PostgresStorage: Storage {
     }
   }
 
-  /// Retries `attempt` on transient errors, each attempt bounded so a dead server cannot hang it.
-  func withRetry<T: Sendable>(_ op: String, _ attempt: @escaping @Sendable (Bool) async throws -> T)
+  /// Retries `attempt` on transient errors. Each attempt gets `isRetry` and the seconds it may
+  /// take (at most 15, and never past the deadline), so a dead server cannot hang it.
+  func withRetry<T: Sendable>(
+    _ op: String, _ attempt: @escaping @Sendable (_ isRetry: Bool, _ seconds: TimeInterval) async throws -> T
+  )
     async throws -> T
   {
     let deadline = Date().addingTimeInterval(retryFor)
@@ -83,9 +81,7 @@ public final class PostgresStorage: Storage {
     var lastError = ""
     while true {
       do {
-        let perAttempt = max(1, min(15, deadline.timeIntervalSinceNow))
-        let retry = isRetry
-        return try await withTimeout(perAttempt) { try await attempt(retry) }
+        return try await attempt(isRetry, max(1, min(15, deadline.timeIntervalSinceNow)))
       } catch let e as StorageError {
         throw e
       } catch let e as PostgresStorageTimeout {
@@ -106,18 +102,79 @@ public final class PostgresStorage: Storage {
     }
   }
 
-  func withTimeout<T: Sendable>(_ seconds: TimeInterval, _ body: @escaping @Sendable () async throws -> T)
-    async throws -> T
-  {
-    try await withThrowingTaskGroup(of: T.self) { group in
-      group.addTask { try await body() }
-      group.addTask {
-        try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
-        throw PostgresStorageTimeout(seconds: seconds)
+  /// Runs `body` on a pooled connection; a body that gets no answer within `seconds` is
+  /// abandoned (not awaited: postgres-nio may never return it) and the pool is replaced.
+  func withConnection<T: Sendable>(
+    within seconds: TimeInterval, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+  ) async throws -> T {
+    let (client, generation) = pool.client
+    do {
+      return try await Self.abandoning(after: seconds) { try await client.withConnection(body) }
+    } catch let timeout as PostgresStorageTimeout {
+      pool.reset(generation: generation)
+      throw timeout
+    }
+  }
+
+  /// Runs `body` in a task of its own and returns its result, or throws `PostgresStorageTimeout`
+  /// after `seconds` (or `CancellationError` when the caller is cancelled) without waiting for it.
+  static func abandoning<T: Sendable>(
+    after seconds: TimeInterval, _ body: @escaping @Sendable () async throws -> T
+  ) async throws -> T {
+    let race = Race<T>()
+    return try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { continuation in
+        race.start(continuation, seconds: seconds, body)
+        if Task.isCancelled { race.finish(.failure(CancellationError())) }
       }
-      defer { group.cancelAll() }
-      guard let first = try await group.next() else { throw PostgresStorageTimeout(seconds: seconds) }
-      return first
+    } onCancel: {
+      race.finish(.failure(CancellationError()))
+    }
+  }
+
+  /// One attempt racing its time limit: whichever ends first resumes the caller, once; the
+  /// other is cancelled and not waited for.
+  final class Race<T: Sendable>: Sendable {
+    private struct State {
+      var continuation: CheckedContinuation<T, Error>?
+      var tasks: [Task<Void, Never>] = []
+      var result: Result<T, Error>?
+    }
+    private let state = Mutex(State())
+
+    func start(
+      _ continuation: CheckedContinuation<T, Error>, seconds: TimeInterval,
+      _ body: @escaping @Sendable () async throws -> T
+    ) {
+      let work = Task {
+        do { self.finish(.success(try await body())) } catch { self.finish(.failure(error)) }
+      }
+      let timer = Task {
+        try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+        if !Task.isCancelled { self.finish(.failure(PostgresStorageTimeout(seconds: seconds))) }
+      }
+      let early = state.withLock { s -> Result<T, Error>? in
+        s.tasks = [work, timer]
+        if let r = s.result { return r }
+        s.continuation = continuation
+        return nil
+      }
+      if let early {
+        work.cancel()
+        timer.cancel()
+        continuation.resume(with: early)
+      }
+    }
+
+    func finish(_ result: Result<T, Error>) {
+      let (continuation, tasks) = state.withLock { s -> (CheckedContinuation<T, Error>?, [Task<Void, Never>]) in
+        guard s.result == nil else { return (nil, []) }
+        s.result = result
+        defer { s.continuation = nil }
+        return (s.continuation, s.tasks)
+      }
+      for t in tasks { t.cancel() }
+      continuation?.resume(with: result)
     }
   }
 
@@ -189,8 +246,8 @@ public final class PostgresStorage: Storage {
   }
 
   private func prepareSchema() async throws {
-    try await withRetry("connect") { _ in
-      try await self.client.withConnection { conn in
+    try await withRetry("connect") { _, seconds in
+      try await self.withConnection(within: seconds) { conn in
         try await conn.query("BEGIN", logger: self.logger)
         do {
           try await conn.query("SELECT pg_advisory_xact_lock(7011946303)", logger: self.logger)

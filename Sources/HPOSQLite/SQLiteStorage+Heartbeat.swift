@@ -10,11 +10,16 @@ extension SQLiteStorage {
       guard try Bool.fetchOne(
         db.cachedStatement(sql: "SELECT 1 FROM trials WHERE trial_id = ?"), arguments: [trial]) != nil
       else { throw StorageError(.trialNotFound, "No trial with trial_id \(trial) exists.") }
-      try db.cachedStatement(sql: """
-        INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, CURRENT_TIMESTAMP)
-        ON CONFLICT (trial_id) DO UPDATE SET heartbeat = CURRENT_TIMESTAMP
-        """).execute(arguments: [trial])
+      try Self.upsertHeartbeat(db, trial: trial)
     }
+  }
+
+  /// Sets a trial's heartbeat to the database's clock now.
+  static func upsertHeartbeat(_ db: Database, trial: Int64) throws {
+    try db.cachedStatement(sql: """
+      INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, CURRENT_TIMESTAMP)
+      ON CONFLICT (trial_id) DO UPDATE SET heartbeat = CURRENT_TIMESTAMP
+      """).execute(arguments: [trial])
   }
 
   /// Fails RUNNING trials whose heartbeat is older than `grace` seconds, comparing in SQL with the

@@ -92,6 +92,27 @@ extension StorageConformance {
         }
         try c.equal(try await s.popWaitingTrial(study: sid), nil, "pop after the queue is empty")
       },
+      check("trialStartWithBudgetAndHeartbeat") { make, c in
+        let s = try await make()
+        let sid = try await s.createStudy(name: "start", directions: [.minimize])
+        guard let first = try await s.startTrial(study: sid, budget: 2, heartbeat: false),
+          let second = try await s.startTrial(study: sid, budget: 2, heartbeat: true)
+        else { throw c.fail("startTrial under the budget returned nil") }
+        try c.equal([first.number, second.number], [0, 1], "started trials are numbered in order")
+        try c.equal(second.state, .running, "a started trial is RUNNING")
+        try c.equal(try await s.startTrial(study: sid, budget: 2, heartbeat: false), nil,
+                    "no trial starts once the budget is used up")
+        let queued = try await s.createTrial(
+          study: sid, template: FrozenTrial(id: 0, number: 0, state: .waiting,
+                                            systemAttrs: ["fixed_params": .object(["x": .int(1)])]))
+        let popped = try await s.startTrial(study: sid, budget: 2, heartbeat: true)
+        try c.equal(popped?.id, queued.id, "a WAITING trial starts even when the budget is used up")
+        try c.equal(popped?.state, .running, "the popped trial is RUNNING")
+        try await Task.sleep(nanoseconds: 30_000_000)
+        try c.equal(Set(try await s.failStaleTrials(study: sid, grace: 0)), [second.id, queued.id],
+                    "trials started with a heartbeat turn stale without another beat; the other does not")
+        try c.equal(try await s.trial(id: first.id).state, .running, "a trial started without heartbeat stays")
+      },
       check("trialSetStateTransitions") { make, c in
         let s = try await make()
         let sid = try await s.createStudy(name: "st", directions: [.minimize])

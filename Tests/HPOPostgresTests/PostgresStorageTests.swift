@@ -20,7 +20,7 @@ struct PostgresStorageTests {
         group.addTask {
           let s = PostgresStorage(url: url)
           var mine: [FrozenTrial] = []
-          while let t = try await s.startTrial(study: sid, budget: 25) {
+          while let t = try await s.startTrial(study: sid, budget: 25, heartbeat: false) {
             mine.append(t)
             try await s.setTrialState(trial: t.id, state: .complete, values: [Double(t.number)])
           }

@@ -131,9 +131,13 @@ public actor Study {
   }
 
   /// Like `ask()`, but returns `nil` instead of starting a trial once the study holds `budget`
-  /// trials that are not WAITING (checked atomically in storage, across processes).
-  public func ask(budget: Int?, fixedDistributions: OrderedDictionary<String, Distribution> = [:]) async throws -> Trial? {
-    guard var frozen = try await storage.startTrial(study: id, budget: budget) else { return nil }
+  /// trials that are not WAITING (checked atomically in storage, across processes). With
+  /// `heartbeat`, the trial starts with a heartbeat (the caller keeps it beating).
+  public func ask(
+    budget: Int?, heartbeat: Bool = false, fixedDistributions: OrderedDictionary<String, Distribution> = [:]
+  ) async throws -> Trial? {
+    guard var frozen = try await storage.startTrial(study: id, budget: budget, heartbeat: heartbeat)
+    else { return nil }
     try await refresh()
     var fixed = frozen.fixedParams
     if let studyFixed = try await storage.studySystemAttrs(study: id)["hpotop:fixed_params"]?.objectValue {

@@ -65,7 +65,7 @@ extension Study {
               continue
             }
             guard try await self.samplerHasMore() else { return }
-            guard var trial = try await self.ask(budget: limits.nTrials) else {
+            guard var trial = try await self.ask(budget: limits.nTrials, heartbeat: true) else {
               if lingerDeadline == .distantFuture {
                 lingerDeadline = Date().addingTimeInterval(limits.staleGrace + 2 * limits.heartbeatInterval)
               }

@@ -144,11 +144,15 @@ public actor InMemoryStorage: Storage {
     return nil
   }
 
-  public func startTrial(study id: Int64, budget: Int?) throws -> FrozenTrial? {
+  public func startTrial(study id: Int64, budget: Int?, heartbeat: Bool) throws -> FrozenTrial? {
     let s = try study(id)
-    if let waiting = try popWaitingTrial(study: id) { return waiting }
-    if let budget, s.nonWaitingCount >= budget { return nil }
-    return try createTrial(study: id, template: nil)
+    var started = try popWaitingTrial(study: id)
+    if started == nil {
+      if let budget, s.nonWaitingCount >= budget { return nil }
+      started = try createTrial(study: id, template: nil)
+    }
+    if heartbeat, let started { heartbeats[started.id] = Date() }
+    return started
   }
 
   public func setTrialParam(trial id: Int64, name: String, internalValue: Double, distribution: Distribution)

@@ -34,8 +34,10 @@ public protocol Storage: Sendable {
   /// Starts a trial in one transaction: the oldest WAITING trial becomes RUNNING, or else a new
   /// RUNNING trial is inserted, unless the study already holds `budget` trials that are not
   /// WAITING (then `nil`), so concurrent workers never overshoot `n_trials`. WAITING trials
-  /// (enqueued by a user, or retries) are popped whatever the budget.
-  func startTrial(study: Int64, budget: Int?) async throws -> FrozenTrial?
+  /// (enqueued by a user, or retries) are popped whatever the budget. With `heartbeat`, the
+  /// trial's first heartbeat is written in the same transaction, so a trial whose worker dies at
+  /// once (or whose COMMIT reply was lost and is retried) still turns stale.
+  func startTrial(study: Int64, budget: Int?, heartbeat: Bool) async throws -> FrozenTrial?
   func setTrialParam(trial: Int64, name: String, internalValue: Double, distribution: Distribution)
     async throws
   /// Sets the state (and values). Returns false when a WAITING→RUNNING move lost a race.
