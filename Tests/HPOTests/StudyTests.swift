@@ -48,8 +48,10 @@ import Testing
     var dead = try await study.ask()
     let x = try await dead.suggestFloat("x", 0, 1)
     try await storage.recordHeartbeat(trial: dead.id)
-    try await Task.sleep(for: .milliseconds(400))
-    let limits = OptimizeLimits(nTrials: 4, heartbeatInterval: 0.1, staleGrace: 0.3, maxRetry: 1)
+    // The grace is wide enough that a live trial's heartbeat, late on a loaded machine, is not
+    // taken for a dead worker's.
+    try await Task.sleep(for: .milliseconds(1500))
+    let limits = OptimizeLimits(nTrials: 4, heartbeatInterval: 0.1, staleGrace: 1.2, maxRetry: 1)
     try await study.optimize(limits: limits) { trial in [try await trial.suggestFloat("x", 0, 1)] }
     let trials = try await study.trials()
     let stale = try #require(trials.first { $0.id == dead.id })
