@@ -372,10 +372,14 @@ struct ParzenEstimator: Sendable {
                       impossible = true
                       continue
                     }
-                    let row = catValues[d], j32 = Int32(j)
-                    for i in 0..<k {
-                      let own = choice[off + i]
-                      acc[i] += own == j32 ? row.logHit : (own < 0 ? row.logOther : row.logMiss)
+                    // A lookup by (choice + 1): the prior's −1 reads `logOther`.
+                    let row = catValues[d]
+                    var table = [Double](repeating: row.logMiss, count: dim.nChoices + 1)
+                    table[0] = row.logOther
+                    table[j + 1] = row.logHit
+                    table.withUnsafeBufferPointer { table in
+                      let own = UnsafeBufferPointer(rebasing: choice[off..<(off + k)])
+                      for i in 0..<k { acc[i] += table[Int(own[i] &+ 1)] }
                     }
                   case .continuous:
                     let x = dim.transform(points[c * dn + d])
@@ -383,8 +387,10 @@ struct ParzenEstimator: Sendable {
                       impossible = true
                       continue
                     }
+                    let m = UnsafeBufferPointer(rebasing: mu[off..<(off + k)])
+                    let s = UnsafeBufferPointer(rebasing: inv[off..<(off + k)])
                     for i in 0..<k {
-                      let z = (x - mu[off + i]) * inv[off + i]
+                      let z = (x - m[i]) * s[i]
                       acc[i] -= 0.5 * z * z
                     }
                   case .discrete:
@@ -407,12 +413,23 @@ struct ParzenEstimator: Sendable {
                   out[c] = m
                   continue
                 }
-                var s = 0.0
-                for i in 0..<k {
-                  let v = acc[i] - m
-                  if v > -60 { s += Foundation.exp(v) }
+                // exp(acc − m) in place (a branch-free exp the compiler vectorises), then a sum
+                // over four partial sums.
+                for i in 0..<k { acc[i] = TruncNorm.expNonPositive(acc[i] - m) }
+                var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                var i = 0
+                while i + 4 <= k {
+                  s0 += acc[i]
+                  s1 += acc[i + 1]
+                  s2 += acc[i + 2]
+                  s3 += acc[i + 3]
+                  i += 4
                 }
-                out[c] = m + Foundation.log(s)
+                while i < k {
+                  s0 += acc[i]
+                  i += 1
+                }
+                out[c] = m + Foundation.log((s0 + s1) + (s2 + s3))
               }
             }
           }
