@@ -232,3 +232,19 @@ private func frozen(
     #expect(try await params(TPESampler(seed: 77)) == params(RandomSampler(seed: 77)))
   }
 }
+
+@Suite struct FastExpTests {
+  @Test func expNonPositiveMatchesFoundationExp() {
+    var worst = 0.0
+    var x = 0.0
+    while x > -745 {
+      let e = Foundation.exp(max(x, -708)), f = TruncNorm.expNonPositive(x)
+      worst = max(worst, abs(f - e) / e)
+      x -= 0.0137
+    }
+    #expect(worst < 1e-15, "relative error \(worst)")
+    #expect(TruncNorm.expNonPositive(0) == 1)
+    #expect(TruncNorm.expNonPositive(-.infinity) < 1e-300)
+    #expect(TruncNorm.expNonPositive(.nan) < 1e-300)
+  }
+}

@@ -85,16 +85,18 @@ struct ParzenEstimator: Sendable {
   private(set) var cumWeights: [Double]
   /// Per kernel: log weight plus the normalising terms of every continuous/discrete dimension.
   private(set) var base: [Double]
-  /// Per dim: the offset of its block in `mu` / `sigma` / `invSigma` / `aStd` / `bStd`, or in
-  /// `catProb` / `catLogProb`.
+  /// Per dim: the offset of its block of `k` kernels in `mu` / `sigma` / `invSigma`, or in
+  /// `catChoice`.
   private var offset: [Int]
   private var mu: [Double] = []
   private var sigma: [Double] = []
   private var invSigma: [Double] = []
-  private var aStd: [Double] = []
-  private var bStd: [Double] = []
-  private var catProb: [Double] = []
-  private var catLogProb: [Double] = []
+  /// Categorical dims: each kernel's observed choice (−1 for the prior kernel). A kernel's row
+  /// of the smoothed one-hot matrix holds `hit` at its choice and `miss` elsewhere; the prior's
+  /// row holds `other` everywhere. Keeping three numbers per dim instead of a k × c matrix keeps
+  /// the memory a fit touches small.
+  private var catChoice: [Int32] = []
+  private var catValues: [CategoricalRow] = []
   /// For discrete dims: the distinct (μ, σ) pairs and which pair each kernel uses; the
   /// discretised density is evaluated once per distinct pair.
   private var uniqueMu: [[Double]]
@@ -139,8 +141,14 @@ struct ParzenEstimator: Sendable {
     var uniqueMu = [[Double]](repeating: [], count: dims.count)
     var uniqueInvSigma = [[Double]](repeating: [], count: dims.count)
     var uniqueIndex = [[Int32]](repeating: [], count: dims.count)
+    let numeric = dims.count { $0.kind != .categorical }
     var mu: [Double] = [], sigma: [Double] = [], invSigma: [Double] = []
-    var aStd: [Double] = [], bStd: [Double] = [], catProb: [Double] = []
+    mu.reserveCapacity(numeric * k)
+    sigma.reserveCapacity(numeric * k)
+    invSigma.reserveCapacity(numeric * k)
+    var catChoice: [Int32] = []
+    catChoice.reserveCapacity((dims.count - numeric) * k)
+    var catValues = [CategoricalRow](repeating: CategoricalRow(), count: dims.count)
     var order = [Int](repeating: 0, count: n)
     var keys = [SortKey](repeating: SortKey(value: 0, index: 0), count: n)
     var sortedMu = [Double](repeating: 0, count: n + 2)
@@ -149,24 +157,23 @@ struct ParzenEstimator: Sendable {
       let obs = observations[(d * n)..<(d * n + n)]
       if dim.kind == .categorical {
         let c = dim.nChoices
-        let off = catProb.count
+        let off = catChoice.count
         offset[d] = off
-        catProb.append(contentsOf: repeatElement(0, count: c * k))
         if n == 0 {
-          for j in 0..<c { catProb[off + j * k] = 1 / Double(c) }
+          catChoice.append(-1)
+          catValues[d] = CategoricalRow(hit: 1 / Double(c), miss: 1 / Double(c), other: 1 / Double(c))
         } else {
+          // Each observation's row is `fill` everywhere plus 1 at its choice, normalised.
           let fill = priorWeight / Double(k)
-          for j in 0..<c { for i in 0..<k { catProb[off + j * k + i] = fill } }
-          for (i, x) in obs.enumerated() {
+          let sObs = 1 + Double(c) * fill
+          var sOther = Double(c) * fill
+          if sOther == 0 { sOther = 1 }
+          catValues[d] = CategoricalRow(hit: (fill + 1) / sObs, miss: fill / sObs, other: fill / sOther)
+          for x in obs {
             let j = Int(x)
-            if j >= 0 && j < c { catProb[off + j * k + i] += 1 }
+            catChoice.append(j >= 0 && j < c ? Int32(j) : -1)
           }
-          for i in 0..<k {
-            var s = 0.0
-            for j in 0..<c { s += catProb[off + j * k + i] }
-            if s == 0 { s = 1 }
-            for j in 0..<c { catProb[off + j * k + i] /= s }
-          }
+          catChoice.append(-1)
         }
         continue
       }
@@ -211,8 +218,6 @@ struct ParzenEstimator: Sendable {
         let inv = 1 / s
         let a = (lowT - m) * inv, b = (highT - m) * inv
         invSigma.append(inv)
-        aStd.append(a)
-        bStd.append(b)
         let logMass = TruncNorm.logGaussMass(a, b)
         if dim.kind == .continuous {
           if s != lastS {
@@ -225,38 +230,43 @@ struct ParzenEstimator: Sendable {
         }
       }
       if dim.kind == .discrete {
-        var idx = Array(0..<k)
-        idx.sort { a, b in
-          let x = mu[off + a], y = mu[off + b]
-          if x != y { return x < y }
-          return sigma[off + a] < sigma[off + b]
-        }
+        // Distinct (μ, σ) pairs: walk the kernels by μ (the observations' sorted order, then
+        // the prior) and compare σ only within a run of equal μ.
         var um: [Double] = [], ui: [Double] = []
         var map = [Int32](repeating: 0, count: k)
-        for i in idx {
-          let m = mu[off + i], s = sigma[off + i]
-          if let lastM = um.last, lastM == m, let lastInv = ui.last, lastInv == 1 / s {
-            map[i] = Int32(um.count - 1)
-          } else {
-            um.append(m)
-            ui.append(1 / s)
-            map[i] = Int32(um.count - 1)
+        var groupStart = 0
+        var lastM = Double.nan
+        for t in 0..<k {
+          let i = t < n ? order[t] : n
+          let m = mu[off + i], inv = 1 / sigma[off + i]
+          if m != lastM {
+            groupStart = um.count
+            lastM = m
           }
+          var found = -1
+          for u in groupStart..<um.count where ui[u] == inv {
+            found = u
+            break
+          }
+          if found < 0 {
+            found = um.count
+            um.append(m)
+            ui.append(inv)
+          }
+          map[i] = Int32(found)
         }
         uniqueMu[d] = um
         uniqueInvSigma[d] = ui
         uniqueIndex[d] = map
       }
     }
-    self.catLogProb = catProb.map { Foundation.log($0) }
-    self.catProb = catProb
+    self.catChoice = catChoice
+    self.catValues = catValues
     self.base = base
     self.offset = offset
     self.mu = mu
     self.sigma = sigma
     self.invSigma = invSigma
-    self.aStd = aStd
-    self.bStd = bStd
     self.uniqueMu = uniqueMu
     self.uniqueInvSigma = uniqueInvSigma
     self.uniqueIndex = uniqueIndex
@@ -274,11 +284,13 @@ struct ParzenEstimator: Sendable {
         let off = offset[d]
         switch dim.kind {
         case .categorical:
+          // Optuna: the number of cumulative probabilities below u (the last one set to 1).
+          let row = catValues[d], own = Int(catChoice[off + kernel])
           var s = 0.0
           var choice = dim.nChoices - 1
-          for j in 0..<dim.nChoices {
-            s += catProb[off + j * k + kernel]
-            if s > u {
+          for j in 0..<(dim.nChoices - 1) {
+            s += own < 0 ? row.other : (j == own ? row.hit : row.miss)
+            if !(s < u) {
               choice = j
               break
             }
@@ -286,7 +298,8 @@ struct ParzenEstimator: Sendable {
           out[c * dn + d] = Double(choice)
         case .continuous, .discrete:
           let i = off + kernel
-          let z = TruncNorm.sample(aStd[i], bStd[i], u)
+          let a = (dim.lowT - mu[i]) * invSigma[i], b = (dim.highT - mu[i]) * invSigma[i]
+          let z = TruncNorm.sample(a, b, u)
           var x = mu[i] + sigma[i] * z
           if dim.log { x = Foundation.exp(x) }
           if dim.kind == .discrete {
@@ -342,10 +355,12 @@ struct ParzenEstimator: Sendable {
     }
     var out = [Double](repeating: 0, count: count)
     var acc = [Double](repeating: 0, count: k)
+    let chunks = (k + 15) / 16
+    var chunkMax = [Double](repeating: 0, count: chunks)
     acc.withUnsafeMutableBufferPointer { acc in
       mu.withUnsafeBufferPointer { mu in
         invSigma.withUnsafeBufferPointer { inv in
-          catLogProb.withUnsafeBufferPointer { lp in
+          catChoice.withUnsafeBufferPointer { choice in
             base.withUnsafeBufferPointer { base in
               for c in 0..<count {
                 for i in 0..<k { acc[i] = base[i] }
@@ -359,16 +374,25 @@ struct ParzenEstimator: Sendable {
                       impossible = true
                       continue
                     }
-                    let src = off + j * k
-                    for i in 0..<k { acc[i] += lp[src + i] }
+                    // A lookup by (choice + 1): the prior's −1 reads `logOther`.
+                    let row = catValues[d]
+                    var table = [Double](repeating: row.logMiss, count: dim.nChoices + 1)
+                    table[0] = row.logOther
+                    table[j + 1] = row.logHit
+                    table.withUnsafeBufferPointer { table in
+                      let own = UnsafeBufferPointer(rebasing: choice[off..<(off + k)])
+                      for i in 0..<k { acc[i] += table[Int(own[i] &+ 1)] }
+                    }
                   case .continuous:
                     let x = dim.transform(points[c * dn + d])
                     if !(x >= dim.lowT && x <= dim.highT) {
                       impossible = true
                       continue
                     }
+                    let m = UnsafeBufferPointer(rebasing: mu[off..<(off + k)])
+                    let s = UnsafeBufferPointer(rebasing: inv[off..<(off + k)])
                     for i in 0..<k {
-                      let z = (x - mu[off + i]) * inv[off + i]
+                      let z = (x - m[i]) * s[i]
                       acc[i] -= 0.5 * z * z
                     }
                   case .discrete:
@@ -385,18 +409,39 @@ struct ParzenEstimator: Sendable {
                   out[c] = -.infinity
                   continue
                 }
+                // The maximum, and the maximum of each chunk of 16 kernels.
                 var m = -Double.infinity
-                for i in 0..<k where acc[i] > m { m = acc[i] }
+                for ch in 0..<chunks {
+                  var cm = -Double.infinity
+                  for i in (ch * 16)..<min(k, ch * 16 + 16) where acc[i] > cm { cm = acc[i] }
+                  chunkMax[ch] = cm
+                  if cm > m { m = cm }
+                }
                 if m == -.infinity || m.isNaN {
                   out[c] = m
                   continue
                 }
-                var s = 0.0
-                for i in 0..<k {
-                  let v = acc[i] - m
-                  if v > -60 { s += Foundation.exp(v) }
+                // exp(acc − m) (a branch-free exp the compiler vectorises) over the chunks that
+                // can matter: a chunk whose maximum is below m − 40 adds under 16·e⁻⁴⁰ ≈ 7e-17
+                // to a sum of at least 1.
+                var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                for ch in 0..<chunks where chunkMax[ch] - m >= -40 {
+                  let lo = ch * 16, hi = min(k, lo + 16)
+                  for i in lo..<hi { acc[i] = TruncNorm.expNonPositive(acc[i] - m) }
+                  var i = lo
+                  while i + 4 <= hi {
+                    s0 += acc[i]
+                    s1 += acc[i + 1]
+                    s2 += acc[i + 2]
+                    s3 += acc[i + 3]
+                    i += 4
+                  }
+                  while i < hi {
+                    s0 += acc[i]
+                    i += 1
+                  }
                 }
-                out[c] = m + Foundation.log(s)
+                out[c] = m + Foundation.log((s0 + s1) + (s2 + s3))
               }
             }
           }
@@ -404,5 +449,23 @@ struct ParzenEstimator: Sendable {
       }
     }
     return out
+  }
+}
+
+/// The smoothed one-hot row of a categorical kernel: `hit` at the observed choice, `miss`
+/// elsewhere; the prior kernel's row is `other` everywhere (Optuna's `prior_weight / k` fill).
+struct CategoricalRow: Sendable {
+  var hit = 0.0, miss = 0.0, other = 0.0
+  var logHit = 0.0, logMiss = 0.0, logOther = 0.0
+
+  init() {}
+
+  init(hit: Double, miss: Double, other: Double) {
+    self.hit = hit
+    self.miss = miss
+    self.other = other
+    logHit = Foundation.log(hit)
+    logMiss = Foundation.log(miss)
+    logOther = Foundation.log(other)
   }
 }

@@ -47,12 +47,42 @@ enum TruncNorm {
 
   /// log(Φ(b) − Φ(a)) for a ≤ b: the log probability that a standard normal falls in [a, b].
   static func logGaussMass(_ a: Double, _ b: Double) -> Double {
-    // Beyond ±40 both tails underflow to exactly 0 in `erfc`, so the general formula below
-    // gives log1p(−0) = −0: return it without the two `erfc` calls.
-    if a < -40 && b > 40 { return -0.0 }
     if b <= 0 { return logDiff(logNdtr(b), logNdtr(a)) }
     if a > 0 { return logDiff(logNdtr(-a), logNdtr(-b)) }
-    return Foundation.log1p(-ndtr(a) - ndtr(-b))
+    // A tail beyond 8.5 holds less than 1e-17 (under half an ulp of 1), so it does not change
+    // log1p(−tails) by more than 1e-17: skip its `erfc` (most kernels lie far from both bounds).
+    let left = a < -8.5 ? 0 : ndtr(a)
+    let right = b > 8.5 ? 0 : ndtr(-b)
+    return Foundation.log1p(-left - right)
+  }
+
+  /// exp(x) for x ≤ 0, to within a few ulp, without branches or calls, so that loops
+  /// over it vectorise: x = k·ln 2 + r with |r| ≤ ln 2 / 2 (Cody–Waite, fdlibm's split of ln 2),
+  /// e^r by its Taylor series to r¹²/12! (remainder < 2e-16), times 2^k built in the exponent
+  /// bits. Arguments below −708, −∞ and NaN are read as −708 (e^−708 ≈ 3e-308: nothing beside
+  /// the e^0 = 1 of a log-sum-exp's largest term).
+  @inline(__always) static func expNonPositive(_ x: Double) -> Double {
+    let y = x > -708 ? x : -708
+    let t = y * 1.4426950408889634
+    let shifter = 6755399441055744.0  // 1.5 · 2^52: adding it rounds to an integer
+    let kd = t + shifter
+    let k = kd - shifter
+    let r = (y - k * 6.93147180369123816490e-01) - k * 1.90821492927058770002e-10
+    var p = 1.0 / 479001600
+    p = p * r + 1.0 / 39916800
+    p = p * r + 1.0 / 3628800
+    p = p * r + 1.0 / 362880
+    p = p * r + 1.0 / 40320
+    p = p * r + 1.0 / 5040
+    p = p * r + 1.0 / 720
+    p = p * r + 1.0 / 120
+    p = p * r + 1.0 / 24
+    p = p * r + 1.0 / 6
+    p = p * r + 0.5
+    p = p * r + 1
+    p = p * r + 1
+    let scale = Double(bitPattern: (kd.bitPattern &+ 1023) &<< 52)
+    return p * scale
   }
 
   /// log φ(z) of the standard normal.
