@@ -69,7 +69,7 @@ public final class PostgresStorage: Storage {
   }
 
   /// Retries `attempt` on transient errors. Each attempt gets `isRetry` and the seconds it may
-  /// take (at most 15, and never past the deadline), so a dead server cannot hang it.
+  /// take (at most 10, and never past the deadline), so a dead server cannot hang it.
   func withRetry<T: Sendable>(
     _ op: String, _ attempt: @escaping @Sendable (_ isRetry: Bool, _ seconds: TimeInterval) async throws -> T
   )
@@ -81,7 +81,7 @@ public final class PostgresStorage: Storage {
     var lastError = ""
     while true {
       do {
-        return try await attempt(isRetry, max(1, min(15, deadline.timeIntervalSinceNow)))
+        return try await attempt(isRetry, max(1, min(10, deadline.timeIntervalSinceNow)))
       } catch let e as StorageError {
         throw e
       } catch let e as PostgresStorageTimeout {
