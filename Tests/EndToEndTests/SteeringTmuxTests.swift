@@ -59,7 +59,7 @@ import Testing
       _ = try await s.tmux.waitFor { $0.contains("Enqueue a trial") }
       try s.tmux.send("C-u")
       try s.type("abc")
-      let invalid = try await s.tmux.waitFor { $0.contains("✗ not a number") }
+      let invalid = try await s.tmux.waitFor { $0.contains("abc▏") && $0.contains("✗ not a number") }
       #expect(invalid.contains("abc▏"), "\(invalid)")
       #expect(invalid.contains("✗ not a number"), "\(invalid)")
       #expect(invalid.contains("(fix errors first)"), "\(invalid)")
