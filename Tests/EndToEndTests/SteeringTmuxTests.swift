@@ -6,8 +6,8 @@ import Testing
 /// The dashboard's steering keys on the real binary in tmux, pressed as a user would: prune the
 /// selected running trial (its process stops), enqueue a config from the form (and an invalid one
 /// that writes nothing), pause and resume, fix a param. Each test checks the study's storage, not
-/// only the screen. Pause also runs through `hpotop watch` on a study that separate `hpotop
-/// worker` processes run, so the keys act across processes.
+/// only the screen. Pause and fix also run through `hpotop watch` on a study that separate
+/// `hpotop worker` processes run, so the keys act across processes.
 @Suite(.serialized) struct SteeringTmuxTests {
   @Test func pruneKeyStopsTheSelectedTrialsProcess() async throws {
     guard Tmux.available else { return }
@@ -128,9 +128,10 @@ import Testing
     }
   }
 
-  @Test func fixKeyFixesTheChosenParamForNewTrials() async throws {
+  @Test(arguments: [DashboardSession.Mode.run, .watch])
+  func fixKeyFixesTheChosenParamForNewTrials(mode: DashboardSession.Mode) async throws {
     guard Tmux.available else { return }
-    let s = try await DashboardSession.start("tmux-fix", sleep: "0.2", parallelism: 1)
+    let s = try await DashboardSession.start("tmux-fix-\(mode)", sleep: "0.2", parallelism: 1, mode: mode)
     try await s.closing {
       #expect(try await s.waitUntil(60) { try await s.trials().filter { $0.state == .complete }.count >= 3 })
       _ = try await s.tmux.waitFor { $0.contains(" COMPLETE ") }
