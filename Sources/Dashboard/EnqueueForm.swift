@@ -73,7 +73,9 @@ public struct EnqueueForm: Sendable {
     // no field, so the rest of the form stays put while the user types.
     var current: [String: String] = [:]
     for f in fields {
-      if case .categorical = f.distribution, case .success = Self.parse(f.text, f.distribution) { current[f.name] = f.text }
+      if case .categorical = f.distribution, case .success = Self.parse(f.text, f.distribution) {
+        current[f.name] = f.text
+      }
     }
     return fields.indices.filter { i in
       let name = fields[i].name
