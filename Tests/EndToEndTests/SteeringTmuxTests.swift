@@ -70,7 +70,9 @@ import Testing
       try await s.escape()
       _ = try await s.tmux.waitFor { !$0.contains("Enqueue a trial") }
       try await Task.sleep(for: .seconds(2))
-      #expect(try await s.trials().allSatisfy { $0.systemAttrs["fixed_params"] == nil && $0.state != .waiting },
+      #expect(try await s.trials().allSatisfy {
+        $0.systemAttrs["fixed_params"] == nil && $0.state != .waiting
+      },
               "the refused form wrote a trial")
 
       // Valid values typed into each field: that trial runs next.
@@ -122,7 +124,8 @@ import Testing
       try s.tmux.send("p")
       let resumed = try await s.tmux.waitFor { !$0.contains("PAUSED") }
       #expect(!resumed.contains("PAUSED"), "\(resumed)")
-      #expect(try await s.waitUntil(60) { try await s.trials().count >= count + 3 }, "no trial started after resume")
+      #expect(try await s.waitUntil(60) { try await s.trials().count >= count + 3 },
+              "no trial started after resume")
       let stillPaused = try await s.controls.isPaused()
       #expect(!stillPaused)
     }
@@ -224,7 +227,8 @@ final class DashboardSession {
       command = "\(Binary.path) run steer.yaml --poll 0.25"
     case .watch:
       let created = try await Binary.run(
-        ["create-study", "--direction", "minimize", "--storage", "sqlite:///steer.db", "--study-name", "steer"], in: dir)
+        ["create-study", "--direction", "minimize", "--storage", "sqlite:///steer.db", "--study-name", "steer"],
+        in: dir)
       #expect(created.status == 0, "\(created.stderr)")
       for i in 0..<parallelism {
         let p = Process()
@@ -240,7 +244,8 @@ final class DashboardSession {
       }
       command = "\(Binary.path) watch sqlite:///\(dir)/steer.db --study steer --poll 0.25"
     }
-    let tmux = try Tmux.start("cd \(dir) && \(command); echo EXIT=$? > \(dir)/done; sleep 60", width: 160, height: 45)
+    let tmux = try Tmux.start(
+      "cd \(dir) && \(command); echo EXIT=$? > \(dir)/done; sleep 60", width: 160, height: 45)
     // The storage is opened once the binary has created it.
     var opened: (SQLiteStorage, Int64)?
     let deadline = Date().addingTimeInterval(60)
@@ -283,7 +288,7 @@ final class DashboardSession {
       try? await Task.sleep(for: .milliseconds(200))
       done = (try? String(contentsOfFile: dir + "/done", encoding: .utf8)) ?? ""
     }
-    #expect(done.contains("EXIT=0"), "the dashboard did not quit cleanly: \(done)\n\((try? tmux.capture()) ?? "")")
+    #expect(done.contains("EXIT=0"), "the dashboard did not quit cleanly: \(done)\n\(screen)")
     for p in workers where p.isRunning { p.interrupt() }
     for p in workers { _ = await Binary.waitForExit(p) }
     // Objective processes left behind (each is its own process group) are ended by their id.
@@ -356,7 +361,8 @@ final class DashboardSession {
     guard let top = lines.firstIndex(where: { $0.contains("Fix which param?") }) else { return [] }
     var out: [(String, String)] = []
     for line in lines[(top + 1)...] {
-      guard let r = line.range(of: #"│ ?([A-Za-z_][A-Za-z0-9_]*) = ([^ │]+) *│"#, options: .regularExpression) else { break }
+      let entry = #"│ ?([A-Za-z_][A-Za-z0-9_]*) = ([^ │]+) *│"#
+      guard let r = line.range(of: entry, options: .regularExpression) else { break }
       let inner = line[r].dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
       let parts = inner.components(separatedBy: " = ")
       guard parts.count == 2 else { break }
