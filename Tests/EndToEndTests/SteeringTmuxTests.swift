@@ -6,12 +6,13 @@ import Testing
 /// The dashboard's steering keys on the real binary in tmux, pressed as a user would: prune the
 /// selected running trial (its process stops), enqueue a config from the form (and an invalid one
 /// that writes nothing), pause and resume, fix a param. Each test checks the study's storage, not
-/// only the screen. Pause and fix also run through `hpotop watch` on a study that separate
+/// only the screen. Prune, pause and fix also run through `hpotop watch` on a study that separate
 /// `hpotop worker` processes run, so the keys act across processes.
 @Suite(.serialized) struct SteeringTmuxTests {
-  @Test func pruneKeyStopsTheSelectedTrialsProcess() async throws {
+  @Test(arguments: [DashboardSession.Mode.run, .watch])
+  func pruneKeyStopsTheSelectedTrialsProcess(mode: DashboardSession.Mode) async throws {
     guard Tmux.available else { return }
-    let s = try await DashboardSession.start("tmux-prune", sleep: "60", parallelism: 1)
+    let s = try await DashboardSession.start("tmux-prune-\(mode)", sleep: "60", parallelism: 1, mode: mode)
     try await s.closing {
       // The one running trial and the PID of its process.
       var running: FrozenTrial?
@@ -28,7 +29,8 @@ import Testing
       let filtered = try await s.tmux.waitFor { $0.contains("Trials (1 of") }
       #expect(filtered.contains("Trials (1 of"), "\(filtered)")
 
-      try s.tmux.send("k")
+      // Both keys of the binding: k, and F9 (an escape sequence) on the watch side.
+      try s.tmux.send(mode == .run ? "k" : "F9")
       let dialog = try await s.tmux.waitFor { $0.contains("Prune trial \(target.number)?") }
       #expect(dialog.contains("Prune trial \(target.number)?"), "\(dialog)")
       try s.tmux.send("y")
