@@ -239,6 +239,7 @@ final class DashboardSession {
         p.currentDirectoryURL = URL(fileURLWithPath: dir)
         FileManager.default.createFile(atPath: dir + "/worker\(i).log", contents: nil)
         let log = FileHandle(forWritingAtPath: dir + "/worker\(i).log")
+        p.standardInput = FileHandle.nullDevice
         p.standardOutput = log
         p.standardError = log
         try p.run()
