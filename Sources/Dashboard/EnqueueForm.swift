@@ -69,8 +69,14 @@ public struct EnqueueForm: Sendable {
       return fields.indices.filter { conditions[fields[$0].name]?.holds(for: values) ?? true }
     }
     guard !knownParamSets.isEmpty else { return Array(fields.indices) }
+    // Only valid choices count: a categorical field being typed (cleared, or half a choice) hides
+    // no field, so the rest of the form stays put while the user types.
     var current: [String: String] = [:]
-    for f in fields { if case .categorical = f.distribution { current[f.name] = f.text } }
+    for f in fields {
+      if case .categorical = f.distribution, case .success = Self.parse(f.text, f.distribution) {
+        current[f.name] = f.text
+      }
+    }
     return fields.indices.filter { i in
       let name = fields[i].name
       var seen = false
@@ -143,7 +149,7 @@ public struct EnqueueForm: Sendable {
     let cur = c.choices.firstIndex { $0.displayText == fields[i].text } ?? -1
     let n = c.choices.count
     fields[i].text = c.choices[((cur + d) % n + n) % n].displayText
-    cursor = min(cursor, rowCount - 1)
+    keepCursor(on: i)
   }
 
   mutating func type(_ ch: Character) {
@@ -152,11 +158,24 @@ public struct EnqueueForm: Sendable {
       return
     }
     fields[i].text.append(ch)
+    keepCursor(on: i)
   }
 
   mutating func backspace() {
     guard let i = cursorField, !fields[i].text.isEmpty else { return }
     fields[i].text.removeLast()
+    keepCursor(on: i)
+  }
+
+  /// Sets field `i`'s text (Ctrl-U clears it), the cursor staying on it.
+  mutating func setText(_ text: String, field i: Int) {
+    fields[i].text = text
+    keepCursor(on: i)
+  }
+
+  /// Keeps the cursor on field `i` when an edit shows or hides fields above it.
+  mutating func keepCursor(on i: Int) {
+    cursor = visibleFields.firstIndex(of: i) ?? min(cursor, rowCount - 1)
   }
 }
 

@@ -259,7 +259,7 @@ func handleOverlayKey(_ state: inout AppState, _ key: Key) -> Reaction {
     case .right: form.cycleChoice(1)
     case .backspace: form.backspace()
     case .ctrl("u"):
-      if let i = form.cursorField { form.fields[i].text = "" }
+      if let i = form.cursorField { form.setText("", field: i) }
     case .char(let c): form.type(c)
     case .enter:
       if let params = form.params {

@@ -227,6 +227,21 @@ final class FakeClock: @unchecked Sendable {
     #expect(skip == false)
   }
 
+  @Test func typingACategoricalFieldKeepsTheOtherFieldsAndTheCursor() {
+    var s = Fixture.state()
+    Fixture.press(&s, [.down, .down, .down])  // #16: lr 6.31e-05, layers 1, adam
+    Fixture.press(&s, [.char("e"), .down, .down, .ctrl("u")])
+    guard case .enqueue(let cleared)? = s.overlay else { Issue.record("no form"); return }
+    // A cleared choice hides nothing (before, every field of a trial with an optimizer vanished).
+    #expect(cleared.visibleFields.prefix(3) == [0, 1, 2])
+    #expect(cleared.cursorField == 2)
+    Fixture.type(&s, "sgd")
+    guard case .enqueue(let sgd)? = s.overlay else { Issue.record("form closed"); return }
+    #expect(sgd.fields[2].text == "sgd")
+    #expect(sgd.visibleFields == [0, 1, 2, 3])
+    #expect(sgd.cursorField == 2)
+  }
+
   @Test func enqueueFormUsesStudyFileConditions() throws {
     let space = SearchSpace([
       .init(name: "optimizer", distribution: Fixture.optimizer),

@@ -62,7 +62,7 @@ import Testing
     try await Binary.run(["unfix", "x"] + common, in: dir).expectSuccess()
 
     // enqueue: a slow config with exactly these params runs next; prune stops its process.
-    try await Binary.run(["unfix", "mode"] + common, in: dir).expectSuccess()
+    // mode stays fixed to fast meanwhile (enqueued params come first), so no sampled trial is slow.
     try await Binary.run(["enqueue", "--params", #"{"x": 0.75, "mode": "slow"}"#] + common, in: dir).expectSuccess()
     var slow: FrozenTrial?
     #expect(try await waitUntil(30) {
@@ -79,6 +79,7 @@ import Testing
     #expect(pruned.state == .pruned)
     #expect(pruned.systemAttrs["hpotop:prune_reason"] == .string("pruned by user"))
     #expect(try await waitUntil(5) { kill(pid, 0) != 0 }, "the pruned trial's process is still running")
+    try await Binary.run(["unfix", "mode"] + common, in: dir).expectSuccess()
 
     // fail: a stuck trial is cleared by hand; an unknown param is refused with exit code 2.
     let refused = try await Binary.run(["fix", "lr=0.1"] + common, in: dir)

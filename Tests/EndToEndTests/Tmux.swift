@@ -27,7 +27,8 @@ struct Tmux {
 
   /// Runs tmux and returns its output. It spawns with posix_spawn and reaps with waitpid rather
   /// than Foundation's `Process`, whose exit monitoring was seen to miss a tmux client's exit
-  /// (a zombie) while other tests spawned processes, hanging the suite.
+  /// (a zombie) while other tests spawned processes, hanging the suite. The child gets only
+  /// stdin, stdout and stderr.
   @discardableResult
   static func run(_ args: [String]) throws -> String {
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("hpotop-tmux-\(UUID().uuidString)").path
@@ -38,6 +39,10 @@ struct Tmux {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    // Nothing else is inherited: the first command forks the tmux server, which lives on. Holding
+    // the write end of a pipe another test was reading (a `Binary.run` started at the same
+    // moment), it kept that read from ever ending, and two such reads blocked the whole pool.
+    if let closeFrom = closeFrom { _ = closeFrom(&actions, 3) }
     let argv = ([path ?? "/usr/bin/tmux"] + args).map { strdup($0) } + [nil]
     defer { for a in argv { free(a) } }
     var pid: pid_t = 0
@@ -47,6 +52,17 @@ struct Tmux {
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
   }
+
+  /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does
+  /// not export; nil where it is missing.
+  private static let closeFrom:
+    (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+      guard let handle = dlopen(nil, RTLD_NOW),
+        let symbol = dlsym(handle, "posix_spawn_file_actions_addclosefrom_np")
+      else { return nil }
+      return unsafeBitCast(
+        symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
 
   /// Starts `command` (a shell command line) in a new detached session of the given size.
   static func start(_ command: String, width: Int = 120, height: Int = 40) throws -> Tmux {
