@@ -44,11 +44,14 @@ import Testing
       if [ "$HPOTOP_TRIAL_NUMBER" = 0 ]; then sleep 60; fi
       echo "[hpotop] loss=$HPOTOP_TRIAL_NUMBER"
       """)
-    let (victim, _, _) = try Binary.start(["worker", "k.yaml", "--heartbeat-interval", "0.3", "--stale-grace", "1.5"], in: dir)
+    let (victim, _, victimErr) = try Binary.start(
+      ["worker", "k.yaml", "--heartbeat-interval", "0.3", "--stale-grace", "1.5"], in: dir)
     let trialPID = dir + "/trials/0/pid"
-    #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: trialPID) })
+    let started = try await waitUntil(60) { FileManager.default.fileExists(atPath: trialPID) }
     kill(victim.processIdentifier, SIGKILL)
     _ = await Binary.waitForExit(victim)
+    let said = String(decoding: victimErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    try #require(started, "trial 0 never started; the worker said: \(said.suffix(1500))")
     let survivor = try await Binary.run(
       ["worker", "k.yaml", "--heartbeat-interval", "0.3", "--stale-grace", "1.5"], in: dir)
     #expect(survivor.status == 0, "\(survivor.stderr.suffix(400))")
