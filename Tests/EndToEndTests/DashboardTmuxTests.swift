@@ -1,4 +1,5 @@
 import Foundation
+import HPOTesting
 import Testing
 
 /// The real `hpotop` dashboard in tmux: demo rows appear, help, resize, quit with the terminal
@@ -44,16 +45,14 @@ import Testing
 
   @Test func watchShowsTrialsThatPythonOptunaIsWriting() async throws {
     guard Tmux.available else { return }
-    guard let python = PythonPeer.python else {
-      print("⚠️⚠️⚠️ SKIPPING watch-vs-Python test: no Python with optuna 5 (set HPOTOP_PYTHON or create .venv)")
-      return
-    }
+    guard PythonPeer.shouldRun(for: "the watch-vs-Python test") else { return }
     let dir = try Binary.temporaryDirectory("tmux-watch")
     let db = dir + "/py.db"
     let writer = Process()
-    writer.executableURL = URL(fileURLWithPath: python)
+    writer.executableURL = URL(fileURLWithPath: PythonPeer.python[0])
     let go = dir + "/go"
-    writer.arguments = [PythonPeer.interop + "/optuna_slow_writer.py", db, "pystudy", "40", "0.25", go]
+    writer.arguments = Array(PythonPeer.python.dropFirst())
+      + [PythonPeer.interopDir.appendingPathComponent("optuna_slow_writer.py").path, db, "pystudy", "40", "0.25", go]
     let out = Pipe()
     writer.standardOutput = out
     writer.standardError = out
@@ -85,25 +84,4 @@ import Testing
     #expect(count(final) == 40, "\(final)")
     try tmux.send("q")
   }
-}
-
-/// Python with Optuna for the watch test: `$HPOTOP_PYTHON`, else `<package>/.venv/bin/python`.
-enum PythonPeer {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-  static let interop = root.appendingPathComponent("Tests/Interop").path
-
-  static let python: String? = {
-    let env = ProcessInfo.processInfo.environment
-    let candidate = env["HPOTOP_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? root.appendingPathComponent(".venv/bin/python").path
-    guard FileManager.default.isExecutableFile(atPath: candidate) else { return nil }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: candidate)
-    p.arguments = ["-c", "import optuna, sys; sys.exit(0 if optuna.__version__.startswith('5.') else 1)"]
-    p.standardOutput = FileHandle.nullDevice
-    p.standardError = FileHandle.nullDevice
-    guard (try? p.run()) != nil else { return nil }
-    p.waitUntilExit()
-    return p.terminationStatus == 0 ? candidate : nil
-  }()
 }

@@ -1,6 +1,7 @@
 #if PostgreSQL
 import Foundation
 import HPO
+import HPOTesting
 import Testing
 
 /// Two "hosts" (network namespaces joined by a veth pair, 10.200.0.1 and 10.200.0.2) run four
@@ -29,25 +30,13 @@ struct MultiHostTests {
     return dir.appendingPathComponent("hpotop").path
   }
 
-  /// Runs a shell command; output goes through a file, not a pipe, because a server it starts
-  /// may inherit the pipe and keep it open.
+  /// Runs a shell command (output through files: a server it starts may inherit a pipe and keep
+  /// it open); returns stdout and stderr together.
   @discardableResult
   static func sh(_ command: String) throws -> String {
-    let file = NSTemporaryDirectory() + "hpotop-mh-sh-\(UUID().uuidString)"
-    _ = FileManager.default.createFile(atPath: file, contents: nil)
-    defer { try? FileManager.default.removeItem(atPath: file) }
-    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
-    p.arguments = ["-c", command]
-    p.standardOutput = handle
-    p.standardError = handle
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    p.waitUntilExit()
-    try handle.close()
-    let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
-    if p.terminationStatus != 0 { throw PGTestError("`\(command)` exited \(p.terminationStatus): \(text)") }
+    let out = try ChildProcess.run("/bin/sh", ["-c", command])
+    let text = out.stdout + out.stderr
+    if out.status != 0 { throw PGTestError("`\(command)` exited \(out.status): \(text)") }
     return text
   }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HPO
+import HPOTesting
 import HPOSQLite
 import Testing
 

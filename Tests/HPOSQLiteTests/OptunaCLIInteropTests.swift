@@ -1,5 +1,6 @@
 import Foundation
 import HPO
+import HPOTesting
 import HPOSQLite
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 /// every field as Optuna stored it.
 @Suite(.enabled(if: PythonOptuna.shouldRun, "needs Python with optuna 5.0 (see PythonOptuna)"))
 struct OptunaCLIInteropTests {
-  static var binary: String { PythonOptuna.packageRoot.appendingPathComponent(".build/debug/hpotop").path }
+  static var binary: String { PythonPeer.packageRoot.appendingPathComponent(".build/debug/hpotop").path }
 
   func hpotop(_ args: [String]) throws -> String {
     let p = Process()
@@ -24,11 +25,11 @@ struct OptunaCLIInteropTests {
   }
 
   @Test func trialsCommandShowsEveryFieldOptunaWrote() async throws {
-    try PythonOptuna.require()
+    try PythonPeer.require()
     #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build hpotop first (swift build)")
     let dir = try TempDir()
-    try PythonOptuna.script("optuna_write.py", [dir.file("py.db"), dir.file("dump.json")])
-    let dump = try #require(try PythonOptuna.readJSON(dir.file("dump.json")).arrayValue)
+    try PythonPeer.script("optuna_write.py", [dir.file("py.db"), dir.file("dump.json")])
+    let dump = try #require(try PythonPeer.readJSON(dir.file("dump.json")).arrayValue)
     let studies = try JSONValue(parsing: try hpotop(["studies", "--storage", "sqlite:///" + dir.file("py.db"), "-f", "json"]))
     #expect(studies.arrayValue?.compactMap { $0["name"]?.stringValue } == dump.compactMap { $0["name"]?.stringValue })
     for pyStudy in dump {
@@ -43,14 +44,14 @@ struct OptunaCLIInteropTests {
         #expect(row["number"] == py["number"], "\(label) number")
         #expect(row["state"] == py["state"], "\(label) state")
         let values = multi ? row["values"]?.arrayValue?.compactMap(\.doubleValue) : row["value"]?.doubleValue.map { [$0] }
-        #expect(sameNumbers(values, py["values"]?.arrayValue?.compactMap(\.doubleValue)), "\(label) values")
+        #expect(TrialDump.sameNumbers(values, py["values"]?.arrayValue?.compactMap(\.doubleValue)), "\(label) values")
         #expect((row["params"] ?? .object([:])) == (py["params"] ?? .object([:])), "\(label) params")
         #expect((row["user_attrs"] ?? .object([:])) == (py["user_attrs"] ?? .object([:])), "\(label) user_attrs")
         #expect((row["system_attrs"] ?? .object([:])) == (py["system_attrs"] ?? .object([:])), "\(label) system_attrs")
         let mine = (row["intermediate_values"]?.objectValue ?? [:]).map { ($0.key, $0.value.doubleValue ?? 0) }
         let theirs = (py["intermediate_values"]?.objectValue ?? [:]).map { ($0.key, $0.value.doubleValue ?? 0) }
         #expect(mine.map(\.0) == theirs.map(\.0), "\(label) intermediate steps")
-        #expect(sameNumbers(mine.map(\.1), theirs.map(\.1)), "\(label) intermediate values")
+        #expect(TrialDump.sameNumbers(mine.map(\.1), theirs.map(\.1)), "\(label) intermediate values")
       }
     }
   }

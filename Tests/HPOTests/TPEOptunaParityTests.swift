@@ -1,40 +1,19 @@
 import Foundation
 import OrderedCollections
+import HPOTesting
 import Testing
 
 @testable import HPO
 
 /// Compares the Parzen estimator's log-density with Optuna 5.0's `_ParzenEstimator` on the same
-/// observations (Python from `$HPOTOP_PYTHON`, else `<package root>/.venv/bin/python`, else
-/// `python3`; skipped with a printed reason when Optuna 5 cannot be imported).
+/// observations (Python found by HPOTesting's `PythonPeer`; skipped with a printed reason when
+/// Optuna 5 cannot be imported, except under CI).
 @Suite struct TPEOptunaParityTests {
-  static let packageRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-  static let python: String = {
-    if let p = ProcessInfo.processInfo.environment["HPOTOP_PYTHON"], !p.isEmpty { return p }
-    let venv = packageRoot.appendingPathComponent(".venv/bin/python").path
-    if FileManager.default.isExecutableFile(atPath: venv) { return venv }
-    return "/usr/bin/python3"
-  }()
+  /// Whether Optuna 5 is there to compare with (under CI it must be: the tests then fail).
+  static let peerReady = PythonPeer.shouldRun(for: "TPE parity tests with Optuna")
 
   static func runPython(_ code: String, stdin: String) throws -> String {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: python)
-    p.arguments = ["-c", code]
-    let input = Pipe(), output = Pipe()
-    p.standardInput = input
-    p.standardOutput = output
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    input.fileHandleForWriting.write(Data(stdin.utf8))
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0 else {
-      throw StorageError(.backend, "python exited \(p.terminationStatus)")
-    }
-    return String(decoding: data, as: UTF8.self)
+    try PythonPeer.run(["-c", code], stdin: stdin)
   }
 
   static let script = """
@@ -70,11 +49,7 @@ import Testing
 
   @Test(arguments: [0, 1, 5, 24, 30, 60])
   func logPdfMatchesOptuna(observations n: Int) throws {
-    guard (try? Self.runPython("import optuna; assert optuna.__version__.startswith('5.')", stdin: "")) != nil
-    else {
-      print("SKIPPING TPE parity with Optuna: \(Self.python) cannot import optuna 5")
-      return
-    }
+    guard Self.peerReady else { return }
     var rng = SeededRNG(seed: UInt64(n) + 100)
     // Numeric observations are kept distinct: with ties and unequal weights the density depends
     // on how the sort orders equal values, which numpy's unstable argsort leaves unspecified.
@@ -140,11 +115,7 @@ import Testing
   /// the distributions of the proposed params agree (Kolmogorov–Smirnov distance for numeric
   /// params, total variation for the others, over 3000 seeds each).
   @Test func proposalsFollowOptunasDistribution() throws {
-    guard (try? Self.runPython("import optuna; assert optuna.__version__.startswith('5.')", stdin: "")) != nil
-    else {
-      print("SKIPPING TPE draw parity with Optuna: \(Self.python) cannot import optuna 5")
-      return
-    }
+    guard Self.peerReady else { return }
     let space: OrderedDictionary<String, Distribution> = [
       "c0": .categorical(try CategoricalDistribution(choices: ["a", "b", "c"].map(ParamValue.string))),
       "c1": .categorical(try CategoricalDistribution(choices: ["x", "y", "z", "w"].map(ParamValue.string))),
