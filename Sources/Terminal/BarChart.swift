@@ -27,15 +27,7 @@ public struct BarChart: Widget, Sendable {
   }
 
   public func render(area: Rect, buffer: inout Buffer) {
-    let a = area.intersection(buffer.area)
-    guard !a.isEmpty else { return }
-    buffer.setStyle(a, style)
-    var inner = a
-    if let block {
-      block.render(area: a, buffer: &buffer)
-      inner = block.inner(a)
-    }
-    guard !inner.isEmpty else { return }
+    guard let inner = buffer.widgetArea(area, style: style, block: block) else { return }
     let values = bars.map { $0.value.isFinite ? Swift.max(0, $0.value) : 0 }
     let top = self.max ?? (values.max() ?? 0)
     let texts = bars.map { $0.valueText ?? NumberFormat.compact($0.value) }

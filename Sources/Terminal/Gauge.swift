@@ -26,15 +26,7 @@ public struct Gauge: Widget, Sendable {
   var clampedRatio: Double { ratio.isNaN ? 0 : min(1, max(0, ratio)) }
 
   public func render(area: Rect, buffer: inout Buffer) {
-    let a = area.intersection(buffer.area)
-    guard !a.isEmpty else { return }
-    buffer.setStyle(a, style)
-    var inner = a
-    if let block {
-      block.render(area: a, buffer: &buffer)
-      inner = block.inner(a)
-    }
-    guard !inner.isEmpty else { return }
+    guard let inner = buffer.widgetArea(area, style: style, block: block) else { return }
     let eighths = Int((clampedRatio * Double(inner.width * 8)).rounded(.down))
     let full = useUnicode ? eighths / 8 : Int((clampedRatio * Double(inner.width)).rounded())
     let partial = useUnicode ? eighths % 8 : 0

@@ -55,15 +55,7 @@ public struct LinePlot: Widget, Sendable {
   }
 
   public func render(area: Rect, buffer: inout Buffer) {
-    let a = area.intersection(buffer.area)
-    guard !a.isEmpty else { return }
-    buffer.setStyle(a, style)
-    var inner = a
-    if let block {
-      block.render(area: a, buffer: &buffer)
-      inner = block.inner(a)
-    }
-    guard !inner.isEmpty else { return }
+    guard let inner = buffer.widgetArea(area, style: style, block: block) else { return }
     let (xb, yb) = resolvedBounds()
     let yl = yLabels ?? [NumberFormat.compact(yb.lowerBound), NumberFormat.compact(yb.upperBound)]
     let xl = xLabels ?? [NumberFormat.compact(xb.lowerBound), NumberFormat.compact(xb.upperBound)]

@@ -24,15 +24,7 @@ public struct List: StatefulWidget, Widget, Sendable {
   }
 
   public func render(area: Rect, buffer: inout Buffer, state: inout ListState) {
-    let a = area.intersection(buffer.area)
-    guard !a.isEmpty else { return }
-    buffer.setStyle(a, style)
-    var inner = a
-    if let block {
-      block.render(area: a, buffer: &buffer)
-      inner = block.inner(a)
-    }
-    guard !inner.isEmpty else { return }
+    guard let inner = buffer.widgetArea(area, style: style, block: block) else { return }
     state.clamp(count: items.count, visible: inner.height)
     let symWidth = min(TextWidth.of(highlightSymbol), inner.width)
     for (k, item) in items.dropFirst(state.offset).prefix(inner.height).enumerated() {

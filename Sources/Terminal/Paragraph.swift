@@ -52,15 +52,7 @@ public struct Paragraph: Widget, Sendable {
   }
 
   public func render(area: Rect, buffer: inout Buffer) {
-    let a = area.intersection(buffer.area)
-    guard !a.isEmpty else { return }
-    buffer.setStyle(a, style)
-    var inner = a
-    if let block {
-      block.render(area: a, buffer: &buffer)
-      inner = block.inner(a)
-    }
-    guard !inner.isEmpty else { return }
+    guard let inner = buffer.widgetArea(area, style: style, block: block) else { return }
     let laid = layoutLines(width: inner.width)
     for (row, line) in laid.dropFirst(max(0, scroll)).prefix(inner.height).enumerated() {
       let x = inner.x + (line.alignment ?? alignment).offset(width: line.width, available: inner.width)

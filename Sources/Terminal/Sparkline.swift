@@ -14,15 +14,7 @@ public struct Sparkline: Widget, Sendable {
   }
 
   public func render(area: Rect, buffer: inout Buffer) {
-    let a = area.intersection(buffer.area)
-    guard !a.isEmpty else { return }
-    buffer.setStyle(a, style)
-    var inner = a
-    if let block {
-      block.render(area: a, buffer: &buffer)
-      inner = block.inner(a)
-    }
-    guard !inner.isEmpty else { return }
+    guard let inner = buffer.widgetArea(area, style: style, block: block) else { return }
     let shown = data.suffix(inner.width).map { $0.isFinite ? Swift.max(0, $0) : 0 }
     let top = self.max ?? (shown.max() ?? 0)
     guard top > 0 else { return }

@@ -50,15 +50,7 @@ public struct Table: StatefulWidget, Widget, Sendable {
   }
 
   public func render(area: Rect, buffer: inout Buffer, state: inout TableState) {
-    let a = area.intersection(buffer.area)
-    guard !a.isEmpty else { return }
-    buffer.setStyle(a, style)
-    var inner = a
-    if let block {
-      block.render(area: a, buffer: &buffer)
-      inner = block.inner(a)
-    }
-    guard !inner.isEmpty else { return }
+    guard let inner = buffer.widgetArea(area, style: style, block: block) else { return }
     let symWidth = min(TextWidth.of(highlightSymbol), inner.width)
     let rowWidth = inner.width - symWidth
     let columns = columnLayout(width: rowWidth)

@@ -20,15 +20,7 @@ public struct Tabs: Widget, Sendable {
   }
 
   public func render(area: Rect, buffer: inout Buffer) {
-    let a = area.intersection(buffer.area)
-    guard !a.isEmpty else { return }
-    buffer.setStyle(a, style)
-    var inner = a
-    if let block {
-      block.render(area: a, buffer: &buffer)
-      inner = block.inner(a)
-    }
-    guard !inner.isEmpty else { return }
+    guard let inner = buffer.widgetArea(area, style: style, block: block) else { return }
     var x = inner.x
     for (i, title) in titles.enumerated() {
       guard x < inner.right else { break }
