@@ -41,6 +41,35 @@ public enum TrialDump {
     return found
   }
 
+  /// Every difference between a study in `storage` and Python's dump of it
+  /// (`common.py`'s `dump_study`): directions, user and system attrs, each trial, the best trial
+  /// and the Pareto front. Also returns the study's trials, for further checks.
+  public static func studyDifferences(_ storage: any Storage, _ py: JSONValue) async throws
+    -> (differences: [String], trials: [FrozenTrial])
+  {
+    let name = py["name"]?.stringValue ?? "?"
+    guard let id = try await storage.studyID(named: name) else { return (["no study named \(name)"], []) }
+    var found: [String] = []
+    func check(_ ok: Bool, _ what: @autoclosure () -> String) { if !ok { found.append("study \(name): \(what())") } }
+    let directions = try await storage.studyDirections(id: id).map(\.rawValue)
+    check(directions == py["directions"]?.arrayValue?.compactMap(\.stringValue), "directions \(directions)")
+    check(try await storage.studyUserAttrs(study: id) == py["user_attrs"]?.objectValue ?? [:], "user_attrs")
+    check(try await storage.studySystemAttrs(study: id) == py["system_attrs"]?.objectValue ?? [:], "system_attrs")
+    let trials = try await storage.trials(study: id, filter: .all)
+    let pyTrials = py["trials"]?.arrayValue ?? []
+    check(trials.count == pyTrials.count, "\(trials.count) trials, Python has \(pyTrials.count)")
+    for (t, p) in zip(trials, pyTrials) { found += differences(t, p, name) }
+    let study = try await Study.load(name: name, storage: storage)
+    if let pyBest = py["best_trial"]?["number"]?.intValue {
+      let best = try await study.bestTrial()
+      check(best?.number == pyBest, "best trial \(String(describing: best?.number)), Python's \(pyBest)")
+      check(best?.value == py["best_trial"]?["value"]?.doubleValue, "best value")
+    }
+    let front = try await study.bestTrials().map(\.number).sorted()
+    check(front == py["best_trials"]?.arrayValue?.compactMap(\.intValue) ?? [], "best trials \(front)")
+    return (found, trials)
+  }
+
   /// Whether two optional lists hold the same numbers, NaN equal to NaN.
   public static func sameNumbers(_ a: [Double]?, _ b: [Double]?) -> Bool {
     switch (a, b) {
