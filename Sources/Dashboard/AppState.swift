@@ -106,6 +106,8 @@ public enum Msg: Sendable {
   case engineFinished(error: String?)
   /// A command finished: a message for the status line (error or not).
   case commandDone(message: String, isError: Bool)
+  /// A signal (SIGHUP, SIGTERM, SIGINT) stops the dashboard: the loop ends without drawing again.
+  case stop
 }
 
 /// What the loop should do after `update`.

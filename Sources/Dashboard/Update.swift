@@ -40,6 +40,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> Reaction {
     state.engineError = error
     if let error { state.say("engine stopped: \(error)", error: true) } else { state.say("study finished") }
     return [.redraw, .reload]
+  case .stop:
+    state.quitting = true
+    return .quit
   case .commandDone(let message, let isError):
     state.say(message, error: isError)
     return [.redraw, .reload]
