@@ -86,7 +86,8 @@ public enum Command: Sendable {
   case requestPrune(trialID: Int64, number: Int)
   case markFailed(trialID: Int64, number: Int)
   case setPaused(Bool)
-  case fix(name: String, value: JSONValue)
+  /// Fix a param for new trials; `distribution` checks the value when no trial used it yet.
+  case fix(name: String, value: JSONValue, distribution: Distribution? = nil)
   case unfix(name: String)
   case enqueue(params: OrderedDictionary<String, ParamValue>, skipIfExists: Bool)
   case computeImportance(
@@ -105,6 +106,8 @@ public enum Msg: Sendable {
   case engineFinished(error: String?)
   /// A command finished: a message for the status line (error or not).
   case commandDone(message: String, isError: Bool)
+  /// A signal (SIGHUP, SIGTERM, SIGINT) stops the dashboard: the loop ends without drawing again.
+  case stop
 }
 
 /// What the loop should do after `update`.
@@ -132,6 +135,8 @@ public enum Overlay: Sendable {
   case confirm(ConfirmDialog)
   case picker(ParamPicker)
   case enqueue(EnqueueForm)
+  /// The value of the param chosen in the fix picker.
+  case fixValue(FixDialog)
 }
 
 /// A yes/no question before a dangerous action.
@@ -145,9 +150,16 @@ public struct ConfirmDialog: Sendable {
 public struct ParamPicker: Sendable {
   public enum Purpose: Sendable { case fix, unfix }
   public var purpose: Purpose
-  /// Entries: name and the value shown (and fixed, for `fix`).
-  public var entries: [(name: String, value: JSONValue)]
+  /// Entries: name and the value shown (for `fix`, the selected or best trial's, nil if it has
+  /// none; for `unfix`, the fixed one).
+  public var entries: [(name: String, value: JSONValue?)]
   public var selected: Int
+
+  public init(purpose: Purpose, entries: [(name: String, value: JSONValue?)], selected: Int) {
+    self.purpose = purpose
+    self.entries = entries
+    self.selected = selected
+  }
 }
 
 /// The whole dashboard state; `update` changes it, `view` draws it.

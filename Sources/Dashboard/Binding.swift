@@ -100,9 +100,8 @@ public enum Bindings {
     Binding([.char("e")], .enqueue, label: "Enqueue", "Enqueue a trial, pre-filled from the selected (or best) trial", section: .control, footer: true, disabledReason: { s in
       s.enqueueDistributions.isEmpty ? "the study has no params yet" : nil }),
     Binding([.char("p")], .pause, label: "Pause", "Pause / resume the study (no new trials start)", section: .control, footer: true),
-    Binding([.char("f")], .fix, label: "Fix", "Fix a param to the selected trial's value for new trials", section: .control, disabledReason: { s in
-      guard let t = s.selectedTrial else { return "no trial selected" }
-      return t.params.isEmpty ? "trial \(t.number) has no params" : nil }),
+    Binding([.char("f")], .fix, label: "Fix", "Fix a param for new trials: pick it, type its value (pre-filled from the selected or best trial)", section: .control, disabledReason: { s in
+      s.enqueueDistributions.isEmpty ? "the study has no params yet" : nil }),
     Binding([.char("F")], .unfix, label: "Unfix", "Unfix a fixed param", section: .control, disabledReason: { s in
       s.snapshot.fixedParams.isEmpty ? "no param is fixed" : nil }),
   ]

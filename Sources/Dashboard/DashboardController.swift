@@ -105,11 +105,11 @@ public final class DashboardController: @unchecked Sendable {
       case .setPaused(let p):
         if p { try await controls.pause() } else { try await controls.resume() }
         return .commandDone(message: p ? "study paused: no new trial starts" : "study resumed", isError: false)
-      case .fix(let name, let value):
+      case .fix(let name, let value, let distribution):
         guard let v = ParamValue(json: value) else {
           return .commandDone(message: "cannot fix \(name) to \(value.compactJSON)", isError: true)
         }
-        try await controls.fix(name, v)
+        try await controls.fix(name, v, distribution: distribution)
         return .commandDone(message: "fixed \(name) = \(value.compactJSON) for new trials", isError: false)
       case .unfix(let name):
         try await controls.unfix(name)

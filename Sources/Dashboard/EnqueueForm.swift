@@ -9,12 +9,8 @@ import OrderedCollections
 /// on every categorical param that trial also has (so `momentum` appears only when the form's
 /// `optimizer` is one that trials with a momentum used). Params with no trials are always shown.
 public struct EnqueueForm: Sendable {
-  /// One param field.
-  public struct Field: Sendable {
-    public var name: String
-    public var distribution: Distribution
-    public var text: String
-  }
+  /// One param field (shared with the fix dialog).
+  public typealias Field = ParamField
 
   public var fields: [Field]
   public var skipIfExists = true
@@ -35,19 +31,7 @@ public struct EnqueueForm: Sendable {
     } else {
       conditions = [:]
     }
-    fields = distributions.map { name, d in
-      let text: String
-      if let v = trial?.params[name] {
-        text = v.displayText
-      } else {
-        switch d {
-        case .float(let f): text = formatNumber(f.log ? (f.low * f.high).squareRoot() : (f.low + f.high) / 2)
-        case .int(let i): text = String(i.low)
-        case .categorical(let c): text = c.choices.first?.displayText ?? ""
-        }
-      }
-      return Field(name: name, distribution: d, text: text)
-    }
+    fields = distributions.map { name, d in Field(name: name, distribution: d, value: trial?.params[name]) }
     let sample = trials.suffix(2000)
     knownParamSets = sample.map { Set($0.params.keys) }
     knownAssignments = sample.map { t in
@@ -89,42 +73,19 @@ public struct EnqueueForm: Sendable {
     }
   }
 
-  /// The parsed value of a field, or why it is invalid.
+  /// The parsed value of a field, or why it is invalid (`ParamField.parse`).
   public static func parse(_ text: String, _ d: Distribution) -> Result<ParamValue, FieldError> {
-    let s = text.trimmingCharacters(in: .whitespaces)
-    switch d {
-    case .float(let f):
-      guard let v = Double(s), v.isFinite else { return .failure(FieldError("not a number")) }
-      guard v >= f.low, v <= f.high else {
-        return .failure(FieldError("must be in [\(formatNumber(f.low)), \(formatNumber(f.high))]"))
-      }
-      if let step = f.step {
-        let k = (v - f.low) / step
-        if abs(k - k.rounded()) > 1e-8 { return .failure(FieldError("must be on step \(formatNumber(step)) from \(formatNumber(f.low))")) }
-      }
-      return .success(.float(v))
-    case .int(let i):
-      guard let v = Int(s) else { return .failure(FieldError("not an integer")) }
-      guard v >= i.low, v <= i.high else { return .failure(FieldError("must be in [\(i.low), \(i.high)]")) }
-      if (v - i.low) % i.step != 0 { return .failure(FieldError("must be on step \(i.step) from \(i.low)")) }
-      return .success(.int(v))
-    case .categorical(let c):
-      if let v = c.choices.first(where: { $0.displayText == s }) { return .success(v) }
-      return .failure(FieldError("one of: " + c.choices.map(\.displayText).joined(separator: ", ")))
-    }
+    ParamField.parse(text, d)
   }
 
   /// The error of field `i`, nil when valid.
-  public func error(_ i: Int) -> String? {
-    if case .failure(let e) = Self.parse(fields[i].text, fields[i].distribution) { return e.message }
-    return nil
-  }
+  public func error(_ i: Int) -> String? { fields[i].error }
 
   /// The params to enqueue (visible fields), or nil while any is invalid.
   public var params: OrderedDictionary<String, ParamValue>? {
     var out = OrderedDictionary<String, ParamValue>()
     for i in visibleFields {
-      guard case .success(let v) = Self.parse(fields[i].text, fields[i].distribution) else { return nil }
+      guard let v = fields[i].value else { return nil }
       out[fields[i].name] = v
     }
     return out
@@ -145,10 +106,8 @@ public struct EnqueueForm: Sendable {
 
   /// Cycles a categorical field's choice (left/right).
   mutating func cycleChoice(_ d: Int) {
-    guard let i = cursorField, case .categorical(let c) = fields[i].distribution, !c.choices.isEmpty else { return }
-    let cur = c.choices.firstIndex { $0.displayText == fields[i].text } ?? -1
-    let n = c.choices.count
-    fields[i].text = c.choices[((cur + d) % n + n) % n].displayText
+    guard let i = cursorField, fields[i].isCategorical else { return }
+    fields[i].cycleChoice(d)
     keepCursor(on: i)
   }
 
@@ -177,10 +136,4 @@ public struct EnqueueForm: Sendable {
   mutating func keepCursor(on i: Int) {
     cursor = visibleFields.firstIndex(of: i) ?? min(cursor, rowCount - 1)
   }
-}
-
-/// Why a typed value does not fit its distribution.
-public struct FieldError: Error, Sendable, Hashable {
-  public var message: String
-  init(_ m: String) { message = m }
 }

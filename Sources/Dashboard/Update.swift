@@ -40,6 +40,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> Reaction {
     state.engineError = error
     if let error { state.say("engine stopped: \(error)", error: true) } else { state.say("study finished") }
     return [.redraw, .reload]
+  case .stop:
+    state.quitting = true
+    return .quit
   case .commandDone(let message, let isError):
     state.say(message, error: isError)
     return [.redraw, .reload]
@@ -149,10 +152,9 @@ func perform(_ state: inout AppState, _ action: Action) -> Reaction {
       distributions: state.enqueueDistributions, from: state.selectedOrBest, trials: state.snapshot.trials,
       space: state.info.space))
   case .fix:
-    if let t = state.selectedTrial {
-      state.overlay = .picker(ParamPicker(
-        purpose: .fix, entries: t.params.map { ($0.key, $0.value.json) }, selected: 0))
-    }
+    let from = state.selectedOrBest
+    state.overlay = .picker(ParamPicker(
+      purpose: .fix, entries: state.enqueueDistributions.keys.map { ($0, from?.params[$0]?.json) }, selected: 0))
   case .unfix:
     state.overlay = .picker(ParamPicker(
       purpose: .unfix, entries: state.snapshot.fixedParams.map { ($0.key, $0.value) }, selected: 0))
@@ -234,20 +236,45 @@ func handleOverlayKey(_ state: inout AppState, _ key: Key) -> Reaction {
       state.overlay = nil
       guard p.selected < p.entries.count else { return .redraw }
       let e = p.entries[p.selected]
-      var fixed = state.snapshot.fixedParams
       if p.purpose == .fix {
-        fixed[e.name] = e.value
-        state.say("fixed \(e.name) = \(e.value.compactJSON) for new trials")
-      } else {
-        fixed.removeValue(forKey: e.name)
-        state.say("unfixed \(e.name)")
+        // Then the value: pre-filled with the selected (or best) trial's, exactly.
+        guard let d = state.enqueueDistributions[e.name] else { return .redraw }
+        let current = e.value.flatMap(ParamValue.init(json:))
+          ?? state.snapshot.fixedParams[e.name].flatMap(ParamValue.init(json:))
+        state.overlay = .fixValue(FixDialog(field: ParamField(name: e.name, distribution: d, value: current, exact: true)))
+        return .redraw
       }
-      state.commands.append(p.purpose == .fix ? .fix(name: e.name, value: e.value) : .unfix(name: e.name))
+      var fixed = state.snapshot.fixedParams
+      fixed.removeValue(forKey: e.name)
+      state.say("unfixed \(e.name)")
+      state.commands.append(.unfix(name: e.name))
       state.snapshot.systemAttrs["hpotop:fixed_params"] = fixed.isEmpty ? nil : .object(fixed)
       return [.redraw, .reload]
     default: break
     }
     if case .picker = state.overlay { state.overlay = .picker(p) }
+  case .fixValue(var dialog):
+    switch key {
+    case .escape:
+      state.overlay = nil
+      return .redraw
+    case .enter:
+      guard let v = dialog.field.value else {
+        state.say("fix the invalid value first", error: true)
+        return .redraw
+      }
+      let name = dialog.field.name
+      state.overlay = nil
+      var fixed = state.snapshot.fixedParams
+      fixed[name] = v.json
+      state.snapshot.systemAttrs["hpotop:fixed_params"] = .object(fixed)
+      state.commands.append(.fix(name: name, value: v.json, distribution: dialog.field.distribution))
+      state.say("fixed \(name) = \(v.json.compactJSON) for new trials")
+      return [.redraw, .reload]
+    default:
+      _ = dialog.field.edit(key)
+    }
+    state.overlay = .fixValue(dialog)
   case .enqueue(var form):
     switch key {
     case .escape:

@@ -21,14 +21,27 @@ func drawOverlay(_ state: AppState, _ overlay: Overlay, _ buf: inout Buffer, _ a
     let box = area.centered(width: w, height: min(area.height, 6))
     drawBox(" " + d.title + " ", [Line(d.message), "", Line([Span("y", style: state.theme.fg("key").adding(.bold)), " yes   ", Span("n", style: state.theme.fg("key").adding(.bold)), "/Esc no"])], scroll: 0, state, &buf, box)
   case .picker(let p):
-    let title = p.purpose == .fix ? " Fix which param? (Enter fixes, Esc cancels) " : " Unfix which param? "
+    let title = p.purpose == .fix ? " Fix which param? (Enter: its value, Esc cancels) " : " Unfix which param? "
     let lines = p.entries.enumerated().map { i, e in
-      Line("\(e.name) = \(e.value.compactJSON)", style: i == p.selected ? state.theme.selected : Style())
+      let shown = e.value.map { "\(e.name) = \($0.compactJSON)" }
+        ?? "\(e.name)   " + (state.enqueueDistributions[e.name].map(describe) ?? "")
+      return Line(shown, style: i == p.selected ? state.theme.selected : Style())
     }
     let box = area.centered(width: min(area.width, 56), height: min(area.height, lines.count + 2))
     drawBox(title, lines.isEmpty ? ["(nothing to choose)"] : lines, scroll: max(0, p.selected - (box.height - 3)), state, &buf, box)
   case .enqueue(let form):
     drawEnqueue(state, form, &buf, area)
+  case .fixValue(let dialog):
+    let f = dialog.field
+    let lines: [Line] = [
+      fieldLine(f, isCursor: true, nameWidth: TextWidth.of(f.name) + 1, state.theme),
+      "",
+      Line("Every new trial takes this value; the other params stay sampled.", style: state.theme.dim),
+      Line(f.error != nil ? "Enter: (fix the value first)   Esc: cancel" : "Enter: fix   Esc: cancel"
+        + (f.isCategorical ? "   ←→: cycle choices" : ""), style: state.theme.dim),
+    ]
+    let box = area.centered(width: min(area.width, 76), height: min(area.height, lines.count + 2))
+    drawBox(" Fix \(f.name) for new trials ", lines, scroll: 0, state, &buf, box)
   }
 }
 
@@ -173,6 +186,20 @@ func readTail(_ path: String, bytes: Int) -> String? {
   return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
 }
 
+/// One param field: name, the text being typed, and its inline error (or its distribution).
+func fieldLine(_ f: ParamField, isCursor: Bool, nameWidth: Int, _ theme: Theme) -> Line {
+  var spans = [
+    Span((isCursor ? "› " : "  ") + f.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0), style: isCursor ? theme.fg("accent").adding(.bold) : Style()),
+    Span(f.text + (isCursor ? "▏" : ""), style: isCursor ? Style(modifiers: .underline) : Style()),
+  ]
+  if let e = f.error {
+    spans.append(Span("  ✗ \(e)", style: theme.fg("error")))
+  } else {
+    spans.append(Span("  \(describe(f.distribution))", style: theme.dim))
+  }
+  return Line(spans)
+}
+
 /// The enqueue form.
 func drawEnqueue(_ state: AppState, _ form: EnqueueForm, _ buf: inout Buffer, _ area: Rect) {
   let theme = state.theme
@@ -180,18 +207,7 @@ func drawEnqueue(_ state: AppState, _ form: EnqueueForm, _ buf: inout Buffer, _ 
   var lines: [Line] = []
   let nameWidth = (form.fields.map { TextWidth.of($0.name) }.max() ?? 4) + 1
   for (row, i) in visible.enumerated() {
-    let f = form.fields[i]
-    let isCursor = row == form.cursor
-    var spans = [
-      Span((isCursor ? "› " : "  ") + f.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0), style: isCursor ? theme.fg("accent").adding(.bold) : Style()),
-      Span(f.text + (isCursor ? "▏" : ""), style: isCursor ? Style(modifiers: .underline) : Style()),
-    ]
-    if let e = form.error(i) {
-      spans.append(Span("  ✗ \(e)", style: theme.fg("error")))
-    } else {
-      spans.append(Span("  \(describe(f.distribution))", style: theme.dim))
-    }
-    lines.append(Line(spans))
+    lines.append(fieldLine(form.fields[i], isCursor: row == form.cursor, nameWidth: nameWidth, theme))
   }
   let toggleRow = visible.count
   lines.append(Line([

@@ -120,14 +120,36 @@ func runStudyWithDashboard(spec: StudySpec, engine: EngineOptions, tui: TUIOptio
       mailbox.post(.engineFinished(error: "\(error)"))
     }
   }
+  // SIGHUP (the SSH connection or tmux session went away), SIGTERM and SIGINT stop the study as
+  // Ctrl-C does headless: objectives stopped, running trials FAIL "interrupted" and queued again.
+  let interrupted = InterruptFlag()
+  NCursesBackend.deliverTerminatingSignals { sig in
+    interrupted.set(sig)
+    mailbox.post(.stop)
+    run.cancel()
+    Task.detached {
+      _ = await run.result
+      // The terminal is gone: nothing to restore or print, and no drawing to wait for.
+      if sig == SIGHUP { _exit(128 + sig) }
+      // Otherwise the UI thread restores the screen; if a blocked terminal holds it, exit anyway.
+      try? await Task.sleep(for: .seconds(10))
+      _exit(128 + sig)
+    }
+  }
   let final = try await runDashboardLoop(state: state, controller: controller, mailbox: mailbox, pollInterval: tui.poll)
   run.cancel()
   _ = await run.result
+  if let sig = interrupted.signal, sig == SIGHUP { _exit(128 + sig) }
   printThemeWarnings(theme)
   let trials = try await study.trials()
   let counts = Dictionary(grouping: trials, by: \.state).mapValues(\.count)
   printError("[I \(logTimestamp())] Study '\(study.name)': \(trials.count) trials ("
     + TrialState.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue.lowercased())" } }.joined(separator: ", ") + ").")
+  if let sig = interrupted.signal {
+    printError("Interrupted: running trials were recorded as FAIL (\"interrupted\") and queued again; "
+      + "run the same command to resume.")
+    Foundation.exit(128 + sig)
+  }
   if let e = final.engineError { throw BadInput("engine stopped: \(e)") }
 }
 

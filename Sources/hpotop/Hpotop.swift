@@ -60,5 +60,6 @@ struct BadInput: Error, CustomStringConvertible {
 
 /// Writes a line to standard error.
 func printError(_ text: String) {
-  FileHandle.standardError.write(Data((text + "\n").utf8))
+  // A hung-up terminal fails the write (EIO); a log line is not worth a crash.
+  try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
 }

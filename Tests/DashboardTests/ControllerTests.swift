@@ -81,6 +81,12 @@ import Testing
     #expect(try await storage.studySystemAttrs(study: id)["hpotop:fixed_params"] == .object(["lr": .double(0.05)]))
     _ = await c.execute(.unfix(name: "lr"))
     #expect(try await storage.studySystemAttrs(study: id)["hpotop:fixed_params"] == nil)
+    // A param of the study file no trial used yet: checked against the dialog's distribution.
+    let fresh = await c.execute(.fix(name: "depth", value: .int(9), distribution: Fixture.layers))
+    guard case .commandDone(_, true) = fresh else { Issue.record("out-of-range fix accepted: \(fresh)"); return }
+    _ = await c.execute(.fix(name: "depth", value: .int(3), distribution: Fixture.layers))
+    #expect(try await storage.studySystemAttrs(study: id)["hpotop:fixed_params"] == .object(["depth": .int(3)]))
+    _ = await c.execute(.unfix(name: "depth"))
 
     let msg = await c.execute(.enqueue(params: ["lr": .float(0.07)], skipIfExists: true))
     guard case .commandDone(let text, false) = msg else {

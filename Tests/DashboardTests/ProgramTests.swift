@@ -188,13 +188,64 @@ final class FakeClock: @unchecked Sendable {
     #expect(Fixture.lines(s)[0].contains("PAUSED"))
     Fixture.press(&s, [.char("p")])
     guard case .setPaused(false)? = s.commands.last else { Issue.record("no resume"); return }
-    // Fix: pick the second param (layers) of trial 19.
-    Fixture.press(&s, [.char("f"), .down, .enter])
-    guard case .fix("layers", .int(2))? = s.commands.last else { Issue.record("no fix: \(s.commands)"); return }
+    // Fix: pick the second param (layers), keep trial 19's value.
+    Fixture.press(&s, [.char("f"), .down, .enter, .enter])
+    guard case .fix("layers", .int(2), _)? = s.commands.last else { Issue.record("no fix: \(s.commands)"); return }
     Fixture.press(&s, [.char("F"), .enter])
     guard case .unfix("layers")? = s.commands.last else { Issue.record("no unfix: \(s.commands)"); return }
     Fixture.press(&s, [.char("x"), .char("y")])
     guard case .markFailed(20, 19)? = s.commands.last else { Issue.record("no mark failed"); return }
+  }
+
+  @Test func fixDialogTakesATypedValueValidatedAsTyped() {
+    var s = Fixture.state()
+    Fixture.press(&s, [.char("f")])
+    guard case .picker(let p)? = s.overlay else { Issue.record("no picker"); return }
+    // Every param of the study, with the selected trial's (#19) value when it has one.
+    #expect(p.entries.map(\.name) == ["lr", "layers", "optimizer", "momentum"])
+    #expect(p.entries[1].value == .int(2) && p.entries[3].value == nil)
+    #expect(Fixture.text(s, width: 100, height: 30).contains("momentum   float [0, 0.99]"))
+    Fixture.press(&s, [.down, .enter])
+    guard case .fixValue(let d)? = s.overlay else { Issue.record("no value dialog: \(String(describing: s.overlay))"); return }
+    #expect(d.field.name == "layers" && d.field.text == "2")
+    #expect(Fixture.text(s, width: 100, height: 30).contains("Fix layers for new trials"))
+    // Out of range: an inline error, Enter refused, nothing written.
+    Fixture.press(&s, [.ctrl("u")])
+    Fixture.type(&s, "9")
+    guard case .fixValue(let bad)? = s.overlay else { Issue.record("dialog closed"); return }
+    #expect(bad.field.error == "must be in [1, 8]")
+    #expect(Fixture.text(s, width: 100, height: 30).contains("9▏  ✗ must be in [1, 8]"))
+    Fixture.press(&s, [.enter])
+    #expect(s.commands.isEmpty)
+    #expect(s.status?.text == "fix the invalid value first")
+    guard case .fixValue = s.overlay else { Issue.record("Enter closed the dialog on an invalid value"); return }
+    Fixture.type(&s, "x")
+    #expect(Fixture.text(s, width: 100, height: 30).contains("✗ not an integer"))
+    // A valid value: written, with the distribution it was checked against.
+    Fixture.press(&s, [.backspace, .backspace])
+    Fixture.type(&s, "7")
+    Fixture.press(&s, [.enter])
+    #expect(s.overlay == nil)
+    guard case .fix("layers", .int(7), let dist)? = s.commands.last else { Issue.record("no fix: \(s.commands)"); return }
+    #expect(dist == Fixture.layers)
+    #expect(s.snapshot.fixedParams == ["layers": .int(7)])
+    #expect(Fixture.lines(s)[2].contains("fixed: layers=7"))
+  }
+
+  @Test func fixDialogCancelsWithEscAndCyclesChoices() {
+    var s = Fixture.state()
+    Fixture.press(&s, [.char("f"), .enter])
+    guard case .fixValue(let lr)? = s.overlay else { Issue.record("no value dialog"); return }
+    // Floats are pre-filled exactly (not the table's rounding).
+    #expect(lr.field.text == s.selectedTrial?.params["lr"]?.pythonRepr)
+    Fixture.press(&s, [.escape])
+    #expect(s.overlay == nil && s.commands.isEmpty)
+    Fixture.press(&s, [.char("f"), .down, .down, .enter, .right, .enter])
+    guard case .fix("optimizer", .string("sgd"), _)? = s.commands.last else { Issue.record("no fix: \(s.commands)"); return }
+    // No trial: the best one pre-fills; an empty study has nothing to fix.
+    var empty = AppState(info: DashboardInfo(mode: .watch, storageURL: "x"))
+    Fixture.press(&empty, [.char("f")])
+    #expect(empty.status?.text == "Fix: the study has no params yet")
   }
 
   @Test func enqueueFormValidatesAsTypedAndSubmits() {

@@ -144,6 +144,7 @@ import Testing
       .help(scroll: 3), .detail(number: 7, scroll: 2), .filter(text: "lr <"),
       .confirm(ConfirmDialog(title: "Prune trial 18?", message: "m", command: .requestPrune(trialID: 19, number: 18))),
       .picker(ParamPicker(purpose: .fix, entries: [("lr", .double(0.1))], selected: 0)),
+      .fixValue(FixDialog(field: ParamField(name: "lr", distribution: Fixture.lr, text: "0.5"))),
       .enqueue(EnqueueForm(distributions: overlays.snapshot.distributions, from: overlays.snapshot.trials[0], trials: overlays.snapshot.trials)),
     ] {
       overlays.overlay = o

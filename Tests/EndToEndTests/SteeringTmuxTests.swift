@@ -146,10 +146,30 @@ import Testing
       let picker = try await s.tmux.waitFor { $0.contains("Fix which param?") }
       let entries = DashboardSession.pickerEntries(picker)
       #expect(entries.map(\.name) == ["x", "n", "opt"], "\(picker)")
-      // Choose the second param, n, with the selected trial's value.
       try #require(entries.count == 3)
-      let (name, value) = entries[1]
+      // The picker shows the selected trial's values.
+      let shown = entries[1].value
+      #expect(try await s.trials().contains { $0.params["n"]?.displayText == shown }, "\(picker)")
+      // Choose the second param, n, and type a value no trial has had yet.
+      let taken = Set(try await s.trials().compactMap { $0.params["n"]?.json.compactJSON })
+      let value = try #require((500...1000).map(String.init).first { !taken.contains($0) })
+      let name = "n"
       try s.tmux.send("Down")
+      try s.tmux.send("Enter")
+      let dialog = try await s.tmux.waitFor { $0.contains("Fix n for new trials") }
+      #expect(dialog.contains("Fix n for new trials"), "\(dialog)")
+      // An invalid value first: the inline error shows and Enter writes nothing.
+      try s.tmux.send("C-u")
+      try s.type("5000")
+      let invalid = try await s.tmux.waitFor { $0.contains("5000▏") && $0.contains("✗ must be in [1, 1000]") }
+      #expect(invalid.contains("✗ must be in [1, 1000]"), "\(invalid)")
+      try s.tmux.send("Enter")
+      let refused = try await s.tmux.waitFor { $0.contains("fix the invalid value first") }
+      #expect(refused.contains("Fix n for new trials"), "Enter closed the dialog on an invalid value:\n\(refused)")
+      #expect(try await s.storage.studySystemAttrs(study: s.studyID)["hpotop:fixed_params"] == nil)
+      try s.tmux.send("C-u")
+      try s.type(value)
+      _ = try await s.tmux.waitFor { $0.contains("\(value)▏") && $0.contains("Enter: fix") }
       try s.tmux.send("Enter")
       let header = try await s.tmux.waitFor { $0.contains("fixed: \(name)=\(value)") }
       #expect(header.contains("fixed: \(name)=\(value)"), "\(header)")
@@ -158,7 +178,7 @@ import Testing
         fixed = try await s.storage.studySystemAttrs(study: s.studyID)["hpotop:fixed_params"]
         return fixed != nil
       })
-      #expect(fixed?[name]?.compactJSON == value)
+      #expect(fixed == .object([name: .int(Int(value) ?? 0)]))
       // Trials numbered after the write read the fixed params after their creation.
       let last = try await s.trials().map(\.number).max() ?? -1
       #expect(try await s.waitUntil(90) {
