@@ -92,12 +92,20 @@ func runStudy(spec: StudySpec, engine: EngineOptions) async throws {
     limits.maxRetry = engine.maxRetry
     try await study.optimize(limits: limits, onEvent: { event in reporter.handle(event) }, objective: launcher.objective)
   }
+  // SIGINT, SIGTERM and SIGHUP (the SSH session went away) stop the run cleanly: objectives are
+  // stopped and running trials recorded and queued again. A second SIGINT/SIGTERM exits at once.
+  // A signal ignored at start (`nohup`) stays ignored.
   let interrupted = InterruptFlag()
-  signal(SIGINT, SIG_IGN)
-  signal(SIGTERM, SIG_IGN)
-  let sources = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
+  let sources = [SIGINT, SIGTERM, SIGHUP].compactMap { sig -> DispatchSourceSignal? in
+    let previous = signal(sig, SIG_IGN)
+    guard previous.map({ unsafeBitCast($0, to: Int.self) != 1 }) ?? true else { return nil }  // 1: SIG_IGN
     let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
     source.setEventHandler {
+      if interrupted.signal != nil {
+        if sig == SIGHUP { return }  // a hang-up can arrive more than once
+        printError("Stopping at once: trials still running are left RUNNING until their heartbeat goes stale.")
+        Foundation.exit(128 + sig)
+      }
       interrupted.set(sig)
       run.cancel()
     }
@@ -114,7 +122,7 @@ func runStudy(spec: StudySpec, engine: EngineOptions) async throws {
   if let sig = interrupted.signal {
     printError("Interrupted: running trials were recorded as FAIL (\"interrupted\") and queued again; "
       + "run the same command to resume.")
-    Foundation.exit(sig == SIGINT ? 130 : 143)
+    Foundation.exit(128 + sig)
   }
   if case .failure(let error) = result, !(error is CancellationError) { throw error }
 }

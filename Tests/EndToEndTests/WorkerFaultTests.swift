@@ -69,8 +69,10 @@ import Testing
     }
   }
 
-  @Test func ctrlCStopsTrialsRecordsThemAndTheNextRunResumes() async throws {
-    let dir = try Binary.temporaryDirectory("sigint")
+  /// Ctrl-C, `kill`, or the SSH session hanging up.
+  @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
+  func aSignalStopsTrialsRecordsThemAndTheNextRunResumes(_ sig: Int32) async throws {
+    let dir = try Binary.temporaryDirectory("signal\(sig)")
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try writeStudy(dir, name: "c", nTrials: 3, script: """
       echo $$ > "$HPOTOP_TRIAL_DIR/pid"
@@ -81,13 +83,13 @@ import Testing
     let trialPID = dir + "/trials/0/pid"
     #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: trialPID) })
     let pid = Int32(try String(contentsOfFile: trialPID, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-    kill(run.processIdentifier, SIGINT)
+    kill(run.processIdentifier, sig)
     let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     _ = out.fileHandleForReading.readDataToEndOfFile()
     let status = await Binary.waitForExit(run)
-    #expect(status == 130, "\(stderr.suffix(400))")
+    #expect(status == 128 + sig, "\(stderr.suffix(400))")
     #expect(stderr.contains("Interrupted"))
-    #expect(try await waitUntil(5) { !alive(pid) }, "the trial's process outlived Ctrl-C")
+    #expect(try await waitUntil(5) { !alive(pid) }, "the trial's process outlived signal \(sig)")
     let storage = try SQLiteStorage(path: dir + "/c.db")
     var trials = try await Study.load(name: "c", storage: storage).trials()
     let interrupted = try #require(trials.first { $0.number == 0 })
@@ -102,6 +104,36 @@ import Testing
     #expect(again.status == 0, "\(again.stderr.suffix(400))")
     trials = try await Study.load(name: "c", storage: storage).trials()
     #expect(trials.first { $0.id == requeued.id }?.state == .complete)
+  }
+
+  /// A second Ctrl-C while the first waits for a trial that ignores SIGTERM exits at once, and
+  /// says that the running trial is left to go stale.
+  @Test func aSecondCtrlCExitsAtOnce() async throws {
+    let dir = try Binary.temporaryDirectory("sigint2")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try writeStudy(dir, name: "s", nTrials: 1, script: """
+      grep Sig /proc/$$/status > "$HPOTOP_TRIAL_DIR/signals"
+      echo $$ > "$HPOTOP_TRIAL_DIR/pid"
+      trap 'echo > "$HPOTOP_TRIAL_DIR/term"' TERM
+      while :; do sleep 0.2; done
+      """)
+    let (run, out, err) = try Binary.start(["run", "s.yaml", "--no-tui"], in: dir)
+    let trialPID = dir + "/trials/0/pid"
+    #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: trialPID) })
+    let pid = Int32(try String(contentsOfFile: trialPID, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    defer { kill(-pid, SIGKILL) }
+    kill(run.processIdentifier, SIGINT)
+    // The run asked the trial to stop; the trial ignores it. The user presses Ctrl-C again.
+    #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: dir + "/trials/0/term") },
+            "the trial got no SIGTERM it could trap: \((try? String(contentsOfFile: dir + "/trials/0/signals", encoding: .utf8)) ?? "")")
+    kill(run.processIdentifier, SIGINT)
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    _ = out.fileHandleForReading.readDataToEndOfFile()
+    let status = await Binary.waitForExit(run)
+    #expect(status == 130, "\(stderr.suffix(400))")
+    #expect(stderr.contains("Stopping at once"), "\(stderr.suffix(400))")
+    let trials = try await Study.load(name: "s", storage: try SQLiteStorage(path: dir + "/s.db")).trials()
+    #expect(trials.map(\.state) == [.running], "the trial is left for its heartbeat to go stale")
   }
 
   @Test func fourWorkersRunSubprocessTrialsWithoutDuplicates() async throws {

@@ -45,6 +45,13 @@ extension CommandObjective {
     for (k, v) in environment { env[Environment.Key(stringLiteral: k)] = v }
     var options = PlatformOptions()
     options.processGroupID = 0  // its own group, so a stop reaches grandchildren too
+    // What swift-subprocess does when the run is cancelled (Ctrl-C): the same SIGTERM, grace,
+    // SIGKILL as the watchdog's stop. Without it a cancelled run's objective gets SIGKILL at once.
+    let stopSequence: [TeardownStep] = [
+      .send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(Int64(killGrace * 1000))),
+      .send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .seconds(1)),
+    ]
+    options.teardownSequence = stopSequence
     let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
     let configuration = Configuration(
       executable: executable, arguments: Arguments(Array(args.dropFirst())),
@@ -52,7 +59,7 @@ extension CommandObjective {
       workingDirectory: workingDirectory.map { FilePath($0) }, platformOptions: options)
 
     let monitor = RunMonitor(metricNames: metricNames, constraintNames: constraintNames)
-    let grace = killGrace, poll = pollInterval, limit = timeout
+    let poll = pollInterval, limit = timeout
     let started = Date()
     let result: ExecutionResult<Void, SequenceOutput, FileDescriptorOutput>
     do {
@@ -75,10 +82,7 @@ extension CommandObjective {
               }
               try? await Task.sleep(for: .milliseconds(100))
             }
-            await execution.teardown(using: [
-              .send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(Int64(grace * 1000))),
-              .send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .seconds(1)),
-            ])
+            await execution.teardown(using: stopSequence)
           }
           group.addTask {  // reader: log every byte, act on [hpotop] lines
             var splitter = LineSplitter(maxLine: 64 * 1024)
