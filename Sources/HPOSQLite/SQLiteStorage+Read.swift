@@ -37,8 +37,10 @@ extension SQLiteStorage {
     let condition = conditions.joined(separator: " AND ")
     let args = arguments
     return try await read("trials") { db in
-      try Self.requireStudy(db, study)
-      return try Self.loadTrials(db, where: condition, arguments: args)
+      let trials = try Self.loadTrials(db, where: condition, arguments: args)
+      // Only an empty answer needs telling apart from a study that does not exist.
+      if trials.isEmpty { try Self.requireStudy(db, study) }
+      return trials
     }
   }
 

@@ -23,6 +23,7 @@ extension SQLiteStorage {
   }
 
   public func deleteStudy(id: Int64) async throws {
+    defer { waitingScans.withLock { $0[id] = nil } }
     try await write("deleteStudy") { db in
       try Self.requireStudy(db, id)
       let inStudy = "trial_id IN (SELECT trial_id FROM trials WHERE study_id = ?)"

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HPO
+import Synchronization
 
 /// Storage in a SQLite file with Optuna 5.0's RDB schema, so Python Optuna (and
 /// optuna-dashboard) can read and write the same file while hpotop does.
@@ -18,6 +19,8 @@ public final class SQLiteStorage: Storage {
   /// The file path as given (relative paths are relative to the working directory).
   public let path: String
   let pool: DatabasePool
+  /// Per study, what the last `startTrial` of this instance saw of the WAITING trials.
+  let waitingScans = Mutex<[Int64: WaitingScan]>([:])
 
   /// Opens (creating if needed) the SQLite file at `path`.
   ///

@@ -113,6 +113,39 @@ extension StorageConformance {
                     "trials started with a heartbeat turn stale without another beat; the other does not")
         try c.equal(try await s.trial(id: first.id).state, .running, "a trial started without heartbeat stays")
       },
+      check("trialStartPopsWaitingInOrder") { make, c in
+        let s = try await make()
+        let a = try await s.createStudy(name: "a", directions: [.minimize])
+        let b = try await s.createStudy(name: "b", directions: [.minimize])
+        let waiting = FrozenTrial(id: 0, number: 0, state: .waiting)
+        func start(_ study: Int64) async throws -> FrozenTrial {
+          guard let t = try await s.startTrial(study: study, budget: nil, heartbeat: false) else {
+            throw c.fail("startTrial without a budget returned nil")
+          }
+          try c.equal(t.state, .running, "a started trial is RUNNING")
+          return t
+        }
+        for i in 0..<3 { try c.equal(try await start(a).number, i, "new trial \(i)") }
+        let w1 = try await s.createTrial(study: a, template: waiting)
+        let w2 = try await s.createTrial(study: a, template: waiting)
+        let wb = try await s.createTrial(study: b, template: waiting)
+        try c.equal(try await start(a).id, w1.id, "the oldest WAITING trial first")
+        try c.equal(try await start(a).id, w2.id, "then the next one")
+        try c.equal(try await start(a).number, 5, "then a new trial")
+        let w3 = try await s.createTrial(study: a, template: waiting)
+        try c.equal(try await start(a).id, w3.id, "a trial enqueued after starts is popped")
+        try c.equal(try await start(b).id, wb.id, "another study's queue")
+        try c.equal(try await start(b).number, 1, "then a new trial there")
+        let w4 = try await s.createTrial(study: a, template: waiting)
+        let w5 = try await s.createTrial(study: a, template: waiting)
+        try c.equal(try await start(a).id, w4.id, "pop w4")
+        try c.equal(try await s.setTrialState(trial: w5.id, state: .running, values: nil), true,
+                    "w5 started elsewhere")
+        let next = try await start(a)
+        try c.expect(next.id != w5.id && next.number == 9, "w5 is not popped twice, got \(next)")
+        try c.equal(try await s.startTrial(study: a, budget: 10, heartbeat: false), nil,
+                    "the budget counts every trial not WAITING (10 in study a)")
+      },
       check("trialSetStateTransitions") { make, c in
         let s = try await make()
         let sid = try await s.createStudy(name: "st", directions: [.minimize])

@@ -139,6 +139,7 @@ public actor Study {
     guard var frozen = try await storage.startTrial(study: id, budget: budget, heartbeat: heartbeat)
     else { return nil }
     try await refresh()
+    if let fresh = mirror.trial(id: frozen.id) { frozen = fresh }
     var fixed = frozen.fixedParams
     if let studyFixed = try await storage.studySystemAttrs(study: id)["hpotop:fixed_params"]?.objectValue {
       for (k, v) in studyFixed where fixed[k] == nil {
@@ -147,7 +148,8 @@ public actor Study {
     }
     let context = pruner.samplerView(samplingContext(), trial: frozen)
     try await sampler.beforeTrial(context, trial: frozen)
-    frozen = try await storage.trial(id: frozen.id)
+    // The refresh above loaded the trial; read it again only if the sampler may have written to it.
+    if sampler.beforeTrialWrites { frozen = try await storage.trial(id: frozen.id) }
     let space = sampler.inferRelativeSearchSpace(context, trial: frozen)
     let relative = space.isEmpty ? [:] : sampler.sampleRelative(context, trial: frozen, searchSpace: space)
     active[frozen.id] = ActiveTrial(trial: frozen, fixed: fixed, relativeSpace: space, relative: relative)
@@ -216,6 +218,7 @@ public actor Study {
 
   func setUserAttr(trialID: Int64, key: String, value: JSONValue) async throws {
     try await storage.setTrialUserAttr(trial: trialID, key: key, value: value)
+    active[trialID]?.trial.userAttrs[key] = value
   }
 
   func setSystemAttr(trialID: Int64, key: String, value: JSONValue) async throws {
@@ -246,9 +249,16 @@ public actor Study {
     guard state.isFinished else {
       throw StorageError(.invalidValue, "A trial can only be told COMPLETE, PRUNED or FAIL, not \(state.rawValue).")
     }
-    var current = try await storage.trial(id: trialID)
-    if current.state.isFinished {
-      throw StorageError(.trialFinished, "Trial#\(current.number) has already finished and can not be updated.")
+    // A trial this process runs is known in memory (what it wrote since the ask); storage still
+    // refuses the writes below if another process finished it meanwhile (a stale-trial sweep).
+    var current: FrozenTrial
+    if let known = active[trialID]?.trial {
+      current = known
+    } else {
+      current = try await storage.trial(id: trialID)
+      if current.state.isFinished {
+        throw StorageError(.trialFinished, "Trial#\(current.number) has already finished and can not be updated.")
+      }
     }
     var finalState = state
     var finalValues: [Double]? = nil
@@ -279,6 +289,9 @@ public actor Study {
     sampler.afterTrial(samplingContext(), trial: current, state: finalState, values: finalValues)
     try await storage.setTrialState(trial: trialID, state: finalState, values: finalValues)
     active[trialID] = nil
+    // The refresh reads the trial as stored (it was unfinished in the mirror), once.
+    try await refresh()
+    if let told = mirror.trial(id: trialID), told.state.isFinished { return told }
     return try await storage.trial(id: trialID)
   }
 

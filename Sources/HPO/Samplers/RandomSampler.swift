@@ -10,6 +10,7 @@ import Foundation
 public struct RandomSampler: Sampler {
   public let seed: UInt64
   public var name: String { "random" }
+  public var beforeTrialWrites: Bool { false }
 
   /// A sampler with a fixed seed, or a fresh random one when `seed` is `nil`.
   public init(seed: UInt64? = nil) {

@@ -29,6 +29,10 @@ public protocol Sampler: Sendable {
   /// (the grid sampler claims its grid point here).
   func beforeTrial(_ context: SamplingContext, trial: FrozenTrial) async throws
 
+  /// Whether `beforeTrial` may write to the trial, so the study must read the trial again before
+  /// sampling. Defaults to true; samplers whose `beforeTrial` writes nothing say false.
+  var beforeTrialWrites: Bool { get }
+
   /// Called after a trial finished, before the state is written.
   mutating func afterTrial(_ context: SamplingContext, trial: FrozenTrial, state: TrialState, values: [Double]?)
 
@@ -47,6 +51,8 @@ extension Sampler {
   ) -> OrderedDictionary<String, ParamValue> { [:] }
 
   public func beforeTrial(_ context: SamplingContext, trial: FrozenTrial) async throws {}
+
+  public var beforeTrialWrites: Bool { true }
 
   public mutating func afterTrial(
     _ context: SamplingContext, trial: FrozenTrial, state: TrialState, values: [Double]?

@@ -36,6 +36,7 @@ public struct BOHBSampler: Sampler {
   public let budgets: Set<Int>?
 
   public var name: String { "bohb" }
+  public var beforeTrialWrites: Bool { false }
 
   /// The pseudo-budget of final values of trials that reported no intermediate value.
   public static let finalBudget = Int.max

@@ -20,7 +20,9 @@ extension TPESampler {
         above.append(i)
         continue
       }
-      let v = trials[i].systemAttrs["constraints"] == nil ? 0 : infeasibility(trials[i])
+      // Most trials carry no system attrs: skip the hashed lookup for them.
+      let v = trials[i].systemAttrs.isEmpty || trials[i].systemAttrs["constraints"] == nil
+        ? 0 : infeasibility(trials[i])
       if v > 0 {
         violation[i] = v
         infeasible.append(i)

@@ -29,6 +29,7 @@ public struct TPESampler: Sampler {
   public let seed: UInt64
   public let options: TPEOptions
   public var name: String { "tpe" }
+  public var beforeTrialWrites: Bool { false }
 
   private var space = TPESearchSpace()
   private var observationCaches: [SpaceKey: ObservationCache] = [:]
@@ -241,8 +242,11 @@ struct ObservationCache: Sendable {
   }
 
   let width: Int
-  /// Row offset into `rows` per trial id, or −1 when the trial lacks a param of the space.
-  private var rowOf: [Int64: Int32] = [:]
+  /// Per trial number: the trial's id and its row offset into `rows` (−1 when the trial lacks a
+  /// param of the space); id −1 when not cached. An array by number, not a dictionary by id,
+  /// spares a hash per trial and fit; the id check keeps it right for any trial list.
+  private var cachedID: [Int64] = []
+  private var rowOf: [Int32] = []
   private var rows: [Double] = []
   /// Per dimension, every finished row by (kernel-space value, trial number).
   private var sorted: [[Sorted]]
@@ -266,20 +270,28 @@ struct ObservationCache: Sendable {
     found.reserveCapacity(indices.count)
     var liveRows: [Double] = []
     for i in indices {
-      let id = trials[i].id
+      let id = trials[i].id, number = trials[i].number
       if trials[i].state.isFinished {
-        if let r = rowOf[id] {
+        if number >= 0 && number < cachedID.count && cachedID[number] == id {
+          let r = rowOf[number]
           if r >= 0 { found.append(r) }
           continue
         }
+        var r: Int32 = -1
         if Self.row(trials[i].params, nil, key: key, dims: dims, into: &scratch) {
-          let r = Int32(rows.count)
+          r = Int32(rows.count)
           rows.append(contentsOf: scratch)
-          rowOf[id] = r
           found.append(r)
-          insertSorted(slot: r / Int32(max(1, width)), number: trials[i].number, dims: dims)
-        } else {
-          rowOf[id] = -1
+          insertSorted(slot: r / Int32(max(1, width)), number: number, dims: dims)
+        }
+        if number >= 0 {
+          if number >= cachedID.count {
+            let grow = max(number + 1 - cachedID.count, cachedID.count)
+            cachedID.append(contentsOf: repeatElement(-1, count: grow))
+            rowOf.append(contentsOf: repeatElement(-1, count: grow))
+          }
+          cachedID[number] = id
+          rowOf[number] = r
         }
       } else if Self.row(trials[i].params, extra(trials[i]), key: key, dims: dims, into: &scratch) {
         // Live rows are marked with negative offsets below −1.

@@ -9,7 +9,10 @@ import OrderedCollections
 /// study changes or the sampler is shown fewer trials than before (a pruner's restricted view).
 struct TPESearchSpace: Sendable {
   private var studyID: Int64 = -1
-  private var folded: Set<Int64> = []
+  /// The ids of the folded trials, by trial number (−1: none), and how many there are; an array
+  /// by number instead of a set spares a hash per trial and call.
+  private var folded: [Int64] = []
+  private var foldedCount = 0
   /// `nil` until a trial has been folded in.
   private(set) var intersection: OrderedDictionary<String, Distribution>?
   private(set) var groups: [OrderedDictionary<String, Distribution>] = []
@@ -21,9 +24,9 @@ struct TPESearchSpace: Sendable {
     for i in context.trials.indices {
       let state = context.trials[i].state
       guard state == .complete || state == .pruned else { continue }
-      if folded.contains(context.trials[i].id) { seen += 1 } else { fresh.append(i) }
+      if isFolded(context.trials[i]) { seen += 1 } else { fresh.append(i) }
     }
-    if seen != folded.count {
+    if seen != foldedCount {
       reset(context.studyID)
       fresh = context.trials.indices.filter {
         context.trials[$0].state == .complete || context.trials[$0].state == .pruned
@@ -31,14 +34,30 @@ struct TPESearchSpace: Sendable {
     }
     for i in fresh {
       let t = context.trials[i]
-      folded.insert(t.id)
+      markFolded(t)
       fold(t.distributions)
+    }
+  }
+
+  private func isFolded(_ t: FrozenTrial) -> Bool {
+    t.number >= 0 && t.number < folded.count && folded[t.number] == t.id
+  }
+
+  private mutating func markFolded(_ t: FrozenTrial) {
+    guard t.number >= 0 else { return }
+    if t.number >= folded.count {
+      folded.append(contentsOf: repeatElement(-1, count: max(t.number + 1 - folded.count, folded.count)))
+    }
+    if folded[t.number] != t.id {
+      folded[t.number] = t.id
+      foldedCount += 1
     }
   }
 
   private mutating func reset(_ id: Int64) {
     studyID = id
     folded = []
+    foldedCount = 0
     intersection = nil
     groups = []
   }
