@@ -31,7 +31,8 @@ public struct EnqueueForm: Sendable {
     } else {
       conditions = [:]
     }
-    fields = distributions.map { name, d in Field(name: name, distribution: d, value: trial?.params[name]) }
+    // Exact floats: enqueuing a trial unchanged must give exactly its config (skip_if_exists too).
+    fields = distributions.map { name, d in Field(name: name, distribution: d, value: trial?.params[name], exact: true) }
     let sample = trials.suffix(2000)
     knownParamSets = sample.map { Set($0.params.keys) }
     knownAssignments = sample.map { t in
