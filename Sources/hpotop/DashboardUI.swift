@@ -88,19 +88,8 @@ func printThemeWarnings(_ theme: Theme) {
 /// `run` / `demo` with the dashboard: the engine runs in a task while the UI shows the study.
 /// Quitting stops the engine like Ctrl-C does (running trials are recorded FAIL and re-queued).
 func runStudyWithDashboard(spec: StudySpec, engine: EngineOptions, tui: TUIOptions, mode: DashboardInfo.Mode) async throws {
-  var spec = spec
-  if let n = engine.nTrials { spec.nTrials = n }
-  if let t = engine.timeout { spec.timeout = t }
-  if let w = engine.workers { spec.parallelism = w }
   let theme = try tui.loadTheme()
-  let storage = try openStorage(engine.storage ?? spec.storage)
-  let launcher: StudyLauncher
-  do {
-    launcher = try StudyLauncher(spec: spec, storage: storage)
-  } catch let e as StudyFileError {
-    throw BadInput(e.description)
-  }
-  let study = try await launcher.openStudy()
+  let (spec, storage, launcher, study) = try await launch(spec, engine)
   let mailbox = Mailbox()
   let controller = DashboardController(storage: storage, studyID: study.id, mailbox: mailbox)
   let info = DashboardInfo(
@@ -112,7 +101,7 @@ func runStudyWithDashboard(spec: StudySpec, engine: EngineOptions, tui: TUIOptio
   let state = AppState(info: info, snapshot: first, theme: theme, engineRunning: true)
   let run = Task {
     do {
-      try await study.optimize(limits: spec.limits, onEvent: { _ in }, objective: launcher.objective)
+      try await study.optimize(limits: engine.limits(spec), onEvent: { _ in }, objective: launcher.objective)
       mailbox.post(.engineFinished(error: nil))
     } catch is CancellationError {
       mailbox.post(.engineFinished(error: nil))

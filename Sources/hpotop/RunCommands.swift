@@ -57,6 +57,36 @@ struct Worker: AsyncParsableCommand {
   }
 }
 
+extension EngineOptions {
+  /// The study file's limits with this command line's heartbeat, grace and retry settings.
+  func limits(_ spec: StudySpec) -> OptimizeLimits {
+    var limits = spec.limits
+    limits.heartbeatInterval = heartbeatInterval
+    limits.staleGrace = staleGrace ?? heartbeatInterval * 4
+    limits.maxRetry = maxRetry
+    return limits
+  }
+}
+
+/// Applies the command line's overrides to a study file, opens its storage and its study: what
+/// `run`, `worker` and `demo` start from, with or without the dashboard.
+func launch(_ spec: StudySpec, _ engine: EngineOptions) async throws
+  -> (StudySpec, any Storage, StudyLauncher, Study)
+{
+  var spec = spec
+  if let n = engine.nTrials { spec.nTrials = n }
+  if let t = engine.timeout { spec.timeout = t }
+  if let w = engine.workers { spec.parallelism = w }
+  let storage = try openStorage(engine.storage ?? spec.storage)
+  let launcher: StudyLauncher
+  do {
+    launcher = try StudyLauncher(spec: spec, storage: storage)
+  } catch let e as StudyFileError {
+    throw BadInput(e.description)
+  }
+  return (spec, storage, launcher, try await launcher.openStudy())
+}
+
 /// Reads a study file; its errors are bad input (exit 2) with file:line:col.
 func loadSpec(_ path: String) throws -> StudySpec {
   do {
@@ -70,27 +100,13 @@ func loadSpec(_ path: String) throws -> StudySpec {
 /// and, on a terminal, a progress bar. Ctrl-C stops the running trials, records them as failed
 /// ("interrupted") and queues their params again, then exits 130.
 func runStudy(spec: StudySpec, engine: EngineOptions) async throws {
-  var spec = spec
-  if let n = engine.nTrials { spec.nTrials = n }
-  if let t = engine.timeout { spec.timeout = t }
-  if let w = engine.workers { spec.parallelism = w }
-  let storage = try openStorage(engine.storage ?? spec.storage)
-  let launcher: StudyLauncher
-  do {
-    launcher = try StudyLauncher(spec: spec, storage: storage)
-  } catch let e as StudyFileError {
-    throw BadInput(e.description)
-  }
-  let study = try await launcher.openStudy()
+  let (spec, storage, launcher, study) = try await launch(spec, engine)
   let reporter = HeadlessReporter(study: study, total: spec.nTrials, directions: spec.directions)
   printError("[I \(logTimestamp())] Study '\(study.name)' on \(storage.displayURL): sampler \(launcher.sampler.name), "
     + "pruner \(launcher.pruner.name), \(spec.parallelism) at a time" + (spec.nTrials.map { ", budget \($0) trials" } ?? ""))
   let run = Task {
-    var limits = spec.limits
-    limits.heartbeatInterval = engine.heartbeatInterval
-    limits.staleGrace = engine.staleGrace ?? engine.heartbeatInterval * 4
-    limits.maxRetry = engine.maxRetry
-    try await study.optimize(limits: limits, onEvent: { event in reporter.handle(event) }, objective: launcher.objective)
+    try await study.optimize(limits: engine.limits(spec), onEvent: { event in reporter.handle(event) },
+                             objective: launcher.objective)
   }
   // SIGINT, SIGTERM and SIGHUP (the SSH session went away) stop the run cleanly: objectives are
   // stopped and running trials recorded and queued again. A second SIGINT/SIGTERM exits at once.
