@@ -86,7 +86,7 @@ extension PostgresStorage {
       """, logger: logger).decode((Int64, Double?, String).self)
     {
       guard let i = index[tid] else { continue }
-      let v = Self.decode(value, type: type)
+      let v = RDBColumns.decode(value, type: type)
       if trials[i].values == nil { trials[i].values = [v] } else { trials[i].values?.append(v) }
     }
 
@@ -96,7 +96,7 @@ extension PostgresStorage {
       """, logger: logger).decode((Int64, Int, Double?, String).self)
     {
       guard let i = index[tid] else { continue }
-      trials[i].intermediateValues[step] = Self.decode(value, type: type)
+      trials[i].intermediateValues[step] = RDBColumns.decode(value, type: type)
     }
 
     for user in [true, false] {
@@ -113,7 +113,7 @@ extension PostgresStorage {
         .decode((Int64, String?, String?).self)
       {
         guard let i = index[tid] else { continue }
-        let value = try Self.attrValue(json)
+        let value = try RDBColumns.attrValue(json)
         if user { trials[i].userAttrs[key ?? ""] = value } else { trials[i].systemAttrs[key ?? ""] = value }
       }
     }

@@ -69,7 +69,7 @@ extension PostgresStorage {
       let rows = try await conn.query("""
         SELECT direction::text FROM study_directions WHERE study_id = \(id) ORDER BY objective
         """, logger: self.logger)
-      for try await raw in rows.decode(String.self) { out.append(try Self.direction(raw)) }
+      for try await raw in rows.decode(String.self) { out.append(try RDBColumns.direction(raw)) }
       return out
     }
   }
@@ -88,7 +88,7 @@ extension PostgresStorage {
         "SELECT study_id::int8, direction::text FROM study_directions ORDER BY study_id, objective",
         logger: self.logger
       ).decode((Int64, String).self) {
-        if let i = index[sid] { summaries[i].directions.append(try Self.direction(raw)) }
+        if let i = index[sid] { summaries[i].directions.append(try RDBColumns.direction(raw)) }
       }
       for (table, isUser) in [("study_user_attributes", true), ("study_system_attributes", false)] {
         let idColumn = isUser ? "study_user_attribute_id" : "study_system_attribute_id"
@@ -97,7 +97,7 @@ extension PostgresStorage {
           """, logger: self.logger).decode((Int64?, String?, String?).self)
         {
           guard let sid, let i = index[sid] else { continue }
-          let value = try Self.attrValue(json)
+          let value = try RDBColumns.attrValue(json)
           if isUser { summaries[i].userAttrs[key ?? ""] = value } else { summaries[i].systemAttrs[key ?? ""] = value }
         }
       }
@@ -155,7 +155,7 @@ extension PostgresStorage {
         : "SELECT key, value_json FROM study_system_attributes WHERE study_id = \(study) ORDER BY study_system_attribute_id"
       var out = OrderedDictionary<String, JSONValue>()
       for try await (key, json) in try await conn.query(query, logger: self.logger).decode((String?, String?).self) {
-        out[key ?? ""] = try Self.attrValue(json)
+        out[key ?? ""] = try RDBColumns.attrValue(json)
       }
       return out
     }
@@ -185,20 +185,6 @@ extension PostgresStorage {
     guard try await Self.one(
       conn, "SELECT 1::int8 FROM studies WHERE study_id = \(id) FOR UPDATE", Int64.self, logger) != nil
     else { throw StorageError(.studyNotFound, "No study with study_id \(id) exists.") }
-  }
-
-  static func direction(_ raw: String) throws -> StudyDirection {
-    guard let d = StudyDirection(rawValue: raw) else {
-      throw StorageError(.incompatibleSchema, "study direction \(raw) is not supported (NOT_SET?)")
-    }
-    return d
-  }
-
-  static func attrValue(_ text: String?) throws -> JSONValue {
-    guard let text else { return .null }
-    do { return try JSONValue(parsing: text) } catch {
-      throw StorageError(.invalidValue, "an attribute holds invalid JSON \(text): \(error)")
-    }
   }
 }
 #endif

@@ -279,7 +279,7 @@ extension PostgresStorage {
 
   func upsertValue(_ conn: PostgresConnection, trial: Int64, objective: Int, value: Double) async throws {
     if value.isNaN { throw StorageError(.invalidValue, "a trial value cannot be NaN") }
-    let (v, type) = Self.encode(value)
+    let (v, type) = try RDBColumns.encodeValue(value)
     try await conn.query("""
       INSERT INTO trial_values (trial_id, objective, value, value_type)
       VALUES (\(trial), \(objective), \(v), \(type)::trialvaluetype)
@@ -288,7 +288,7 @@ extension PostgresStorage {
   }
 
   func upsertIntermediate(_ conn: PostgresConnection, trial: Int64, step: Int, value: Double) async throws {
-    let (v, type) = Self.encode(value)
+    let (v, type) = RDBColumns.encode(value)
     try await conn.query("""
       INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type)
       VALUES (\(trial), \(step), \(v), \(type)::trialintermediatevaluetype)
@@ -322,23 +322,6 @@ extension PostgresStorage {
         ON CONFLICT (trial_id, key) DO UPDATE SET value_json = EXCLUDED.value_json
         """
     try await conn.query(query, logger: logger)
-  }
-
-  /// A value as (`value`, `*_type`): FINITE with the number, INF_POS / INF_NEG / NAN with NULL.
-  static func encode(_ v: Double) -> (Double?, String) {
-    if v.isNaN { return (nil, "NAN") }
-    if v == .infinity { return (nil, "INF_POS") }
-    if v == -.infinity { return (nil, "INF_NEG") }
-    return (v, "FINITE")
-  }
-
-  static func decode(_ value: Double?, type: String) -> Double {
-    switch type {
-    case "INF_POS": return .infinity
-    case "INF_NEG": return -.infinity
-    case "NAN": return .nan
-    default: return value ?? .nan
-    }
   }
 
   /// Now, rounded to whole microseconds (what `timestamp` keeps).

@@ -101,32 +101,4 @@ enum SQLiteEncoding {
     let m = mp < 10 ? mp + 3 : mp - 9
     return (m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, m, d)
   }
-
-  // MARK: Values
-
-  /// A trial value as (`value`, `value_type`): FINITE with the number, INF_POS / INF_NEG with NULL.
-  static func encodeValue(_ v: Double) throws -> (Double?, String) {
-    if v.isNaN { throw StorageError(.invalidValue, "a trial value cannot be NaN") }
-    if v == .infinity { return (nil, "INF_POS") }
-    if v == -.infinity { return (nil, "INF_NEG") }
-    return (v, "FINITE")
-  }
-
-  /// An intermediate value as (`intermediate_value`, `intermediate_value_type`), NaN as NAN/NULL.
-  static func encodeIntermediate(_ v: Double) -> (Double?, String) {
-    if v.isNaN { return (nil, "NAN") }
-    if v == .infinity { return (nil, "INF_POS") }
-    if v == -.infinity { return (nil, "INF_NEG") }
-    return (v, "FINITE")
-  }
-
-  /// The number a stored value and type pair means.
-  static func decode(_ value: Double?, type: String) -> Double {
-    switch type {
-    case "INF_POS": return .infinity
-    case "INF_NEG": return -.infinity
-    case "NAN": return .nan
-    default: return value ?? .nan
-    }
-  }
 }

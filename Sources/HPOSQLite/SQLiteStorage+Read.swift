@@ -131,7 +131,7 @@ extension SQLiteStorage {
     while let row = try values.next() {
       let tid: Int64 = row[0]
       guard let i = index[tid] else { continue }
-      let v = SQLiteEncoding.decode(row[1], type: row[2])
+      let v = RDBColumns.decode(row[1], type: row[2])
       if trials[i].values == nil { trials[i].values = [v] } else { trials[i].values?.append(v) }
     }
 
@@ -143,7 +143,7 @@ extension SQLiteStorage {
     while let row = try intermediates.next() {
       let tid: Int64 = row[0]
       guard let i = index[tid] else { continue }
-      trials[i].intermediateValues[row[1]] = SQLiteEncoding.decode(row[2], type: row[3])
+      trials[i].intermediateValues[row[1]] = RDBColumns.decode(row[2], type: row[3])
     }
 
     for user in [true, false] {
@@ -155,7 +155,7 @@ extension SQLiteStorage {
         let tid: Int64 = row[0]
         guard let i = index[tid] else { continue }
         let key: String = row[1] ?? ""
-        let value = try attrValue(row[2])
+        let value = try RDBColumns.attrValue(row[2])
         if user { trials[i].userAttrs[key] = value } else { trials[i].systemAttrs[key] = value }
       }
     }

@@ -73,7 +73,7 @@ extension SQLiteStorage {
         db, sql: "SELECT study_id, direction FROM study_directions ORDER BY study_id, objective")
       {
         let sid: Int64 = row[0]
-        if let i = index[sid] { summaries[i].directions.append(try Self.direction(row[1])) }
+        if let i = index[sid] { summaries[i].directions.append(try RDBColumns.direction(row[1])) }
       }
       for (table, isUser) in [("study_user_attributes", true), ("study_system_attributes", false)] {
         let idColumn = isUser ? "study_user_attribute_id" : "study_system_attribute_id"
@@ -82,7 +82,7 @@ extension SQLiteStorage {
         {
           let sid: Int64? = row[0]
           guard let sid, let i = index[sid] else { continue }
-          let value = try Self.attrValue(row[2])
+          let value = try RDBColumns.attrValue(row[2])
           if isUser { summaries[i].userAttrs[row[1]] = value } else { summaries[i].systemAttrs[row[1]] = value }
         }
       }
@@ -150,21 +150,7 @@ extension SQLiteStorage {
     try String.fetchAll(
       db.cachedStatement(sql: "SELECT direction FROM study_directions WHERE study_id = ? ORDER BY objective"),
       arguments: [study]
-    ).map(direction)
-  }
-
-  static func direction(_ raw: String) throws -> StudyDirection {
-    guard let d = StudyDirection(rawValue: raw) else {
-      throw StorageError(.incompatibleSchema, "study direction \(raw) is not supported (NOT_SET?)")
-    }
-    return d
-  }
-
-  static func attrValue(_ text: String?) throws -> JSONValue {
-    guard let text else { return .null }
-    do { return try JSONValue(parsing: text) } catch {
-      throw StorageError(.invalidValue, "an attribute holds invalid JSON \(text): \(error)")
-    }
+    ).map(RDBColumns.direction)
   }
 
   static func studyAttrs(_ db: Database, table: String, idColumn: String, study: Int64) throws
@@ -176,7 +162,7 @@ extension SQLiteStorage {
       arguments: [study])
     {
       let key: String? = row[0]
-      out[key ?? ""] = try attrValue(row[1])
+      out[key ?? ""] = try RDBColumns.attrValue(row[1])
     }
     return out
   }

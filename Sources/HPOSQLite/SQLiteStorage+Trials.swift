@@ -186,7 +186,7 @@ extension SQLiteStorage {
   }
 
   static func upsertValue(_ db: Database, trial: Int64, objective: Int, value: Double) throws {
-    let (v, type) = try SQLiteEncoding.encodeValue(value)
+    let (v, type) = try RDBColumns.encodeValue(value)
     try db.cachedStatement(sql: """
       INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (?, ?, ?, ?)
       ON CONFLICT (trial_id, objective) DO UPDATE SET value = excluded.value, value_type = excluded.value_type
@@ -194,7 +194,7 @@ extension SQLiteStorage {
   }
 
   static func upsertIntermediate(_ db: Database, trial: Int64, step: Int, value: Double) throws {
-    let (v, type) = SQLiteEncoding.encodeIntermediate(value)
+    let (v, type) = RDBColumns.encode(value)
     try db.cachedStatement(sql: """
       INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type)
       VALUES (?, ?, ?, ?)
