@@ -118,11 +118,11 @@ private func frozen(
   }
 
   @Test func hypervolumeIsExactIn2DAnd3D() {
-    let hv2 = HypervolumeSubset.hypervolume([[1, 3], [2, 2], [3, 1]], reference: [4, 4])
+    let hv2 = Hypervolume.compute([[1, 3], [2, 2], [3, 1]], reference: [4, 4])
     #expect(abs(hv2 - 6) < 1e-12)
-    let hv3 = HypervolumeSubset.hypervolume([[1, 1, 1]], reference: [2, 3, 4])
+    let hv3 = Hypervolume.compute([[1, 1, 1]], reference: [2, 3, 4])
     #expect(abs(hv3 - 6) < 1e-12)
-    let two = HypervolumeSubset.hypervolume([[0, 0, 1], [0, 1, 0]], reference: [1, 2, 2])
+    let two = Hypervolume.compute([[0, 0, 1], [0, 1, 0]], reference: [1, 2, 2])
     // Boxes 1·2·1 and 1·1·2 overlapping in 1·1·1.
     #expect(abs(two - 3) < 1e-12)
     let pick = HypervolumeSubset.select([[0, 4], [1, 1], [4, 0], [2, 2]], size: 1, reference: [5, 5])

@@ -1,6 +1,6 @@
-import HPO
 
-/// Exact hypervolume: the measure of the region that a set of points dominates and that
+/// Exact hypervolume, the one implementation that TPE's subset selection, NSGA-II's tests and
+/// the analysis (`ParetoAnalysis`, `hpotop pareto`) share: the measure of the region that a set of points dominates and that
 /// dominates a reference point, with every objective minimised (Zitzler & Thiele,
 /// "Multiobjective optimization using evolutionary algorithms — a comparative case study",
 /// PPSN 1998).

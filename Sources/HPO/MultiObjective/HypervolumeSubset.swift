@@ -1,47 +1,11 @@
 import Foundation
 
-/// Exact hypervolume of small point sets and greedy hypervolume subset selection, used by
-/// multi-objective TPE to break ties inside the last non-domination rank of the good trials.
-///
-/// The hypervolume is computed by slicing along the last objective (Hypervolume by Slicing
-/// Objectives, While et al., "A faster algorithm for calculating hypervolume", IEEE TEC 2006),
-/// with a sweep for two objectives. The greedy selection is the (1 − 1/e)-approximation of
+/// Greedy hypervolume subset selection, used by multi-objective TPE to break ties inside the
+/// last non-domination rank of the good trials; the hypervolume itself is `Hypervolume`'s.
+/// The greedy selection is the (1 − 1/e)-approximation of
 /// Guerreiro, Fonseca & Paquete, "Greedy hypervolume subset selection in low dimensions",
 /// Evolutionary Computation 2016, as Optuna's `_hypervolume/hssp.py` uses it.
 enum HypervolumeSubset {
-  /// The hypervolume dominated by `points` (all objectives minimised) and bounded by `reference`.
-  static func hypervolume(_ points: [[Double]], reference: [Double]) -> Double {
-    let pts = points.filter { p in zip(p, reference).allSatisfy { $0 < $1 } }
-    if pts.isEmpty { return 0 }
-    return hv(pts, reference, reference.count)
-  }
-
-  private static func hv(_ pts: [[Double]], _ ref: [Double], _ d: Int) -> Double {
-    if pts.isEmpty { return 0 }
-    if d == 1 {
-      return ref[0] - (pts.map { $0[0] }.min() ?? ref[0])
-    }
-    if d == 2 {
-      let sorted = pts.sorted { $0[0] != $1[0] ? $0[0] < $1[0] : $0[1] < $1[1] }
-      var area = 0.0
-      var curY = ref[1]
-      for p in sorted where p[1] < curY {
-        area += (ref[0] - p[0]) * (curY - p[1])
-        curY = p[1]
-      }
-      return area
-    }
-    let sorted = pts.sorted { $0[d - 1] < $1[d - 1] }
-    var volume = 0.0
-    for i in sorted.indices {
-      let next = i + 1 < sorted.count ? sorted[i + 1][d - 1] : ref[d - 1]
-      let depth = next - sorted[i][d - 1]
-      if depth <= 0 { continue }
-      volume += hv(Array(sorted[0...i]), ref, d - 1) * depth
-    }
-    return volume
-  }
-
   /// Optuna's reference point for a rank: max(1.1·worst, 0.9·worst) per objective, with zeros
   /// replaced by 1e-12.
   static func referencePoint(_ values: [[Double]]) -> [Double] {
@@ -86,7 +50,7 @@ enum HypervolumeSubset {
       var bestPos = 0
       var bestGain = -Double.infinity
       for (pos, i) in remaining.enumerated() {
-        let gain = hypervolume(selectedVecs + [values[i]], reference: reference) - currentHV
+        let gain = Hypervolume.compute(selectedVecs + [values[i]], reference: reference) - currentHV
         if gain > bestGain {
           bestGain = gain
           bestPos = pos
