@@ -1,5 +1,5 @@
 /* The only C in hpotop: static-inline accessors for ncurses macros and globals that Swift 6
-   cannot import (stdscr, LINES/COLS, A_* attributes, getmaxyx). */
+   cannot import (stdscr, LINES/COLS, A_* attributes). */
 #define NCURSES_WIDECHAR 1
 #include <locale.h>
 #include <ncurses.h>
@@ -11,7 +11,6 @@ static inline attr_t sh_a_reverse(void) { return A_REVERSE; }
 static inline attr_t sh_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t sh_a_dim(void) { return A_DIM; }
 static inline attr_t sh_a_italic(void) { return A_ITALIC; }
-static inline void sh_getmaxyx(WINDOW *w, int *y, int *x) { getmaxyx(w, *y, *x); }
 /* Used by TerminalNCurses: a screen that reports failure instead of exiting (initscr exits),
    and colour pairs above 255/32767 through the extended-pair `opts` argument. */
 #include <stdio.h>

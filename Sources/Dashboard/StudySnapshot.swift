@@ -49,13 +49,11 @@ public struct StudySnapshot: Sendable {
     StudySnapshot(studyID: studyID, studyName: name, directions: directions, trials: [], revision: 0)
   }
 
-  /// Whether the study is paused (`hpotop:paused` = true).
-  public var isPaused: Bool { systemAttrs["hpotop:paused"]?.boolValue ?? false }
+  /// Whether the study is paused (`HpotopAttrs.isPaused`).
+  public var isPaused: Bool { systemAttrs.hpotop.isPaused }
 
-  /// The study's fixed params (`hpotop:fixed_params`).
-  public var fixedParams: OrderedDictionary<String, JSONValue> {
-    systemAttrs["hpotop:fixed_params"]?.objectValue ?? [:]
-  }
+  /// The study's fixed params as stored (`HpotopAttrs.fixedParamsJSON`).
+  public var fixedParams: OrderedDictionary<String, JSONValue> { systemAttrs.hpotop.fixedParamsJSON }
 
   static func count(_ trials: [FrozenTrial]) -> [TrialState: Int] {
     var c: [TrialState: Int] = [:]

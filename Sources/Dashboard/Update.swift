@@ -144,7 +144,7 @@ func perform(_ state: inout AppState, _ action: Action) -> Reaction {
   case .pause:
     let paused = !state.snapshot.isPaused
     state.commands.append(.setPaused(paused))
-    state.snapshot.systemAttrs["hpotop:paused"] = .bool(paused)
+    state.snapshot.systemAttrs.hpotop.isPaused = paused
     state.say(paused ? "paused: no new trial starts" : "resumed")
     return [.redraw, .reload]
   case .enqueue:
@@ -172,7 +172,6 @@ func handleOverlayKey(_ state: inout AppState, _ key: Key) -> Reaction {
     case .down: state.overlay = .help(scroll: scroll + 1)
     case .pageDown: state.overlay = .help(scroll: scroll + 10)
     case .pageUp: state.overlay = .help(scroll: max(0, scroll - 10))
-    case .char("q") where false: break
     default:
       if Bindings.binding(for: key)?.action == .quit {
         state.quitting = true
@@ -248,7 +247,7 @@ func handleOverlayKey(_ state: inout AppState, _ key: Key) -> Reaction {
       fixed.removeValue(forKey: e.name)
       state.say("unfixed \(e.name)")
       state.commands.append(.unfix(name: e.name))
-      state.snapshot.systemAttrs["hpotop:fixed_params"] = fixed.isEmpty ? nil : .object(fixed)
+      state.snapshot.systemAttrs.hpotop.fixedParamsJSON = fixed
       return [.redraw, .reload]
     default: break
     }
@@ -267,7 +266,7 @@ func handleOverlayKey(_ state: inout AppState, _ key: Key) -> Reaction {
       state.overlay = nil
       var fixed = state.snapshot.fixedParams
       fixed[name] = v.json
-      state.snapshot.systemAttrs["hpotop:fixed_params"] = .object(fixed)
+      state.snapshot.systemAttrs.hpotop.fixedParamsJSON = fixed
       state.commands.append(.fix(name: name, value: v.json, distribution: dialog.field.distribution))
       state.say("fixed \(name) = \(v.json.compactJSON) for new trials")
       return [.redraw, .reload]

@@ -110,9 +110,8 @@ func drawDetail(_ state: AppState, _ t: FrozenTrial, scroll: Int, _ buf: inout B
     lines.append(Line("CHART"))  // placeholder row: the chart is drawn over the next rows
     for _ in 0..<5 { lines.append("") }
   }
-  let reasons = ["hpotop:fail_reason", "hpotop:prune_reason"].compactMap { k in t.systemAttrs[k].map { (k, $0) } }
-  for (k, v) in reasons {
-    lines.append(Line([Span(k == "hpotop:fail_reason" ? "Fail reason: " : "Prune reason: ", style: theme.fg("failed").adding(.bold)), Span(v.stringValue ?? v.compactJSON)]))
+  for (label, text) in t.hpotop.reasons {
+    lines.append(Line([Span(label + ": ", style: theme.fg("failed").adding(.bold)), Span(text)]))
   }
   if !t.userAttrs.isEmpty {
     lines.append("")
@@ -122,7 +121,7 @@ func drawDetail(_ state: AppState, _ t: FrozenTrial, scroll: Int, _ buf: inout B
   if !t.systemAttrs.isEmpty {
     lines.append("")
     lines.append(Line("System attrs", style: theme.fg("title").adding(.bold)))
-    for (k, v) in t.systemAttrs where k != "hpotop:stderr_tail" { lines.append(Line("  \(k) = \(v.compactJSON)")) }
+    for (k, v) in t.systemAttrs where HpotopAttrs.isListedAttr(k) { lines.append(Line("  \(k) = \(v.compactJSON)")) }
   }
   for (name, text) in logTails(state, t) {
     lines.append("")
@@ -169,7 +168,7 @@ func logTails(_ state: AppState, _ t: FrozenTrial) -> [(String, String)] {
       if let tail = readTail(path, bytes: 4096), !tail.isEmpty { out.append((name, tail)) }
     }
   }
-  if !out.contains(where: { $0.0 == "stderr.log" }), let s = t.systemAttrs["hpotop:stderr_tail"]?.stringValue, !s.isEmpty {
+  if !out.contains(where: { $0.0 == "stderr.log" }), let s = t.hpotop.stderrTail, !s.isEmpty {
     out.append(("stderr (tail)", s))
   }
   return out

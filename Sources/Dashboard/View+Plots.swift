@@ -153,9 +153,9 @@ func drawPareto(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   let theme = state.theme
   let n = state.snapshot.directions.count
   guard n >= 2 else { return message("Pareto front: the study has one objective", state, &buf, area) }
-  var xo = state.objectiveX % n, yo = state.objectiveY % n
+  let xo = state.objectiveX % n
+  var yo = state.objectiveY % n
   if xo == yo { yo = (xo + 1) % n }
-  (xo, yo) = (xo, yo)
   let info = state.cache.value(slot: "pareto", key: cacheKey(state, "\(xo):\(yo)")) {
     ParetoFrontInfo(plotInput(state), xObjective: xo, yObjective: yo)
   }

@@ -13,7 +13,6 @@ public func view(_ state: AppState, area: Rect) -> Buffer {
 /// Draws the dashboard into part of a buffer (used by `Terminal.draw`).
 public func draw(_ state: AppState, into buf: inout Buffer, area: Rect) {
   guard !area.isEmpty else { return }
-  let theme = state.theme
   var rest = area
   // Header: 3 lines when there is room, else 1.
   let headerHeight = area.height >= 14 ? 3 : (area.height >= 4 ? 1 : 0)
@@ -50,7 +49,6 @@ public func draw(_ state: AppState, into buf: inout Buffer, area: Rect) {
   if let overlay = state.overlay {
     drawOverlay(state, overlay, &buf, area)
   }
-  _ = theme
 }
 
 // MARK: Header

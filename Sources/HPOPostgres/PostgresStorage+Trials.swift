@@ -89,7 +89,9 @@ extension PostgresStorage {
   }
 
   @discardableResult
-  public func setTrialState(trial: Int64, state: TrialState, values: [Double]?) async throws -> Bool {
+  public func setTrialState(
+    trial: Int64, state: TrialState, values: [Double]?, systemAttrs: OrderedDictionary<String, JSONValue>
+  ) async throws -> Bool {
     try await transaction("setTrialState") { conn, isRetry in
       let current: TrialState
       do {
@@ -100,6 +102,7 @@ extension PostgresStorage {
         throw e
       }
       if state == .running && current != .waiting { return false }
+      for (k, v) in systemAttrs { try await self.upsertTrialAttr(conn, user: false, trial: trial, key: k, value: v) }
       let now = Self.roundedNow().timeIntervalSince1970
       if state == .running {
         try await conn.query("""
@@ -202,7 +205,7 @@ extension PostgresStorage {
           UPDATE trials SET state = 'FAIL', datetime_complete = to_timestamp(\(now)) AT TIME ZONE 'UTC'
           WHERE trial_id = \(id)
           """, logger: self.logger)
-        try await self.upsertTrialAttr(conn, user: false, trial: id, key: "hpotop:fail_reason", value: .string("stale"))
+        try await self.upsertTrialAttr(conn, user: false, trial: id, key: HpotopKey.failReason.rawValue, value: .string(HpotopKey.staleReason))
       }
       return stale
     }

@@ -39,7 +39,7 @@ extension SQLiteStorage {
       for id in stale {
         try db.cachedStatement(sql: "UPDATE trials SET state = 'FAIL', datetime_complete = ? WHERE trial_id = ?")
           .execute(arguments: [now, id])
-        try Self.upsertTrialAttr(db, user: false, trial: id, key: "hpotop:fail_reason", value: .string("stale"))
+        try Self.upsertTrialAttr(db, user: false, trial: id, key: HpotopKey.failReason.rawValue, value: .string(HpotopKey.staleReason))
       }
       return stale
     }

@@ -92,10 +92,13 @@ extension SQLiteStorage {
   }
 
   @discardableResult
-  public func setTrialState(trial: Int64, state: TrialState, values: [Double]?) async throws -> Bool {
+  public func setTrialState(
+    trial: Int64, state: TrialState, values: [Double]?, systemAttrs: OrderedDictionary<String, JSONValue>
+  ) async throws -> Bool {
     try await write("setTrialState") { db in
       let current = try Self.updatableState(db, trial)
       if state == .running && current != .waiting { return false }
+      for (k, v) in systemAttrs { try Self.upsertTrialAttr(db, user: false, trial: trial, key: k, value: v) }
       let now = SQLiteEncoding.format(SQLiteEncoding.roundedNow())
       if state == .running {
         try db.cachedStatement(sql: "UPDATE trials SET state = ?, datetime_start = ? WHERE trial_id = ?")

@@ -294,7 +294,7 @@ public enum SamplerConformance {
     }
     try requireTrials(trials, fail)
     for t in trials where t.state == .fail {
-      throw fail(t.systemAttrs["hpotop:fail_reason"]?.stringValue ?? "trial \(t.number) failed")
+      throw fail(t.hpotop.failReason ?? "trial \(t.number) failed")
     }
   }
 

@@ -84,8 +84,8 @@ extension StorageConformance {
         try await s.setStudyUserAttr(study: id, key: "n", value: nested)
         try c.equal(try await s.studyUserAttrs(study: id)["n"], nested, "nested JSON user attr")
         try await s.setStudySystemAttr(study: id, key: "study:metric_names", value: .array([.string("loss")]))
-        try await s.setStudySystemAttr(study: id, key: "hpotop:paused", value: .bool(true))
-        try await s.setStudySystemAttr(study: id, key: "hpotop:paused", value: nil)
+        try await s.setPaused(study: id, true)
+        try await s.setPaused(study: id, false)
         try c.equal(try await s.studySystemAttrs(study: id), ["study:metric_names": .array([.string("loss")])],
                     "system attrs after removing one")
         let summary = try await s.studies().first

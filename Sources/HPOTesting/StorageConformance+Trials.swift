@@ -28,6 +28,37 @@ extension StorageConformance {
         let loaded = try await s.trials(study: a, filter: .all)
         try c.equal(loaded.map(\.number), [0, 1, 2], "numbers loaded back")
       },
+      check("trialStateAndReasonInOneWrite") { make, c in
+        // A finished state lands with its reason, or neither does.
+        let s = try await make()
+        let sid = try await s.createStudy(name: "r", directions: [.minimize])
+        let failed = try await s.createTrial(study: sid, template: nil)
+        try c.equal(try await s.finishTrial(trial: failed.id, state: .fail, values: nil, reason: "boom"), true,
+                    "finishing a running trial")
+        var back = try await s.trial(id: failed.id)
+        try c.equal(back.state, .fail, "state after finishTrial")
+        try c.equal(back.hpotop.failReason, "boom", "fail reason written with the state")
+        var refused = false
+        do {
+          try await s.finishTrial(trial: failed.id, state: .fail, values: nil, reason: "second")
+        } catch let e as StorageError where e.kind == .trialFinished {
+          refused = true
+        }
+        try c.expect(refused, "finishing a finished trial throws trialFinished")
+        back = try await s.trial(id: failed.id)
+        try c.equal(back.hpotop.failReason, "boom", "a refused finish writes no reason")
+        let pruned = try await s.createTrial(study: sid, template: nil)
+        try await s.finishTrial(trial: pruned.id, state: .pruned, values: nil, reason: "pruned by user")
+        back = try await s.trial(id: pruned.id)
+        try c.equal(back.state, .pruned, "pruned state")
+        try c.equal(back.hpotop.pruneReason, "pruned by user", "prune reason written with the state")
+        try c.equal(back.hpotop.failReason, nil, "no fail reason on a pruned trial")
+        let running = try await s.createTrial(study: sid, template: nil)
+        let moved = try await s.setTrialState(
+          trial: running.id, state: .running, values: nil, systemAttrs: ["note": .string("lost")])
+        try c.equal(moved, false, "RUNNING to RUNNING loses the race")
+        try c.equal(try await s.trial(id: running.id).systemAttrs["note"], nil, "a lost race writes no attr")
+      },
       check("trialCreateFromTemplate") { make, c in
         let s = try await make()
         let sid = try await s.createStudy(name: "t", directions: [.minimize, .maximize])

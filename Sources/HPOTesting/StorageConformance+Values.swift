@@ -128,7 +128,7 @@ extension StorageConformance {
                     "only the RUNNING trial with an old heartbeat is stale")
         let failed = try await s.trial(id: beating.id)
         try c.equal(failed.state, .fail, "a stale trial is FAIL")
-        try c.equal(failed.systemAttrs["hpotop:fail_reason"], .string("stale"), "the stale reason")
+        try c.equal(failed.hpotop.failReason, HpotopKey.staleReason, "the stale reason")
         try c.expect(failed.datetimeComplete != nil, "a stale trial gets datetimeComplete")
         try c.equal(try await s.trial(id: silent.id).state, .running, "a trial without heartbeats stays RUNNING")
         try c.equal(try await s.trial(id: finished.id).state, .complete, "a finished trial stays")

@@ -20,7 +20,7 @@ struct BenchFrame: AsyncParsableCommand {
     if let path = writeSqlite { return try await write(path) }
     if let path = startup { return try await timeStartup(path) }
     let snap = StudySnapshot(
-      studyID: 1, studyName: "bench", directions: [.minimize], trials: Self.synthetic(trials), revision: 1)
+      studyID: 1, studyName: "bench", directions: [.minimize], trials: try Self.synthetic(trials), revision: 1)
     var state = AppState(
       info: DashboardInfo(mode: .watch, storageURL: "sqlite:///bench.db"), snapshot: snap, width: width, height: height)
     state.importance[.fanova] = nil
@@ -54,12 +54,12 @@ struct BenchFrame: AsyncParsableCommand {
   }
 
   /// A study like the demo's: lr (log), layers (int), optimizer (categorical), dropout; 20 steps.
-  static func synthetic(_ n: Int) -> [FrozenTrial] {
+  static func synthetic(_ n: Int) throws -> [FrozenTrial] {
     var rng = SplitMix(seed: 42)
-    let dLR = Distribution.float(try! FloatDistribution(low: 1e-5, high: 1e-1, log: true))
-    let dLayers = Distribution.int(try! IntDistribution(low: 1, high: 8))
-    let dOpt = Distribution.categorical(try! CategoricalDistribution(choices: [.string("adam"), .string("sgd"), .string("rmsprop")]))
-    let dDrop = Distribution.float(try! FloatDistribution(low: 0, high: 0.5))
+    let dLR = Distribution.float(try FloatDistribution(low: 1e-5, high: 1e-1, log: true))
+    let dLayers = Distribution.int(try IntDistribution(low: 1, high: 8))
+    let dOpt = Distribution.categorical(try CategoricalDistribution(choices: [.string("adam"), .string("sgd"), .string("rmsprop")]))
+    let dDrop = Distribution.float(try FloatDistribution(low: 0, high: 0.5))
     let start = Date().addingTimeInterval(-Double(n))
     return (0..<n).map { i in
       let lr = pow(10, -5 + 4 * rng.next()), layers = 1 + Int(rng.next() * 8) % 8
@@ -82,7 +82,7 @@ struct BenchFrame: AsyncParsableCommand {
     let storage = try openStorage(path)
     let id = try await storage.createStudy(name: "bench", directions: [.minimize])
     let t0 = Date()
-    for t in Self.synthetic(trials) { _ = try await storage.createTrial(study: id, template: t) }
+    for t in try Self.synthetic(trials) { _ = try await storage.createTrial(study: id, template: t) }
     print("wrote \(trials) trials in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
   }
 

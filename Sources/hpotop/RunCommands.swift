@@ -62,7 +62,7 @@ extension EngineOptions {
   func limits(_ spec: StudySpec) -> OptimizeLimits {
     var limits = spec.limits
     limits.heartbeatInterval = heartbeatInterval
-    limits.staleGrace = staleGrace ?? heartbeatInterval * 4
+    limits.staleGrace = staleGrace ?? OptimizeLimits.defaultStaleGrace(heartbeatInterval: heartbeatInterval)
     limits.maxRetry = maxRetry
     return limits
   }

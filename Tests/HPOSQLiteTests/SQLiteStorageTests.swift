@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HPO
 import HPOSQLite
+import HPOTesting
 import Testing
 
 @Suite struct SQLiteStorageTests {

@@ -1,6 +1,7 @@
 import Foundation
 import HPO
 import HPOSQLite
+import HPOTesting
 import Testing
 
 /// `startTrial` remembers which WAITING trials it saw and looks only at newer rows afterwards;

@@ -2,27 +2,13 @@ import HPO
 import HPOTesting
 import Testing
 
-/// Every sampler runs every check of `SamplerConformance`.
+/// Every registered sampler (and some TPE variants) runs every check of `SamplerConformance`.
 @Suite struct SamplerConformanceTests {
-  @Test(arguments: SamplerConformance.checks)
-  func random(_ check: SamplerCheck) async throws {
-    try await check.run { RandomSampler(seed: $0) }
-  }
-
-  @Test(arguments: SamplerConformance.checks)
-  func grid(_ check: SamplerCheck) async throws {
+  /// Every sampler a study file can name (BOHB included), as the registry builds it.
+  @Test(arguments: SamplerRegistry.all, SamplerConformance.checks)
+  func registered(_ kind: SamplerKind, _ check: SamplerCheck) async throws {
     let space = check.gridSpace
-    try await check.run { GridSampler(searchSpace: space, seed: $0) }
-  }
-
-  @Test(arguments: SamplerConformance.checks)
-  func tpe(_ check: SamplerCheck) async throws {
-    try await check.run { TPESampler(seed: $0) }
-  }
-
-  @Test(arguments: SamplerConformance.checks)
-  func nsga2(_ check: SamplerCheck) async throws {
-    try await check.run { NSGAIISampler(seed: $0, populationSize: 4) }
+    try await check.run { kind.conformanceSampler($0, space) }
   }
 
   @Test(arguments: SamplerConformance.checks)

@@ -4,9 +4,9 @@ import OrderedCollections
 /// One optimization study: its storage, directions, sampler and pruner, with Optuna's
 /// ask/tell interface. The actor serialises sampling; objectives run outside it.
 ///
-/// The study mirrors its trials in memory and refreshes the mirror incrementally (new trials and
-/// the ones that were unfinished), as Optuna's `_CachedStorage` does, so an `ask` on a study of
-/// thousands of trials reads only what changed.
+/// The study keeps its trials in a `TrialCache` refreshed incrementally (new trials and the ones
+/// that were unfinished), as Optuna's `_CachedStorage` does, so an `ask` on a study of thousands
+/// of trials reads only what changed.
 public actor Study {
   public nonisolated let storage: any Storage
   public nonisolated let id: Int64
@@ -15,7 +15,7 @@ public actor Study {
   public private(set) var sampler: any Sampler
   public private(set) var pruner: any Pruner
 
-  private var mirror = TrialMirror()
+  private var mirror = TrialCache()
   private var active: [Int64: ActiveTrial] = [:]
   /// When this process last looked for stale trials (see `recoverStaleTrials`).
   var lastStaleCheck: Date?
@@ -36,7 +36,7 @@ public actor Study {
     self.directions = directions
     self.sampler = sampler
     self.pruner = pruner
-    mirror.bestDirection = directions.first ?? .minimize
+    mirror = TrialCache(bestDirection: directions.first ?? .minimize)
   }
 
   /// Creates a study, or with `loadIfExists` opens the one of that name (its stored directions win,
@@ -141,11 +141,7 @@ public actor Study {
     try await refresh()
     if let fresh = mirror.trial(id: frozen.id) { frozen = fresh }
     var fixed = frozen.fixedParams
-    if let studyFixed = try await storage.studySystemAttrs(study: id)["hpotop:fixed_params"]?.objectValue {
-      for (k, v) in studyFixed where fixed[k] == nil {
-        if let p = ParamValue(json: v) { fixed[k] = p }
-      }
-    }
+    for (k, p) in try await storage.hpotopState(study: id).fixedParams where fixed[k] == nil { fixed[k] = p }
     let context = pruner.samplerView(samplingContext(), trial: frozen)
     try await sampler.beforeTrial(context, trial: frozen)
     // The refresh above loaded the trial; read it again only if the sampler may have written to it.
@@ -208,10 +204,10 @@ public actor Study {
     active[trialID]?.trial.intermediateValues[step] = value
   }
 
-  /// Whether the pruner, or a user's prune request (`hpotop:prune_requested`), stops the trial.
+  /// Whether the pruner, or a user's prune request (`HpotopAttrs.pruneRequested`), stops the trial.
   func shouldPrune(trialID: Int64) async throws -> Bool {
     let current = try await storage.trial(id: trialID)
-    if current.systemAttrs["hpotop:prune_requested"] != nil { return true }
+    if current.hpotop.pruneRequested { return true }
     try await refresh()
     return try await pruner.shouldPrune(samplingContext(), trial: current)
   }
@@ -229,8 +225,8 @@ public actor Study {
   // MARK: Tell
 
   /// Finishes a trial, as Optuna's `tell`. A COMPLETE tell needs one finite-or-infinite value
-  /// per objective; a NaN or a wrong count makes the trial FAIL with the reason kept in
-  /// `hpotop:fail_reason`. A PRUNED trial takes its last intermediate value as its value.
+  /// per objective; a NaN or a wrong count makes the trial FAIL with the reason kept as its
+  /// `HpotopAttrs.failReason`. A PRUNED trial takes its last intermediate value as its value.
   @discardableResult
   public func tell(
     trialNumber: Int, values: [Double]? = nil, state: TrialState = .complete, failReason: String? = nil
@@ -245,6 +241,13 @@ public actor Study {
   @discardableResult
   public func tell(
     trialID: Int64, values: [Double]? = nil, state: TrialState = .complete, failReason: String? = nil
+  ) async throws -> FrozenTrial {
+    try await finish(trialID: trialID, values: values, state: state, failReason: failReason, pruneReason: nil)
+  }
+
+  /// `tell`, with the reason of a FAIL or a PRUNED trial written with its state in one transaction.
+  func finish(
+    trialID: Int64, values: [Double]?, state: TrialState, failReason: String?, pruneReason: String?
   ) async throws -> FrozenTrial {
     guard state.isFinished else {
       throw StorageError(.invalidValue, "A trial can only be told COMPLETE, PRUNED or FAIL, not \(state.rawValue).")
@@ -282,12 +285,15 @@ public actor Study {
     default:
       break
     }
-    if let reason, finalState == .fail {
-      try await storage.setTrialSystemAttr(trial: trialID, key: "hpotop:fail_reason", value: .string(reason))
-      current.systemAttrs["hpotop:fail_reason"] = .string(reason)
+    let written = finalState == .fail ? reason : finalState == .pruned ? pruneReason : nil
+    if let written {
+      var attrs = current.hpotop
+      if finalState == .fail { attrs.failReason = written } else { attrs.pruneReason = written }
+      current.systemAttrs = attrs.attrs
     }
     sampler.afterTrial(samplingContext(), trial: current, state: finalState, values: finalValues)
-    try await storage.setTrialState(trial: trialID, state: finalState, values: finalValues)
+    // The state and its reason land together: no reader sees a FAIL without its reason.
+    try await storage.finishTrial(trial: trialID, state: finalState, values: finalValues, reason: written)
     active[trialID] = nil
     // The refresh reads the trial as stored (it was unfinished in the mirror), once.
     try await refresh()
@@ -347,82 +353,6 @@ public actor Study {
 
   /// Loads trials that are new or were unfinished at the last refresh.
   func refresh() async throws {
-    let changed = try await storage.trials(
-      study: id, filter: TrialFilter(ids: mirror.unfinishedIDs, idGreaterThan: mirror.maxID))
-    mirror.merge(changed)
-  }
-
-  /// Replaces the sampler (for example when a study file changes it on resume).
-  public func setSampler(_ sampler: any Sampler) { self.sampler = sampler }
-  public func setPruner(_ pruner: any Pruner) { self.pruner = pruner }
-}
-
-/// The in-memory copy of a study's trials that `Study.refresh` keeps in sync.
-struct TrialMirror {
-  private(set) var trials: [FrozenTrial] = []
-  private var indexByID: [Int64: Int] = [:]
-  private(set) var unfinishedIDs: Set<Int64> = []
-  private(set) var maxID: Int64 = 0
-  /// The distribution each param name was last seen with, for compatibility checks.
-  var distributionByName: [String: Distribution] = [:]
-
-  /// The best COMPLETE single-objective trial (non-NaN value), by id: over all such trials, and
-  /// over the feasible ones; kept as trials arrive so `bestTrial` does not rescan the study.
-  private var bestAllID: Int64?
-  private var bestFeasibleID: Int64?
-  /// Whether some COMPLETE trial with a non-NaN value carries constraints.
-  private(set) var anyConstrained = false
-  /// The direction `bestAllID` / `bestFeasibleID` are kept for (set by the study).
-  var bestDirection: StudyDirection = .minimize
-
-  /// The trial with this id, if the mirror holds it.
-  func trial(id: Int64) -> FrozenTrial? {
-    indexByID[id].map { trials[$0] }
-  }
-
-  /// The trial with this number, if the mirror holds it.
-  func trial(number: Int) -> FrozenTrial? {
-    if number >= 0 && number < trials.count && trials[number].number == number { return trials[number] }
-    return trials.first { $0.number == number }
-  }
-
-  /// The best COMPLETE trial as `Study.bestTrial` defines it (feasible ones first).
-  var bestSingle: FrozenTrial? {
-    let id = anyConstrained ? bestFeasibleID : bestAllID
-    return id.flatMap { trial(id: $0) }
-  }
-
-  mutating func merge(_ changed: [FrozenTrial]) {
-    var unordered = false
-    for t in changed {
-      if let i = indexByID[t.id] {
-        trials[i] = t
-      } else {
-        if let last = trials.last, last.number > t.number { unordered = true }
-        indexByID[t.id] = trials.count
-        trials.append(t)
-      }
-      if t.state.isFinished { unfinishedIDs.remove(t.id) } else { unfinishedIDs.insert(t.id) }
-      maxID = max(maxID, t.id)
-      for (k, d) in t.distributions where distributionByName[k] == nil { distributionByName[k] = d }
-    }
-    if unordered {
-      trials.sort { $0.number < $1.number }
-      indexByID = Dictionary(uniqueKeysWithValues: trials.enumerated().map { ($1.id, $0) })
-    }
-    for t in changed where t.state == .complete {
-      guard let v = t.value, !v.isNaN else { continue }
-      if t.constraints != nil { anyConstrained = true }
-      if isBetter(t, v, than: bestAllID) { bestAllID = t.id }
-      if t.isFeasible && isBetter(t, v, than: bestFeasibleID) { bestFeasibleID = t.id }
-    }
-  }
-
-  /// Whether `t` (value `v`) beats the trial `id`: a better value, or the same value and an
-  /// earlier number (so the earliest trial wins ties, as `Study.best(of:direction:)`).
-  private func isBetter(_ t: FrozenTrial, _ v: Double, than id: Int64?) -> Bool {
-    guard let id, let b = trial(id: id), let bv = b.value else { return true }
-    if bestDirection.isBetter(v, than: bv) { return true }
-    return v == bv && t.number < b.number
+    mirror.merge(try await storage.trials(study: id, filter: mirror.changedFilter))
   }
 }

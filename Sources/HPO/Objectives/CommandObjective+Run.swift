@@ -111,14 +111,15 @@ extension CommandObjective {
     }
     if let pid = await monitor.pid { _ = kill(-pid, SIGKILL) }  // leftover grandchildren
     let tail = Self.tail(ofFile: stderrPath, bytes: 2048)
-    if !tail.isEmpty { try? await trial.study.setSystemAttr(trialID: trial.id, key: "hpotop:stderr_tail", value: .string(tail)) }
+    if !tail.isEmpty { try? await trial.study.setSystemAttr(trialID: trial.id, key: HpotopKey.stderrTail.rawValue, value: .string(tail)) }
 
     switch await monitor.stopReason {
     case .pruned?:
-      let byUser = (try? await trial.study.storage.trial(id: trial.id))?.systemAttrs["hpotop:prune_requested"] != nil
-      let reason = byUser ? "pruned by user" : "pruned by the \(await trial.study.pruner.name) pruner"
-      try? await trial.study.setSystemAttr(trialID: trial.id, key: "hpotop:prune_reason", value: .string(reason))
-      throw TrialPruned(reason)
+      // The reason is written with the PRUNED state when the trial is told (Study.record).
+      let current = try? await trial.study.storage.trial(id: trial.id)
+      throw TrialPruned(HpotopAttrs.pruneReason(
+        requestedByUser: current?.hpotop.pruneRequested ?? false, prunerName: await trial.study.pruner.name,
+        step: current?.lastStep))
     case .timeout?:
       throw RunnerError(argv: args, reason: "timed out after \(formatNumber(limit ?? 0)) s", exitCode: nil, stderrTail: tail)
     case .interrupted?:

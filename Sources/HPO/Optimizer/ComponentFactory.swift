@@ -4,7 +4,7 @@ import OrderedCollections
 /// positioned errors for unknown names and bad options.
 public enum ComponentFactory {
   /// The sampler a study uses when its file names none.
-  public static let defaultSamplerName = "tpe"
+  public static var defaultSamplerName: String { SamplerRegistry.defaultName }
 
   /// The sampler for a `sampler:` entry (or the default), for a study with these directions and
   /// this search space (the grid sampler needs the space).
@@ -12,50 +12,12 @@ public enum ComponentFactory {
     -> any Sampler
   {
     let name = spec?.name ?? defaultSamplerName
-    let seed = spec?.seed
-    var options = OptionReader(spec: spec)
-    switch name {
-    case "random":
-      try options.finish()
-      return RandomSampler(seed: seed)
-    case "tpe":
-      var o = TPEOptions()
-      o.nStartupTrials = try options.int("n_startup_trials", min: 0) ?? o.nStartupTrials
-      o.nEICandidates = try options.int("n_ei_candidates", min: 1) ?? o.nEICandidates
-      o.priorWeight = try options.double("prior_weight") ?? o.priorWeight
-      o.considerMagicClip = try options.bool("consider_magic_clip") ?? o.considerMagicClip
-      o.considerEndpoints = try options.bool("consider_endpoints") ?? o.considerEndpoints
-      o.multivariate = try options.bool("multivariate") ?? o.multivariate
-      o.group = try options.bool("group") ?? o.group
-      o.constantLiar = try options.bool("constant_liar") ?? o.constantLiar
-      try options.finish()
-      return TPESampler(seed: seed, options: o)
-    case "grid":
-      let explicit = options.raw("values")
-      try options.finish()
-      return GridSampler(searchSpace: try gridValues(space: space, explicit: explicit, spec: spec), seed: seed ?? 0)
-    case "nsga2":
-      let sampler = NSGAIISampler(
-        seed: seed, populationSize: try options.int("population_size", min: 2) ?? 50,
-        crossoverProbability: try options.double("crossover_prob") ?? 0.9,
-        swappingProbability: try options.double("swapping_prob") ?? 0.5,
-        mutationProbability: try options.double("mutation_prob"))
-      try options.finish()
-      return sampler
-    case "bohb":
-      let sampler = BOHBSampler(
-        seed: seed, minPointsInModel: try options.int("min_points_in_model", min: 1),
-        topNPercent: try options.int("top_n_percent", min: 1) ?? 15,
-        numSamples: try options.int("num_samples", min: 1) ?? 64,
-        randomFraction: try options.double("random_fraction") ?? 1.0 / 3.0,
-        bandwidthFactor: try options.double("bandwidth_factor") ?? 3,
-        minBandwidth: try options.double("min_bandwidth") ?? 1e-3)
-      try options.finish()
-      return sampler
-    default:
+    guard let kind = SamplerRegistry.kind(named: name) else {
       throw spec?.error("the sampler '\(name)' is not available in this build") ??
         StudyFileError(path: "", at: .start, "unknown sampler '\(name)'")
     }
+    var options = OptionReader(spec: spec)
+    return try kind.make(spec?.seed, &options, space, spec)
   }
 
   /// The grid of a grid sampler: `values: {name: [..]}` where given, else every choice of a
@@ -93,91 +55,20 @@ public enum ComponentFactory {
     return grid
   }
 
-  /// The pruner for a `pruner:` entry; with no entry, the sampler's companion (BOHB brings
-  /// Hyperband) or no pruning.
+  /// The pruner for a `pruner:` entry; with no entry, the sampler's companion
+  /// (`SamplerKind.companionPruner`: BOHB brings Hyperband) or no pruning.
   public static func pruner(_ spec: ComponentSpec?, samplerName: String) throws -> any Pruner {
-    guard let spec else {
-      return samplerName == "bohb" ? try BOHBSampler.defaultPruner() : NopPruner()
-    }
+    let sampler = SamplerRegistry.kind(named: samplerName)
+    guard let spec else { return try sampler?.companionPruner?() ?? NopPruner() }
+    guard let kind = PrunerRegistry.kind(named: spec.name) else { throw spec.error("unknown pruner '\(spec.name)'") }
     var options = OptionReader(spec: spec)
     do {
-      let pruner = try pruner(named: spec.name, options: &options, samplerName: samplerName)
+      let pruner = try kind.make(&options, sampler)
       try options.finish()
       return pruner
     } catch let e as PrunerError {
       throw spec.error(e.message)
     }
-  }
-
-  private static func pruner(named name: String, options: inout OptionReader, samplerName: String) throws -> any Pruner {
-    switch name {
-    case "nop":
-      return NopPruner()
-    case "median":
-      return try MedianPruner(
-        nStartupTrials: try options.int("n_startup_trials", min: 0) ?? 5,
-        nWarmupSteps: try options.int("n_warmup_steps", min: 0) ?? 0,
-        intervalSteps: try options.int("interval_steps", min: 1) ?? 1,
-        nMinTrials: try options.int("n_min_trials", min: 1) ?? 1)
-    case "percentile":
-      guard let percentile = try options.double("percentile") else {
-        throw PrunerError("the percentile pruner needs 'percentile' (0-100)")
-      }
-      return try PercentilePruner(
-        percentile: percentile, nStartupTrials: try options.int("n_startup_trials", min: 0) ?? 5,
-        nWarmupSteps: try options.int("n_warmup_steps", min: 0) ?? 0,
-        intervalSteps: try options.int("interval_steps", min: 1) ?? 1,
-        nMinTrials: try options.int("n_min_trials", min: 1) ?? 1)
-    case "threshold":
-      return try ThresholdPruner(
-        lower: try options.double("lower"), upper: try options.double("upper"),
-        nWarmupSteps: try options.int("n_warmup_steps", min: 0) ?? 0,
-        intervalSteps: try options.int("interval_steps", min: 1) ?? 1)
-    case "patient":
-      var wrapped: (any Pruner)? = nil
-      if let inner = options.raw("wrapped") {
-        guard let innerName = inner.stringValue ?? inner["name"]?.stringValue else {
-          throw PrunerError("'wrapped' must name a pruner, e.g. wrapped: median")
-        }
-        let innerSpec = ComponentSpec(
-          path: options.spec?.path ?? "", name: innerName,
-          options: (inner.objectValue ?? [:]).filter { $0.key != "name" },
-          position: options.spec?.optionPositions["wrapped"] ?? .start)
-        wrapped = try pruner(innerSpec, samplerName: samplerName)
-      }
-      return try PatientPruner(
-        wrapped: wrapped, patience: try options.int("patience", min: 0) ?? 0,
-        minDelta: try options.double("min_delta") ?? 0)
-    case "successive_halving":
-      return try SuccessiveHalvingPruner(
-        minResource: try resource(options.raw("min_resource"), "min_resource"),
-        reductionFactor: try options.int("reduction_factor", min: 2) ?? 4,
-        minEarlyStoppingRate: try options.int("min_early_stopping_rate", min: 0) ?? 0,
-        bootstrapCount: try options.int("bootstrap_count", min: 0) ?? 0)
-    case "hyperband":
-      var rule = HyperbandBracketTable.Rule.paperAlgorithm
-      if let r = try options.string("brackets") {
-        guard let parsed = HyperbandBracketTable.Rule(rawValue: r) else {
-          throw PrunerError("brackets must be paper-algorithm or paper-table, not '\(r)'")
-        }
-        rule = parsed
-      }
-      return try HyperbandPruner(
-        minResource: try options.int("min_resource", min: 1) ?? 1,
-        maxResource: try resource(options.raw("max_resource"), "max_resource"),
-        reductionFactor: try options.int("reduction_factor", min: 2) ?? 3,
-        bootstrapCount: try options.int("bootstrap_count", min: 0) ?? 0, rule: rule,
-        filtersSamplerView: samplerName != "bohb")
-    default:
-      throw PrunerError("unknown pruner '\(name)'")
-    }
-  }
-
-  /// A resource option: an integer, or "auto" (nil).
-  private static func resource(_ value: JSONValue?, _ key: String) throws -> Int? {
-    guard let value, value != .string("auto") else { return nil }
-    guard case .int(let i) = value else { throw PrunerError("'\(key)' must be an integer or \"auto\"") }
-    return i
   }
 }
 

@@ -32,9 +32,12 @@ public struct OptimizeLimits: Sendable {
     self.timeout = timeout
     self.parallelism = max(1, parallelism)
     self.heartbeatInterval = heartbeatInterval
-    self.staleGrace = staleGrace ?? heartbeatInterval * 4
+    self.staleGrace = staleGrace ?? Self.defaultStaleGrace(heartbeatInterval: heartbeatInterval)
     self.maxRetry = maxRetry
   }
+
+  /// The stale grace when none is given: four heartbeats.
+  public static func defaultStaleGrace(heartbeatInterval: TimeInterval) -> TimeInterval { heartbeatInterval * 4 }
 }
 
 /// Something that happened in a run, for log lines, progress bars and the dashboard.
@@ -46,8 +49,8 @@ public enum OptimizeEvent: Sendable {
 extension Study {
   /// Runs the objective until the limits are reached, the sampler is exhausted, or the task is
   /// cancelled. A thrown `TrialPruned` ends the trial PRUNED; any other error (or NaN) ends it
-  /// FAIL with the reason in `hpotop:fail_reason`, and the run goes on. While the study system
-  /// attr `hpotop:paused` is true, no new trial starts.
+  /// FAIL with its reason (`HpotopAttrs.failReason`), and the run goes on. While the study is
+  /// paused (`HpotopAttrs.isPaused`), no new trial starts.
   public func optimize(
     limits: OptimizeLimits, onEvent: @escaping @Sendable (OptimizeEvent) -> Void = { _ in },
     objective: @escaping Objective
@@ -130,13 +133,10 @@ extension Study {
       return try await tell(trialID: trialID, values: values, state: .complete)
     case .pruned(let message):
       let current = try await storage.trial(id: trialID)
-      if current.systemAttrs["hpotop:prune_reason"] == nil {
-        let reason = current.systemAttrs["hpotop:prune_requested"] != nil ? "pruned by user"
-          : !message.isEmpty ? message
-          : "pruned by the \(pruner.name) pruner at step \(current.lastStep.map(String.init) ?? "?")"
-        try await storage.setTrialSystemAttr(trial: trialID, key: "hpotop:prune_reason", value: .string(reason))
-      }
-      return try await tell(trialID: trialID, state: .pruned)
+      let reason = current.hpotop.pruneReason ?? HpotopAttrs.pruneReason(
+        requestedByUser: current.hpotop.pruneRequested, message: message, prunerName: pruner.name,
+        step: current.lastStep)
+      return try await finish(trialID: trialID, values: nil, state: .pruned, failReason: nil, pruneReason: reason)
     case .failed(let reason):
       return try await tell(trialID: trialID, state: .fail, failReason: reason)
     case .interrupted:
@@ -169,7 +169,7 @@ extension Study {
     guard !failed.params.isEmpty else { return }
     let history = (failed.systemAttrs["retry_history"]?.arrayValue ?? []) + [.int(failed.number)]
     let first = failed.systemAttrs["failed_trial"] ?? .int(failed.number)
-    var system = failed.systemAttrs.filter { !$0.key.hasPrefix("hpotop:") && $0.key != "grid_id" }
+    var system = failed.systemAttrs.filter { !HpotopAttrs.isHpotopKey($0.key) && $0.key != "grid_id" }
     system["failed_trial"] = first
     system["retry_history"] = .array(history)
     let template = FrozenTrial(
@@ -178,9 +178,9 @@ extension Study {
     _ = try await storage.createTrial(study: id, template: template)
   }
 
-  /// Whether the study is paused (study system attr `hpotop:paused` = true).
+  /// Whether the study is paused (`HpotopAttrs.isPaused`).
   public func isPaused() async throws -> Bool {
-    try await storage.studySystemAttrs(study: id)["hpotop:paused"]?.boolValue ?? false
+    try await storage.hpotopState(study: id).isPaused
   }
 
   /// Whether any trial of the study is RUNNING (in any process).

@@ -26,25 +26,22 @@ public struct StudyControls: Sendable {
   /// Workers finish their running trials but start no new ones until `resume`; the pause is
   /// stored, so it survives restarts and reaches every worker.
   public func pause() async throws {
-    try await storage.setStudySystemAttr(study: studyID, key: "hpotop:paused", value: .bool(true))
+    try await storage.setPaused(study: studyID, true)
   }
 
   public func resume() async throws {
-    try await storage.setStudySystemAttr(study: studyID, key: "hpotop:paused", value: nil)
+    try await storage.setPaused(study: studyID, false)
   }
 
   public func isPaused() async throws -> Bool {
-    try await storage.studySystemAttrs(study: studyID)["hpotop:paused"]?.boolValue ?? false
+    try await storage.hpotopState(study: studyID).isPaused
   }
 
   // MARK: Fixed params
 
   /// The params every new trial takes as they are (as Optuna's `PartialFixedSampler`).
   public func fixedParams() async throws -> OrderedDictionary<String, ParamValue> {
-    let obj = try await storage.studySystemAttrs(study: studyID)["hpotop:fixed_params"]?.objectValue ?? [:]
-    var out = OrderedDictionary<String, ParamValue>()
-    for (k, v) in obj { if let p = ParamValue(json: v) { out[k] = p } }
-    return out
+    try await storage.hpotopState(study: studyID).fixedParams
   }
 
   /// Fixes a param for all new trials. The value is checked against the distribution the study
@@ -67,7 +64,7 @@ public struct StudyControls: Sendable {
     }
     var fixed = try await fixedParams()
     fixed[name] = coerced
-    try await storage.setStudySystemAttr(study: studyID, key: "hpotop:fixed_params", value: Self.json(fixed))
+    try await storage.setFixedParams(study: studyID, fixed)
   }
 
   public func unfix(_ name: String) async throws {
@@ -75,8 +72,7 @@ public struct StudyControls: Sendable {
     guard fixed.removeValue(forKey: name) != nil else {
       throw StorageError(.invalidValue, "\(name) is not fixed")
     }
-    try await storage.setStudySystemAttr(
-      study: studyID, key: "hpotop:fixed_params", value: fixed.isEmpty ? nil : Self.json(fixed))
+    try await storage.setFixedParams(study: studyID, fixed)
   }
 
   /// The last distribution each param name was used with in the study's trials.
@@ -106,7 +102,7 @@ public struct StudyControls: Sendable {
   public func prune(trialID: Int64, wait: TimeInterval = 3) async throws -> TrialState {
     let t = try await storage.trial(id: trialID)
     guard t.state == .running else { throw StorageError(.invalidValue, "trial \(t.number) is not running") }
-    try await storage.setTrialSystemAttr(trial: trialID, key: "hpotop:prune_requested", value: .bool(true))
+    try await storage.requestPrune(trial: trialID)
     let deadline = Date().addingTimeInterval(wait)
     while Date() < deadline {
       let now = try await storage.trial(id: trialID)
@@ -114,8 +110,9 @@ public struct StudyControls: Sendable {
       try await Task.sleep(for: .milliseconds(100))
     }
     do {
-      try await storage.setTrialSystemAttr(trial: trialID, key: "hpotop:prune_reason", value: .string("pruned by user"))
-      try await storage.setTrialState(trial: trialID, state: .pruned, values: nil)
+      try await storage.finishTrial(
+        trial: trialID, state: .pruned, values: nil,
+        reason: HpotopAttrs.pruneReason(requestedByUser: true, prunerName: "", step: nil))
       return .pruned
     } catch let e as StorageError where e.kind == .trialFinished {
       return try await storage.trial(id: trialID).state
@@ -127,8 +124,7 @@ public struct StudyControls: Sendable {
   public func markFailed(trialID: Int64, reason: String = "marked failed by user") async throws {
     let t = try await storage.trial(id: trialID)
     guard !t.state.isFinished else { throw StorageError(.invalidValue, "trial \(t.number) has already finished (\(t.state.rawValue))") }
-    try await storage.setTrialSystemAttr(trial: trialID, key: "hpotop:fail_reason", value: .string(reason))
-    try await storage.setTrialState(trial: trialID, state: .fail, values: nil)
+    try await storage.finishTrial(trial: trialID, state: .fail, values: nil, reason: reason)
   }
 
   // MARK: Helpers
@@ -150,10 +146,6 @@ public struct StudyControls: Sendable {
   public static func parseValue(_ text: String) -> ParamValue {
     if let json = try? JSONValue(parsing: text), let p = ParamValue(json: json) { return p }
     return .string(text)
-  }
-
-  static func json(_ params: OrderedDictionary<String, ParamValue>) -> JSONValue {
-    .object(OrderedDictionary(uniqueKeysWithValues: params.map { ($0.key, $0.value.json) }))
   }
 }
 

@@ -149,10 +149,9 @@ public struct GridSampler: Sampler {
     }
     // Every point is taken: this trial lost a race for the last ones. Fail it rather than
     // evaluate a point twice.
-    try await storage.setTrialSystemAttr(
-      trial: trial.id, key: "hpotop:fail_reason",
-      value: .string("grid exhausted: every grid point was claimed by another trial"))
-    try await storage.setTrialState(trial: trial.id, state: .fail, values: nil)
+    try await storage.finishTrial(
+      trial: trial.id, state: .fail, values: nil,
+      reason: "grid exhausted: every grid point was claimed by another trial")
   }
 
   public mutating func sampleIndependent(
@@ -175,5 +174,18 @@ public struct GridSampler: Sampler {
   public func isExhausted(_ context: SamplingContext) -> Bool {
     let (taken, pending) = takenIDs(context.trials)
     return taken.count + pending >= gridCount
+  }
+}
+
+extension SamplerKind {
+  public static let grid = SamplerKind(
+    name: "grid",
+    optionsDoc: "`values: {param: [..]}`; without it, every choice, every int, every point of a stepped float (a float range without a step needs `values`)",
+    conformanceSampler: { seed, grid in GridSampler(searchSpace: grid, seed: seed) }
+  ) { seed, options, space, spec in
+    let explicit = options.raw("values")
+    try options.finish()
+    return GridSampler(
+      searchSpace: try ComponentFactory.gridValues(space: space, explicit: explicit, spec: spec), seed: seed ?? 0)
   }
 }

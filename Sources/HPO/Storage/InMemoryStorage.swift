@@ -166,9 +166,12 @@ public actor InMemoryStorage: Storage {
     trialRecords[id]?.distributions[name] = distribution
   }
 
-  public func setTrialState(trial id: Int64, state: TrialState, values: [Double]?) throws -> Bool {
+  public func setTrialState(
+    trial id: Int64, state: TrialState, values: [Double]?, systemAttrs: OrderedDictionary<String, JSONValue>
+  ) throws -> Bool {
     let t = try updatable(id)
     if state == .running && t.state != .waiting { return false }
+    for (k, v) in systemAttrs { trialRecords[id]?.systemAttrs[k] = v }
     if t.state == .waiting && state != .waiting, let sid = trialStudy[id] {
       studyRecords[sid]?.nonWaitingCount += 1
     }
@@ -258,7 +261,7 @@ public actor InMemoryStorage: Storage {
       else { continue }
       trialRecords[tid]?.state = .fail
       trialRecords[tid]?.datetimeComplete = now
-      trialRecords[tid]?.systemAttrs["hpotop:fail_reason"] = .string("stale")
+      trialRecords[tid]?.systemAttrs[HpotopKey.failReason.rawValue] = .string(HpotopKey.staleReason)
       failed.append(tid)
     }
     return failed

@@ -40,10 +40,13 @@ public protocol Storage: Sendable {
   func startTrial(study: Int64, budget: Int?, heartbeat: Bool) async throws -> FrozenTrial?
   func setTrialParam(trial: Int64, name: String, internalValue: Double, distribution: Distribution)
     async throws
-  /// Sets the state (and values). Returns false when a WAITING→RUNNING move lost a race.
+  /// Sets the state (and values) and the given system attrs (a fail or prune reason), in one
+  /// transaction. Returns false when a WAITING→RUNNING move lost a race (nothing is written).
   /// Throws `StorageError.trialFinished` when the trial has already finished.
   @discardableResult
-  func setTrialState(trial: Int64, state: TrialState, values: [Double]?) async throws -> Bool
+  func setTrialState(
+    trial: Int64, state: TrialState, values: [Double]?, systemAttrs: OrderedDictionary<String, JSONValue>
+  ) async throws -> Bool
   func setTrialIntermediateValue(trial: Int64, step: Int, value: Double) async throws
   func setTrialUserAttr(trial: Int64, key: String, value: JSONValue) async throws
   func setTrialSystemAttr(trial: Int64, key: String, value: JSONValue) async throws
@@ -58,9 +61,17 @@ public protocol Storage: Sendable {
   // MARK: Heartbeats
   func recordHeartbeat(trial: Int64) async throws
   /// Marks FAIL every RUNNING trial of the study whose last heartbeat is older than `grace`
-  /// seconds, with system attr `hpotop:fail_reason` = "stale". Returns the ids it failed;
+  /// seconds, with the fail reason "stale" (`HpotopKey.failReason`). Returns the ids it failed;
   /// when several processes race, each trial is failed once.
   func failStaleTrials(study: Int64, grace: TimeInterval) async throws -> [Int64]
+}
+
+extension Storage {
+  /// Sets the state (and values) alone; see `setTrialState(trial:state:values:systemAttrs:)`.
+  @discardableResult
+  public func setTrialState(trial: Int64, state: TrialState, values: [Double]?) async throws -> Bool {
+    try await setTrialState(trial: trial, state: state, values: values, systemAttrs: [:])
+  }
 }
 
 /// Which trials to load: `(id in ids OR id > idGreaterThan) AND state in states`, where a

@@ -77,12 +77,10 @@ public struct MetricSpec: Hashable, Sendable {
 /// A sampler or pruner as the study file names it, for a factory to build: the name, an optional
 /// seed, and every other key as a JSON-like option, each with its position.
 public struct ComponentSpec: Hashable, Sendable {
-  /// Sampler names a study file may use.
-  public static let samplerNames = ["random", "grid", "tpe", "bohb", "nsga2"]
-  /// Pruner names a study file may use.
-  public static let prunerNames = [
-    "nop", "median", "percentile", "threshold", "patient", "successive_halving", "hyperband",
-  ]
+  /// Sampler names a study file may use (`SamplerRegistry`).
+  public static var samplerNames: [String] { SamplerRegistry.all.map(\.name) }
+  /// Pruner names a study file may use (`PrunerRegistry`).
+  public static var prunerNames: [String] { PrunerRegistry.all.map(\.name) }
 
   /// The study file's path, for positioned errors.
   public let path: String

@@ -222,3 +222,23 @@ public struct BOHBSampler: Sampler {
     return space
   }
 }
+
+extension SamplerKind {
+  /// BOHB brings Hyperband, and keeps one model over all its brackets (as HpBandSter).
+  public static let bohb = SamplerKind(
+    name: "bohb",
+    optionsDoc: "`min_points_in_model` (d+1), `top_n_percent` 15, `num_samples` 64, `random_fraction` 0.333, `bandwidth_factor` 3, `min_bandwidth` 0.001; brings `pruner: hyperband` unless one is named",
+    companionPruner: { try BOHBSampler.defaultPruner() }, seesOneHyperbandBracket: false,
+    conformanceSampler: { seed, _ in BOHBSampler(seed: seed) }
+  ) { seed, options, _, _ in
+    let sampler = BOHBSampler(
+      seed: seed, minPointsInModel: try options.int("min_points_in_model", min: 1),
+      topNPercent: try options.int("top_n_percent", min: 1) ?? 15,
+      numSamples: try options.int("num_samples", min: 1) ?? 64,
+      randomFraction: try options.double("random_fraction") ?? 1.0 / 3.0,
+      bandwidthFactor: try options.double("bandwidth_factor") ?? 3,
+      minBandwidth: try options.double("min_bandwidth") ?? 1e-3)
+    try options.finish()
+    return sampler
+  }
+}

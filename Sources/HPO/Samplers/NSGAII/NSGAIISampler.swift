@@ -146,3 +146,19 @@ public struct NSGAIISampler: Sampler {
     return ParetoFront.dominates(p.values ?? [], q.values ?? [], directions: directions) ? p : q
   }
 }
+
+extension SamplerKind {
+  public static let nsga2 = SamplerKind(
+    name: "nsga2",
+    optionsDoc: "`population_size` 50, `crossover_prob` 0.9, `swapping_prob` 0.5, `mutation_prob` (1/#params)",
+    conformanceSampler: { seed, _ in NSGAIISampler(seed: seed, populationSize: 4) }
+  ) { seed, options, _, _ in
+    let sampler = NSGAIISampler(
+      seed: seed, populationSize: try options.int("population_size", min: 2) ?? 50,
+      crossoverProbability: try options.double("crossover_prob") ?? 0.9,
+      swappingProbability: try options.double("swapping_prob") ?? 0.5,
+      mutationProbability: try options.double("mutation_prob"))
+    try options.finish()
+    return sampler
+  }
+}

@@ -358,3 +358,23 @@ struct ObservationCache: Sendable {
     return true
   }
 }
+
+extension SamplerKind {
+  public static let tpe = SamplerKind(
+    name: "tpe",
+    optionsDoc: "`n_startup_trials` 10, `n_ei_candidates` 24, `prior_weight` 1.0, `consider_magic_clip` true, `consider_endpoints` false, `multivariate` (true for one objective), `group` false, `constant_liar` true",
+    conformanceSampler: { seed, _ in TPESampler(seed: seed) }
+  ) { seed, options, _, _ in
+    var o = TPEOptions()
+    o.nStartupTrials = try options.int("n_startup_trials", min: 0) ?? o.nStartupTrials
+    o.nEICandidates = try options.int("n_ei_candidates", min: 1) ?? o.nEICandidates
+    o.priorWeight = try options.double("prior_weight") ?? o.priorWeight
+    o.considerMagicClip = try options.bool("consider_magic_clip") ?? o.considerMagicClip
+    o.considerEndpoints = try options.bool("consider_endpoints") ?? o.considerEndpoints
+    o.multivariate = try options.bool("multivariate") ?? o.multivariate
+    o.group = try options.bool("group") ?? o.group
+    o.constantLiar = try options.bool("constant_liar") ?? o.constantLiar
+    try options.finish()
+    return TPESampler(seed: seed, options: o)
+  }
+}

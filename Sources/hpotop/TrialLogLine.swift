@@ -1,9 +1,10 @@
 import Foundation
+import HPO
 
 /// The log lines Optuna prints when a trial ends, so tools that parse Optuna's output read
 /// hpotop's too: `[I 2026-11-23 06:08:53,158] Trial 3 finished with value: …`.
-public enum TrialLogLine {
-  public static func message(for trial: FrozenTrial, best: [FrozenTrial], directions: [StudyDirection]) -> String {
+enum TrialLogLine {
+  static func message(for trial: FrozenTrial, best: [FrozenTrial], directions: [StudyDirection]) -> String {
     let params = pythonDictRepr(trial.params)
     switch trial.state {
     case .complete:
@@ -17,9 +18,9 @@ public enum TrialLogLine {
       }
       return text
     case .pruned:
-      return "Trial \(trial.number) pruned. " + (trial.systemAttrs["hpotop:prune_reason"]?.stringValue ?? "")
+      return "Trial \(trial.number) pruned. " + (trial.hpotop.pruneReason ?? "")
     case .fail:
-      let reason = trial.systemAttrs["hpotop:fail_reason"]?.stringValue ?? "unknown error"
+      let reason = trial.hpotop.failReason ?? "unknown error"
       return "Trial \(trial.number) failed with parameters: \(params) because of the following error: \(reason)"
     case .running, .waiting:
       return "Trial \(trial.number) is \(trial.state.rawValue)."
@@ -27,7 +28,7 @@ public enum TrialLogLine {
   }
 
   /// The full line with Optuna's `[I yyyy-mm-dd hh:mm:ss,mmm]` prefix (`W` for failures).
-  public static func line(for trial: FrozenTrial, best: [FrozenTrial], directions: [StudyDirection], now: Date = Date())
+  static func line(for trial: FrozenTrial, best: [FrozenTrial], directions: [StudyDirection], now: Date = Date())
     -> String
   {
     let level = trial.state == .fail ? "W" : "I"
@@ -35,7 +36,7 @@ public enum TrialLogLine {
   }
 
   /// `yyyy-MM-dd HH:mm:ss,SSS` in local time, as Python's logging prints it.
-  public static func timestamp(_ d: Date = Date()) -> String {
+  static func timestamp(_ d: Date = Date()) -> String {
     let f = DateFormatter()
     f.locale = Locale(identifier: "en_US_POSIX")
     f.dateFormat = "yyyy-MM-dd HH:mm:ss,SSS"

@@ -1,17 +1,18 @@
 import Foundation
+import HPO
 
 /// The one-line progress bar `hpotop run --no-tui` draws on a terminal's stderr, in tqdm's shape:
 /// ` 37%|███▋      | 37/100 [00:05<00:08,  7.10 trials/s, best 0.1234]`.
-public struct ProgressBar: Sendable {
-  public var total: Int?
-  public var width: Int
+struct ProgressBar: Sendable {
+  var total: Int?
+  var width: Int
 
-  public init(total: Int?, width: Int = 20) {
+  init(total: Int?, width: Int = 20) {
     self.total = total
     self.width = width
   }
 
-  public func render(done: Int, elapsed: TimeInterval, best: Double?) -> String {
+  func render(done: Int, elapsed: TimeInterval, best: Double?) -> String {
     let rate = elapsed > 0 ? Double(done) / elapsed : 0
     var text: String
     if let total, total > 0 {
@@ -32,7 +33,7 @@ public struct ProgressBar: Sendable {
   }
 
   /// `mm:ss`, or `h:mm:ss` past an hour.
-  public static func clock(_ t: TimeInterval) -> String {
+  static func clock(_ t: TimeInterval) -> String {
     let s = Int(max(0, t).rounded())
     return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
       : String(format: "%02d:%02d", s / 60, s % 60)

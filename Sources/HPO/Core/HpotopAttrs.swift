@@ -1,0 +1,184 @@
+import Foundation
+import OrderedCollections
+
+/// Every system attr hpotop keeps beside Optuna's own, and the JSON each one holds. This file is
+/// the only place that spells an `hpotop:` key (a test scans `Sources` for that); everything else
+/// reads and writes them through `HpotopAttrs` and the `Storage` helpers below.
+///
+/// | key | on | JSON | meaning |
+/// |---|---|---|---|
+/// | `hpotop:paused` | study | `true` (absent when not paused) | no new trial starts |
+/// | `hpotop:fixed_params` | study | `{name: value}` (absent when empty) | params every new trial takes |
+/// | `hpotop:fail_reason` | trial | string | why the trial FAILED |
+/// | `hpotop:prune_reason` | trial | string | why the trial was PRUNED |
+/// | `hpotop:prune_requested` | trial | `true` | a user asked to prune the running trial |
+/// | `hpotop:stderr_tail` | trial | string | the last 2 KiB of a command objective's stderr |
+public enum HpotopKey: String, CaseIterable, Sendable {
+  case paused = "hpotop:paused"
+  case fixedParams = "hpotop:fixed_params"
+  case failReason = "hpotop:fail_reason"
+  case pruneReason = "hpotop:prune_reason"
+  case pruneRequested = "hpotop:prune_requested"
+  case stderrTail = "hpotop:stderr_tail"
+
+  /// What every hpotop key starts with (a retried trial drops the attrs under it).
+  public static let prefix = "hpotop:"
+
+  /// The reason `failStaleTrials` writes.
+  public static let staleReason = "stale"
+}
+
+/// hpotop's state kept in a study's or a trial's system attrs, read and written by meaning.
+/// Setting a flag to false or a collection to empty removes its key, as the stored form has it.
+public struct HpotopAttrs: Sendable, Equatable {
+  /// The system attrs this view reads and edits.
+  public var attrs: OrderedDictionary<String, JSONValue>
+
+  public init(_ attrs: OrderedDictionary<String, JSONValue>) { self.attrs = attrs }
+
+  // MARK: Study
+
+  /// Whether the study is paused: workers start no new trial.
+  public var isPaused: Bool {
+    get { attrs[HpotopKey.paused.rawValue]?.boolValue ?? false }
+    set { attrs[HpotopKey.paused.rawValue] = Self.pausedValue(newValue) }
+  }
+
+  /// The params every new trial takes, as stored (JSON values by name).
+  public var fixedParamsJSON: OrderedDictionary<String, JSONValue> {
+    get { attrs[HpotopKey.fixedParams.rawValue]?.objectValue ?? [:] }
+    set { attrs[HpotopKey.fixedParams.rawValue] = newValue.isEmpty ? nil : .object(newValue) }
+  }
+
+  /// The params every new trial takes (entries that are not scalars are skipped).
+  public var fixedParams: OrderedDictionary<String, ParamValue> {
+    get {
+      var out = OrderedDictionary<String, ParamValue>()
+      for (k, v) in fixedParamsJSON { if let p = ParamValue(json: v) { out[k] = p } }
+      return out
+    }
+    set { fixedParamsJSON = Self.json(newValue) }
+  }
+
+  // MARK: Trial
+
+  /// Why the trial FAILED.
+  public var failReason: String? {
+    get { attrs[HpotopKey.failReason.rawValue]?.stringValue }
+    set { attrs[HpotopKey.failReason.rawValue] = newValue.map { .string($0) } }
+  }
+
+  /// Why the trial was PRUNED.
+  public var pruneReason: String? {
+    get { attrs[HpotopKey.pruneReason.rawValue]?.stringValue }
+    set { attrs[HpotopKey.pruneReason.rawValue] = newValue.map { .string($0) } }
+  }
+
+  /// Whether a user asked to prune the running trial.
+  public var pruneRequested: Bool {
+    get { attrs[HpotopKey.pruneRequested.rawValue] != nil }
+    set { attrs[HpotopKey.pruneRequested.rawValue] = newValue ? .bool(true) : nil }
+  }
+
+  /// The end of a command objective's stderr.
+  public var stderrTail: String? {
+    get { attrs[HpotopKey.stderrTail.rawValue]?.stringValue }
+    set { attrs[HpotopKey.stderrTail.rawValue] = newValue.map { .string($0) } }
+  }
+
+  /// The stored reasons, fail reason first, with a label for each.
+  public var reasons: [(label: String, text: String)] {
+    var out: [(label: String, text: String)] = []
+    for (key, label) in [(HpotopKey.failReason, "Fail reason"), (.pruneReason, "Prune reason")] {
+      if let v = attrs[key.rawValue] { out.append((label, v.stringValue ?? v.compactJSON)) }
+    }
+    return out
+  }
+
+  /// Whether a system attr key is one of hpotop's.
+  public static func isHpotopKey(_ key: String) -> Bool { key.hasPrefix(HpotopKey.prefix) }
+
+  /// Whether a key is shown among a trial's plain system attrs (the stderr tail has its own pane).
+  public static func isListedAttr(_ key: String) -> Bool { key != HpotopKey.stderrTail.rawValue }
+
+  // MARK: Wording
+
+  /// The prune reason hpotop writes: the user's request, the objective's own message, or the
+  /// pruner that stopped the trial at its last step.
+  public static func pruneReason(requestedByUser: Bool, message: String = "", prunerName: String, step: Int?)
+    -> String
+  {
+    if requestedByUser { return "pruned by user" }
+    if !message.isEmpty { return message }
+    return "pruned by the \(prunerName) pruner at step \(step.map(String.init) ?? "?")"
+  }
+
+  // MARK: Stored values
+
+  static func pausedValue(_ paused: Bool) -> JSONValue? { paused ? .bool(true) : nil }
+
+  static func json(_ params: OrderedDictionary<String, ParamValue>) -> OrderedDictionary<String, JSONValue> {
+    OrderedDictionary(uniqueKeysWithValues: params.map { ($0.key, $0.value.json) })
+  }
+}
+
+extension FrozenTrial {
+  /// hpotop's state of this trial (fail and prune reasons, a prune request, the stderr tail).
+  public var hpotop: HpotopAttrs { HpotopAttrs(systemAttrs) }
+}
+
+extension StudySummary {
+  /// hpotop's state of this study (paused, fixed params).
+  public var hpotop: HpotopAttrs { HpotopAttrs(systemAttrs) }
+}
+
+extension Storage {
+  /// hpotop's state of a study (paused, fixed params), read now.
+  public func hpotopState(study: Int64) async throws -> HpotopAttrs {
+    HpotopAttrs(try await studySystemAttrs(study: study))
+  }
+
+  /// Pauses or resumes a study (the flag is removed on resume).
+  public func setPaused(study: Int64, _ paused: Bool) async throws {
+    try await setStudySystemAttr(study: study, key: HpotopKey.paused.rawValue, value: HpotopAttrs.pausedValue(paused))
+  }
+
+  /// Stores the params every new trial takes (removed when empty).
+  public func setFixedParams(study: Int64, _ fixed: OrderedDictionary<String, ParamValue>) async throws {
+    try await setStudySystemAttr(
+      study: study, key: HpotopKey.fixedParams.rawValue, value: fixed.isEmpty ? nil : .object(HpotopAttrs.json(fixed)))
+  }
+
+  /// Asks the worker running a trial to prune it.
+  public func requestPrune(trial: Int64) async throws {
+    try await setTrialSystemAttr(trial: trial, key: HpotopKey.pruneRequested.rawValue, value: .bool(true))
+  }
+
+  /// Writes one of hpotop's string attrs of a trial (a prune reason, the stderr tail).
+  public func setTrialText(trial: Int64, _ key: HpotopKey, _ text: String) async throws {
+    try await setTrialSystemAttr(trial: trial, key: key.rawValue, value: .string(text))
+  }
+
+  /// Finishes a trial with a reason, in one transaction: PRUNED with a prune reason, FAIL with
+  /// a fail reason (other states take no reason).
+  @discardableResult
+  public func finishTrial(trial: Int64, state: TrialState, values: [Double]?, reason: String?) async throws -> Bool {
+    var attrs = OrderedDictionary<String, JSONValue>()
+    if let reason {
+      switch state {
+      case .fail: attrs[HpotopKey.failReason.rawValue] = .string(reason)
+      case .pruned: attrs[HpotopKey.pruneReason.rawValue] = .string(reason)
+      default: break
+      }
+    }
+    return try await setTrialState(trial: trial, state: state, values: values, systemAttrs: attrs)
+  }
+}
+
+extension OrderedDictionary where Key == String, Value == JSONValue {
+  /// hpotop's state kept in these system attrs, readable and settable by meaning.
+  public var hpotop: HpotopAttrs {
+    get { HpotopAttrs(self) }
+    set { self = newValue.attrs }
+  }
+}

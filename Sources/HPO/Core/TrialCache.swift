@@ -1,0 +1,91 @@
+import Foundation
+
+/// The in-memory copy of one study's trials, refreshed incrementally as Optuna's
+/// `_CachedStorage` does: each refresh loads only trials that are new (id above the largest
+/// seen) or were unfinished at the last refresh (`changedFilter`), and `merge` folds them in.
+/// `Study` (and so every worker) and the dashboard's `StudyPoller` keep their trials in one.
+public struct TrialCache: Sendable {
+  /// The trials, by ascending number.
+  public private(set) var trials: [FrozenTrial] = []
+  private var indexByID: [Int64: Int] = [:]
+  /// Ids of the trials that were not finished when last loaded.
+  public private(set) var unfinishedIDs: Set<Int64> = []
+  /// The largest trial id loaded.
+  public private(set) var maxID: Int64 = 0
+  /// The distribution each param name was first seen with, for compatibility checks.
+  public var distributionByName: [String: Distribution] = [:]
+
+  /// The best COMPLETE single-objective trial (non-NaN value), by id: over all such trials, and
+  /// over the feasible ones; kept as trials arrive so `bestTrial` does not rescan the study.
+  private var bestAllID: Int64?
+  private var bestFeasibleID: Int64?
+  /// Whether some COMPLETE trial with a non-NaN value carries constraints.
+  public private(set) var anyConstrained = false
+  /// The direction the best trial is kept for (the first objective's).
+  public let bestDirection: StudyDirection
+
+  public init(bestDirection: StudyDirection = .minimize) { self.bestDirection = bestDirection }
+
+  /// What the next refresh loads: trials unfinished at the last one, and new ones.
+  public var changedFilter: TrialFilter { TrialFilter(ids: unfinishedIDs, idGreaterThan: maxID) }
+
+  /// The trial with this id, if the cache holds it.
+  public func trial(id: Int64) -> FrozenTrial? {
+    indexByID[id].map { trials[$0] }
+  }
+
+  /// The trial with this number, if the cache holds it.
+  public func trial(number: Int) -> FrozenTrial? {
+    if number >= 0 && number < trials.count && trials[number].number == number { return trials[number] }
+    return trials.first { $0.number == number }
+  }
+
+  /// The best COMPLETE trial as `Study.bestTrial` defines it (feasible ones first).
+  public var bestSingle: FrozenTrial? {
+    let id = anyConstrained ? bestFeasibleID : bestAllID
+    return id.flatMap { trial(id: $0) }
+  }
+
+  /// Folds in freshly loaded trials; returns whether any trial was added or differs from the
+  /// copy held.
+  @discardableResult
+  public mutating func merge(_ changed: [FrozenTrial]) -> Bool {
+    var dirty = false
+    var unordered = false
+    for t in changed {
+      if let i = indexByID[t.id] {
+        if trials[i] != t {
+          trials[i] = t
+          dirty = true
+        }
+      } else {
+        if let last = trials.last, last.number > t.number { unordered = true }
+        indexByID[t.id] = trials.count
+        trials.append(t)
+        dirty = true
+      }
+      if t.state.isFinished { unfinishedIDs.remove(t.id) } else { unfinishedIDs.insert(t.id) }
+      maxID = max(maxID, t.id)
+      for (k, d) in t.distributions where distributionByName[k] == nil { distributionByName[k] = d }
+    }
+    if unordered {
+      trials.sort { $0.number < $1.number }
+      indexByID = Dictionary(uniqueKeysWithValues: trials.enumerated().map { ($1.id, $0) })
+    }
+    for t in changed where t.state == .complete {
+      guard let v = t.value, !v.isNaN else { continue }
+      if t.constraints != nil { anyConstrained = true }
+      if isBetter(t, v, than: bestAllID) { bestAllID = t.id }
+      if t.isFeasible && isBetter(t, v, than: bestFeasibleID) { bestFeasibleID = t.id }
+    }
+    return dirty
+  }
+
+  /// Whether `t` (value `v`) beats the trial `id`: a better value, or the same value and an
+  /// earlier number (so the earliest trial wins ties, as `Study.best(of:direction:)`).
+  private func isBetter(_ t: FrozenTrial, _ v: Double, than id: Int64?) -> Bool {
+    guard let id, let b = trial(id: id), let bv = b.value else { return true }
+    if bestDirection.isBetter(v, than: bv) { return true }
+    return v == bv && t.number < b.number
+  }
+}
