@@ -1,6 +1,23 @@
 import Foundation
 import Terminal
 
+/// A semantic colour role of the dashboard. Code names roles as `.title` or as a string literal
+/// (`theme.fg("title")`); a literal that names no role stops the program at once (a typo must
+/// not silently draw in the terminal's default colour), and every shipped view is drawn by tests.
+public enum ThemeRole: String, CaseIterable, Sendable, Hashable, ExpressibleByStringLiteral {
+  case text, title
+  case headerBg = "header_bg", headerFg = "header_fg", selectedBg = "selected_bg", selectedFg = "selected_fg"
+  case best, complete, pruned, failed, running, waiting, border, dim
+  case graphLow = "graph_low", graphMid = "graph_mid", graphHigh = "graph_high"
+  case accent, error, key
+  case statusBg = "status_bg", paused
+
+  public init(stringLiteral value: String) {
+    guard let role = ThemeRole(rawValue: value) else { preconditionFailure("unknown theme role '\(value)'") }
+    self = role
+  }
+}
+
 /// Colours for the dashboard's semantic roles (`title`, `selected_bg`, `pruned`, …), read from
 /// `themes/*.theme` files: one `role = "#RRGGBB"` per line, `#` starts a comment.
 ///
@@ -11,16 +28,12 @@ public struct Theme: Sendable, Hashable {
   /// The theme's name (file name without `.theme`).
   public var name: String
   /// Role → colour; nil means the terminal default.
-  public var colors: [String: Color?]
+  public var colors: [ThemeRole: Color?]
   /// Problems found while reading the file (unknown roles, malformed lines).
   public var warnings: [String]
 
   /// Every role the dashboard draws with, in documentation order.
-  public static let roles: [String] = [
-    "text", "title", "header_bg", "header_fg", "selected_bg", "selected_fg", "best", "complete",
-    "pruned", "failed", "running", "waiting", "border", "dim", "graph_low", "graph_mid",
-    "graph_high", "accent", "error", "key", "status_bg", "paused",
-  ]
+  public static let roles: [ThemeRole] = ThemeRole.allCases
 
   /// The built-in default theme (dark terminals, 24-bit colour degraded by the backend).
   public static let builtinDefault = Theme(
@@ -43,7 +56,7 @@ public struct Theme: Sendable, Hashable {
     name: "mono", colors: Dictionary(uniqueKeysWithValues: roles.map { ($0, Color?.none) }),
     warnings: [])
 
-  public init(name: String, colors: [String: Color?], warnings: [String]) {
+  public init(name: String, colors: [ThemeRole: Color?], warnings: [String]) {
     self.name = name
     self.colors = colors
     self.warnings = warnings
@@ -67,14 +80,14 @@ public struct Theme: Sendable, Hashable {
       if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
         value = String(value.dropFirst().dropLast())
       }
-      guard roles.contains(key) else {
+      guard let role = ThemeRole(rawValue: key) else {
         warnings.append("\(name).theme:\(i + 1): unknown key '\(key)'")
         continue
       }
       if value == "none" || value == "default" {
-        colors[key] = Color?.none
+        colors[role] = Color?.none
       } else if let c = Color(hex: value) {
-        colors[key] = c
+        colors[role] = c
       } else {
         warnings.append("\(name).theme:\(i + 1): '\(value)' is not a colour (#RRGGBB)")
       }
@@ -131,10 +144,10 @@ public struct Theme: Sendable, Hashable {
   }
 
   /// The colour of a role (nil: terminal default).
-  public func color(_ role: String) -> Color? { colors[role] ?? nil }
+  public func color(_ role: ThemeRole) -> Color? { colors[role] ?? nil }
 
   /// The foreground style of a role.
-  public func fg(_ role: String) -> Style { Style(fg: color(role)) }
+  public func fg(_ role: ThemeRole) -> Style { Style(fg: color(role)) }
 
   /// Whether the theme has no colours at all (then selection uses reverse video).
   public var isMonochrome: Bool { colors.values.allSatisfy { $0 == nil } }
@@ -156,7 +169,7 @@ public struct Theme: Sendable, Hashable {
 
   /// The colour of a trial state.
   public func state(_ s: String) -> Style {
-    let role: String
+    let role: ThemeRole
     switch s {
     case "COMPLETE": role = "complete"
     case "PRUNED": role = "pruned"
@@ -188,7 +201,7 @@ public struct Theme: Sendable, Hashable {
     var out = "# hpotop theme '\(name)': role = \"#RRGGBB\" (or \"none\" for the terminal default)\n"
     for r in Self.roles {
       let v = color(r).map { $0.hexString } ?? "none"
-      out += "\(r) = \"\(v)\"\n"
+      out += "\(r.rawValue) = \"\(v)\"\n"
     }
     return out
   }

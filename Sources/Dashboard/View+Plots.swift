@@ -216,7 +216,7 @@ func drawIntermediate(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   var sel: Series?
   for c in info.curves {
     let pts = zip(c.steps, c.values).map { (x: Double($0), y: $1) }
-    let role: String
+    let role: ThemeRole
     switch c.state {
     case .pruned, .fail: role = "dim"
     case .running: role = "running"

@@ -75,7 +75,7 @@ func drawHeader(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   // Line 2: counts, best, time.
   let c = state.cachedCounts
   var l2: [Span] = [Span(" \(snap.trials.count) trials: ")]
-  for (st, role) in [(TrialState.complete, "complete"), (.running, "running"), (.pruned, "pruned"), (.fail, "failed"), (.waiting, "waiting")] {
+  for (st, role) in [(TrialState.complete, ThemeRole.complete), (.running, "running"), (.pruned, "pruned"), (.fail, "failed"), (.waiting, "waiting")] {
     l2.append(Span("\(c[st] ?? 0) \(st.rawValue.lowercased())", style: theme.fg(role)))
     l2.append(Span(" "))
   }
