@@ -10,21 +10,10 @@ import HPO
 /// param's value is the variance of its first-order marginal divided by the tree's total
 /// variance; the importance is the mean over those trees (with the standard deviation).
 /// Normalised values divide by the sum, as `get_param_importances(normalize=True)`.
-public struct FanovaImportance: Sendable {
+public struct FanovaImportance: ForestImportanceEvaluator {
   public var configuration: RandomForest.Configuration
 
-  public init(treeCount: Int = 64, maxDepth: Int = 64, seed: UInt64 = 0) {
-    self.configuration = .init(treeCount: treeCount, maxDepth: maxDepth, seed: seed)
-  }
-
-  /// Importances of `params` (default: the intersection search space) for objective `objective`
-  /// or for `target`.
-  public func evaluate(
-    _ input: AnalysisInput, params: [String]? = nil, objective: Int = 0,
-    target: (@Sendable (FrozenTrial) -> Double?)? = nil
-  ) -> ParamImportances {
-    evaluate(ImportanceDataset(input, params: params, objective: objective, target: target))
-  }
+  public init(configuration: RandomForest.Configuration) { self.configuration = configuration }
 
   /// Importances over a prepared data set.
   public func evaluate(_ data: ImportanceDataset) -> ParamImportances {

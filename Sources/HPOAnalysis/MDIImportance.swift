@@ -5,21 +5,10 @@ import HPO
 /// Optuna's `MeanDecreaseImpurityImportanceEvaluator`: the forest's normalised per-column
 /// impurity decreases, summed over each param's one-hot columns. Single-valued params are encoded
 /// too (they never split, so they get 0), as Optuna does.
-public struct MDIImportance: Sendable {
+public struct MDIImportance: ForestImportanceEvaluator {
   public var configuration: RandomForest.Configuration
 
-  public init(treeCount: Int = 64, maxDepth: Int = 64, seed: UInt64 = 0) {
-    self.configuration = .init(treeCount: treeCount, maxDepth: maxDepth, seed: seed)
-  }
-
-  /// Importances of `params` (default: the intersection search space) for objective `objective`
-  /// or for `target`.
-  public func evaluate(
-    _ input: AnalysisInput, params: [String]? = nil, objective: Int = 0,
-    target: (@Sendable (FrozenTrial) -> Double?)? = nil
-  ) -> ParamImportances {
-    evaluate(ImportanceDataset(input, params: params, objective: objective, target: target))
-  }
+  public init(configuration: RandomForest.Configuration) { self.configuration = configuration }
 
   /// Importances over a prepared data set.
   public func evaluate(_ data: ImportanceDataset) -> ParamImportances {

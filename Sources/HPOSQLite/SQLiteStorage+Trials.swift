@@ -71,15 +71,7 @@ extension SQLiteStorage {
           WHERE t.trial_id = ?
           """), arguments: [name, trial])
       else { throw StorageError(.trialNotFound, "No trial with trial_id \(trial) exists.") }
-      let raw: String = row[0]
-      guard let state = TrialState(rawValue: raw) else {
-        throw StorageError(.incompatibleSchema, "trial \(trial) has unknown state \(raw)")
-      }
-      if state.isFinished {
-        let number: Int? = row[1]
-        throw StorageError(.trialFinished,
-          "Trial#\(number.map(String.init) ?? "?") has already finished and can not be updated.")
-      }
+      _ = try Self.updatableState(row, trial)
       let existing: String? = row[2]
       if let existing, let previous = try? Distribution(jsonString: existing),
         !previous.isCompatible(with: distribution)
@@ -176,6 +168,11 @@ extension SQLiteStorage {
     guard let row = try Row.fetchOne(
       db.cachedStatement(sql: "SELECT state, number FROM trials WHERE trial_id = ?"), arguments: [trial])
     else { throw StorageError(.trialNotFound, "No trial with trial_id \(trial) exists.") }
+    return try updatableState(row, trial)
+  }
+
+  /// The state of a trial row whose first columns are `state, number`; throws when it finished.
+  static func updatableState(_ row: Row, _ trial: Int64) throws -> TrialState {
     let raw: String = row[0]
     guard let state = TrialState(rawValue: raw) else {
       throw StorageError(.incompatibleSchema, "trial \(trial) has unknown state \(raw)")

@@ -108,21 +108,20 @@ public final class SQLiteStorage: Storage {
   func write<T: Sendable>(_ op: String, _ body: @escaping @Sendable (Database) throws -> T)
     async throws -> T
   {
-    do {
-      return try writeNow(body)
-    } catch let e as StorageError {
-      throw e
-    } catch {
-      throw StorageError(.backend, "\(op) failed on \(displayURL): \(error)")
-    }
+    try mappingErrors(op) { try writeNow(body) }
   }
 
   /// Runs a read (a consistent snapshot), mapping database errors to `StorageError`.
   func read<T: Sendable>(_ op: String, _ body: @escaping @Sendable (Database) throws -> T)
     async throws -> T
   {
+    try mappingErrors(op) { try readNow(body) }
+  }
+
+  /// Runs `body`, turning a database error into a `StorageError(.backend)` that names the operation.
+  private func mappingErrors<T>(_ op: String, _ body: () throws -> T) throws -> T {
     do {
-      return try readNow(body)
+      return try body()
     } catch let e as StorageError {
       throw e
     } catch {

@@ -130,15 +130,7 @@ func runStudyWithDashboard(spec: StudySpec, engine: EngineOptions, tui: TUIOptio
   _ = await run.result
   if let sig = interrupted.signal, sig == SIGHUP { _exit(128 + sig) }
   printThemeWarnings(theme)
-  let trials = try await study.trials()
-  let counts = Dictionary(grouping: trials, by: \.state).mapValues(\.count)
-  printError("[I \(logTimestamp())] Study '\(study.name)': \(trials.count) trials ("
-    + TrialState.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue.lowercased())" } }.joined(separator: ", ") + ").")
-  if let sig = interrupted.signal {
-    printError("Interrupted: running trials were recorded as FAIL (\"interrupted\") and queued again; "
-      + "run the same command to resume.")
-    Foundation.exit(128 + sig)
-  }
+  try await printRunSummary(study, interrupted: interrupted)
   if let e = final.engineError { throw BadInput("engine stopped: \(e)") }
 }
 

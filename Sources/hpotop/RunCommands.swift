@@ -131,16 +131,22 @@ func runStudy(spec: StudySpec, engine: EngineOptions) async throws {
   defer { sources.forEach { $0.cancel() } }
   let result = await run.result
   reporter.finish()
-  let summary = try await study.trials()
-  let counts = Dictionary(grouping: summary, by: \.state).mapValues(\.count)
-  printError("[I \(logTimestamp())] Study '\(study.name)': \(summary.count) trials ("
+  try await printRunSummary(study, interrupted: interrupted)
+  if case .failure(let error) = result, !(error is CancellationError) { throw error }
+}
+
+/// Prints the end-of-run line (`Study 'x': 20 trials (18 complete, 2 pruned).`) for `run`,
+/// `worker` and the dashboard's run; after a signal, says how to resume and exits 128 + signal.
+func printRunSummary(_ study: Study, interrupted: InterruptFlag) async throws {
+  let trials = try await study.trials()
+  let counts = Dictionary(grouping: trials, by: \.state).mapValues(\.count)
+  printError("[I \(logTimestamp())] Study '\(study.name)': \(trials.count) trials ("
     + TrialState.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue.lowercased())" } }.joined(separator: ", ") + ").")
   if let sig = interrupted.signal {
     printError("Interrupted: running trials were recorded as FAIL (\"interrupted\") and queued again; "
       + "run the same command to resume.")
     Foundation.exit(128 + sig)
   }
-  if case .failure(let error) = result, !(error is CancellationError) { throw error }
 }
 
 /// Remembers which signal asked the run to stop.
