@@ -45,14 +45,21 @@ import Testing
     return rows
   }
 
+  /// Table rows as markdown, to paste into the docs.
+  static func table(_ rows: [[String]]) -> String {
+    rows.map { "| " + $0.joined(separator: " | ") + " |" }.joined(separator: "\n")
+  }
+
   @Test func samplerTableIsCurrent() throws {
     let rows = try Self.tableRows(under: "### `sampler`")
-    #expect(rows == SamplerRegistry.all.map { ["`\($0.name)`", $0.optionsDoc] })
+    let want = SamplerRegistry.all.map { ["`\($0.name)`", $0.optionsDoc] }
+    #expect(rows == want, "docs/study-file.md's sampler table should read:\n\(Self.table(want))")
   }
 
   @Test func prunerTableIsCurrent() throws {
     let rows = try Self.tableRows(under: "### `pruner`")
-    #expect(rows == PrunerRegistry.all.map { ["`\($0.name)`", $0.optionsDoc] })
+    let want = PrunerRegistry.all.map { ["`\($0.name)`", $0.optionsDoc] }
+    #expect(rows == want, "docs/study-file.md's pruner table should read:\n\(Self.table(want))")
   }
 
   @Test func studyFileNamesComeFromTheRegistries() {
