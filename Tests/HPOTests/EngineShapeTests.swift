@@ -1,5 +1,6 @@
 import Foundation
 import HPO
+import HPOTesting
 import Testing
 
 /// Checks that keep one mechanism per concern: hpotop's keys are spelled in one file, and the
@@ -52,8 +53,9 @@ import Testing
 
   @Test func samplerTableIsCurrent() throws {
     let rows = try Self.tableRows(under: "### `sampler`")
-    let want = SamplerRegistry.all.map { ["`\($0.name)`", $0.optionsDoc] }
-    #expect(rows == want, "docs/study-file.md's sampler table should read:\n\(Self.table(want))")
+    let want = SamplerRegistry.builtin.map { ["`\($0.name)`", $0.optionsDoc] }
+    #expect(rows == want,
+            "docs/study-file.md's sampler table should read:\n\(SamplerRegistry.docsTable(SamplerRegistry.builtin))")
   }
 
   @Test func prunerTableIsCurrent() throws {
@@ -63,7 +65,7 @@ import Testing
   }
 
   @Test func studyFileNamesComeFromTheRegistries() {
-    #expect(ComponentSpec.samplerNames == SamplerRegistry.all.map(\.name))
+    #expect(Array(ComponentSpec.samplerNames.prefix(SamplerRegistry.builtin.count)) == SamplerRegistry.builtin.map(\.name))
     #expect(ComponentSpec.prunerNames == PrunerRegistry.all.map(\.name))
     #expect(SamplerRegistry.kind(named: SamplerRegistry.defaultName) != nil)
   }
@@ -111,5 +113,40 @@ import Testing
     attrs.failReason = "f"
     #expect(attrs.reasons.map(\.label) == ["Fail reason", "Prune reason"])
     #expect(attrs.reasons.map(\.text) == ["f", "p"])
+  }
+}
+
+/// A sampler defined outside HPO, registered at run time: the parser, the factory, the docs
+/// table and the conformance suite all find it through the registry.
+@Suite struct RegisteredSamplerTests {
+  /// Random sampling under another name, with one option of its own.
+  static let dummy = SamplerKind(
+    name: "zz_dummy_registered", optionsDoc: "`flavour` (ignored)",
+    conformanceSampler: { seed, _ in RandomSampler(seed: seed) }
+  ) { seed, options, _, _ in
+    _ = try options.string("flavour")
+    try options.finish()
+    return RandomSampler(seed: seed)
+  }
+
+  @Test func aRegisteredSamplerIsFoundEverywhere() async throws {
+    SamplerRegistry.register(Self.dummy)
+    #expect(!SamplerRegistry.register(Self.dummy), "a name is registered once")
+    #expect(!SamplerRegistry.register(.tpe), "a built-in name is taken")
+    let spec = try StudySpec.parse(
+      yaml: "sampler: {name: zz_dummy_registered, seed: 3, flavour: mint}\nobjective: {builtin: branin}\n",
+      path: "/tmp/s/study.yaml")
+    #expect(spec.sampler?.name == "zz_dummy_registered")
+    let sampler = try ComponentFactory.sampler(spec.sampler, directions: spec.directions, space: spec.searchSpace)
+    #expect(sampler is RandomSampler)
+    #expect(try ComponentFactory.pruner(nil, samplerName: "zz_dummy_registered") is NopPruner)
+    let bad = try StudySpec.parse(
+      yaml: "sampler: {name: zz_dummy_registered, colour: red}\nobjective: {builtin: branin}\n", path: "/tmp/s/study.yaml")
+    #expect(throws: StudyFileError.self) {
+      try ComponentFactory.sampler(bad.sampler, directions: bad.directions, space: bad.searchSpace)
+    }
+    #expect(SamplerRegistry.docsTable().contains("| `zz_dummy_registered` | `flavour` (ignored) |"))
+    let kind = try #require(SamplerRegistry.kind(named: "zz_dummy_registered"))
+    try await SamplerConformance.runAll { kind.conformanceSampler($0, [:]) }
   }
 }

@@ -73,13 +73,13 @@ public enum ComponentFactory {
 }
 
 /// Reads a component's options one by one and reports the ones nobody read.
-struct OptionReader {
-  let spec: ComponentSpec?
+public struct OptionReader {
+  public let spec: ComponentSpec?
   private var read: Set<String> = []
 
-  init(spec: ComponentSpec?) { self.spec = spec }
+  public init(spec: ComponentSpec?) { self.spec = spec }
 
-  mutating func int(_ key: String, min: Int? = nil) throws -> Int? {
+  public mutating func int(_ key: String, min: Int? = nil) throws -> Int? {
     read.insert(key)
     guard let spec, let v = spec.options[key] else { return nil }
     guard let i = v.intValue, case .int = v else { throw spec.error("'\(key)' must be an integer", option: key) }
@@ -87,34 +87,34 @@ struct OptionReader {
     return i
   }
 
-  mutating func double(_ key: String) throws -> Double? {
+  public mutating func double(_ key: String) throws -> Double? {
     read.insert(key)
     guard let spec, let v = spec.options[key] else { return nil }
     guard let d = v.doubleValue else { throw spec.error("'\(key)' must be a number", option: key) }
     return d
   }
 
-  mutating func bool(_ key: String) throws -> Bool? {
+  public mutating func bool(_ key: String) throws -> Bool? {
     read.insert(key)
     guard let spec, let v = spec.options[key] else { return nil }
     guard let b = v.boolValue else { throw spec.error("'\(key)' must be true or false", option: key) }
     return b
   }
 
-  mutating func string(_ key: String) throws -> String? {
+  public mutating func string(_ key: String) throws -> String? {
     read.insert(key)
     guard let spec, let v = spec.options[key] else { return nil }
     guard let s = v.stringValue else { throw spec.error("'\(key)' must be a string", option: key) }
     return s
   }
 
-  mutating func raw(_ key: String) -> JSONValue? {
+  public mutating func raw(_ key: String) -> JSONValue? {
     read.insert(key)
     return spec?.options[key]
   }
 
   /// Fails on the first option that was not read, naming the ones that are known.
-  func finish() throws {
+  public func finish() throws {
     guard let spec else { return }
     for key in spec.options.keys where !read.contains(key) {
       let known = read.sorted()
