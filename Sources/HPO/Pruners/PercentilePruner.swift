@@ -28,12 +28,7 @@ public struct PercentilePruner: Pruner {
     guard nStartupTrials >= 0 else {
       throw PrunerError("Number of startup trials cannot be negative but got \(nStartupTrials).")
     }
-    guard nWarmupSteps >= 0 else {
-      throw PrunerError("Number of warmup steps cannot be negative but got \(nWarmupSteps).")
-    }
-    guard intervalSteps >= 1 else {
-      throw PrunerError("Pruning interval steps must be at least 1 but got \(intervalSteps).")
-    }
+    try PruningSchedule.validate(nWarmupSteps: nWarmupSteps, intervalSteps: intervalSteps)
     guard nMinTrials >= 1 else {
       throw PrunerError("Number of trials for pruning must be at least 1 but got \(nMinTrials).")
     }

@@ -1,5 +1,15 @@
 /// Helpers shared by the step-based pruners (Optuna `_percentile.py` module functions).
 enum PruningSchedule {
+  /// Optuna's checks of the warmup and interval options, with its messages.
+  static func validate(nWarmupSteps: Int, intervalSteps: Int) throws {
+    guard nWarmupSteps >= 0 else {
+      throw PrunerError("Number of warmup steps cannot be negative but got \(nWarmupSteps).")
+    }
+    guard intervalSteps >= 1 else {
+      throw PrunerError("Pruning interval steps must be at least 1 but got \(intervalSteps).")
+    }
+  }
+
   /// Whether `step` is the first report at or after the latest pruning point
   /// (`warmup + k·interval`), Optuna's `_is_first_in_interval_step`.
   static func isFirstInInterval<S: Sequence>(step: Int, steps: S, warmup: Int, interval: Int) -> Bool

@@ -16,12 +16,7 @@ public struct ThresholdPruner: Pruner {
     }
     let lo = lower ?? -.infinity, hi = upper ?? .infinity
     guard lo <= hi else { throw PrunerError("lower should be smaller than upper.") }
-    guard nWarmupSteps >= 0 else {
-      throw PrunerError("Number of warmup steps cannot be negative but got \(nWarmupSteps).")
-    }
-    guard intervalSteps >= 1 else {
-      throw PrunerError("Pruning interval steps must be at least 1 but got \(intervalSteps).")
-    }
+    try PruningSchedule.validate(nWarmupSteps: nWarmupSteps, intervalSteps: intervalSteps)
     self.lower = lo
     self.upper = hi
     self.nWarmupSteps = nWarmupSteps
