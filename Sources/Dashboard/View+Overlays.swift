@@ -114,6 +114,10 @@ func drawDetail(_ state: AppState, _ t: FrozenTrial, scroll: Int, _ buf: inout B
   for (k, v) in reasons {
     lines.append(Line([Span(k == "hpotop:fail_reason" ? "Fail reason: " : "Prune reason: ", style: theme.fg("failed").adding(.bold)), Span(v.stringValue ?? v.compactJSON)]))
   }
+  if let unreadable = t.systemAttrs[TrialRunKey.unreadableReportLines]?.objectValue, let n = unreadable["count"]?.doubleValue {
+    lines.append(Line([Span("Unreadable [hpotop] lines: ", style: theme.fg("failed").adding(.bold)),
+      Span("\(Int(n))" + (unreadable["first"]?.stringValue.map { ", the first: \($0)" } ?? ""))]))
+  }
   if !t.userAttrs.isEmpty {
     lines.append("")
     lines.append(Line("User attrs", style: theme.fg("title").adding(.bold)))
@@ -160,12 +164,14 @@ func describe(_ d: Distribution) -> String {
   }
 }
 
-/// The stdout/stderr tails of a trial: files in the trial dir, else `hpotop:stderr_tail`.
+/// The stdout/stderr tails of a trial: files in the trial's folder (as its runner recorded it,
+/// else `<trialsDirectory>/<number>`), else `hpotop:stderr_tail`.
 func logTails(_ state: AppState, _ t: FrozenTrial) -> [(String, String)] {
   var out: [(String, String)] = []
-  if let dir = state.info.trialsDirectory {
+  let recorded = t.systemAttrs[TrialRunKey.trialDirectory]?.stringValue
+  if let dir = recorded ?? state.info.trialsDirectory.map({ "\($0)/\(t.number)" }) {
     for name in ["stdout.log", "stderr.log"] {
-      let path = "\(dir)/\(t.number)/\(name)"
+      let path = "\(dir)/\(name)"
       if let tail = readTail(path, bytes: 4096), !tail.isEmpty { out.append((name, tail)) }
     }
   }

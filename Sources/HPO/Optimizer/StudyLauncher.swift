@@ -36,7 +36,7 @@ public struct StudyLauncher: Sendable {
         argv: c.argv, workingDirectory: c.resolvedCwd, environment: Dictionary(uniqueKeysWithValues: c.env.map { ($0.key, $0.value) }),
         timeout: c.timeout, argumentTemplate: c.args ?? "--{name}={value}",
         trialsDirectory: trialsDirectory,
-        metricNames: spec.metrics.map(\.name), constraintNames: spec.constraints.map(\.name))
+        metricNames: spec.metrics.map(\.name), constraintNames: spec.constraints.map(\.name), logLimit: c.logLimit)
       objective = { trial in
         let params = try await space.suggest(in: &trial)
         return try await command.run(trial, params: params)
