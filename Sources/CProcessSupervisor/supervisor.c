@@ -54,7 +54,7 @@ static char *stat_fields(int pid, char *buf, size_t size) {
 unsigned long long hpo_process_start_time(int pid) {
   char buf[1024];
   char *p = stat_fields(pid, buf, sizeof buf);
-  if (!p) return 0;
+  if (!p || *p == 'Z' || *p == 'X') return 0;  // a zombie has ended: nobody reaped it yet
   // Fields after the name start at field 3 (state); the start time is field 22.
   for (int field = 3; field < 22; field++) {
     p = strchr(p, ' ');

@@ -13,7 +13,7 @@
 int hpo_supervise(int grace_ms, const char *path, char *const argv[]);
 
 /// The start time of a process (field 22 of /proc/<pid>/stat, in clock ticks since boot), or 0
-/// when it does not exist.
+/// when it does not exist or has ended (a zombie).
 unsigned long long hpo_process_start_time(int pid);
 
 /// pipe2(fds, O_CLOEXEC): a pipe whose ends no exec'd child inherits. 0 on success.

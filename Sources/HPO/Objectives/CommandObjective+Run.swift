@@ -30,9 +30,12 @@ extension CommandObjective {
     try? await trial.study.setSystemAttr(trialID: trial.id, key: TrialRunKey.trialDirectory, value: .string(dir))
     let paramsJSON = JSONValue.object(OrderedDictionary(uniqueKeysWithValues: params.map { ($0.key, $0.value.json) }))
     do {
-      try Data((paramsJSON.pythonJSON + "\n").utf8).write(to: URL(fileURLWithPath: dir + "/params.json"))
+      let file = try FileDescriptor.open(
+        FilePath(dir + "/params.json"), .writeOnly, options: [.create, .truncate, .closeOnExec],
+        permissions: [.ownerReadWrite, .groupRead, .otherRead])
+      try file.closeAfter { _ = try file.writeAll(Array((paramsJSON.pythonJSON + "\n").utf8)) }
     } catch {
-      throw RunnerError(argv: argv, reason: "cannot write \(dir)/params.json: \(Self.reason(error))", exitCode: nil, stderrTail: "")
+      throw RunnerError(argv: argv, reason: "cannot write params.json: \(Self.reason(error))", exitCode: nil, stderrTail: "")
     }
     let stdoutLog = try TrialLogWriter(path: dir + "/stdout.log", limit: logLimit, argv: argv)
     let stderrLog = try TrialLogWriter(path: dir + "/stderr.log", limit: logLimit, argv: argv)
