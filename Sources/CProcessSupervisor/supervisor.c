@@ -138,10 +138,10 @@ static void kill_descendants(void) {
 static void kill_subtree(void) {
   long long give_up = now_ms() + 10000;  // a process stuck in the kernel cannot be waited on forever
   for (;;) {
-    kill_descendants();
     pid_t reaped;
     while ((reaped = waitpid(-1, NULL, WNOHANG)) > 0) {}
-    if (reaped < 0 && errno == ECHILD) return;
+    if (reaped < 0 && errno == ECHILD) return;  // the usual case: the objective left nothing
+    kill_descendants();
     if (now_ms() > give_up) return;
     struct timespec pause = {0, 5 * 1000 * 1000};
     nanosleep(&pause, NULL);
@@ -281,9 +281,9 @@ int hpo_supervise(int grace_ms, const char *path, char *const argv[]) {
     }
   }
   // The objective has exited but is not reaped yet, so its process group id cannot have been
-  // reused: the group, and every other descendant, can be killed safely.
+  // reused: the group can be killed safely. Its children were re-parented here when it exited,
+  // so after reaping it, this process's children are all that is left of the trial.
   kill(-child, SIGKILL);
-  kill_descendants();
   int status = 0;
   while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
   kill_subtree();
