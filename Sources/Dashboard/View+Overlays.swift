@@ -113,6 +113,10 @@ func drawDetail(_ state: AppState, _ t: FrozenTrial, scroll: Int, _ buf: inout B
   for (label, text) in t.hpotop.reasons {
     lines.append(Line([Span(label + ": ", style: theme.fg("failed").adding(.bold)), Span(text)]))
   }
+  if let unreadable = t.systemAttrs[HpotopKey.unreadableReportLines.rawValue]?.objectValue, let n = unreadable["count"]?.doubleValue {
+    lines.append(Line([Span("Unreadable [hpotop] lines: ", style: theme.fg("failed").adding(.bold)),
+      Span("\(Int(n))" + (unreadable["first"]?.stringValue.map { ", the first: \($0)" } ?? ""))]))
+  }
   if !t.userAttrs.isEmpty {
     lines.append("")
     lines.append(Line("User attrs", style: theme.fg("title").adding(.bold)))
@@ -159,12 +163,14 @@ func describe(_ d: Distribution) -> String {
   }
 }
 
-/// The stdout/stderr tails of a trial: files in the trial dir, else `hpotop:stderr_tail`.
+/// The stdout/stderr tails of a trial: files in the trial's folder (as its runner recorded it,
+/// else `<trialsDirectory>/<number>`), else `hpotop:stderr_tail`.
 func logTails(_ state: AppState, _ t: FrozenTrial) -> [(String, String)] {
   var out: [(String, String)] = []
-  if let dir = state.info.trialsDirectory {
+  let recorded = t.systemAttrs[HpotopKey.trialDirectory.rawValue]?.stringValue
+  if let dir = recorded ?? state.info.trialsDirectory.map({ "\($0)/\(t.number)" }) {
     for name in ["stdout.log", "stderr.log"] {
-      let path = "\(dir)/\(t.number)/\(name)"
+      let path = "\(dir)/\(name)"
       if let tail = readTail(path, bytes: 4096), !tail.isEmpty { out.append((name, tail)) }
     }
   }

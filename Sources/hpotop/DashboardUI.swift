@@ -125,7 +125,16 @@ func runStudyWithDashboard(spec: StudySpec, engine: EngineOptions, tui: TUIOptio
       _exit(128 + sig)
     }
   }
-  let final = try await runDashboardLoop(state: state, controller: controller, mailbox: mailbox, pollInterval: tui.poll)
+  let final: AppState
+  do {
+    final = try await runDashboardLoop(state: state, controller: controller, mailbox: mailbox, pollInterval: tui.poll)
+  } catch {
+    // No dashboard after all (the terminal could not be set up): stop the engine cleanly, so
+    // that its running trials are recorded and queued again instead of left RUNNING.
+    run.cancel()
+    _ = await run.result
+    throw error
+  }
   run.cancel()
   _ = await run.result
   if let sig = interrupted.signal, sig == SIGHUP { _exit(128 + sig) }

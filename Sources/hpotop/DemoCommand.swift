@@ -29,7 +29,9 @@ struct Demo: AsyncParsableCommand {
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let path = dir + "/demo.yaml"
     try Data(Self.studyFile(epochSeconds: epochSeconds).utf8).write(to: URL(fileURLWithPath: path))
-    if wantsTUI(noTui: engine.noTui) {
+    let problem = wantsTUI(noTui: engine.noTui) ? terminalProblem() : nil
+    if let problem { printError("note: \(problem); running headless (log lines instead of the dashboard)") }
+    if wantsTUI(noTui: engine.noTui), problem == nil {
       try await runStudyWithDashboard(spec: try loadSpec(path), engine: engine, tui: tui, mode: .demo)
       printError("Demo study file: \(path) (watch it with: hpotop watch sqlite:///\(dir)/demo.db)")
       return

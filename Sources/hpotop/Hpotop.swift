@@ -18,6 +18,13 @@ struct Hpotop: AsyncParsableCommand {
 
   /// Runs the command with hpotop's exit codes: 0 success, 1 failure, 2 usage or bad input.
   static func main() async {
+    let arguments = CommandLine.arguments
+    if arguments.count > 1, arguments[1] == ObjectiveSupervisor.mode {
+      ObjectiveSupervisor.main(Array(arguments.dropFirst(2)))
+    }
+    // A closed output (`hpotop worker … | head -1`) is a failed write, handled where it happens,
+    // never a SIGPIPE that kills the run and leaves its trials RUNNING.
+    signal(SIGPIPE, SIG_IGN)
     do {
       var command = try parseAsRoot()
       if var asyncCommand = command as? AsyncParsableCommand {

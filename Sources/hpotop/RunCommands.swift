@@ -37,8 +37,12 @@ struct Run: AsyncParsableCommand {
   func run() async throws {
     let spec = try loadSpec(studyFile)
     if wantsTUI(noTui: engine.noTui) {
-      try await runStudyWithDashboard(spec: spec, engine: engine, tui: tui, mode: .run)
-      return
+      if let problem = terminalProblem() {
+        printError("note: \(problem); running headless (log lines instead of the dashboard)")
+      } else {
+        try await runStudyWithDashboard(spec: spec, engine: engine, tui: tui, mode: .run)
+        return
+      }
     }
     try await runStudy(spec: spec, engine: engine)
   }
@@ -84,7 +88,35 @@ func launch(_ spec: StudySpec, _ engine: EngineOptions) async throws
   } catch let e as StudyFileError {
     throw BadInput(e.description)
   }
+  // Processes of this study's trials whose supervisor is gone (killed with SIGKILL) are
+  // leftovers of a dead predecessor: nothing records their work any more.
+  let leftovers = ObjectiveSupervisor.killLeftovers(under: launcher.trialsDirectory)
+  if !leftovers.isEmpty {
+    printError("[W \(logTimestamp())] Stopped \(leftovers.count) process\(leftovers.count == 1 ? "" : "es") left by an earlier "
+      + "worker's trials (pids \(leftovers.map(String.init).joined(separator: ", ")))")
+  }
   return (spec, storage, launcher, try await launcher.openStudy())
+}
+
+/// Why the terminal cannot show the dashboard (TERM unset, `dumb`, or not in the terminfo
+/// database), or nil when it can. `run` then runs headless instead of failing after its trials
+/// have started.
+func terminalProblem(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+  guard let term = environment["TERM"], !term.isEmpty else { return "TERM is not set" }
+  if term == "dumb" { return "TERM=dumb cannot draw the dashboard" }
+  // Where ncurses looks for compiled terminal descriptions: `<dir>/<first letter>/<name>`, or
+  // `<dir>/<hex of the first letter>/<name>` on some systems.
+  var directories: [String] = []
+  if let dir = environment["TERMINFO"], !dir.isEmpty { directories.append(dir) }
+  if let home = environment["HOME"] { directories.append(home + "/.terminfo") }
+  for dir in (environment["TERMINFO_DIRS"] ?? "").split(separator: ":") { directories.append(String(dir)) }
+  directories += ["/etc/terminfo", "/lib/terminfo", "/usr/share/terminfo", "/usr/lib/terminfo", "/usr/local/share/terminfo"]
+  let first = term.unicodeScalars.first.map { String($0) } ?? ""
+  let hex = term.utf8.first.map { String(format: "%02x", $0) } ?? ""
+  let known = !term.contains("/") && directories.contains { dir in
+    FileManager.default.fileExists(atPath: "\(dir)/\(first)/\(term)") || FileManager.default.fileExists(atPath: "\(dir)/\(hex)/\(term)")
+  }
+  return known ? nil : "TERM=\(term) is not a terminal this system knows (no terminfo entry)"
 }
 
 /// Reads a study file; its errors are bad input (exit 2) with file:line:col.
@@ -166,6 +198,7 @@ final class HeadlessReporter: @unchecked Sendable {
   private let interactive = isatty(STDERR_FILENO) == 1
   private var done = 0
   private var best: Double?
+  private var outputClosed = false
 
   init(study: Study, total: Int?, directions: [StudyDirection]) {
     self.directions = directions
@@ -177,12 +210,30 @@ final class HeadlessReporter: @unchecked Sendable {
     lock.withLock {
       done += 1
       if directions.count == 1 { best = bestTrials.first?.value }
-      let line = TrialLogLine.line(for: trial, best: bestTrials, directions: directions)
-      if interactive {
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line + "\n" + bar.render(done: trialCount(trial), elapsed: Date().timeIntervalSince(started), best: best)).utf8))
-      } else {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+      var line = TrialLogLine.line(for: trial, best: bestTrials, directions: directions)
+      if let unreadable = trial.systemAttrs[HpotopKey.unreadableReportLines.rawValue]?.objectValue,
+        let n = unreadable["count"]?.doubleValue
+      {
+        line += "\n[W \(logTimestamp())] Trial \(trial.number) printed \(Int(n)) [hpotop] line\(n == 1 ? "" : "s") that could not be read"
+          + (unreadable["first"]?.stringValue.map { "; the first: \($0)" } ?? "")
       }
+      if interactive {
+        write("\r\u{1B}[K" + line + "\n" + bar.render(done: trialCount(trial), elapsed: Date().timeIntervalSince(started), best: best))
+      } else {
+        write(line + "\n")
+      }
+    }
+  }
+
+  /// Writes to stderr. A closed log output (`hpotop worker … 2>&1 | head -1`: EPIPE, or EIO
+  /// from a terminal that hung up) stops the log lines, not the run: trials go on and are
+  /// recorded as usual.
+  private func write(_ text: String) {
+    guard !outputClosed else { return }
+    do {
+      try FileHandle.standardError.write(contentsOf: Data(text.utf8))
+    } catch {
+      outputClosed = true
     }
   }
 
@@ -191,6 +242,6 @@ final class HeadlessReporter: @unchecked Sendable {
   private func trialCount(_ t: FrozenTrial) -> Int { max(done, t.number + 1) }
 
   func finish() {
-    if interactive { lock.withLock { FileHandle.standardError.write(Data("\n".utf8)) } }
+    if interactive { lock.withLock { write("\n") } }
   }
 }

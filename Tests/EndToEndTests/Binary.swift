@@ -48,6 +48,13 @@ enum Binary {
                   stderr: String(decoding: ed, as: UTF8.self))
   }
 
+  /// Trial `number`'s folder, `<dir>/trials/<study-key>/<number>`, for the one study whose
+  /// trials live under `dir` (looked up at each call: the folder appears with the first trial).
+  static func trialFolder(_ dir: String, _ number: Int) -> String {
+    let studies = ((try? FileManager.default.contentsOfDirectory(atPath: dir + "/trials")) ?? []).sorted()
+    return "\(dir)/trials/\(studies.first ?? "(no study folder yet)")/\(number)"
+  }
+
   static func temporaryDirectory(_ label: String) throws -> String {
     let dir = NSTemporaryDirectory() + "hpotop-\(label)-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

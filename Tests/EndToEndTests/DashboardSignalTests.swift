@@ -66,7 +66,7 @@ import Testing
       guard let storage else { return false }
       running = try await storage.trials(study: studyID, filter: .all).first { $0.state == .running }
       guard let t = running else { return false }
-      objectivePID = Self.readPID(dir + "/trials/\(t.number)/pid") ?? 0
+      objectivePID = Self.readPID(Binary.trialFolder(dir, t.number) + "/pid") ?? 0
       hpotopPID = Self.readPID(dir + "/hpotop.pid") ?? 0
       return objectivePID > 1 && hpotopPID > 1
     }

@@ -71,7 +71,7 @@ import Testing
     })
     let target = try #require(slow)
     #expect(target.params["x"] == .float(0.75))
-    let pidFile = dir + "/trials/\(target.number)/pid"
+    let pidFile = Binary.trialFolder(dir, target.number) + "/pid"
     #expect(try await waitUntil(10) { FileManager.default.fileExists(atPath: pidFile) })
     let pid = Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     try await Binary.run(["prune", String(target.number)] + common, in: dir).expectSuccess()

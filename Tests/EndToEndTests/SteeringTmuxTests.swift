@@ -315,7 +315,7 @@ final class DashboardSession {
     for p in workers where p.isRunning { p.interrupt() }
     for p in workers { _ = await Binary.waitForExit(p) }
     // Objective processes left behind (each is its own process group) are ended by their id.
-    let trialsDir = dir + "/trials"
+    let trialsDir = (Binary.trialFolder(dir, 0) as NSString).deletingLastPathComponent
     for n in (try? FileManager.default.contentsOfDirectory(atPath: trialsDir)) ?? [] {
       if let text = try? String(contentsOfFile: "\(trialsDir)/\(n)/pid", encoding: .utf8),
         let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1, kill(pid, 0) == 0
@@ -335,7 +335,7 @@ final class DashboardSession {
   /// The screen now (for failure messages).
   var screen: String { (try? tmux.capture()) ?? "(no screen)" }
 
-  func pidFile(_ number: Int) -> String { "\(dir)/trials/\(number)/pid" }
+  func pidFile(_ number: Int) -> String { Binary.trialFolder(dir, number) + "/pid" }
 
   func pid(of number: Int) throws -> pid_t {
     let text = try String(contentsOfFile: pidFile(number), encoding: .utf8)

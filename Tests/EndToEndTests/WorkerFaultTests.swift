@@ -46,8 +46,8 @@ import Testing
       """)
     let (victim, _, victimErr) = try Binary.start(
       ["worker", "k.yaml", "--heartbeat-interval", "0.3", "--stale-grace", "1.5"], in: dir)
-    let trialPID = dir + "/trials/0/pid"
-    let started = try await waitUntil(60) { FileManager.default.fileExists(atPath: trialPID) }
+    let trialPID = { Binary.trialFolder(dir, 0) + "/pid" }
+    let started = try await waitUntil(60) { FileManager.default.fileExists(atPath: trialPID()) }
     kill(victim.processIdentifier, SIGKILL)
     _ = await Binary.waitForExit(victim)
     let said = String(decoding: victimErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -63,7 +63,7 @@ import Testing
     #expect(trials.filter { $0.state == .complete }.count == 3)
     // The killed worker could not stop its trial's process (SIGKILL gives it no chance);
     // the test stops it so nothing outlives the test.
-    if let pid = Int32((try? String(contentsOfFile: trialPID, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
+    if let pid = Int32((try? String(contentsOfFile: trialPID(), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
       kill(-pid, SIGKILL)
       kill(pid, SIGKILL)
     }
@@ -76,13 +76,13 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try writeStudy(dir, name: "c", nTrials: 3, script: """
       echo $$ > "$HPOTOP_TRIAL_DIR/pid"
-      if [ ! -f "$HPOTOP_TRIAL_DIR/../../resumed" ]; then sleep 60; fi
+      if [ ! -f "$HPOTOP_TRIAL_DIR/../../../resumed" ]; then sleep 60; fi
       echo "[hpotop] loss=1"
       """)
     let (run, out, err) = try Binary.start(["run", "c.yaml", "--no-tui"], in: dir)
-    let trialPID = dir + "/trials/0/pid"
-    #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: trialPID) })
-    let pid = Int32(try String(contentsOfFile: trialPID, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    let trialPID = { Binary.trialFolder(dir, 0) + "/pid" }
+    #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: trialPID()) })
+    let pid = Int32(try String(contentsOfFile: trialPID(), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     kill(run.processIdentifier, sig)
     let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     _ = out.fileHandleForReading.readDataToEndOfFile()
@@ -118,14 +118,14 @@ import Testing
       while :; do sleep 0.2; done
       """)
     let (run, out, err) = try Binary.start(["run", "s.yaml", "--no-tui"], in: dir)
-    let trialPID = dir + "/trials/0/pid"
-    #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: trialPID) })
-    let pid = Int32(try String(contentsOfFile: trialPID, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    let trialPID = { Binary.trialFolder(dir, 0) + "/pid" }
+    #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: trialPID()) })
+    let pid = Int32(try String(contentsOfFile: trialPID(), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     defer { kill(-pid, SIGKILL) }
     kill(run.processIdentifier, SIGINT)
     // The run asked the trial to stop; the trial ignores it. The user presses Ctrl-C again.
-    #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: dir + "/trials/0/term") },
-            "the trial got no SIGTERM it could trap: \((try? String(contentsOfFile: dir + "/trials/0/signals", encoding: .utf8)) ?? "")")
+    #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: Binary.trialFolder(dir, 0) + "/term") },
+            "the trial got no SIGTERM it could trap: \((try? String(contentsOfFile: Binary.trialFolder(dir, 0) + "/signals", encoding: .utf8)) ?? "")")
     kill(run.processIdentifier, SIGINT)
     let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     _ = out.fileHandleForReading.readDataToEndOfFile()

@@ -14,9 +14,21 @@ import Testing
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
   }
 
+  /// The built hpotop executable, whose `__supervise` mode runs every command trial (this test
+  /// process is not hpotop, so the runner is told where it is).
+  static let supervisor: String = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    for candidate in [".build/debug/hpotop", ".build/x86_64-unknown-linux-gnu/debug/hpotop"] {
+      let p = root.appendingPathComponent(candidate).path
+      if FileManager.default.isExecutableFile(atPath: p) { return p }
+    }
+    return root.appendingPathComponent(".build/debug/hpotop").path
+  }()
+
   /// Runs one trial of a shell script with param x and returns the finished trial.
   func runTrial(
-    _ script: String, metricNames: [String] = ["loss"], timeout: TimeInterval? = nil,
+    _ script: String, metricNames: [String] = ["loss"], timeout: TimeInterval? = nil, logLimit: Int? = 64 << 20,
     params: OrderedDictionary<String, ParamValue> = ["x": .float(0.5)],
     directions: [StudyDirection] = [.minimize], during: (@Sendable (Study, Int64) async throws -> Void)? = nil
   ) async throws -> FrozenTrial {
@@ -27,7 +39,8 @@ import Testing
     let study = try await Study.create(name: "cmd", directions: directions, storage: storage)
     let objective = CommandObjective(
       argv: [path], timeout: timeout, killGrace: 1, trialsDirectory: dir + "/trials", metricNames: metricNames,
-      pollInterval: 0.2)
+      pollInterval: 0.2, logLimit: logLimit, supervisorExecutable: Self.supervisor)
+    try #require(FileManager.default.isExecutableFile(atPath: Self.supervisor), "build hpotop first: \(Self.supervisor)")
     try await study.enqueue(params: params)
     var t = try await study.ask()
     for (k, v) in params {
@@ -105,6 +118,10 @@ import Testing
     let t = try await runTrial("echo '[hpotop] {not json'\necho '[hpotop] step=x loss=1'\nprintf '\\001\\377\\376garbage\\n'\n")
     #expect(t.state == .fail)
     #expect(t.systemAttrs["hpotop:fail_reason"]?.stringValue?.contains("without reporting loss") == true)
+    // The two unreadable report lines are counted, with the first one, for the detail view.
+    let unreadable = t.systemAttrs[HpotopKey.unreadableReportLines.rawValue]?.objectValue
+    #expect(unreadable?["count"] == .int(2))
+    #expect(unreadable?["first"] == .string("[hpotop] {not json"))
   }
 
   @Test func nanFailsAndInfCompletes() async throws {
@@ -199,5 +216,53 @@ import Testing
     #expect(MetricLine.parse("[hpotop] step=3 loss=0.12") == .success(MetricLine(step: 3, fields: ["loss": .double(0.12)])))
     #expect(MetricLine.parse("[hpotop] {\"step\": 3, \"loss\": 0.12}") == .success(MetricLine(step: 3, fields: ["loss": .double(0.12)])))
     if case .failure? = MetricLine.parse("[hpotop] step=1.5 loss=1") {} else { Issue.record("a fractional step must be rejected") }
+  }
+
+  @Test func aSetsidGrandchildDiesWithItsTrial() async throws {
+    let t = try await runTrial(
+      """
+      setsid sh -c 'echo $$ > "$HPOTOP_TRIAL_DIR/escaped.pid"; exec sleep 60' &
+      while [ ! -s "$HPOTOP_TRIAL_DIR/escaped.pid" ]; do sleep 0.05; done
+      echo '[hpotop] loss=1'
+      """)
+    #expect(t.state == .complete)
+    let pid = Int32(try String(contentsOfFile: dir + "/trials/0/escaped.pid", encoding: .utf8)
+      .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    #expect(pid > 1)
+    #expect(await pidsStillRunning([pid]).isEmpty, "a grandchild in its own session outlived the trial")
+  }
+
+  @Test func logsStopAtTheirLimitAndReportsAfterItStillCount() async throws {
+    let t = try await runTrial(
+      "head -c 300000 /dev/zero | tr '\\\\0' 'a'\necho\nhead -c 300000 /dev/zero >&2\necho '[hpotop] loss=5'\n",
+      logLimit: 100_000)
+    #expect(t.state == .complete && t.value == 5)
+    for name in ["stdout.log", "stderr.log"] {
+      let log = try Data(contentsOf: URL(fileURLWithPath: dir + "/trials/0/" + name))
+      #expect(log.count > 100_000 && log.count < 100_300, "\(name): \(log.count) bytes")
+      #expect(String(decoding: log.suffix(200), as: UTF8.self).contains("reached its limit of 100000 B"))
+    }
+  }
+
+  @Test func aProgramThatCannotStartFailsWithTheReason() async throws {
+    let storage = InMemoryStorage()
+    let study = try await Study.create(name: "cmd", storage: storage)
+    let objective = CommandObjective(
+      argv: ["no-such-program-\(UUID().uuidString.prefix(6))"], trialsDirectory: dir + "/trials", metricNames: ["loss"],
+      supervisorExecutable: Self.supervisor)
+    var t = try await study.ask()
+    let finished = try await study.run(&t) { trial in try await objective.run(trial, params: [:]) }
+    #expect(finished.state == .fail)
+    #expect(finished.systemAttrs["hpotop:fail_reason"]?.stringValue?.contains("cannot start no-such-program") == true)
+    // A file that exists but cannot be executed: the supervisor reports exec's error.
+    try Data("not a program".utf8).write(to: URL(fileURLWithPath: dir + "/text"))
+    chmod(dir + "/text", 0o755)
+    let text = CommandObjective(argv: [dir + "/text"], trialsDirectory: dir + "/trials", metricNames: ["loss"],
+                                supervisorExecutable: Self.supervisor)
+    var u = try await study.ask()
+    let failed = try await study.run(&u) { trial in try await text.run(trial, params: [:]) }
+    #expect(failed.state == .fail)
+    #expect(failed.systemAttrs["hpotop:fail_reason"]?.stringValue?.contains("cannot start \(dir)/text: Exec format error") == true,
+            "\(failed.systemAttrs)")
   }
 }

@@ -62,4 +62,23 @@ import Testing
     #expect(retry.state == .complete)
     #expect(retry.systemAttrs["retry_history"] == .array([.int(stale.number)]))
   }
+
+  /// WAVE2: a retry replaces its failed trial in the budget, so 4 asked gives 4 finished trials
+  /// with retries counted once: neither 2 (retries eating the budget) nor more than 4.
+  @Test func retriesReplaceTheirFailedTrialsInTheBudget() async throws {
+    let storage = InMemoryStorage()
+    let study = try await Study.create(name: "s", storage: storage, sampler: RandomSampler(seed: 4))
+    for _ in 0..<2 {
+      var dead = try await study.ask()
+      _ = try await dead.suggestFloat("x", 0, 1)
+      try await storage.recordHeartbeat(trial: dead.id)
+    }
+    try await Task.sleep(for: .milliseconds(1500))
+    let limits = OptimizeLimits(nTrials: 4, parallelism: 2, heartbeatInterval: 0.1, staleGrace: 1.2, maxRetry: 1)
+    try await study.optimize(limits: limits) { trial in [try await trial.suggestFloat("x", 0, 1)] }
+    let trials = try await study.trials()
+    #expect(trials.filter { $0.state == .fail }.count == 2)
+    #expect(trials.filter { $0.state == .complete }.count == 4, "\(trials.map { ($0.number, $0.state) })")
+    #expect(trials.filter { $0.systemAttrs["retry_history"] != nil }.count == 2)
+  }
 }

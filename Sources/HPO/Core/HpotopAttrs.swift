@@ -13,6 +13,8 @@ import OrderedCollections
 /// | `hpotop:prune_reason` | trial | string | why the trial was PRUNED |
 /// | `hpotop:prune_requested` | trial | `true` | a user asked to prune the running trial |
 /// | `hpotop:stderr_tail` | trial | string | the last 2 KiB of a command objective's stderr |
+/// | `hpotop:trial_dir` | trial | string | the trial's folder (params.json, stdout.log, stderr.log) |
+/// | `hpotop:unreadable_report_lines` | trial | `{"count": n, "first": line}` | `[hpotop]` lines that could not be read |
 public enum HpotopKey: String, CaseIterable, Sendable {
   case paused = "hpotop:paused"
   case fixedParams = "hpotop:fixed_params"
@@ -20,6 +22,10 @@ public enum HpotopKey: String, CaseIterable, Sendable {
   case pruneReason = "hpotop:prune_reason"
   case pruneRequested = "hpotop:prune_requested"
   case stderrTail = "hpotop:stderr_tail"
+  /// The trial's folder (absolute), recorded by the command runner: a string.
+  case trialDirectory = "hpotop:trial_dir"
+  /// Malformed `[hpotop]` report lines: `{"count": n, "first": "…"}`.
+  case unreadableReportLines = "hpotop:unreadable_report_lines"
 
   /// What every hpotop key starts with (a retried trial drops the attrs under it).
   public static let prefix = "hpotop:"

@@ -1,3 +1,4 @@
+import CProcessSupervisor
 import Foundation
 import OrderedCollections
 import Subprocess
@@ -10,29 +11,41 @@ import SystemPackage
 extension CommandObjective {
   /// Runs the program for one trial whose params are already suggested, and returns its
   /// objective values. Intermediate reports go to the study as they arrive, and the pruner is
-  /// asked after each one. A prune (pruner or user), a timeout or a cancellation stops the whole
-  /// process group: SIGTERM, then SIGKILL after `killGrace`.
+  /// asked after each one. The program runs under the objective supervisor (`hpotop
+  /// __supervise`), which no process of the trial outlives. A prune (pruner or user), a timeout
+  /// or a cancellation stops it: SIGTERM to its process group, then SIGKILL to every process of
+  /// the trial after `killGrace`.
   ///
-  /// A trial FAILs (a `RunnerError` is thrown) on a non-zero exit, a signal, a timeout or a
-  /// missing value; the reason and the tail of stderr are kept in system attrs.
-  /// If the program exits 0 without a final value, its last intermediate value counts.
+  /// A trial FAILs (a `RunnerError` is thrown) on a non-zero exit, a signal, a timeout, a
+  /// missing value, or a log that cannot be written (a full disk); the reason and the tail of
+  /// stderr are kept in system attrs. If the program exits 0 without a final value, its last
+  /// intermediate value counts.
   public func run(_ trial: Trial, params: OrderedDictionary<String, ParamValue>) async throws -> [Double] {
     let dir = (trialsDirectory as NSString).appendingPathComponent(String(trial.number))
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    let paramsJSON = JSONValue.object(OrderedDictionary(uniqueKeysWithValues: params.map { ($0.key, $0.value.json) }))
-    try Data((paramsJSON.pythonJSON + "\n").utf8).write(to: URL(fileURLWithPath: dir + "/params.json"))
-    let stdoutPath = dir + "/stdout.log", stderrPath = dir + "/stderr.log"
-    FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-    guard let stdoutLog = FileHandle(forWritingAtPath: stdoutPath) else {
-      throw RunnerError(argv: argv, reason: "cannot write \(stdoutPath)", exitCode: nil, stderrTail: "")
+    do {
+      try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    } catch {
+      throw RunnerError(argv: argv, reason: "cannot create the trial folder \(dir): \(Self.reason(error))", exitCode: nil, stderrTail: "")
     }
-    defer { try? stdoutLog.close() }
-    let stderrFD = try FileDescriptor.open(
-      FilePath(stderrPath), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+    try? await trial.study.setSystemAttr(trialID: trial.id, key: HpotopKey.trialDirectory.rawValue, value: .string(dir))
+    let paramsJSON = JSONValue.object(OrderedDictionary(uniqueKeysWithValues: params.map { ($0.key, $0.value.json) }))
+    do {
+      let file = try FileDescriptor.open(
+        FilePath(dir + "/params.json"), .writeOnly, options: [.create, .truncate, .closeOnExec],
+        permissions: [.ownerReadWrite, .groupRead, .otherRead])
+      try file.closeAfter { _ = try file.writeAll(Array((paramsJSON.pythonJSON + "\n").utf8)) }
+    } catch {
+      throw RunnerError(argv: argv, reason: "cannot write params.json: \(Self.reason(error))", exitCode: nil, stderrTail: "")
+    }
+    let stdoutLog = try TrialLogWriter(path: dir + "/stdout.log", limit: logLimit, argv: argv)
+    let stderrLog = try TrialLogWriter(path: dir + "/stderr.log", limit: logLimit, argv: argv)
+    defer {
+      try? stdoutLog.file.close()
+      try? stderrLog.file.close()
+    }
 
     let args = arguments(params: params, trialNumber: trial.number, trialDir: dir, studyName: trial.study.name)
-    guard let program = args.first else {
-      try? stderrFD.close()
+    guard let program = args.first, !program.isEmpty else {
       throw RunnerError(argv: argv, reason: "the command is empty", exitCode: nil, stderrTail: "")
     }
     var env: [Environment.Key: String] = [
@@ -43,35 +56,47 @@ extension CommandObjective {
       "PYTHONUNBUFFERED": "1",
     ]
     for (k, v) in environment { env[Environment.Key(stringLiteral: k)] = v }
+    guard let path = Self.resolve(program, environment: environment, cwd: workingDirectory) else {
+      throw RunnerError(argv: args, reason: "cannot start \(program): not found on PATH", exitCode: nil, stderrTail: "")
+    }
+    // The supervisor's lifeline: it reads the other end as its stdin, and end of file there (this
+    // process is gone, even by SIGKILL) makes it kill the trial's processes. Close-on-exec, so
+    // no other child holds it open.
+    var lifeline: [Int32] = [-1, -1]
+    guard hpo_pipe_cloexec(&lifeline) == 0 else {
+      throw RunnerError(argv: args, reason: "cannot create a pipe: \(String(cString: strerror(errno)))", exitCode: nil, stderrTail: "")
+    }
+    defer { close(lifeline[1]) }
     var options = PlatformOptions()
-    options.processGroupID = 0  // its own group, so a stop reaches grandchildren too
-    // What swift-subprocess does when the run is cancelled (Ctrl-C): the same SIGTERM, grace,
-    // SIGKILL as the watchdog's stop. Without it a cancelled run's objective gets SIGKILL at once.
+    options.processGroupID = 0  // away from the terminal's Ctrl-C: the worker decides when to stop
+    // The supervisor turns SIGTERM into SIGTERM, grace, SIGKILL for the trial's processes; the
+    // SIGKILL here only ends a supervisor that did not finish by then.
+    let graceMS = Int(killGrace * 1000)
     let stopSequence: [TeardownStep] = [
-      .send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(Int64(killGrace * 1000))),
+      .send(signal: .terminate, toProcessGroup: false, allowedDurationToNextStep: .milliseconds(Int64(graceMS + 3000))),
       .send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .seconds(1)),
     ]
     options.teardownSequence = stopSequence
-    let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
     let configuration = Configuration(
-      executable: executable, arguments: Arguments(Array(args.dropFirst())),
+      executable: .path(FilePath(supervisorExecutable)),
+      arguments: Arguments(ObjectiveSupervisor.arguments(graceMilliseconds: graceMS, path: path, argv: args)),
       environment: .inherit.updating(env),
       workingDirectory: workingDirectory.map { FilePath($0) }, platformOptions: options)
 
     let monitor = RunMonitor(metricNames: metricNames, constraintNames: constraintNames)
     let poll = pollInterval, limit = timeout
     let started = Date()
-    let result: ExecutionResult<Void, SequenceOutput, FileDescriptorOutput>
+    let result: ExecutionResult<Void, SequenceOutput, SequenceOutput>
     do {
       result = try await Subprocess.run(
-        configuration, input: .none, output: .sequence, error: .fileDescriptor(stderrFD, closeAfterSpawningProcess: true)
+        configuration, input: .fileDescriptor(FileDescriptor(rawValue: lifeline[0]), closeAfterSpawningProcess: true),
+        output: .sequence, error: .sequence
       ) { execution in
-        await monitor.setPID(execution.processIdentifier.value)
         await withTaskGroup(of: Void.self) { group in
-          group.addTask {  // watchdog: timeout, user prune requests, cancellation
+          group.addTask {  // watchdog: timeout, user prune requests, cancellation, unwritable logs
             var lastPoll = Date()
             while true {
-              // The reader cancels the group when stdout ends: finished wins over cancelled.
+              // The readers cancel the group when both streams end: finished wins over cancelled.
               if await monitor.finished { return }
               if Task.isCancelled { await monitor.stop(.interrupted) }
               if await monitor.stopReason != nil { break }
@@ -84,22 +109,39 @@ extension CommandObjective {
             }
             await execution.teardown(using: stopSequence)
           }
-          group.addTask {  // reader: log every byte, act on [hpotop] lines
+          group.addTask {  // stdout: log every byte (up to the limit), act on [hpotop] lines
+            var log = stdoutLog
             var splitter = LineSplitter(maxLine: 64 * 1024)
             do {
               for try await chunk in execution.standardOutput {
                 let bytes = chunk.withUnsafeBytes { Array($0) }
-                stdoutLog.write(Data(bytes))
+                if let failure = log.write(bytes) { await monitor.stop(.logUnwritable(failure)) }
                 for line in splitter.push(bytes) { await monitor.handle(line, trial: trial) }
               }
             } catch {
               // The pipe broke (the process was killed): what was read is kept.
             }
             if let last = splitter.finish() { await monitor.handle(last, trial: trial) }
-            await monitor.markFinished()
+            await monitor.markStreamEnded()
           }
-          // When stdout ends, wake the watchdog from its sleep instead of waiting up to 100 ms
-          // (that wait capped a worker at ~10 trials/s).
+          group.addTask {  // stderr: log every byte (up to the limit), keep the tail
+            var log = stderrLog
+            var tail: [UInt8] = []
+            do {
+              for try await chunk in execution.standardError {
+                let bytes = chunk.withUnsafeBytes { Array($0) }
+                if let failure = log.write(bytes) { await monitor.stop(.logUnwritable(failure)) }
+                tail.append(contentsOf: bytes)
+                if tail.count > 4096 { tail.removeFirst(tail.count - 2048) }
+              }
+            } catch {
+              // As for stdout.
+            }
+            await monitor.setStderrTail(String(decoding: tail.suffix(2048), as: UTF8.self))
+            await monitor.markStreamEnded()
+          }
+          // When both streams end, wake the watchdog from its sleep instead of waiting up to
+          // 100 ms (that wait capped a worker at ~10 trials/s).
           for await _ in group {
             if await monitor.finished, await monitor.stopReason == nil { group.cancelAll() }
           }
@@ -109,9 +151,14 @@ extension CommandObjective {
       if Task.isCancelled || error is CancellationError { throw CancellationError() }
       throw RunnerError(argv: args, reason: "cannot start \(program): \(error)", exitCode: nil, stderrTail: "")
     }
-    if let pid = await monitor.pid { _ = kill(-pid, SIGKILL) }  // leftover grandchildren
-    let tail = Self.tail(ofFile: stderrPath, bytes: 2048)
+    let tail = await monitor.stderrTail.trimmingCharacters(in: .whitespacesAndNewlines)
     if !tail.isEmpty { try? await trial.study.setSystemAttr(trialID: trial.id, key: HpotopKey.stderrTail.rawValue, value: .string(tail)) }
+    let unreadable = await monitor.unreadableLines
+    if unreadable.count > 0 {
+      try? await trial.study.setSystemAttr(
+        trialID: trial.id, key: HpotopKey.unreadableReportLines.rawValue,
+        value: .object(["count": .int(unreadable.count), "first": .string(unreadable.first ?? "")]))
+    }
 
     switch await monitor.stopReason {
     case .pruned?:
@@ -122,6 +169,8 @@ extension CommandObjective {
         step: current?.lastStep))
     case .timeout?:
       throw RunnerError(argv: args, reason: "timed out after \(formatNumber(limit ?? 0)) s", exitCode: nil, stderrTail: tail)
+    case .logUnwritable(let failure)?:
+      throw RunnerError(argv: args, reason: failure, exitCode: nil, stderrTail: tail)
     case .interrupted?:
       throw CancellationError()
     case nil:
@@ -140,6 +189,9 @@ extension CommandObjective {
       if let values = await monitor.finalValues() { return values }
       throw RunnerError(argv: args, reason: "exited 0 without reporting \(metricNames.joined(separator: ", "))",
                         exitCode: 0, stderrTail: tail)
+    case .exited(127) where tail.hasPrefix("hpotop: cannot start"):
+      // The supervisor could not execute the program (its message is the stderr).
+      throw RunnerError(argv: args, reason: String(tail.dropFirst("hpotop: ".count)), exitCode: 127, stderrTail: "")
     case .exited(let code):
       throw RunnerError(argv: args, reason: "exited with code \(code)", exitCode: code, stderrTail: tail)
     case .signaled(let signal):
@@ -147,13 +199,35 @@ extension CommandObjective {
     }
   }
 
-  static func tail(ofFile path: String, bytes: Int) -> String {
-    guard let h = FileHandle(forReadingAtPath: path) else { return "" }
-    defer { try? h.close() }
-    let size = (try? h.seekToEnd()) ?? 0
-    try? h.seek(toOffset: size > UInt64(bytes) ? size - UInt64(bytes) : 0)
-    let data = (try? h.readToEnd()) ?? Data()
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+  /// The file a program name runs: itself when it contains a `/` (relative to the working
+  /// directory), else the first executable file of that name on `PATH` (the objective's own
+  /// `PATH` when its `env` sets one).
+  static func resolve(_ program: String, environment: [String: String], cwd: String?) -> String? {
+    if program.contains("/") { return program }
+    let searchPath = environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+    let base = cwd ?? FileManager.default.currentDirectoryPath
+    for entry in searchPath.split(separator: ":", omittingEmptySubsequences: false) {
+      let directory = entry.isEmpty ? "." : String(entry)
+      let candidate = directory.hasPrefix("/") ? directory + "/" + program : (base as NSString).appendingPathComponent(directory + "/" + program)
+      var isDirectory: ObjCBool = false
+      if access(candidate, X_OK) == 0, FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory),
+        !isDirectory.boolValue
+      {
+        return candidate
+      }
+    }
+    return nil
+  }
+
+  /// An error's reason in words (`No space left on device`), without Foundation's domain noise.
+  static func reason(_ error: Error) -> String {
+    if let errno = error as? Errno { return String(cString: strerror(errno.rawValue)) }
+    let ns = error as NSError
+    if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+      return String(cString: strerror(Int32(underlying.code)))
+    }
+    if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+    return ns.localizedDescription
   }
 
   static func signalName(_ s: Int32) -> String {
@@ -164,17 +238,23 @@ extension CommandObjective {
 }
 
 /// Why the runner stopped a process before it ended by itself.
-enum StopReason: Sendable { case pruned, timeout, interrupted }
+enum StopReason: Sendable {
+  case pruned, timeout, interrupted
+  /// A log file could not be written (a full disk, an I/O error): the reason.
+  case logUnwritable(String)
+}
 
 /// What the runner learns from one trial's stdout while the process runs.
 actor RunMonitor {
   let metricNames: [String]
   private(set) var stopReason: StopReason?
-  private(set) var finished = false
-  private(set) var pid: pid_t?
+  private var endedStreams = 0
   private var finalFields = OrderedDictionary<String, JSONValue>()
   private var lastIntermediate: Double?
-  private(set) var unreadableLines = 0
+  /// `[hpotop]` lines that could not be read: how many, and the first one (cut to 200 characters).
+  private(set) var unreadableLines: (count: Int, first: String?) = (0, nil)
+  /// The last 2 KiB of the program's stderr.
+  private(set) var stderrTail = ""
 
   let constraintNames: [String]
 
@@ -189,15 +269,23 @@ actor RunMonitor {
     return found.count == names.count ? found : nil
   }
 
-  func setPID(_ p: pid_t) { pid = p }
+  /// Whether both stdout and stderr have ended (the trial's processes are gone).
+  var finished: Bool { endedStreams == 2 }
+
   func stop(_ reason: StopReason) { if stopReason == nil { stopReason = reason } }
-  func markFinished() { finished = true }
+  func markStreamEnded() { endedStreams += 1 }
+  func setStderrTail(_ text: String) { stderrTail = text }
 
   /// Acts on one stdout line: intermediate values are reported (and the pruner asked), final
-  /// values and extra keys are remembered. Lines that are not metric lines are ignored.
+  /// values and extra keys are remembered. Lines that are not metric lines are ignored;
+  /// `[hpotop]` lines that cannot be read are counted.
   func handle(_ line: Substring, trial: Trial) async {
     guard let parsed = MetricLine.parse(line) else { return }
-    guard case .success(let m) = parsed else { unreadableLines += 1; return }
+    guard case .success(let m) = parsed else {
+      unreadableLines.count += 1
+      if unreadableLines.first == nil { unreadableLines.first = String(line.prefix(200)) }
+      return
+    }
     for (k, v) in m.fields where !metricNames.contains(k) && k != "value" && !constraintNames.contains(k) {
       try? await trial.setUserAttr(k, v)
     }
@@ -271,4 +359,56 @@ struct LineSplitter {
       pending.append(contentsOf: slice)
     }
   }
+}
+
+/// One trial log file (stdout.log or stderr.log): writes everything up to `limit` bytes, then a
+/// note and nothing more. A write that fails (ENOSPC, EIO) is reported once and ends the log.
+struct TrialLogWriter: Sendable {
+  let file: FileDescriptor
+  let name: String
+  let limit: Int?
+  private var written = 0
+  private var closed = false
+
+  init(path: String, limit: Int?, argv: [String]) throws {
+    name = (path as NSString).lastPathComponent
+    self.limit = limit
+    do {
+      file = try FileDescriptor.open(
+        FilePath(path), .writeOnly, options: [.create, .truncate, .closeOnExec],
+        permissions: [.ownerReadWrite, .groupRead, .otherRead])
+    } catch {
+      throw RunnerError(argv: argv, reason: "cannot write \(path): \(CommandObjective.reason(error))", exitCode: nil, stderrTail: "")
+    }
+  }
+
+  /// Appends bytes; returns the reason when the file cannot be written.
+  mutating func write(_ bytes: [UInt8]) -> String? {
+    guard !closed, !bytes.isEmpty else { return nil }
+    var chunk = bytes[...]
+    var reachedLimit = false
+    if let limit, written + chunk.count > limit {
+      chunk = chunk.prefix(max(0, limit - written))
+      reachedLimit = true
+    }
+    do {
+      if !chunk.isEmpty { written += try file.writeAll(chunk) }
+      if reachedLimit {
+        closed = true
+        let note = "\nhpotop: \(name) reached its limit of \(formatByteCount(limit ?? 0)) (objective.log_limit); later output is not kept\n"
+        _ = try file.writeAll(Array(note.utf8))
+      }
+      return nil
+    } catch {
+      closed = true
+      return "cannot write \(name): \(CommandObjective.reason(error))"
+    }
+  }
+}
+
+/// `64 MiB`, `512 KiB`, `100 B`.
+func formatByteCount(_ n: Int) -> String {
+  if n >= 1 << 20, n % (1 << 20) == 0 { return "\(n >> 20) MiB" }
+  if n >= 1 << 10, n % (1 << 10) == 0 { return "\(n >> 10) KiB" }
+  return "\(n) B"
 }

@@ -18,7 +18,8 @@ public struct CommandObjective: Sendable {
   public var argumentTemplate: String
   /// Seconds between SIGTERM and SIGKILL when a trial is stopped.
   public var killGrace: TimeInterval
-  /// `<study-dir>/trials`: each trial gets `<number>/` with params.json, stdout.log, stderr.log.
+  /// The study's trial folder (absolute; see `TrialFolders`): each trial gets `<number>/` with
+  /// params.json, stdout.log, stderr.log.
   public var trialsDirectory: String
   /// The objective metric names, in objective order (`loss`, or `loss, latency`).
   public var metricNames: [String]
@@ -26,12 +27,23 @@ public struct CommandObjective: Sendable {
   public var constraintNames: [String]
   /// How often a running trial checks for a user's prune request, in seconds.
   public var pollInterval: TimeInterval
+  /// The most bytes kept of each of a trial's stdout.log and stderr.log; nil for no limit.
+  /// Output past it is still read (and `[hpotop]` lines acted on), just not written.
+  public var logLimit: Int?
+  /// The executable that implements `hpotop __supervise` (the running hpotop itself).
+  public var supervisorExecutable: String
+
+  /// The default `logLimit`: 64 MiB per file.
+  public static let defaultLogLimit = 64 << 20
 
   public init(
     argv: [String], workingDirectory: String? = nil, environment: [String: String] = [:],
     timeout: TimeInterval? = nil, argumentTemplate: String = "--{name}={value}", killGrace: TimeInterval = 5,
-    trialsDirectory: String, metricNames: [String], constraintNames: [String] = [], pollInterval: TimeInterval = 0.5
+    trialsDirectory: String, metricNames: [String], constraintNames: [String] = [], pollInterval: TimeInterval = 0.5,
+    logLimit: Int? = CommandObjective.defaultLogLimit, supervisorExecutable: String = ObjectiveSupervisor.currentExecutable
   ) {
+    self.logLimit = logLimit
+    self.supervisorExecutable = supervisorExecutable
     self.constraintNames = constraintNames
     self.argv = argv
     self.workingDirectory = workingDirectory

@@ -7,8 +7,9 @@ public typealias Objective = @Sendable (inout Trial) async throws -> [Double]
 /// When an optimization run stops starting new trials.
 public struct OptimizeLimits: Sendable {
   /// The study's trial budget: the sampler starts no new trial once the study holds this many
-  /// trials that are not WAITING (whoever ran them). Resuming a study therefore tops it up to
-  /// `nTrials`. Enqueued and retried (WAITING) trials still run after the budget is used up.
+  /// trials that are not WAITING (whoever ran them), a retry counting in place of the failed
+  /// trial it replaces (see `retryCount`). Resuming a study therefore tops it up to `nTrials`.
+  /// Trials enqueued by hand still run after the budget is used up.
   public var nTrials: Int?
   /// Seconds after which no new trial starts.
   public var timeout: TimeInterval?
@@ -68,7 +69,7 @@ extension Study {
               continue
             }
             guard try await self.samplerHasMore() else { return }
-            guard var trial = try await self.ask(budget: limits.nTrials, heartbeat: true) else {
+            guard var trial = try await self.ask(budget: await self.budgetCountingRetriesOnce(limits.nTrials), heartbeat: true) else {
               if lingerDeadline == .distantFuture {
                 lingerDeadline = Date().addingTimeInterval(limits.staleGrace + 2 * limits.heartbeatInterval)
               }

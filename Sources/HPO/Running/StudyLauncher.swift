@@ -9,7 +9,8 @@ public struct StudyLauncher: Sendable {
   public let sampler: any Sampler
   public let pruner: any Pruner
   public let objective: Objective
-  /// Where trial directories go: `<study-file-dir>/trials`.
+  /// Where this study's trial folders go: `<study-file-dir>/trials/<study-key>` (absolute; see
+  /// `TrialFolders`).
   public let trialsDirectory: String
 
   /// Checks the file's sampler, pruner and objective and prepares them; storage is given by the
@@ -21,7 +22,8 @@ public struct StudyLauncher: Sendable {
     self.sampler = sampler
     self.pruner = try ComponentFactory.pruner(spec.pruner, samplerName: sampler.name)
     let studyDir = (spec.path as NSString).deletingLastPathComponent
-    trialsDirectory = ((studyDir.isEmpty ? "." : studyDir) as NSString).appendingPathComponent("trials")
+    trialsDirectory = TrialFolders.studyFolder(
+      base: studyDir.isEmpty ? "." : studyDir, storageURL: storage.displayURL, studyName: spec.name)
     let space = spec.searchSpace
     switch spec.objective {
     case .builtin(let b):
@@ -33,8 +35,8 @@ public struct StudyLauncher: Sendable {
       let command = CommandObjective(
         argv: c.argv, workingDirectory: c.resolvedCwd, environment: Dictionary(uniqueKeysWithValues: c.env.map { ($0.key, $0.value) }),
         timeout: c.timeout, argumentTemplate: c.args ?? "--{name}={value}",
-        trialsDirectory: (spec.path.isEmpty ? "trials" : trialsDirectory),
-        metricNames: spec.metrics.map(\.name), constraintNames: spec.constraints.map(\.name))
+        trialsDirectory: trialsDirectory,
+        metricNames: spec.metrics.map(\.name), constraintNames: spec.constraints.map(\.name), logLimit: c.logLimit)
       objective = { trial in
         let params = try await space.suggest(in: &trial)
         return try await command.run(trial, params: params)

@@ -10,7 +10,7 @@ extension StudySpec {
   ]
   /// The keys of one param.
   public static let paramKeys = ["type", "low", "high", "step", "log", "choices", "when"]
-  static let commandKeys = ["command", "cwd", "env", "timeout", "args"]
+  static let commandKeys = ["command", "cwd", "env", "timeout", "args", "log_limit"]
 
   /// Reads and validates a study file.
   public static func load(path: String) throws -> StudySpec {
@@ -456,9 +456,32 @@ struct StudyFileParser {
     let resolvedCwd = cwd.map { ($0 as NSString).isAbsolutePath ? $0 : (directory as NSString).appendingPathComponent($0) }
       ?? directory
     let timeout = try e["timeout"].map { try reader.duration($0.value, "command timeout") }
-    return CommandSpec(
+    var command = CommandSpec(
       argv: argv, cwd: cwd, resolvedCwd: (resolvedCwd as NSString).standardizingPath, env: env, timeout: timeout,
       args: args, placeholders: used, position: reader.position(node))
+    if let l = e["log_limit"] { command.logLimit = try logLimit(l.value, reader) }
+    return command
+  }
+
+  /// `log_limit:` a size per log file: bytes (`1048576`), a size with a binary unit (`512KB`,
+  /// `10 MiB`, `1G`: K, M and G are 1024, 1024², 1024³), or `none` for no limit.
+  func logLimit(_ node: Node, _ reader: YAMLReader) throws -> Int? {
+    let bad = "log_limit must be a size such as 10MB, a number of bytes, or none"
+    if case .scalar(let s) = node, s.string.lowercased() == "none" { return nil }
+    if let n = try? reader.int(node, "log_limit") {
+      guard n >= 0 else { throw reader.error(node, bad + ", got \(n)") }
+      return n
+    }
+    guard case .scalar(let s) = node else { throw reader.error(node, bad) }
+    let text = s.string.trimmingCharacters(in: .whitespaces)
+    let digits = text.prefix { $0.isNumber }
+    let unit = text.dropFirst(digits.count).trimmingCharacters(in: .whitespaces).lowercased()
+    let scale: [String: Int] = ["": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20,
+                                "mib": 1 << 20, "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30]
+    guard !digits.isEmpty, digits.count <= 12, let n = Int(digits), let factor = scale[unit] else {
+      throw reader.error(node, bad + ", got '\(text)'")
+    }
+    return n * factor
   }
 
   /// The `{name}` placeholders of an argument with their offsets (`{{` and `}}` are literal braces).

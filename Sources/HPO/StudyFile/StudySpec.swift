@@ -156,6 +156,8 @@ public struct CommandSpec: Hashable, Sendable {
   public let args: String?
   /// Param names used in `{…}` placeholders of `argv`, in order of first use.
   public let placeholders: [String]
+  /// `log_limit`: the most bytes kept of each trial's stdout.log and stderr.log; nil for none.
+  public var logLimit: Int? = CommandObjective.defaultLogLimit
   public let position: SourcePosition
 
   public init(
