@@ -10,7 +10,7 @@ func drawOverlay(_ state: AppState, _ overlay: Overlay, _ buf: inout Buffer, _ a
     let box = area.width >= 20 && area.height >= 6 ? area.inner(horizontal: min(4, area.width / 10), vertical: 1) : area
     drawBox(" Help — keys (Esc closes) ", helpLines(state), scroll: scroll, state, &buf, box)
   case .detail(let number, let scroll):
-    let box = area.width >= 20 && area.height >= 6 ? area.inner(horizontal: 2, vertical: 1) : area
+    let box = detailBox(area)
     guard let t = state.snapshot.trial(number: number) else {
       drawBox(" Trial \(number) ", ["(no longer in the study)"], scroll: 0, state, &buf, box)
       return
@@ -79,8 +79,20 @@ func helpLines(_ state: AppState) -> [Line] {
   return out
 }
 
-/// The trial detail overlay.
-func drawDetail(_ state: AppState, _ t: FrozenTrial, scroll: Int, _ buf: inout Buffer, _ box: Rect) {
+/// The detail box of a screen `area`.
+func detailBox(_ area: Rect) -> Rect {
+  area.width >= 20 && area.height >= 6 ? area.inner(horizontal: 2, vertical: 1) : area
+}
+
+/// The largest useful scroll of the detail overlay of trial `number` (End goes there).
+func detailScrollLimit(_ state: AppState, number: Int) -> Int {
+  guard let t = state.snapshot.trial(number: number) else { return 0 }
+  let inner = detailBox(Rect(width: state.width, height: state.height)).inner(1)
+  return max(0, detailLines(state, t, width: inner.width - 1).count - inner.height)
+}
+
+/// The lines of the trial detail overlay for a box `width` columns wide inside.
+func detailLines(_ state: AppState, _ t: FrozenTrial, width: Int) -> [Line] {
   let theme = state.theme
   var lines: [Line] = []
   var head: [Span] = [Span("State ", style: theme.dim), Span(t.state.rawValue, style: theme.state(t.state.rawValue).adding(.bold))]
@@ -112,7 +124,16 @@ func drawDetail(_ state: AppState, _ t: FrozenTrial, scroll: Int, _ buf: inout B
   }
   let reasons = ["hpotop:fail_reason", "hpotop:prune_reason"].compactMap { k in t.systemAttrs[k].map { (k, $0) } }
   for (k, v) in reasons {
-    lines.append(Line([Span(k == "hpotop:fail_reason" ? "Fail reason: " : "Prune reason: ", style: theme.fg("failed").adding(.bold)), Span(v.stringValue ?? v.compactJSON)]))
+    // Kept as lines (stderr tails have several), each wrapped to the box.
+    let label = k == "hpotop:fail_reason" ? "Fail reason: " : "Prune reason: "
+    let text = v.stringValue ?? v.compactJSON
+    let reasonLines = text.split(separator: "\n", omittingEmptySubsequences: true)
+      .map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    lines.append("")
+    lines.append(Line([Span(label, style: theme.fg("failed").adding(.bold)), Span(reasonLines.first ?? "")]))
+    for l in reasonLines.dropFirst() {
+      for piece in wrapped(l, width: max(8, width - 2)) { lines.append(Line("  " + piece, style: theme.fg("error"))) }
+    }
   }
   if !t.userAttrs.isEmpty {
     lines.append("")
@@ -122,15 +143,36 @@ func drawDetail(_ state: AppState, _ t: FrozenTrial, scroll: Int, _ buf: inout B
   if !t.systemAttrs.isEmpty {
     lines.append("")
     lines.append(Line("System attrs", style: theme.fg("title").adding(.bold)))
-    for (k, v) in t.systemAttrs where k != "hpotop:stderr_tail" { lines.append(Line("  \(k) = \(v.compactJSON)")) }
+    for (k, v) in t.systemAttrs where !["hpotop:stderr_tail", "hpotop:fail_reason", "hpotop:prune_reason"].contains(k) { lines.append(Line("  \(k) = \(v.compactJSON)")) }
   }
   for (name, text) in logTails(state, t) {
     lines.append("")
     lines.append(Line(name, style: theme.fg("title").adding(.bold)))
-    for l in text.split(separator: "\n", omittingEmptySubsequences: false).suffix(20) {
+    for l in text.split(separator: "\n", omittingEmptySubsequences: true).suffix(20) {
       lines.append(Line("  " + l, style: name.contains("stderr") ? theme.fg("error") : Style()))
     }
   }
+  return lines
+}
+
+/// `text` cut into pieces of at most `width` columns (hard wrap; the last piece is shorter).
+func wrapped(_ text: String, width: Int) -> [String] {
+  var out: [String] = []
+  var rest = Substring(text)
+  while TextWidth.of(String(rest)) > width {
+    let (head, _) = TextWidth.prefix(String(rest), fitting: width)
+    guard !head.isEmpty else { break }
+    out.append(head)
+    rest = rest.dropFirst(head.count)
+  }
+  out.append(String(rest))
+  return out
+}
+
+/// The trial detail overlay.
+func drawDetail(_ state: AppState, _ t: FrozenTrial, scroll: Int, _ buf: inout Buffer, _ box: Rect) {
+  let theme = state.theme
+  let lines = detailLines(state, t, width: box.inner(1).width - 1)
   drawBox(" Trial \(t.number) (Esc closes, ↑↓ scroll) ", lines, scroll: scroll, state, &buf, box)
   // The intermediate chart over its placeholder rows.
   let inner = box.inner(1)

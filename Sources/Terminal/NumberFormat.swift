@@ -33,6 +33,49 @@ public enum NumberFormat {
     return plain(round(v, decimals: decimals))
   }
 
+  /// The fewest significant digits in `minDigits...maxDigits` at which every two distinct
+  /// values of `values` print differently with `compact` (so sorted neighbours can be told
+  /// apart); `maxDigits` when even that is not enough.
+  public static func digitsToSeparate(_ values: [Double], minDigits: Int = 4, maxDigits: Int = 8) -> Int {
+    let distinct = Array(Set(values.filter(\.isFinite))).sorted()
+    guard distinct.count > 1 else { return minDigits }
+    var d = minDigits
+    while d < maxDigits {
+      var clash = false
+      var previous = compact(distinct[0], digits: d)
+      for v in distinct.dropFirst() {
+        let s = compact(v, digits: d)
+        if s == previous {
+          clash = true
+          break
+        }
+        previous = s
+      }
+      if !clash { return d }
+      d += 1
+    }
+    return maxDigits
+  }
+
+  /// `text` padded so its decimal point (or its end, for a whole number) sits `intWidth`
+  /// columns from the left, with `fracWidth` columns after it: numbers padded this way line
+  /// up on their decimal points.
+  public static func decimalAligned(_ text: String, intWidth: Int, fracWidth: Int) -> String {
+    let (i, f) = decimalParts(text)
+    return String(repeating: " ", count: max(0, intWidth - i)) + text + String(repeating: " ", count: max(0, fracWidth - f))
+  }
+
+  /// Columns before the decimal point and from it to the end (`"-12.5e-03"`: 3 and 6).
+  /// A closing `)` counts after the point: `(12)` lines up with `(1.5)`.
+  public static func decimalParts(_ text: String) -> (intWidth: Int, fracWidth: Int) {
+    let n = text.count
+    guard let dot = text.firstIndex(of: ".") ?? text.firstIndex(of: "e") else {
+      return text.hasSuffix(")") ? (n - 1, 1) : (n, 0)
+    }
+    let i = text.distance(from: text.startIndex, to: dot)
+    return (i, n - i)
+  }
+
   static func pow10(_ e: Int) -> Double {
     var r = 1.0
     if e >= 0 {
