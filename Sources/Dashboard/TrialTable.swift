@@ -185,7 +185,7 @@ struct TrialTable {
   /// Numbers with the column's shared precision (nil stays empty).
   static func numberTexts(_ numbers: [Double?], minDigits: Int) -> [String?] {
     let digits = NumberFormat.digitsToSeparate(numbers.compactMap { $0 }, minDigits: minDigits, maxDigits: 8)
-    return numbers.map { $0.map { NumberFormat.compact($0, digits: digits) } }
+    return numbers.map { $0.map { NumberFormat.significant($0, digits: digits) } }
   }
 
   /// Texts padded so their decimal points line up (empty for nil).

@@ -33,6 +33,26 @@ public enum NumberFormat {
     return plain(round(v, decimals: decimals))
   }
 
+  /// `v` with `digits` significant digits as `compact` prints it, but with the trailing zeros
+  /// rounding left (`1000.30` for 1000.3003): a number shown with fewer digits is exactly that
+  /// number (`2`, `0.9906`).
+  public static func significant(_ v: Double, digits: Int) -> String {
+    let s = compact(v, digits: digits)
+    guard v.isFinite, Double(s) != v else { return s }
+    var mantissa = Substring(s)
+    var exponent = Substring("")
+    if let e = s.firstIndex(of: "e") {
+      mantissa = s[..<e]
+      exponent = s[e...]
+    }
+    let sig = mantissa.filter(\.isNumber).drop { $0 == "0" }.count
+    guard sig < digits else { return s }
+    var m = String(mantissa)
+    if !m.contains(".") { m += "." }
+    m += String(repeating: "0", count: digits - sig)
+    return m + exponent
+  }
+
   /// The fewest significant digits in `minDigits...maxDigits` at which every two distinct
   /// values of `values` print differently with `compact` (so sorted neighbours can be told
   /// apart); `maxDigits` when even that is not enough.

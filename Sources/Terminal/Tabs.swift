@@ -35,8 +35,9 @@ public struct Tabs: Widget, Sendable {
       if total(ts) <= width { return (ts.enumerated().map { ($0.offset, $0.element) }, false, false) }
       cap -= 1
     }
-    // Scroll: the selected tab and as many neighbours as fit, elided to 3 columns.
-    let ts = titles.map { $0.truncated(to: 3, ellipsis: "…") }
+    // Scroll: the selected tab and as many neighbours as fit, elided to 5 columns (3 when
+    // even one of those does not fit beside both marks).
+    let ts = titles.map { $0.truncated(to: width >= 5 + 2 + 4 ? 5 : 3, ellipsis: "…") }
     let sel = max(0, min(selected, ts.count - 1))
     var lo = sel, hi = sel
     func cost(_ l: Int, _ h: Int) -> Int { total(Array(ts[l...h])) + (l > 0 ? 2 : 0) + (h < ts.count - 1 ? 2 : 0) }
