@@ -77,6 +77,8 @@ struct TrialTable {
       let s = curveText(t)
       return s.isEmpty ? Line("") : Line(s, style: t.state == .running ? state.theme.fg("running") : state.theme.dim)
     }, alignRight: false))
+    // A curve column with no curve on screen only takes room.
+    if cols.last?.contentWidth == 0 { cols.removeLast() }
     for name in state.paramNames { cols.append(Self.paramColumn(name, trials, snap)) }
     // Sort mark on the sorted column's title.
     for k in cols.indices where cols[k].id == state.sortColumn {
@@ -259,8 +261,8 @@ func curveText(_ t: FrozenTrial, width: Int = 10) -> String {
   guard let lo = all.min(), let hi = all.max() else { return "" }
   let n = all.count
   let w = min(width, n)
-  // Each bar is the last value of its slice of steps.
-  let picked = (0..<w).map { b in all[min(n - 1, ((b + 1) * n + w - 1) / w - 1)] }
+  // Evenly spaced steps, the first and the last included.
+  let picked = (0..<w).map { b in all[w == 1 ? n - 1 : (b * (n - 1) + (w - 1) / 2) / (w - 1)] }
   let bars = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
   return picked.map { v in
     let f = hi > lo ? (v - lo) / (hi - lo) : 0.5

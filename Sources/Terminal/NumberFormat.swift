@@ -35,10 +35,11 @@ public enum NumberFormat {
 
   /// `v` with `digits` significant digits as `compact` prints it, but with the trailing zeros
   /// rounding left (`1000.30` for 1000.3003): a number shown with fewer digits is exactly that
-  /// number (`2`, `0.9906`).
+  /// number (`2`, `0.9906`, up to binary noise in the 16th digit).
   public static func significant(_ v: Double, digits: Int) -> String {
     let s = compact(v, digits: digits)
-    guard v.isFinite, Double(s) != v else { return s }
+    // Exact, or off only by binary noise (7.560000000000001): no zeros to add.
+    guard v.isFinite, Double(s) != v, compact(v, digits: 15) != s else { return s }
     var mantissa = Substring(s)
     var exponent = Substring("")
     if let e = s.firstIndex(of: "e") {

@@ -211,7 +211,7 @@ func numberMatches(_ shown: String, _ stored: Double) -> Bool {
 
   static func check(_ lines: [String], _ s: AppState) -> [String] {
     let snap = s.snapshot
-    let ids = TrialTable(s, height: 3).all.map(\.id)
+    let ids = TrialColumns.ids(objectives: s.snapshot.directions.count, params: s.paramNames)
     var titles: [String: String] = [:]
     for id in ids { titles[id] = TrialColumns.title(id, state: s) }
     let table = ParsedTable(lines, ids: ids, titles: titles)
