@@ -48,6 +48,8 @@ struct TrialTable {
 
   /// Longest a param or metric title may make its column before it is elided with `…`.
   static let titleCap = 12
+  /// Widest a text param column gets.
+  static let textCap = 24
 
   /// Builds the columns for the rows of `state` that fit in `height` lines (header included).
   init(_ state: AppState, height: Int) {
@@ -181,7 +183,10 @@ struct TrialTable {
     } else {
       cells = values.map { Line($0?.displayText ?? "", alignment: .left) }
     }
-    return finish("param:" + name, .param, name, cells, titleCap: titleCap)
+    var c = finish("param:" + name, .param, name, cells, titleCap: titleCap)
+    // A long choice (a path, a model id) does not take the whole table: it ends in `…`.
+    if !numeric { c.width = min(c.width, textCap) }
+    return c
   }
 
   /// Numbers with the column's shared precision (nil stays empty).

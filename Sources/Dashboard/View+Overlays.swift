@@ -106,6 +106,20 @@ func detailLines(_ state: AppState, _ t: FrozenTrial, width: Int) -> [Line] {
   if let c = t.datetimeComplete { times.append(Span("   Completed \(clockText(c))", style: theme.dim)) }
   if let d = t.duration ?? t.datetimeStart.map({ state.now.timeIntervalSince($0) }) { times.append(Span("   Duration \(formatDuration(d))", style: theme.dim)) }
   if !times.isEmpty { lines.append(Line(times)) }
+  // Why it failed or was pruned comes first: the error is what the user opened the detail for.
+  let reasons = ["hpotop:fail_reason", "hpotop:prune_reason"].compactMap { k in t.systemAttrs[k].map { (k, $0) } }
+  for (k, v) in reasons {
+    // Kept as lines (stderr tails have several), each wrapped to the box.
+    let label = k == "hpotop:fail_reason" ? "Fail reason: " : "Prune reason: "
+    let text = v.stringValue ?? v.compactJSON
+    let reasonLines = text.split(separator: "\n", omittingEmptySubsequences: true)
+      .map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    lines.append("")
+    lines.append(Line([Span(label, style: theme.fg("failed").adding(.bold)), Span(reasonLines.first ?? "")]))
+    for l in reasonLines.dropFirst() {
+      for piece in wrapped(l, width: max(8, width - 2)) { lines.append(Line("  " + piece, style: theme.fg("error"))) }
+    }
+  }
   lines.append("")
   lines.append(Line("Params", style: theme.fg("title").adding(.bold)))
   for (k, v) in t.params {
@@ -122,19 +136,6 @@ func detailLines(_ state: AppState, _ t: FrozenTrial, width: Int) -> [Line] {
     lines.append(Line("CHART"))  // placeholder row: the chart is drawn over the next rows
     for _ in 0..<5 { lines.append("") }
   }
-  let reasons = ["hpotop:fail_reason", "hpotop:prune_reason"].compactMap { k in t.systemAttrs[k].map { (k, $0) } }
-  for (k, v) in reasons {
-    // Kept as lines (stderr tails have several), each wrapped to the box.
-    let label = k == "hpotop:fail_reason" ? "Fail reason: " : "Prune reason: "
-    let text = v.stringValue ?? v.compactJSON
-    let reasonLines = text.split(separator: "\n", omittingEmptySubsequences: true)
-      .map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    lines.append("")
-    lines.append(Line([Span(label, style: theme.fg("failed").adding(.bold)), Span(reasonLines.first ?? "")]))
-    for l in reasonLines.dropFirst() {
-      for piece in wrapped(l, width: max(8, width - 2)) { lines.append(Line("  " + piece, style: theme.fg("error"))) }
-    }
-  }
   if !t.userAttrs.isEmpty {
     lines.append("")
     lines.append(Line("User attrs", style: theme.fg("title").adding(.bold)))
@@ -149,7 +150,9 @@ func detailLines(_ state: AppState, _ t: FrozenTrial, width: Int) -> [Line] {
     lines.append("")
     lines.append(Line(name, style: theme.fg("title").adding(.bold)))
     for l in text.split(separator: "\n", omittingEmptySubsequences: true).suffix(20) {
-      lines.append(Line("  " + l, style: name.contains("stderr") ? theme.fg("error") : Style()))
+      for piece in wrapped(String(l), width: max(8, width - 2)) {
+        lines.append(Line("  " + piece, style: name.contains("stderr") ? theme.fg("error") : Style()))
+      }
     }
   }
   return lines
