@@ -82,3 +82,8 @@ func drawTable(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
 func tableNaturalWidth(_ state: AppState, height: Int) -> Int {
   TrialTable(state, height: max(1, height - 2)).naturalWidth + 2
 }
+
+/// Draws only the trial table pane (what `hpotop bench-frame` times on its own).
+public func drawTablePane(_ state: AppState, into buf: inout Buffer, area: Rect) {
+  drawTable(state, &buf, area)
+}

@@ -72,7 +72,7 @@ func headerSegments(_ state: AppState) -> [[HeaderSegment]] {
   // Line 1: what is being watched and whether it runs.
   var l1: [HeaderSegment] = [
     HeaderSegment("app", priority: 0, [Span("hpotop", style: theme.fg("title").adding(.bold))]),
-    HeaderSegment("study", priority: 0, [Span(snap.studyName.isEmpty ? "(loading)" : snap.studyName, style: Style(modifiers: .bold))], elidable: true),
+    HeaderSegment("study", priority: 0, [Span(snap.studyName.isEmpty ? "(loading)" : snap.studyName, style: Style(modifiers: .bold))], elidable: true, gap: 1),
   ]
   let rs = state.runState
   l1.append(HeaderSegment("state", priority: 0, [Span(

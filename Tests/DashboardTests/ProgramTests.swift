@@ -130,7 +130,7 @@ final class FakeClock: @unchecked Sendable {
     let s = l.run()
     #expect(s.width == 60 && s.height == 20)
     #expect(l.terminal.backend.lines().count == 20)
-    #expect(l.terminal.backend.lines()[0].hasPrefix(" hpotop  fixture"))
+    #expect(l.terminal.backend.lines()[0].hasPrefix(" hpotop fixture"))
   }
 
   @Test func tickUpdatesElapsedTimeFromTheFakeClock() {

@@ -26,7 +26,7 @@ import Testing
   @Test func header80x24() {
     let lines = Fixture.lines(Fixture.state())
     #expect(lines.count == 24)
-    #expect(lines[0] == " hpotop  fixture  RUNNING  [watch]  sampler tpe  pruner median  sqlite:///tmp/f…")
+    #expect(lines[0] == " hpotop fixture  RUNNING  [watch]  sampler tpe  pruner median  sqlite:///tmp/fi…")
     #expect(lines[1] == " 20 trials: 14 complete 2 running 3 pruned 1 fail 0 waiting  best 1 (#15)")
     #expect(lines[2].hasPrefix(" elapsed 5m00s  3.6 trials/min  ETA 6m07s (18/40)"))
     #expect(lines[3].hasPrefix("╭ Trials (20) ─"))
