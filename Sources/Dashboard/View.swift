@@ -151,11 +151,16 @@ func drawFooter(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   let theme = state.theme
   buf.setStyle(area, theme.bar)
   var spans: [Span] = []
+  var used = 0
   for b in Bindings.all where b.shownInFooter {
     let disabled = b.disabledReason(state) != nil
     let keyStyle = disabled ? theme.dim : theme.fg("key").adding(.bold)
-    spans.append(Span(" " + (b.keys.first?.description ?? ""), style: keyStyle))
-    spans.append(Span(" " + b.label + " ", style: disabled ? theme.dim : Style()))
+    let key = Span(" " + (b.keys.first?.description ?? ""), style: keyStyle)
+    let label = Span(" " + b.label + " ", style: disabled ? theme.dim : Style())
+    // Whole entries only: one that does not fit is left out, never cut.
+    guard used + key.width + label.width - 1 <= area.width else { break }
+    spans += [key, label]
+    used += key.width + label.width
   }
   buf.setLine(x: area.x, y: area.y, Line(spans), maxWidth: area.width)
 }

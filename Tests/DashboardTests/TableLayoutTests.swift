@@ -223,6 +223,14 @@ import Testing
     }
   }
 
+  @Test func footerShowsWholeEntriesOnly() {
+    let labels = Bindings.all.filter(\.shownInFooter).map(\.label)
+    for w in [40, 60, 80, 100, 200] {
+      let footer = Fixture.lines(Fixture.state(width: w, height: 24)).last ?? ""
+      #expect(labels.contains { footer.hasSuffix(" " + $0) }, "\(w): `\(footer)`")
+    }
+  }
+
   @Test func tabBarNeverEndsInACutLabel() {
     let titles = PlotTab.allCases.map { Line("\($0.rawValue + 1) \($0.title)") }
     for w in stride(from: 8, through: 90, by: 1) {
