@@ -232,8 +232,11 @@ struct TrialTable {
     if params.isEmpty || total(left) + paramsWidth <= width {
       return Shown(columns: left + params, hiddenLeft: 0, hiddenRight: 0, firstParam: 0)
     }
-    // Params scroll: reserve 2 columns for each mark ("‹ ", " ›").
-    let first = max(0, min(scroll, params.count - 1))
+    // Params scroll: reserve 2 columns for each mark ("‹ ", " ›"). Scrolled to the end, the
+    // window backs up so it stays full.
+    var first = max(0, min(scroll, params.count - 1))
+    func tailWidth(_ from: Int) -> Int { total(Array(params[from...])) + 1 + (from > 0 ? 2 : 0) }
+    while first > 0, total(left) + tailWidth(first - 1) <= width { first -= 1 }
     var room = width - total(left) - 1 - (first > 0 ? 2 : 0)
     var shownParams: [Column] = []
     var k = first

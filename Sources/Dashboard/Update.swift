@@ -111,8 +111,8 @@ func perform(_ state: inout AppState, _ action: Action) -> Reaction {
     let all: [Action] = [.tab1, .tab2, .tab3, .tab4, .tab5, .tab6, .tab7]
     state.tab = PlotTab(rawValue: all.firstIndex(of: action) ?? 0) ?? .history
     requestImportanceIfNeeded(&state)
-  case .scrollLeft: state.paramScroll = max(0, state.paramScroll - 1)
-  case .scrollRight: state.paramScroll = min(max(0, state.paramNames.count - 1), state.paramScroll + 1)
+  case .scrollLeft: state.paramScroll = max(0, clampedParamScroll(state, state.paramScroll) - 1)
+  case .scrollRight: state.paramScroll = clampedParamScroll(state, min(max(0, state.paramNames.count - 1), state.paramScroll + 1))
   case .jumpRunning:
     // The next running row after the cursor, wrapping around.
     let trials = state.snapshot.trials

@@ -83,6 +83,15 @@ func tableNaturalWidth(_ state: AppState, height: Int) -> Int {
   TrialTable(state, height: max(1, height - 2)).naturalWidth + 2
 }
 
+/// The first param the table can show at the current size for a wanted scroll (what ←/→
+/// move from, so a scroll past the end does not need extra presses to come back).
+func clampedParamScroll(_ state: AppState, _ wanted: Int) -> Int {
+  let height = max(3, state.height / 2)
+  var width = state.width - 2
+  if state.width >= 150 { width = min(tableNaturalWidth(state, height: height), state.width - 60) - 2 }
+  return TrialTable(state, height: height).shown(width: width, scroll: wanted).firstParam
+}
+
 /// Draws only the trial table pane (what `hpotop bench-frame` times on its own).
 public func drawTablePane(_ state: AppState, into buf: inout Buffer, area: Rect) {
   drawTable(state, &buf, area)

@@ -117,6 +117,13 @@ import Testing
     #expect(header2.contains("‹"), "\(header2)")
     Fixture.press(&s, [.left, .left, .left, .left])
     #expect(s.paramScroll == 0)
+    // Pressed past the end, the window stays full and one ← moves it back at once.
+    Fixture.press(&s, Array(repeating: .right, count: 10))
+    let atEnd = Self.parse(s).columns.map(\.id).filter { $0.hasPrefix("param:") }
+    #expect(atEnd.last == "param:momentum" && atEnd.count >= 2, "\(atEnd)")
+    Fixture.press(&s, [.left])
+    let back = Self.parse(s).columns.map(\.id).filter { $0.hasPrefix("param:") }
+    #expect(back.first != atEnd.first, "\(back) after ← from \(atEnd)")
     // At 80 columns the curve goes before any param does.
     let at80 = Self.parse(Fixture.state(width: 80, height: 24)).columns.map(\.id)
     #expect(!at80.contains("curve") && at80.contains("param:momentum"), "\(at80)")
