@@ -260,6 +260,13 @@ func numberMatches(_ shown: String, _ stored: Double) -> Bool {
             out.append("#\(number) \(name) shows `\(c.text)` but has no such param")
           default: break
           }
+        } else if c.column == "duration" {
+          // Whole durations (`0.4s`, `12s`, `3m05s`, `1h02m`), never `0.` or `1.`.
+          if c.text.range(of: #"^(\d+(\.\d)?s|\d+m\d\ds|\d+h\d\dm)$"#, options: .regularExpression) == nil {
+            out.append("#\(number) duration `\(c.text)`")
+          }
+        } else if c.column == "start" {
+          if c.text.range(of: #"^\d\d:\d\d:\d\d$"#, options: .regularExpression) == nil { out.append("#\(number) start `\(c.text)`") }
         } else if c.column == "state" {
           if c.text != TrialTable.stateName(t.state) { out.append("#\(number) state `\(c.text)`") }
         }
