@@ -98,7 +98,8 @@ func detailLines(_ state: AppState, _ t: FrozenTrial, width: Int) -> [Line] {
   var head: [Span] = [Span("State ", style: theme.dim), Span(t.state.rawValue, style: theme.state(t.state.rawValue).adding(.bold))]
   if let vs = t.values {
     head.append(Span("   Values ", style: theme.dim))
-    head.append(Span(vs.enumerated().map { "\(state.metricName($0.offset))=\(formatNumber($0.element))" }.joined(separator: "  "), style: theme.fg("best")))
+    // Exact, as stored (the table rounds; the detail is where to read every digit).
+    head.append(Span(vs.enumerated().map { "\(state.metricName($0.offset))=\(JSONValue.pythonFloat($0.element))" }.joined(separator: "  "), style: theme.fg("best")))
   }
   lines.append(Line(head))
   var times: [Span] = []
@@ -123,7 +124,7 @@ func detailLines(_ state: AppState, _ t: FrozenTrial, width: Int) -> [Line] {
   lines.append("")
   lines.append(Line("Params", style: theme.fg("title").adding(.bold)))
   for (k, v) in t.params {
-    var spans = [Span("  \(k) = ", style: theme.dim), Span(v.displayText)]
+    var spans = [Span("  \(k) = ", style: theme.dim), Span({ if case .float = v { return v.pythonRepr } else { return v.displayText } }())]
     if let d = t.distributions[k] { spans.append(Span("   \(describe(d))", style: theme.dim)) }
     lines.append(Line(spans))
   }

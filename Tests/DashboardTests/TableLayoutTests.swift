@@ -71,6 +71,14 @@ import Testing
     }
   }
 
+  @Test func detailShowsEveryDigit() {
+    var s = Self.state(Self.study(values: [1000.2905280002885, 0.000401]), width: 100, height: 30)
+    s.overlay = .detail(number: 0, scroll: 0)
+    let text = Fixture.text(s)
+    #expect(text.contains("value=1000.2905280002885"), "\(text)")
+    #expect(text.contains("x = 0.0   float"), "\(text)")
+  }
+
   @Test func tinyValuesAreNeverCut() {
     // zdt1 at 120×40 showed `4.011e-0` for 0.000401; 50×12 showed `8.422` for 0.000842.
     let s0 = Self.study(values: [0.000401, 0.000842, 0.0002496, 123456789.5, -0.5])
