@@ -186,6 +186,8 @@ public struct AppState: Sendable {
   public var table = TableState()
   /// The selected trial's number: the selection follows it when rows move.
   public var selectedNumber: Int?
+  /// The first param column shown when the params do not all fit (←/→ scroll it).
+  public var paramScroll = 0
 
   // Plots
   public var tab: PlotTab = .history
@@ -242,12 +244,18 @@ public struct AppState: Sendable {
       revision: snapshot.revision, studyID: snapshot.studyID, sort: sortColumn,
       descending: sortDescending, filter: filter == nil ? "" : filterText, count: snapshot.trials.count)
     guard key != rowsKey else { return }
-    rowsKey = key
     let trials = snapshot.trials
+    // Follow mode: a cursor on the first row stays there, so new trials stay in view.
+    let following = table.selected == 0 && key.sort == rowsKey?.sort
+    rowsKey = key
     var idx = Array(trials.indices)
     if let f = filter { idx = idx.filter { f.matches(trials[$0]) } }
     rows = TrialColumns.sorted(idx, trials: trials, column: sortColumn, descending: sortDescending)
-    if let n = selectedNumber, let i = rows.firstIndex(where: { trials[$0].number == n }) {
+    if following, !rows.isEmpty {
+      table.selected = 0
+      table.offset = 0
+      selectedNumber = trials[rows[0]].number
+    } else if let n = selectedNumber, let i = rows.firstIndex(where: { trials[$0].number == n }) {
       table.selected = i
     } else if rows.isEmpty {
       table.selected = nil

@@ -11,6 +11,7 @@ public enum Action: String, Sendable, CaseIterable {
   case tab1, tab2, tab3, tab4, tab5, tab6, tab7
   case maximizePlot, topK, importanceKind, cycleParam, cycleParam2
   case prune, enqueue, pause, fix, unfix, markFailed
+  case scrollLeft, scrollRight, jumpRunning
 }
 
 /// One key binding: the single table the footer, the help overlay and `docs/keys.md` come from.
@@ -75,6 +76,10 @@ public enum Bindings {
     Binding([.char("/")], .filter, label: "Filter", "Filter rows: running, state=pruned, lr < 0.01 and optimizer == adam", section: .navigation, footer: true),
     Binding([.char("s"), .function(6)], .sortNext, label: "Sort", "Sort by the next column", section: .navigation, footer: true),
     Binding([.char("S")], .sortReverse, label: "Reverse", "Reverse the sort order", section: .navigation),
+    Binding([.left], .scrollLeft, label: "◂ Params", "Scroll the param columns left (when they do not all fit)", section: .navigation),
+    Binding([.right], .scrollRight, label: "Params ▸", "Scroll the param columns right (when they do not all fit)", section: .navigation),
+    Binding([.char("r")], .jumpRunning, label: "Running", "Jump to the next running trial (on the first row, the table follows new trials)", section: .navigation, disabledReason: { s in
+      (s.cachedCounts[.running] ?? 0) == 0 ? "no trial is running" : nil }),
     Binding([.tab, .char("]")], .nextTab, label: "Plot", "Next plot tab", section: .plots, footer: true),
     Binding([.backTab, .char("[")], .previousTab, label: "Prev plot", "Previous plot tab", section: .plots),
     Binding([.char("1")], .tab1, label: "History", "Plot: optimization history", section: .plots),

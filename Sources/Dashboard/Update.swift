@@ -95,6 +95,9 @@ func perform(_ state: inout AppState, _ action: Action) -> Reaction {
       state.sortDescending = state.sortColumn == "number"
     }
     state.refreshRows()
+    // A new sort starts at its first row.
+    select { $0.selectFirst(count: state.rows.count) }
+    state.table.offset = 0
     state.say("sorted by \(TrialColumns.title(state.sortColumn, state: state)) \(state.sortDescending ? "↓" : "↑")")
   case .nextTab, .previousTab:
     let n = PlotTab.allCases.count
@@ -108,6 +111,16 @@ func perform(_ state: inout AppState, _ action: Action) -> Reaction {
     let all: [Action] = [.tab1, .tab2, .tab3, .tab4, .tab5, .tab6, .tab7]
     state.tab = PlotTab(rawValue: all.firstIndex(of: action) ?? 0) ?? .history
     requestImportanceIfNeeded(&state)
+  case .scrollLeft: state.paramScroll = max(0, clampedParamScroll(state, state.paramScroll) - 1)
+  case .scrollRight: state.paramScroll = clampedParamScroll(state, min(max(0, state.paramNames.count - 1), state.paramScroll + 1))
+  case .jumpRunning:
+    // The next running row after the cursor, wrapping around.
+    let trials = state.snapshot.trials
+    let from = state.table.selected ?? -1
+    let order = Array((from + 1)..<count) + Array(0..<min(count, max(0, from + 1)))
+    if let i = order.first(where: { trials[state.rows[$0]].state == .running }) {
+      select { $0.selected = i }
+    }
   case .maximizePlot: state.plotMaximized.toggle()
   case .topK:
     state.topK = state.topK == nil ? 10 : (state.topK == 10 ? 50 : nil)
@@ -182,10 +195,11 @@ func handleOverlayKey(_ state: inout AppState, _ key: Key) -> Reaction {
   case .detail(let number, let scroll):
     switch key {
     case .up: state.overlay = .detail(number: number, scroll: max(0, scroll - 1))
-    case .down: state.overlay = .detail(number: number, scroll: scroll + 1)
-    case .pageDown: state.overlay = .detail(number: number, scroll: scroll + 10)
+    case .down: state.overlay = .detail(number: number, scroll: min(detailScrollLimit(state, number: number), scroll + 1))
+    case .pageDown: state.overlay = .detail(number: number, scroll: min(detailScrollLimit(state, number: number), scroll + 10))
     case .pageUp: state.overlay = .detail(number: number, scroll: max(0, scroll - 10))
     case .home: state.overlay = .detail(number: number, scroll: 0)
+    case .end: state.overlay = .detail(number: number, scroll: detailScrollLimit(state, number: number))
     case .escape, .enter, .char("q"), .backspace: state.overlay = nil
     default:
       if let b = Bindings.binding(for: key), [.prune, .markFailed, .enqueue, .fix, .pause].contains(b.action) {

@@ -10,7 +10,7 @@ func drawOverlay(_ state: AppState, _ overlay: Overlay, _ buf: inout Buffer, _ a
     let box = area.width >= 20 && area.height >= 6 ? area.inner(horizontal: min(4, area.width / 10), vertical: 1) : area
     drawBox(" Help — keys (Esc closes) ", helpLines(state), scroll: scroll, state, &buf, box)
   case .detail(let number, let scroll):
-    let box = area.width >= 20 && area.height >= 6 ? area.inner(horizontal: 2, vertical: 1) : area
+    let box = detailBox(area)
     guard let t = state.snapshot.trial(number: number) else {
       drawBox(" Trial \(number) ", ["(no longer in the study)"], scroll: 0, state, &buf, box)
       return
@@ -79,14 +79,27 @@ func helpLines(_ state: AppState) -> [Line] {
   return out
 }
 
-/// The trial detail overlay.
-func drawDetail(_ state: AppState, _ t: FrozenTrial, scroll: Int, _ buf: inout Buffer, _ box: Rect) {
+/// The detail box of a screen `area`.
+func detailBox(_ area: Rect) -> Rect {
+  area.width >= 20 && area.height >= 6 ? area.inner(horizontal: 2, vertical: 1) : area
+}
+
+/// The largest useful scroll of the detail overlay of trial `number` (End goes there).
+func detailScrollLimit(_ state: AppState, number: Int) -> Int {
+  guard let t = state.snapshot.trial(number: number) else { return 0 }
+  let inner = detailBox(Rect(width: state.width, height: state.height)).inner(1)
+  return max(0, detailLines(state, t, width: inner.width - 1).count - inner.height)
+}
+
+/// The lines of the trial detail overlay for a box `width` columns wide inside.
+func detailLines(_ state: AppState, _ t: FrozenTrial, width: Int) -> [Line] {
   let theme = state.theme
   var lines: [Line] = []
   var head: [Span] = [Span("State ", style: theme.dim), Span(t.state.rawValue, style: theme.state(t.state.rawValue).adding(.bold))]
   if let vs = t.values {
     head.append(Span("   Values ", style: theme.dim))
-    head.append(Span(vs.enumerated().map { "\(state.metricName($0.offset))=\(formatNumber($0.element))" }.joined(separator: "  "), style: theme.fg("best")))
+    // Exact, as stored (the table rounds; the detail is where to read every digit).
+    head.append(Span(vs.enumerated().map { "\(state.metricName($0.offset))=\(JSONValue.pythonFloat($0.element))" }.joined(separator: "  "), style: theme.fg("best")))
   }
   lines.append(Line(head))
   var times: [Span] = []
@@ -94,10 +107,21 @@ func drawDetail(_ state: AppState, _ t: FrozenTrial, scroll: Int, _ buf: inout B
   if let c = t.datetimeComplete { times.append(Span("   Completed \(clockText(c))", style: theme.dim)) }
   if let d = t.duration ?? t.datetimeStart.map({ state.now.timeIntervalSince($0) }) { times.append(Span("   Duration \(formatDuration(d))", style: theme.dim)) }
   if !times.isEmpty { lines.append(Line(times)) }
+  // Why it failed or was pruned comes first: the error is what the user opened the detail for.
+  for (label, text) in t.hpotop.reasons {
+    // Kept as lines (stderr tails have several), each wrapped to the box.
+    let reasonLines = text.split(separator: "\n", omittingEmptySubsequences: true)
+      .map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    lines.append("")
+    lines.append(Line([Span(label + ": ", style: theme.fg("failed").adding(.bold)), Span(reasonLines.first ?? "")]))
+    for l in reasonLines.dropFirst() {
+      for piece in wrapped(l, width: max(8, width - 2)) { lines.append(Line("  " + piece, style: theme.fg("error"))) }
+    }
+  }
   lines.append("")
   lines.append(Line("Params", style: theme.fg("title").adding(.bold)))
   for (k, v) in t.params {
-    var spans = [Span("  \(k) = ", style: theme.dim), Span(v.displayText)]
+    var spans = [Span("  \(k) = ", style: theme.dim), Span({ if case .float = v { return v.pythonRepr } else { return v.displayText } }())]
     if let d = t.distributions[k] { spans.append(Span("   \(describe(d))", style: theme.dim)) }
     lines.append(Line(spans))
   }
@@ -109,9 +133,6 @@ func drawDetail(_ state: AppState, _ t: FrozenTrial, scroll: Int, _ buf: inout B
       Span("(\(vs.count) steps, last \(formatNumber(vs.last ?? .nan)) at step \(t.lastStep ?? 0))", style: theme.dim)]))
     lines.append(Line("CHART"))  // placeholder row: the chart is drawn over the next rows
     for _ in 0..<5 { lines.append("") }
-  }
-  for (label, text) in t.hpotop.reasons {
-    lines.append(Line([Span(label + ": ", style: theme.fg("failed").adding(.bold)), Span(text)]))
   }
   if let unreadable = t.systemAttrs[HpotopKey.unreadableReportLines.rawValue]?.objectValue, let n = unreadable["count"]?.doubleValue {
     lines.append(Line([Span("Unreadable [hpotop] lines: ", style: theme.fg("failed").adding(.bold)),
@@ -125,15 +146,38 @@ func drawDetail(_ state: AppState, _ t: FrozenTrial, scroll: Int, _ buf: inout B
   if !t.systemAttrs.isEmpty {
     lines.append("")
     lines.append(Line("System attrs", style: theme.fg("title").adding(.bold)))
-    for (k, v) in t.systemAttrs where HpotopAttrs.isListedAttr(k) { lines.append(Line("  \(k) = \(v.compactJSON)")) }
+    for (k, v) in t.systemAttrs where HpotopAttrs.isListedAttr(k) && !HpotopAttrs.isReason(k) { lines.append(Line("  \(k) = \(v.compactJSON)")) }
   }
   for (name, text) in logTails(state, t) {
     lines.append("")
     lines.append(Line(name, style: theme.fg("title").adding(.bold)))
-    for l in text.split(separator: "\n", omittingEmptySubsequences: false).suffix(20) {
-      lines.append(Line("  " + l, style: name.contains("stderr") ? theme.fg("error") : Style()))
+    for l in text.split(separator: "\n", omittingEmptySubsequences: true).suffix(20) {
+      for piece in wrapped(String(l), width: max(8, width - 2)) {
+        lines.append(Line("  " + piece, style: name.contains("stderr") ? theme.fg("error") : Style()))
+      }
     }
   }
+  return lines
+}
+
+/// `text` cut into pieces of at most `width` columns (hard wrap; the last piece is shorter).
+func wrapped(_ text: String, width: Int) -> [String] {
+  var out: [String] = []
+  var rest = Substring(text)
+  while TextWidth.of(String(rest)) > width {
+    let (head, _) = TextWidth.prefix(String(rest), fitting: width)
+    guard !head.isEmpty else { break }
+    out.append(head)
+    rest = rest.dropFirst(head.count)
+  }
+  out.append(String(rest))
+  return out
+}
+
+/// The trial detail overlay.
+func drawDetail(_ state: AppState, _ t: FrozenTrial, scroll: Int, _ buf: inout Buffer, _ box: Rect) {
+  let theme = state.theme
+  let lines = detailLines(state, t, width: box.inner(1).width - 1)
   drawBox(" Trial \(t.number) (Esc closes, ↑↓ scroll) ", lines, scroll: scroll, state, &buf, box)
   // The intermediate chart over its placeholder rows.
   let inner = box.inner(1)

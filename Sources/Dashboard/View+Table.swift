@@ -13,53 +13,62 @@ private let clockLock = NSLock()
 
 func clockText(_ d: Date) -> String { clockLock.withLock { clockFormatter.string(from: d) } }
 
-/// The trial table pane: only the rows on screen are built.
+/// The trial table pane: only the rows on screen are built (see `TrialTable`).
 func drawTable(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   guard !area.isEmpty else { return }
   let theme = state.theme
   let snap = state.snapshot
-  let title = " Trials " + (state.filter != nil ? "(\(state.rows.count) of \(snap.trials.count)) " : "(\(snap.trials.count)) ")
+  let bordered = area.width >= 3 && area.height >= 3
+  let innerGuess = bordered ? paneBlock("", theme).inner(area) : area
+  let table = TrialTable(state, height: innerGuess.height)
+  let shown = table.shown(width: innerGuess.width, scroll: state.paramScroll)
+  var title = " Trials " + (state.filter != nil ? "(\(state.rows.count) of \(snap.trials.count)) " : "(\(snap.trials.count)) ")
+  let params = table.paramColumns.count
+  if shown.hiddenLeft + shown.hiddenRight > 0 {
+    let count = params - shown.hiddenLeft - shown.hiddenRight
+    title += count == 0 ? "\(params) params → " : "params \(shown.firstParam + 1)–\(shown.firstParam + count) of \(params) ←→ "
+  }
   let block = paneBlock(title, theme)
-  let inner = area.width >= 3 && area.height >= 3 ? block.inner(area) : area
+  let inner = bordered ? block.inner(area) : area
   if inner != area { block.render(area: area, buffer: &buf) }
   guard !inner.isEmpty else { return }
-  let params = state.paramNames
-  let ids = TrialColumns.ids(objectives: snap.directions.count, params: params)
-  var widths: [Constraint] = []
-  for id in ids {
-    switch id {
-    case "number": widths.append(.length(max(3, String(snap.trials.count).count + 1)))
-    case "state": widths.append(.length(8))
-    case "duration": widths.append(.length(8))
-    case "start": widths.append(.length(8))
-    case "curve": widths.append(.length(10))
-    default: widths.append(.min(8))
+  let markStyle = theme.fg("accent").adding(.bold)
+  // Columns left to right; the marks take two columns each.
+  var x = inner.x
+  var layout: [(x: Int, width: Int, column: TrialTable.Column)] = []
+  for c in shown.columns {
+    if c.kind == .param, shown.hiddenLeft > 0, !layout.contains(where: { $0.column.kind == .param }) { x += 2 }
+    guard x < inner.right else { break }
+    layout.append((x, min(c.width, inner.right - x), c))
+    x += c.width + 1
+  }
+  let headerStyle = Style(fg: theme.color("header_fg"), bg: theme.color("header_bg"), modifiers: .bold)
+  buf.setStyle(Rect(x: inner.x, y: inner.y, width: inner.width, height: 1), headerStyle)
+  for (cx, w, c) in layout {
+    buf.setString(x: cx, y: inner.y, TextWidth.elidedMiddle(c.title, width: w), maxWidth: w)
+  }
+  if shown.hiddenLeft > 0, let p = layout.first(where: { $0.column.kind == .param }) {
+    buf.setString(x: p.x - 2, y: inner.y, "‹", style: markStyle)
+  }
+  if shown.hiddenRight > 0, let p = layout.last(where: { $0.column.kind == .param }) {
+    buf.setString(x: min(inner.right - 1, p.x + p.width + 1), y: inner.y, "›", style: markStyle)
+  }
+  let best = Set(state.cachedBest.map(\.number))
+  for k in 0..<(table.hi - table.lo) {
+    let y = inner.y + 1 + k
+    guard y < inner.bottom else { break }
+    let t = snap.trials[state.rows[table.lo + k]]
+    let rowRect = Rect(x: inner.x, y: y, width: inner.width, height: 1)
+    for (cx, w, c) in layout {
+      var line = c.cells[k]
+      if c.kind == .state { line = Line(line.plainText, style: theme.state(t.state.rawValue)) }
+      if c.kind == .number, best.contains(t.number) { line.style = theme.fg("best").adding(.bold) }
+      let fitted = line.truncated(to: w, ellipsis: "…")
+      let dx = (line.alignment ?? .left).offset(width: fitted.width, available: w)
+      buf.setLine(x: cx + dx, y: y, fitted, maxWidth: w - dx)
     }
+    if table.selected == table.lo + k { buf.setStyle(rowRect, theme.selected) }
   }
-  let header = Row(ids.map { id -> Line in
-    var t = TrialColumns.title(id, state: state)
-    if id == state.sortColumn { t += state.sortDescending ? "↓" : "↑" }
-    return Line(t, alignment: id == "state" || id == "curve" || id.hasPrefix("param:") ? .left : .right)
-  })
-  // Visible window.
-  let visible = max(1, inner.height - 1)
-  var ts = state.table
-  ts.clamp(count: state.rows.count, visible: visible)
-  let lo = ts.offset
-  let hi = min(state.rows.count, lo + visible)
-  let bestNumbers = Set(state.cachedBest.map(\.number))
-  var rows: [Row] = []
-  rows.reserveCapacity(hi - lo)
-  for k in lo..<hi {
-    let t = snap.trials[state.rows[k]]
-    rows.append(Row(ids.map { cell($0, t, state: state, isBest: bestNumbers.contains(t.number)) }))
-  }
-  var local = TableState(selected: ts.selected.map { $0 - lo }, offset: 0)
-  let table = Table(
-    rows: rows, header: header, widths: widths, columnSpacing: 1,
-    headerStyle: Style(fg: theme.color("header_fg"), bg: theme.color("header_bg"), modifiers: .bold),
-    highlightStyle: theme.selected)
-  table.render(area: inner, buffer: &buf, state: &local)
   if snap.revision == 0, inner.height >= 2 {
     buf.setString(x: inner.x + 1, y: inner.y + 1, "loading trials…", style: theme.dim, maxWidth: inner.width - 1)
   } else if snap.trials.isEmpty, inner.height >= 2 {
@@ -69,60 +78,21 @@ func drawTable(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   }
 }
 
-/// One table cell.
-func cell(_ id: String, _ t: FrozenTrial, state: AppState, isBest: Bool) -> Line {
-  let theme = state.theme
-  switch id {
-  case "number": return Line(String(t.number), alignment: .right)
-  case "state":
-    let name: String
-    switch t.state {
-    case .complete: name = "COMPLETE"
-    case .running: name = "RUNNING"
-    case .pruned: name = "PRUNED"
-    case .fail: name = "FAIL"
-    case .waiting: name = "WAITING"
-    }
-    return Line(name, style: theme.state(t.state.rawValue))
-  case "duration":
-    if let d = t.duration { return Line(formatDuration(d), alignment: .right) }
-    if t.state == .running, let s = t.datetimeStart {
-      return Line(formatDuration(max(0, state.now.timeIntervalSince(s))), style: theme.fg("running"), alignment: .right)
-    }
-    return Line("", alignment: .right)
-  case "start":
-    return Line(t.datetimeStart.map(clockText) ?? "", alignment: .right)
-  case "curve":
-    let vs = Array(t.intermediateValues.values.suffix(10))
-    guard !vs.isEmpty else { return "" }
-    return Line(sparkText(vs), style: t.state == .running ? theme.fg("running") : theme.dim)
-  default:
-    if id.hasPrefix("value"), let i = Int(id.dropFirst(5)) {
-      guard let vs = t.values, i < vs.count else {
-        if t.state == .running, i == 0, let last = t.intermediateValues.values.last {
-          return Line("(" + NumberFormat.compact(last, digits: 4) + ")", style: theme.dim, alignment: .right)
-        }
-        return Line("", alignment: .right)
-      }
-      let style = isBest ? theme.fg("best").adding(.bold) : Style()
-      return Line(NumberFormat.compact(vs[i], digits: 5), style: style, alignment: .right)
-    }
-    if id.hasPrefix("param:") {
-      guard let p = t.params[String(id.dropFirst(6))] else { return "" }
-      if case .float(let d) = p { return Line(NumberFormat.compact(d, digits: 4)) }
-      return Line(p.displayText)
-    }
-    return ""
-  }
+/// The width the table pane needs to show every column of the rows that fit in `height`.
+func tableNaturalWidth(_ state: AppState, height: Int) -> Int {
+  TrialTable(state, height: max(1, height - 2)).naturalWidth + 2
 }
 
-/// A one-line sparkline of up to 10 values with block characters.
-func sparkText(_ values: [Double]) -> String {
-  let vs = values.filter(\.isFinite)
-  guard let lo = vs.min(), let hi = vs.max() else { return "" }
-  let bars = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
-  return vs.map { v in
-    let t = hi > lo ? (v - lo) / (hi - lo) : 0.5
-    return bars[min(7, max(0, Int(t * 7.999)))]
-  }.joined()
+/// The first param the table can show at the current size for a wanted scroll (what ←/→
+/// move from, so a scroll past the end does not need extra presses to come back).
+func clampedParamScroll(_ state: AppState, _ wanted: Int) -> Int {
+  let height = max(3, state.height / 2)
+  var width = state.width - 2
+  if state.width >= 150 { width = min(tableNaturalWidth(state, height: height), state.width - 60) - 2 }
+  return TrialTable(state, height: height).shown(width: width, scroll: wanted).firstParam
+}
+
+/// Draws only the trial table pane (what `hpotop bench-frame` times on its own).
+public func drawTablePane(_ state: AppState, into buf: inout Buffer, area: Rect) {
+  drawTable(state, &buf, area)
 }

@@ -36,9 +36,11 @@ public func draw(_ state: AppState, into buf: inout Buffer, area: Rect) {
   if state.plotMaximized {
     drawPlotPane(state, &buf, rest)
   } else if rest.width >= 150 {
-    let parts = Layout.horizontal([.percentage(55), .fill(1)]).split(rest)
-    drawTable(state, &buf, parts[0])
-    drawPlotPane(state, &buf, parts[1])
+    // The table takes what its columns need (the plot keeps at least 60 columns).
+    let tableWidth = min(tableNaturalWidth(state, height: rest.height), rest.width - 60)
+    let (t, p) = rest.splitLeft(tableWidth)
+    drawTable(state, &buf, t)
+    drawPlotPane(state, &buf, p)
   } else if rest.height >= 12 {
     let parts = Layout.vertical([.percentage(50), .fill(1)]).split(rest)
     drawTable(state, &buf, parts[0])
@@ -54,68 +56,81 @@ public func draw(_ state: AppState, into buf: inout Buffer, area: Rect) {
 // MARK: Header
 
 func drawHeader(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
+  buf.setStyle(area, state.theme.bar)
+  for (k, segments) in headerSegments(state).prefix(area.height).enumerated() {
+    buf.setLine(x: area.x, y: area.y + k, HeaderSegment.fit(segments, width: area.width), maxWidth: area.width)
+  }
+}
+
+/// The header's lines, each a list of named segments (see `HeaderSegment`). A feature that
+/// shows something in the header adds a segment here, with a priority; never free text.
+func headerSegments(_ state: AppState) -> [[HeaderSegment]] {
   let theme = state.theme
   let snap = state.snapshot
-  buf.setStyle(area, theme.bar)
-  var spans: [Span] = [
-    Span(" hpotop ", style: theme.fg("title").adding(.bold)),
-    Span(snap.studyName.isEmpty ? "(loading)" : snap.studyName, style: Style(modifiers: .bold)),
-    Span("  \(state.info.storageURL)", style: theme.dim),
+  // Line 1: what is being watched and whether it runs.
+  var l1: [HeaderSegment] = [
+    HeaderSegment("app", priority: 0, [Span("hpotop", style: theme.fg("title").adding(.bold))]),
+    HeaderSegment("study", priority: 0, [Span(snap.studyName.isEmpty ? "(loading)" : snap.studyName, style: Style(modifiers: .bold))], elidable: true, gap: 1),
   ]
-  if let s = state.info.samplerName { spans.append(Span("  sampler ") ); spans.append(Span(s, style: theme.fg("accent"))) }
-  if let p = state.info.prunerName { spans.append(Span("  pruner ")); spans.append(Span(p, style: theme.fg("accent"))) }
   let rs = state.runState
-  spans.append(Span("  "))
-  spans.append(Span(
-    rs == "paused" ? " PAUSED " : rs,
-    style: rs == "paused" ? Style(fg: theme.color("paused"), modifiers: [.bold, .reverse]) : theme.fg(rs == "running" ? "running" : "complete").adding(.bold)))
-  if state.info.mode == .watch { spans.append(Span("  [watch]", style: theme.dim)) }
-  buf.setLine(x: area.x, y: area.y, Line(spans), maxWidth: area.width)
-  guard area.height >= 2 else { return }
-  // Line 2: counts, best, time.
+  l1.append(HeaderSegment("state", priority: 0, [Span(
+    rs == "paused" ? " PAUSED " : rs.uppercased(),
+    style: rs == "paused" ? Style(fg: theme.color("paused"), modifiers: [.bold, .reverse]) : theme.fg(rs == "running" ? "running" : "complete").adding(.bold))]))
+  if state.info.mode == .watch { l1.append(HeaderSegment("mode", priority: 3, [Span("[watch]", style: theme.dim)])) }
+  if let s = state.info.samplerName { l1.append(HeaderSegment("sampler", priority: 4, [Span("sampler "), Span(s, style: theme.fg("accent"))])) }
+  if let p = state.info.prunerName { l1.append(HeaderSegment("pruner", priority: 5, [Span("pruner "), Span(p, style: theme.fg("accent"))])) }
+  l1.append(HeaderSegment("storage", priority: 6, [Span(state.info.storageURL, style: theme.dim)], elidable: true))
+
+  // Line 2: counts and the best value.
   let c = state.cachedCounts
-  var l2: [Span] = [Span(" \(snap.trials.count) trials: ")]
-  for (st, role) in [(TrialState.complete, ThemeRole.complete), (.running, "running"), (.pruned, "pruned"), (.fail, "failed"), (.waiting, "waiting")] {
-    l2.append(Span("\(c[st] ?? 0) \(st.rawValue.lowercased())", style: theme.fg(role)))
-    l2.append(Span(" "))
+  var l2: [HeaderSegment] = [HeaderSegment("trials", priority: 0, [Span("\(snap.trials.count) trials:")])]
+  for (st, role, priority) in [(TrialState.complete, ThemeRole.complete, 1), (.running, .running, 1), (.pruned, .pruned, 2), (.fail, .failed, 2), (.waiting, .waiting, 3)] {
+    l2.append(HeaderSegment("count." + role.rawValue, priority: priority, [Span("\(c[st] ?? 0) \(st.rawValue.lowercased())", style: theme.fg(role))], gap: 1))
   }
   let best = state.cachedBest
   if snap.directions.count == 1, let b = best.first, let v = b.value {
-    l2.append(Span(" best "))
-    l2.append(Span(formatNumber(v), style: theme.fg("best").adding(.bold)))
-    l2.append(Span(" (#\(b.number))"))
+    l2.append(HeaderSegment("best", priority: 0, [Span("best "), Span(formatNumber(v), style: theme.fg("best").adding(.bold)), Span(" (#\(b.number))")]))
   } else if snap.directions.count > 1 {
-    l2.append(Span(" Pareto front: "))
-    l2.append(Span("\(best.count) trials", style: theme.fg("best").adding(.bold)))
+    l2.append(HeaderSegment("best", priority: 0, [Span("Pareto front: "), Span("\(best.count) trials", style: theme.fg("best").adding(.bold))]))
   }
-  buf.setLine(x: area.x, y: area.y + 1, Line(l2), maxWidth: area.width)
-  guard area.height >= 3 else { return }
-  var l3: [Span] = []
+
+  // Line 3: time, pace, ETA, fixed params.
+  var l3: [HeaderSegment] = []
   // Trials are by number, so the first one started first (no O(n) scan per frame).
   let start = state.info.startedAt ?? snap.trials.first(where: { $0.datetimeStart != nil })?.datetimeStart
-  let elapsed = start.map { max(0, state.now.timeIntervalSince($0)) } ?? 0
-  l3.append(Span(" elapsed \(formatDuration(elapsed))"))
+  let end = studyEnd(state) ?? state.now
+  let elapsed = start.map { max(0, end.timeIntervalSince($0)) } ?? 0
+  l3.append(HeaderSegment("elapsed", priority: 0, [Span("elapsed \(formatDuration(elapsed))")]))
   let finished = (c[.complete] ?? 0) + (c[.pruned] ?? 0) + (c[.fail] ?? 0)
   let perMinute = elapsed > 1 ? Double(finished) / (elapsed / 60) : 0
-  l3.append(Span("  \(String(format: "%.1f", perMinute)) trials/min"))
+  l3.append(HeaderSegment("pace", priority: 2, [Span("\(String(format: "%.1f", perMinute)) trials/min")]))
   var eta: String?
   if let n = state.info.nTrials, perMinute > 0 {
     let left = max(0, n - finished)
     eta = left == 0 ? "done" : formatDuration(Double(left) / perMinute * 60) + " (\(finished)/\(n))"
   }
-  if let t = state.info.timeout {
-    let byTime = max(0, t - elapsed)
-    let s = formatDuration(byTime) + " (timeout)"
-    if eta == nil { eta = s }
-  }
-  if let eta { l3.append(Span("  ETA \(eta)")) }
+  if let t = state.info.timeout, eta == nil { eta = formatDuration(max(0, t - elapsed)) + " (timeout)" }
+  if let eta { l3.append(HeaderSegment("eta", priority: 1, [Span("ETA \(eta)")])) }
   let fixed = snap.fixedParams
   if !fixed.isEmpty {
-    l3.append(Span("  fixed: ", style: theme.fg("accent")))
-    l3.append(Span(fixed.map { "\($0.key)=\($0.value.compactJSON)" }.joined(separator: " "), style: theme.fg("accent")))
+    l3.append(HeaderSegment("fixed", priority: 1, [
+      Span("fixed: ", style: theme.fg("accent")),
+      Span(fixed.map { "\($0.key)=\($0.value.compactJSON)" }.joined(separator: " "), style: theme.fg("accent")),
+    ], elidable: true))
   }
-  if snap.isPaused { l3.append(Span("  PAUSED", style: Style(fg: theme.color("paused"), modifiers: .bold))) }
-  buf.setLine(x: area.x, y: area.y + 2, Line(l3), maxWidth: area.width)
+  if snap.isPaused { l3.append(HeaderSegment("paused", priority: 0, [Span("PAUSED", style: Style(fg: theme.color("paused"), modifiers: .bold))])) }
+  return [l1, l2, l3]
+}
+
+/// When the study stopped: the last completion once nothing runs, waits or is about to start
+/// (nil while it goes on), so elapsed time and trials/min stop counting.
+func studyEnd(_ state: AppState) -> Date? {
+  let c = state.cachedCounts
+  guard !state.engineRunning, (c[.running] ?? 0) == 0, (c[.waiting] ?? 0) == 0, !state.snapshot.isPaused else { return nil }
+  let snap = state.snapshot
+  return state.cache.value(slot: "studyEnd", key: "\(snap.studyID):\(snap.revision):\(snap.trials.count)") {
+    snap.trials.compactMap(\.datetimeComplete).max()
+  }
 }
 
 /// `1h02m`, `3m05s`, `12s`.
@@ -134,11 +149,16 @@ func drawFooter(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   let theme = state.theme
   buf.setStyle(area, theme.bar)
   var spans: [Span] = []
+  var used = 0
   for b in Bindings.all where b.shownInFooter {
     let disabled = b.disabledReason(state) != nil
     let keyStyle = disabled ? theme.dim : theme.fg("key").adding(.bold)
-    spans.append(Span(" " + (b.keys.first?.description ?? ""), style: keyStyle))
-    spans.append(Span(" " + b.label + " ", style: disabled ? theme.dim : Style()))
+    let key = Span(" " + (b.keys.first?.description ?? ""), style: keyStyle)
+    let label = Span(" " + b.label + " ", style: disabled ? theme.dim : Style())
+    // Whole entries only: one that does not fit is left out, never cut.
+    guard used + key.width + label.width - 1 <= area.width else { break }
+    spans += [key, label]
+    used += key.width + label.width
   }
   buf.setLine(x: area.x, y: area.y, Line(spans), maxWidth: area.width)
 }

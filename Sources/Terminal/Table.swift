@@ -81,7 +81,7 @@ public struct Table: StatefulWidget, Widget, Sendable {
     _ row: Row, y: Int, x0: Int, columns: [(x: Int, width: Int)], buffer: inout Buffer
   ) {
     for (i, col) in columns.enumerated() where i < row.cells.count && col.width > 0 {
-      let line = row.cells[i].truncated(to: col.width)
+      let line = row.cells[i].truncated(to: col.width, ellipsis: "…")
       let dx = (line.alignment ?? .left).offset(width: line.width, available: col.width)
       buffer.setLine(x: x0 + col.x + dx, y: y, line, maxWidth: col.width - dx)
     }

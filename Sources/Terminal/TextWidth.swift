@@ -74,4 +74,23 @@ public enum TextWidth {
       return false
     }
   }
+
+  /// `s` in at most `width` columns: whole when it fits, else its start and its end around
+  /// `…` (`weight…ers_7`), so names that differ only at the end stay apart.
+  public static func elidedMiddle(_ s: String, width: Int) -> String {
+    guard of(s) > width else { return s }
+    guard width > 1 else { return width == 1 ? "…" : "" }
+    let tail = (width - 1) / 2
+    let head = width - 1 - tail
+    let (h, _) = prefix(s, fitting: head)
+    var t = ""
+    var used = 0
+    for c in s.reversed() {
+      let w = of(c)
+      if used + w > tail { break }
+      t = String(c) + t
+      used += w
+    }
+    return h + "…" + t
+  }
 }

@@ -50,6 +50,18 @@ struct BenchFrame: AsyncParsableCommand {
       let median = times[times.count / 2], p95 = times[min(times.count - 1, Int(Double(times.count) * 0.95))]
       print(String(format: "  %-12@ median %7.2f ms  p95 %7.2f ms", tab.title as NSString, median, p95))
     }
+    // The trial table pane alone, at the width it gets beside the plot.
+    var tableTimes: [Double] = []
+    for i in 0..<frames {
+      _ = update(&state, .key(i % 2 == 0 ? .down : .up))
+      var buf = Buffer(area: area)
+      let t0 = DispatchTime.now().uptimeNanoseconds
+      drawTablePane(state, into: &buf, area: Rect(x: 0, y: 3, width: width * 55 / 100, height: max(1, height - 5)))
+      tableTimes.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+    }
+    tableTimes.sort()
+    print(String(format: "  %-12@ median %7.2f ms  p95 %7.2f ms", "Table only" as NSString, tableTimes[tableTimes.count / 2],
+                 tableTimes[min(tableTimes.count - 1, Int(Double(tableTimes.count) * 0.95))]))
     print(String(format: "  RSS %.1f MB", Self.rssMB()))
   }
 

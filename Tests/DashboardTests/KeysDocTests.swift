@@ -33,8 +33,8 @@ import Testing
     let footer = Fixture.lines(s).last ?? ""
     for b in Bindings.all where b.shownInFooter {
       if footer.contains(b.label) { continue }
-      // Narrow screens cut the footer; the first entries must be there.
-      #expect(footer.count >= 78, "footer missing \(b.label): \(footer)")
+      // Narrow screens leave out the last whole entries; the first ones must be there.
+      #expect(footer.count >= 70, "footer missing \(b.label): \(footer)")
     }
     var h = s
     h.height = 60

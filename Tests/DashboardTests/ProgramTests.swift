@@ -33,7 +33,7 @@ final class FakeClock: @unchecked Sendable {
     #expect(final.rows.map { final.snapshot.trials[$0].number } == [14, 9, 4])
     let lines = l.terminal.backend.lines()
     #expect(lines[3].hasPrefix("╭ Trials (3 of 20) "))
-    #expect(lines[5].hasPrefix("│ 14 PRUNED"))
+    #expect(lines[5].hasPrefix("│14 PRUNED"))
     #expect(lines[22].contains("filter: state=pruned (3/20)"))
     #expect(l.frames >= 2)
   }

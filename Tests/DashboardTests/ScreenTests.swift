@@ -26,13 +26,13 @@ import Testing
   @Test func header80x24() {
     let lines = Fixture.lines(Fixture.state())
     #expect(lines.count == 24)
-    #expect(lines[0].hasPrefix(" hpotop fixture  sqlite:///tmp/fixture.db  sampler tpe  pruner median  running"))
+    #expect(lines[0] == " hpotop fixture  RUNNING  [watch]  sampler tpe  pruner median  sqlite:///tmp/fi…")
     #expect(lines[1] == " 20 trials: 14 complete 2 running 3 pruned 1 fail 0 waiting  best 1 (#15)")
     #expect(lines[2].hasPrefix(" elapsed 5m00s  3.6 trials/min  ETA 6m07s (18/40)"))
     #expect(lines[3].hasPrefix("╭ Trials (20) ─"))
-    #expect(lines[4].hasPrefix("│ #↓ State      value Durati"))
-    #expect(lines[5].hasPrefix("│ 19 RUNNING  (2.133)  1m50s"))
-    #expect(lines[7].hasPrefix("│ 17 COMPLET        2     8s"))
+    #expect(lines[4].hasPrefix("│#↓ State    value    Duration Started  lr        layers optimizer momentum"))
+    #expect(lines[5].hasPrefix("│19 RUNNING  (2.1333)    1m50s "))
+    #expect(lines[7].hasPrefix("│17 COMPLETE  2             8s "))
     #expect(lines[22] == " sort: # ↓")
     #expect(lines[23].hasPrefix(" ? Help  q Quit  Enter Detail  / Filter  s Sort  Tab Plot  k Prune"))
   }
@@ -58,7 +58,7 @@ import Testing
     let lines = Fixture.lines(Fixture.state(width: 200, height: 50))
     #expect(lines[3].contains("╭ Trials (20) ") && lines[3].contains("╮╭ Plots "))
     // All 20 trials fit.
-    #expect(lines.contains { $0.hasPrefix("│  0 COMPLETE") })
+    #expect(lines.contains { $0.hasPrefix("│ 0 COMPLETE") })
   }
 
   @Test func importanceShowsComputingUntilTheResultArrives() {

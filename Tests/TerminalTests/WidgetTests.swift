@@ -61,7 +61,7 @@ import Testing
     }
     #expect(buf.cell(x: 0, y: 2).style.isReversed)  // row 25 is the last of 23…25
     #expect(!buf.cell(x: 0, y: 1).style.isReversed)
-    #expect(t.backend.lines()[2] == "25  trial-")
+    #expect(t.backend.lines()[2] == "25  trial…")
   }
 
   @Test func tableStateMovement() {

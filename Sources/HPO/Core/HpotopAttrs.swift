@@ -107,6 +107,11 @@ public struct HpotopAttrs: Sendable, Equatable {
   /// Whether a key is shown among a trial's plain system attrs (the stderr tail has its own pane).
   public static func isListedAttr(_ key: String) -> Bool { key != HpotopKey.stderrTail.rawValue }
 
+  /// Whether a system attr key holds a fail or prune reason (views that show `reasons` skip it).
+  public static func isReason(_ key: String) -> Bool {
+    key == HpotopKey.failReason.rawValue || key == HpotopKey.pruneReason.rawValue
+  }
+
   // MARK: Wording
 
   /// The prune reason hpotop writes: the user's request, the objective's own message, or the

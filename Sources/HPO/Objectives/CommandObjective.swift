@@ -104,6 +104,20 @@ public struct RunnerError: Error, CustomStringConvertible, Sendable {
   public let stderrTail: String
 
   public var description: String {
-    stderrTail.isEmpty ? reason : "\(reason); stderr ends with: \(stderrTail.suffix(300))"
+    let lines = Self.lastLines(of: stderrTail)
+    return lines.isEmpty ? reason : "\(reason); stderr ends with:\n" + lines.joined(separator: "\n")
+  }
+
+  /// The last non-empty lines of a stderr tail, whole (a line over 240 characters keeps its
+  /// end): at most 8, plus the last line that names an error (`RuntimeError: …`) when it
+  /// came earlier, so the real error is not cut off by what the program printed after it.
+  static func lastLines(of text: String, count: Int = 8) -> [String] {
+    let all = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+      .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+      .map { $0.count > 240 ? "…" + $0.suffix(239) : $0 }
+    var out = Array(all.suffix(count))
+    let isError = { (l: String) in l.contains("Error") || l.contains("Exception") || l.hasPrefix("error") || l.contains("error:") }
+    if !out.contains(where: isError), let e = all.last(where: isError) { out.insert(e, at: 0) }
+    return out
   }
 }

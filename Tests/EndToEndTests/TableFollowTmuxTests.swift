@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// Follow mode on the real binary in tmux: with the cursor on the first row, the newest trials
+/// stay on top while the demo adds them; a sort puts the cursor on the first row.
+@Suite(.serialized) struct TableFollowTmuxTests {
+  /// The `Trials (N)` count and the trial numbers of the table rows, top to bottom.
+  static func table(_ screen: String) -> (count: Int, numbers: [Int])? {
+    guard let r = screen.range(of: #"Trials \((\d+)\)"#, options: .regularExpression) else { return nil }
+    let count = Int(screen[r].dropFirst(8).dropLast()) ?? -1
+    let numbers = screen.split(separator: "\n").compactMap { line -> Int? in
+      guard let m = line.range(of: #"^│ *\d+ [A-Z]"#, options: .regularExpression) else { return nil }
+      return Int(line[m].dropFirst().dropLast(2).trimmingCharacters(in: .whitespaces))
+    }
+    return (count, numbers)
+  }
+
+  @Test func newTrialsStayOnTopAndASortStartsAtRowOne() async throws {
+    guard Tmux.available else { return }
+    let dir = try Binary.temporaryDirectory("tmux-follow")
+    let tmux = try Tmux.start("cd \(dir) && \(Binary.path) demo --epoch-seconds 0.05; sleep 60", width: 120, height: 30)
+    defer { tmux.kill() }
+    // Far more trials arrive than the table has rows: the view must follow the top.
+    let later = try await tmux.waitFor(timeout: 90) { (Self.table($0)?.count ?? 0) >= 40 }
+    let t = try #require(Self.table(later), "\(later)")
+    #expect(t.count >= 40, "\(later)")
+    #expect(t.numbers.count >= 5 && t.numbers.count < 30, "\(later)")
+    #expect(t.numbers.first == t.count - 1, "the newest trial is not on top:\n\(later)")
+
+    // Once the study has finished (no row moves any more): Down twice, then sort: the cursor is back on the first row (Enter opens its detail).
+    let finished = try await tmux.waitFor(timeout: 90) { $0.contains("FINISHED") }
+    #expect(finished.contains("FINISHED"), "\(finished)")
+    try tmux.send("Down")
+    try tmux.send("Down")
+    try tmux.send("s")
+    let sorted = try await tmux.waitFor(timeout: 10) { $0.contains("sorted by") }
+    #expect(sorted.contains("sorted by"), "\(sorted)")
+    try await Task.sleep(for: .milliseconds(300))
+    let screen = try tmux.capture()
+    let top = try #require(Self.table(screen)?.numbers.first, "\(screen)")
+    try tmux.send("Enter")
+    let detail = try await tmux.waitFor(timeout: 10) { $0.contains("(Esc closes") }
+    #expect(detail.contains("Trial \(top) (Esc closes"), "the cursor is not on row 1 (\(top)):\n\(detail)")
+  }
+}
