@@ -47,11 +47,15 @@ public final class NCursesBackend: Backend {
     public var colorMode: ColorMode?
     /// Install SIGINT/SIGTERM and fatal-signal handlers that restore the terminal.
     public var installSignalHandlers: Bool
+    /// Report clicks and the wheel as `Event.mouse` (the terminal then no longer selects text
+    /// on a plain drag; Shift-drag still does in xterm and tmux).
+    public var mouse: Bool
 
     public init(
       raw: Bool = false, escDelay: Int32 = 25, colorMode: ColorMode? = nil,
-      installSignalHandlers: Bool = true
+      installSignalHandlers: Bool = true, mouse: Bool = true
     ) {
+      self.mouse = mouse
       self.raw = raw
       self.escDelay = escDelay
       self.colorMode = colorMode
@@ -105,6 +109,7 @@ public final class NCursesBackend: Backend {
     colorMode = mode
     hasDefaultColors = defaults
     maxPairs = max(0, Int(sh_color_pairs()) - 1)
+    if options.mouse { _ = sh_mouse_on() }
     NCursesBackend.activate(installHandlers: options.installSignalHandlers)
   }
 
@@ -126,6 +131,7 @@ public final class NCursesBackend: Backend {
     guard !stopped else { return }
     stopped = true
     _ = curs_set(1)
+    sh_mouse_off()
     NCursesBackend.deactivate()
     endwin()
     delscreen(screen)
@@ -186,6 +192,7 @@ public final class NCursesBackend: Backend {
     let r = wget_wch(win, &wch)
     if r == ERR { return nil }
     let isKeyCode = r == sh_key_code_yes()
+    if isKeyCode, Int32(bitPattern: UInt32(wch)) == sh_key_mouse() { return readMouse() }
     if !isKeyCode, wch == 27 { return decodeEscape() }
     return NCursesBackend.decode(code: Int32(bitPattern: UInt32(wch)), isKeyCode: isKeyCode) {
       .resize(width: Int(getmaxx(win)), height: Int(getmaxy(win)))
@@ -210,6 +217,26 @@ public final class NCursesBackend: Backend {
 
   /// Maps an ncurses key code (`isKeyCode`) or character to an event; nil for keys hpotop
   /// does not use (mouse, unknown function keys). `resize` builds the resize event.
+  /// The mouse event ncurses decoded (nil for kinds hpotop does not use).
+  private func readMouse() -> Event? {
+    var x: Int32 = 0
+    var y: Int32 = 0
+    var kind: Int32 = 0
+    guard sh_get_mouse(&x, &y, &kind) != 0 else { return nil }
+    return NCursesBackend.mouseEvent(kind: kind, x: Int(x), y: Int(y))
+  }
+
+  /// Maps the shim's mouse kind (1 press, 2 release, 4/5 wheel) to an event.
+  static func mouseEvent(kind: Int32, x: Int, y: Int) -> Event? {
+    switch kind {
+    case 1: return .mouse(Mouse(.press(button: 1), x: x, y: y))
+    case 2: return .mouse(Mouse(.release, x: x, y: y))
+    case 4: return .mouse(Mouse(.wheelUp, x: x, y: y))
+    case 5: return .mouse(Mouse(.wheelDown, x: x, y: y))
+    default: return nil
+    }
+  }
+
   static func decode(code: Int32, isKeyCode: Bool, resize: () -> Event) -> Event? {
     if !isKeyCode {
       return Key.fromCodePoint(UInt32(bitPattern: code)).map { .key($0) }

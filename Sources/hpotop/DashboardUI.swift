@@ -99,9 +99,32 @@ func runStudyWithDashboard(spec: StudySpec, engine: EngineOptions, tui: TUIOptio
     metricNames: spec.metrics.map(\.name))
   let first = try await controller.pollOnce()
   let state = AppState(info: info, snapshot: first, theme: theme, engineRunning: true)
+  // The quit dialog's drain: no new trial starts here; the count of those still running goes to
+  // the screen until it reaches 0, when the dashboard quits with no trial interrupted.
+  let gate = TrialGate()
+  var limits = engine.limits(spec)
+  limits.gate = gate
+  controller.drainEngine = { on in
+    if on {
+      gate.close()
+      Task.detached {
+        var last = -1
+        while gate.isClosed {
+          let n = gate.running
+          if n != last { mailbox.post(.drainProgress(running: n)) }
+          if n == 0 { break }
+          last = n
+          try? await Task.sleep(for: .milliseconds(250))
+        }
+      }
+    } else {
+      gate.open()
+    }
+    return gate.running
+  }
   let run = Task {
     do {
-      try await study.optimize(limits: engine.limits(spec), onEvent: { _ in }, objective: launcher.objective)
+      try await study.optimize(limits: limits, onEvent: { _ in }, objective: launcher.objective)
       mailbox.post(.engineFinished(error: nil))
     } catch is CancellationError {
       mailbox.post(.engineFinished(error: nil))
@@ -180,21 +203,13 @@ struct Watch: AsyncParsableCommand {
     await controller.poller.setStaleGrace(staleGrace)
     // The dashboard opens at once; the first (full) load runs in the background.
     let snap = StudySnapshot.empty(studyID: summary.id, name: summary.name, directions: summary.directions)
-    var trialsDir: String?
-    if let path = sqlitePath(store.displayURL) {
-      trialsDir = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("trials")
-    }
+    let trialsDir = TrialLogLocation.trialsDirectory(
+      storageURL: store.displayURL, workingDirectory: FileManager.default.currentDirectoryPath)
     let info = DashboardInfo(mode: .watch, storageURL: store.displayURL, trialsDirectory: trialsDir)
     let state = AppState(info: info, snapshot: snap, theme: theme)
     _ = try await runDashboardLoop(state: state, controller: controller, mailbox: mailbox, pollInterval: tui.poll)
     printThemeWarnings(theme)
   }
-}
-
-/// The file path of a `sqlite:///…` URL.
-func sqlitePath(_ url: String) -> String? {
-  guard url.hasPrefix("sqlite:///") else { return url.hasSuffix(".db") ? url : nil }
-  return String(url.dropFirst("sqlite:///".count)).hasPrefix("/") ? String(url.dropFirst("sqlite:///".count)) : "/" + String(url.dropFirst("sqlite:///".count))
 }
 
 struct Keys: ParsableCommand {
