@@ -117,6 +117,14 @@ func helpLines(_ state: AppState) -> [Line] {
     }
   }
   out.append("")
+  out.append(Line("In dialogs", style: theme.fg("title").adding(.bold)))
+  for b in Bindings.dialog {
+    let keys = b.keyText.padding(toLength: keyWidth + 2, withPad: " ", startingAt: 0)
+    out.append(Line([Span(keys, style: theme.fg("key").adding(.bold)), Span(b.description),
+                     Span("  (" + b.dialogs.map(\.rawValue).joined(separator: ", ") + ")", style: theme.dim)]))
+  }
+  out.append(Line("Mouse: click a row or a plot tab; the wheel scrolls the table, help and detail.", style: theme.dim))
+  out.append("")
   out.append(Line("Filter examples: running · state=pruned · lr < 0.01 · value > 2 and optimizer == adam", style: theme.dim))
   return out
 }
