@@ -24,7 +24,7 @@ static inline int sh_key_code_yes(void) { return KEY_CODE_YES; }
    and one decoded event. ncurses picks the xterm protocol from the terminal's `kmous`
    (SGR 1006 for `\E[<`, X10 for `\E[M`) and sends the enabling sequence itself. */
 static inline int sh_mouse_on(void) {
-  mmask_t want = BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON4_PRESSED | BUTTON5_PRESSED;
+  mmask_t want = BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED;
   mouseinterval(0);
   return mousemask(want, NULL) != 0;
 }
@@ -37,7 +37,7 @@ static inline int sh_get_mouse(int *x, int *y, int *kind) {
   *y = e.y;
   if (e.bstate & BUTTON4_PRESSED) *kind = 4;
   else if (e.bstate & BUTTON5_PRESSED) *kind = 5;
-  else if (e.bstate & BUTTON1_PRESSED) *kind = 1;
+  else if (e.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) *kind = 1;
   else if (e.bstate & (BUTTON1_RELEASED | BUTTON2_RELEASED | BUTTON3_RELEASED)) *kind = 2;
   else *kind = 0;
   return 1;

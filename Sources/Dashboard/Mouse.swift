@@ -20,7 +20,9 @@ func handleMouse(_ state: inout AppState, _ m: Mouse) -> Reaction {
   case .wheelUp, .wheelDown:
     guard let table = ScreenMap.trialTable(screen), table.contains(x: m.x, y: m.y) else { return [] }
     return perform(&state, m.kind == .wheelUp ? .up : .down, times: 3)
-  case .press(button: 1):
+  // A release is a click too: ncurses may hand over only one of a quick press/release pair, and
+  // both on one cell select the same thing.
+  case .press(button: 1), .release:
     if let number = ScreenMap.trialNumber(screen, x: m.x, y: m.y) {
       guard let i = state.rows.firstIndex(where: { state.snapshot.trials[$0].number == number }) else { return [] }
       state.table.selected = i
