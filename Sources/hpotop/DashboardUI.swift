@@ -85,6 +85,31 @@ func printThemeWarnings(_ theme: Theme) {
   for w in theme.warnings { printError("warning: theme \(w)") }
 }
 
+/// What the dashboard shows about a study it runs itself.
+func dashboardInfo(_ spec: StudySpec, _ storage: any Storage, _ launcher: StudyLauncher, mode: DashboardInfo.Mode) -> DashboardInfo {
+  DashboardInfo(
+    mode: mode, storageURL: storage.displayURL, samplerName: launcher.sampler.name, prunerName: launcher.pruner.name,
+    nTrials: spec.nTrials, timeout: spec.timeout, startedAt: Date(),
+    space: spec.searchSpace, trialsDirectory: launcher.trialsDirectory,
+    metricNames: spec.metrics.map(\.name))
+}
+
+/// `demo --svg`: runs the study headless for `after` seconds, then draws the dashboard it would
+/// show (the same `view` the terminal gets) at `width`×`height` and writes it as SVG.
+func renderDashboardSVG(spec: StudySpec, engine: EngineOptions, after: Double, width: Int, height: Int, path: String) async throws {
+  let (spec, storage, launcher, study) = try await launch(spec, engine)
+  let info = dashboardInfo(spec, storage, launcher, mode: .demo)
+  let run = Task { try await study.optimize(limits: engine.limits(spec), objective: launcher.objective) }
+  try await Task.sleep(for: .seconds(after))
+  let snapshot = try await StudyPoller(storage: storage, studyID: study.id).poll(now: Date())
+  run.cancel()
+  _ = await run.result
+  let state = AppState(info: info, snapshot: snapshot, theme: .builtinDefault, now: Date(), width: width, height: height, engineRunning: true)
+  let svg = ScreenSVG.render(view(state, area: Rect(width: width, height: height)))
+  try Data(svg.utf8).write(to: URL(fileURLWithPath: path))
+  printError("[I \(logTimestamp())] Wrote \(path): the dashboard after \(snapshot.trials.count) trials at \(width)×\(height).")
+}
+
 /// `run` / `demo` with the dashboard: the engine runs in a task while the UI shows the study.
 /// Quitting stops the engine like Ctrl-C does (running trials are recorded FAIL and re-queued).
 func runStudyWithDashboard(spec: StudySpec, engine: EngineOptions, tui: TUIOptions, mode: DashboardInfo.Mode) async throws {
@@ -92,11 +117,7 @@ func runStudyWithDashboard(spec: StudySpec, engine: EngineOptions, tui: TUIOptio
   let (spec, storage, launcher, study) = try await launch(spec, engine)
   let mailbox = Mailbox()
   let controller = DashboardController(storage: storage, studyID: study.id, mailbox: mailbox)
-  let info = DashboardInfo(
-    mode: mode, storageURL: storage.displayURL, samplerName: launcher.sampler.name, prunerName: launcher.pruner.name,
-    nTrials: spec.nTrials, timeout: spec.timeout, startedAt: Date(),
-    space: spec.searchSpace, trialsDirectory: launcher.trialsDirectory,
-    metricNames: spec.metrics.map(\.name))
+  let info = dashboardInfo(spec, storage, launcher, mode: mode)
   let first = try await controller.pollOnce()
   let state = AppState(info: info, snapshot: first, theme: theme, engineRunning: true)
   // The quit dialog's drain: no new trial starts here; the count of those still running goes to
