@@ -285,3 +285,28 @@ import Testing
     #expect(Fixture.lines(s)[4].contains("val_loss"), "\(Fixture.lines(s)[4])")
   }
 }
+
+/// The README picture's renderer: the screen buffer as SVG.
+@Suite struct ScreenSVGTests {
+  @Test func cellsBecomeTextAtTheirColumnsWithTheirColours() {
+    var buf = Buffer(area: Rect(width: 20, height: 2))
+    buf.setString(x: 2, y: 0, "a<b", style: Style(fg: .rgb(255, 0, 0), modifiers: .bold))
+    buf.setString(x: 10, y: 0, "ok", style: Style(fg: .indexed(21), bg: .rgb(0, 0, 0), modifiers: .reverse))
+    buf.setString(x: 0, y: 1, "⣿⠁", style: Style(fg: .green))
+    let svg = ScreenSVG.render(buf)
+    #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"168\" height=\"34\""))
+    #expect(svg.contains("<text x=\"16.8\" y=\"13.3\" fill=\"#ff0000\" textLength=\"25.2\" lengthAdjust=\"spacingAndGlyphs\" font-weight=\"bold\">a&lt;b</text>"), "\(svg)")
+    // Reverse swaps: the text takes the background colour, the cell the foreground's.
+    #expect(svg.contains("<rect x=\"84\" y=\"0\" width=\"16.8\" height=\"17\" fill=\"#0000ff\"/>"), "\(svg)")
+    #expect(svg.contains("fill=\"#000000\" textLength=\"16.8\""))
+    // Braille: 8 + 1 dots, no glyphs.
+    #expect(svg.components(separatedBy: "<circle").count - 1 == 9)
+    #expect(!svg.contains("⣿"))
+  }
+
+  @Test func theDashboardRendersWhole() {
+    let s = Fixture.state(width: 120, height: 40, theme: .builtinDefault)
+    let svg = ScreenSVG.render(view(s, area: Rect(width: 120, height: 40)))
+    #expect(svg.contains(">Trials</text>") && svg.contains(">History</text>") && svg.hasSuffix("</svg>\n"))
+  }
+}

@@ -150,3 +150,18 @@ extension Tmux {
     try tmux.send("q")
   }
 }
+
+/// `hpotop demo --svg`: the README picture command.
+@Suite struct DemoSVGTests {
+  @Test func demoWritesTheDashboardAsSVG() async throws {
+    let dir = try Binary.temporaryDirectory("demo-svg")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let r = try await Binary.run(["demo", "--svg", "shot.svg", "--after", "2", "--size", "120x40"], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    let svg = try String(contentsOfFile: dir + "/shot.svg", encoding: .utf8)
+    #expect(svg.contains("width=\"1008\" height=\"680\""))
+    #expect(svg.contains(">hpotop</text>") && svg.contains(">demo</text>") && svg.contains(">Trials</text>"), "\(svg.prefix(2000))")
+    let bad = try await Binary.run(["demo", "--svg", "x.svg", "--size", "big"], in: dir)
+    #expect(bad.status == 2 && bad.stderr.contains("--size must be WIDTHxHEIGHT"), "\(bad.stderr)")
+  }
+}
