@@ -205,7 +205,7 @@ public struct QuitDialog: Sendable, Dialog {
 /// The status line while draining.
 func drainText(_ state: AppState) -> String {
   let n = state.drainLeft ?? state.runningHere
-  return "draining: \(n) trial\(n == 1 ? "" : "s") still running, no new trial starts; hpotop quits when \(n == 1 ? "it ends" : "they end") (q: stop now)"
+  return "draining: \(n) trial\(n == 1 ? "" : "s") still running, none starts; quits when \(n == 1 ? "it ends" : "they end") (q)"
 }
 
 extension AppState {

@@ -204,6 +204,7 @@ public final class NCursesBackend: Backend {
     wtimeout(win, 0)
     var next: wint_t = 0
     let r = wget_wch(win, &next)
+    if r == OK, next == 0x5B, let key = readVT220Key() { return .key(key) }
     if r == OK, next >= 0x20, next != 127, let s = Unicode.Scalar(UInt32(next)) {
       return .key(.alt(Character(s)))
     }
@@ -213,6 +214,24 @@ public final class NCursesBackend: Backend {
       _ = ungetch(Int32(bitPattern: UInt32(next)))
     }
     return .key(.escape)
+  }
+
+  /// After `Esc [`: a VT220 editing key (`1~` Home … `6~` PgDn, `7~`/`8~` rxvt Home/End) that the
+  /// terminfo entry lacks (tmux sends `\E[1~`/`\E[4~` for Home/End under TERM=xterm-256color,
+  /// whose entry says `\EOH`/`\EOF`). Anything else is put back (then `Esc [` is Alt-[).
+  private func readVT220Key() -> Key? {
+    var got: [wint_t] = []
+    var ch: wint_t = 0
+    while got.count < 3, wget_wch(win, &ch) == OK {
+      got.append(ch)
+      if ch == 0x7E { break }
+    }
+    if got.count == 2, got[1] == 0x7E {
+      let keys: [wint_t: Key] = [0x31: .home, 0x32: .insert, 0x33: .delete, 0x34: .end, 0x35: .pageUp, 0x36: .pageDown, 0x37: .home, 0x38: .end]
+      if let k = keys[got[0]] { return k }
+    }
+    for c in got.reversed() { _ = unget_wch(wchar_t(bitPattern: UInt32(c))) }
+    return nil
   }
 
   /// Maps an ncurses key code (`isKeyCode`) or character to an event; nil for keys hpotop

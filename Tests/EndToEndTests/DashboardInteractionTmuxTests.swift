@@ -151,6 +151,35 @@ extension Tmux {
   }
 }
 
+extension DashboardInteractionTmuxTests {
+  /// The help at 80×24 does not fit: it says so, End and Home reach both ends (tmux sends
+  /// `\E[4~`/`\E[1~`, which xterm-256color's terminfo lacks), and `q` closes it, not the app.
+  @Test func helpScrollsWithHomeAndEndAndQClosesIt() async throws {
+    guard Tmux.available else { return }
+    let dir = try Binary.temporaryDirectory("tmux-help")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let tmux = try Tmux.start("cd \(dir) && \(Binary.path) demo --epoch-seconds 0.2; echo EXIT=$?; sleep 30", width: 80, height: 24)
+    defer { tmux.kill() }
+    _ = try await tmux.waitFor(timeout: 30) { $0.contains(" RUNNING ") }
+    try tmux.send("?")
+    let top = try await tmux.waitFor(timeout: 10) { $0.contains("lines 1–20 of") }
+    #expect(top.contains("lines 1–20 of") && top.contains("▼ more"), "\(top)")
+    let total = top.firstMatch(of: #/lines 1–20 of (\d+)/#).flatMap { Int($0.1) } ?? -1
+    try tmux.send("End")
+    let end = try await tmux.waitFor(timeout: 10) { $0.contains("–\(total) of \(total)") }
+    #expect(end.contains("–\(total) of \(total)") && end.contains("Filter examples"), "\(end)")
+    try tmux.send("Home")
+    let home = try await tmux.waitFor(timeout: 10) { $0.contains("lines 1–20 of") }
+    #expect(home.contains("lines 1–20 of"), "\(home)")
+    try tmux.send("q")
+    let closed = try await tmux.waitFor(timeout: 10) { !$0.contains("Help — keys") }
+    #expect(!closed.contains("Help — keys") && !closed.contains("EXIT="), "q quit the app from the help:\n\(closed)")
+    try await tmux.quitDashboard()
+    let exited = try await tmux.waitFor(timeout: 30) { $0.contains("EXIT=") }
+    #expect(exited.contains("EXIT=0") || exited.contains("EXIT=130"), "\(exited)")
+  }
+}
+
 /// `hpotop demo --svg`: the README picture command.
 @Suite struct DemoSVGTests {
   @Test func demoWritesTheDashboardAsSVG() async throws {
