@@ -181,6 +181,13 @@ func drawDetail(_ state: AppState, _ t: FrozenTrial, scroll: Int, _ buf: inout B
       lines.append(Line("  " + l, style: name.contains("stderr") ? theme.fg("error") : Style()))
     }
   }
+  // The note (`n`), the one optuna-dashboard shows for this trial.
+  let note = TrialNote.read(state.snapshot.systemAttrs, trialID: t.id)
+  if !note.isEmpty {
+    lines.append("")
+    lines.append(Line("Note (n edits)", style: theme.fg("title").adding(.bold)))
+    for l in note.split(separator: "\n", omittingEmptySubsequences: false) { lines.append(Line("  " + l)) }
+  }
   drawBox(" Trial \(t.number) (Esc closes, ↑↓ scroll) ", lines, scroll: scroll, state, &buf, box)
   // The intermediate chart over its placeholder rows.
   let inner = box.inner(1)

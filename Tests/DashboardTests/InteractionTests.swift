@@ -246,6 +246,11 @@ import Testing
     guard case .saveNote(let id, let n, let text) = s.commands.last else { Issue.record("\(s.commands)"); return }
     #expect(id == t.id && n == t.number && text == "lr too high")
     #expect(s.snapshot.systemAttrs["dashboard:\(t.id):note_str:0"] == .string("lr too high"))
+    // The detail shows it.
+    Fixture.press(&s, [.enter])
+    #expect(Fixture.text(s, width: 120, height: 60).contains("Note (n edits)"))
+    #expect(Fixture.text(s, width: 120, height: 60).contains("  lr too high"))
+    Fixture.press(&s, [.escape])
     // Opening it again shows the saved text.
     Fixture.press(&s, [.char("n")])
     guard case .note(let d) = s.overlay else { return }
