@@ -49,7 +49,7 @@ func drawOverlay(_ state: AppState, _ overlay: Overlay, _ buf: inout Buffer, _ a
     let key = state.theme.fg("key").adding(.bold)
     let n = state.draining ? (state.drainLeft ?? q.running) : q.running
     let lines: [Line] = [
-      Line("\(n) trial\(n == 1 ? " is" : "s are") running in this process."),
+      Line("\(n) trial\(n == 1 ? " is" : "s are") running."),
       "",
       Line([Span("c", style: key), " / Esc  cancel: keep running"]),
       Line([Span("d", style: key), state.draining ? "        draining already: quits when they end" : "        drain: start no new trial, quit when they end"]),

@@ -10,6 +10,11 @@ struct TUIOptions: ParsableArguments {
   @Option(help: "Theme name (default, mono, nord, solarized-dark, gruvbox, or one in ~/.config/hpotop/themes) or a .theme path.")
   var theme: String = "default"
   @Option(help: "Seconds between storage polls.") var poll: Double = 0.4
+  @Flag(help: "Leave the mouse to the terminal (text selection) instead of clicks and the wheel.")
+  var noMouse = false
+
+  /// The terminal options these flags ask for.
+  var backendOptions: NCursesBackend.Options { NCursesBackend.Options(mouse: !noMouse) }
 
   /// Loads the theme; bad names are bad input (exit 2).
   func loadTheme() throws -> Theme {
@@ -43,12 +48,12 @@ func wantsTUI(noTui: Bool) -> Bool { !noTui && isatty(STDOUT_FILENO) == 1 && isa
 /// returns the final state when the user quits. The terminal is restored on every path.
 func runDashboardLoop(
   state: AppState, controller: DashboardController?, mailbox: Mailbox, pollInterval: Double,
-  pickFrom studies: [StudySummary]? = nil
+  pickFrom studies: [StudySummary]? = nil, options: NCursesBackend.Options = NCursesBackend.Options()
 ) async throws -> AppState {
   try await withCheckedThrowingContinuation { (cont: CheckedContinuation<AppState, Error>) in
     let thread = Thread {
       do {
-        let final = try NCursesBackend.withTerminal { terminal -> AppState in
+        let final = try NCursesBackend.withTerminal(options: options) { terminal -> AppState in
           var loop = DashboardLoop(
             terminal: terminal, state: state, mailbox: mailbox, controller: controller, pollInterval: pollInterval)
           let s = loop.run()
@@ -66,11 +71,11 @@ func runDashboardLoop(
 }
 
 /// Shows the study picker on the terminal; nil when the user quits.
-func pickStudy(_ studies: [StudySummary], theme: Theme) async throws -> StudySummary? {
+func pickStudy(_ studies: [StudySummary], theme: Theme, options: NCursesBackend.Options = NCursesBackend.Options()) async throws -> StudySummary? {
   try await withCheckedThrowingContinuation { (cont: CheckedContinuation<StudySummary?, Error>) in
     let thread = Thread {
       do {
-        let s = try NCursesBackend.withTerminal { terminal in StudyPicker.run(&terminal, studies: studies, theme: theme) }
+        let s = try NCursesBackend.withTerminal(options: options) { terminal in StudyPicker.run(&terminal, studies: studies, theme: theme) }
         cont.resume(returning: s)
       } catch {
         cont.resume(throwing: error)
@@ -169,7 +174,8 @@ func runStudyWithDashboard(spec: StudySpec, engine: EngineOptions, tui: TUIOptio
       _exit(128 + sig)
     }
   }
-  let final = try await runDashboardLoop(state: state, controller: controller, mailbox: mailbox, pollInterval: tui.poll)
+  let final = try await runDashboardLoop(state: state, controller: controller, mailbox: mailbox, pollInterval: tui.poll,
+                                             options: tui.backendOptions)
   run.cancel()
   _ = await run.result
   if let sig = interrupted.signal, sig == SIGHUP { _exit(128 + sig) }
@@ -213,7 +219,7 @@ struct Watch: AsyncParsableCommand {
       guard wantsTUI(noTui: false) else {
         throw BadInput("\(store.displayURL) holds \(studies.count) studies; choose one with --study (\(studies.map(\.name).joined(separator: ", ")))")
       }
-      chosen = try await pickStudy(studies, theme: theme)
+      chosen = try await pickStudy(studies, theme: theme, options: tui.backendOptions)
     }
     guard let summary = chosen else { return }
     guard wantsTUI(noTui: false) else {
@@ -228,7 +234,8 @@ struct Watch: AsyncParsableCommand {
       storageURL: store.displayURL, workingDirectory: FileManager.default.currentDirectoryPath)
     let info = DashboardInfo(mode: .watch, storageURL: store.displayURL, trialsDirectory: trialsDir)
     let state = AppState(info: info, snapshot: snap, theme: theme)
-    _ = try await runDashboardLoop(state: state, controller: controller, mailbox: mailbox, pollInterval: tui.poll)
+    _ = try await runDashboardLoop(state: state, controller: controller, mailbox: mailbox, pollInterval: tui.poll,
+                                             options: tui.backendOptions)
     printThemeWarnings(theme)
   }
 }

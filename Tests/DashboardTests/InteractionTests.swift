@@ -315,3 +315,21 @@ import Testing
     #expect(svg.contains(">Trials</text>") && svg.contains(">History</text>") && svg.hasSuffix("</svg>\n"))
   }
 }
+
+/// The study picker of `watch` with the mouse.
+@Suite struct StudyPickerMouseTests {
+  @Test func clickSelectsAndASecondClickOpens() {
+    let studies = (0..<3).map { StudySummary(id: Int64($0 + 1), name: "study\($0)", directions: [.minimize]) }
+    var backend = TestBackend(width: 80, height: 24)
+    // Row 1 (screen row 3), then a wheel turn down (row 2) and up (row 1), then a click on it.
+    backend.push(
+      .mouse(Mouse(.press(button: 1), x: 5, y: 3)), .mouse(Mouse(.wheelDown, x: 5, y: 3)),
+      .mouse(Mouse(.wheelUp, x: 5, y: 3)), .mouse(Mouse(.press(button: 1), x: 5, y: 3)))
+    var terminal = Terminal(backend: backend)
+    let chosen = StudyPicker.run(&terminal, studies: studies, theme: .builtinMono)
+    #expect(chosen?.name == "study1")
+    #expect(terminal.backend.lines()[3].contains("study1"))
+    #expect(StudyPicker.row(at: 1, count: 3, area: Rect(width: 80, height: 24)) == nil)  // the header
+    #expect(StudyPicker.row(at: 5, count: 3, area: Rect(width: 80, height: 24)) == nil)  // below the rows
+  }
+}

@@ -44,7 +44,7 @@ extension Tmux {
       // Cancel: the dialog closes and the study goes on.
       try s.tmux.send("q")
       let dialog = try await s.tmux.waitFor(timeout: 10) { $0.contains("Quit hpotop?") }
-      #expect(dialog.contains("trials are running in this process") && dialog.contains("drain"), "\(dialog)")
+      #expect(dialog.contains("trials are running.") && dialog.contains("drain"), "\(dialog)")
       try s.tmux.send("c")
       _ = try await s.tmux.waitFor(timeout: 10) { !$0.contains("Quit hpotop?") }
       let before = try await s.trials().filter { $0.state == .complete }.count
