@@ -29,6 +29,14 @@ func handleMouse(_ state: inout AppState, _ m: Mouse) -> Reaction {
       state.selectedNumber = number
       return .redraw
     }
+    if let b = ScreenMap.footerBinding(screen, x: m.x, y: m.y) {
+      // The footer's entries are buttons: a click is the key.
+      if let why = b.disabledReason(state) {
+        state.say("\(b.label): \(why)", error: true)
+        return .redraw
+      }
+      return perform(&state, b.action)
+    }
     if let tab = ScreenMap.plotTab(screen, x: m.x, y: m.y) {
       let keys: [Action] = [.tab1, .tab2, .tab3, .tab4, .tab5, .tab6, .tab7]
       if tab.rawValue < keys.count, let b = Bindings.all.first(where: { $0.action == keys[tab.rawValue] }) {
@@ -107,6 +115,18 @@ enum ScreenMap {
       if x >= xs[i] && x <= xs[end] { hit = tab }
     }
     return named >= 2 ? hit : nil
+  }
+
+  /// The footer entry (`? Help`, `q Quit`…) under (x, y) on the screen's last row.
+  static func footerBinding(_ buf: Buffer, x: Int, y: Int) -> Binding? {
+    guard y == buf.area.y + buf.area.height - 1 else { return nil }
+    let (chars, xs) = row(buf, y: y)
+    for b in Bindings.all where b.shownInFooter {
+      let label = Array((b.keys.first?.description ?? "") + " " + b.label)
+      guard let i = find(label, in: chars) else { continue }
+      if x >= xs[i] && x <= xs[i + label.count - 1] { return b }
+    }
+    return nil
   }
 
   /// The first index of `needle` in `hay`.

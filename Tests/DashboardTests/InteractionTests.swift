@@ -211,6 +211,21 @@ import Testing
     #expect(s.table.selected == before)
   }
 
+  @Test func footerEntriesAreButtons() {
+    var s = Fixture.state(width: 120, height: 40)
+    let footer = Fixture.lines(s)[39]
+    let help = try! #require(footer.range(of: "? Help"))
+    _ = update(&s, .mouse(Mouse(.press(button: 1), x: footer.distance(from: footer.startIndex, to: help.lowerBound) + 3, y: 39)))
+    guard case .help = s.overlay else { Issue.record("no help: \(footer)"); return }
+    Fixture.press(&s, [.escape])
+    // Prune is disabled on a finished trial: the click says why, like the key.
+    s.selectedNumber = 17
+    s.table.selected = s.rows.firstIndex { s.snapshot.trials[$0].number == 17 }
+    let prune = try! #require(footer.range(of: "k Prune"))
+    _ = update(&s, .mouse(Mouse(.press(button: 1), x: footer.distance(from: footer.startIndex, to: prune.lowerBound), y: 39)))
+    #expect(s.overlay == nil && s.status?.text == "Prune: trial 17 is not running")
+  }
+
   @Test func mouseEventsGoThroughTheLoop() {
     let s = Fixture.state(width: 120, height: 40)
     guard let y = Fixture.lines(s).firstIndex(where: { $0.range(of: #"^│ +12 "#, options: .regularExpression) != nil }) else {
