@@ -70,7 +70,7 @@ func drawOverlay(_ state: AppState, _ overlay: Overlay, _ buf: inout Buffer, _ a
       } while !rest.isEmpty
     }
     lines.append("")
-    lines.append(Line("Enter: save (optuna-dashboard shows the same note)   Esc: cancel   C-u: clear", style: state.theme.dim))
+    lines.append(Line("Enter: save   Esc: cancel   C-u: clear   (optuna-dashboard shows it too)", style: state.theme.dim))
     let box = area.centered(width: width, height: min(area.height, lines.count + 2))
     drawBox(" Note on trial \(d.number) ", lines, scroll: max(0, lines.count - (box.height - 2)), state, &buf, box)
   case .fixValue(let dialog):
