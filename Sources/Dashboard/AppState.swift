@@ -92,6 +92,10 @@ public enum Command: Sendable {
   case enqueue(params: OrderedDictionary<String, ParamValue>, skipIfExists: Bool)
   case computeImportance(
     kind: ImportanceKind, trials: [FrozenTrial], directions: [StudyDirection], completeCount: Int)
+  /// Save a trial's note where optuna-dashboard keeps it (`TrialNote`).
+  case saveNote(trialID: Int64, number: Int, text: String)
+  /// Start no new trial in this process (true) or start them again (false): the quit dialog's drain.
+  case drain(Bool)
 }
 
 /// A message into `update`.
@@ -108,6 +112,10 @@ public enum Msg: Sendable {
   case commandDone(message: String, isError: Bool)
   /// A signal (SIGHUP, SIGTERM, SIGINT) stops the dashboard: the loop ends without drawing again.
   case stop
+  /// A click or wheel turn on the screen.
+  case mouse(Mouse)
+  /// While draining: trials this process still runs (0: the drain is over and the app quits).
+  case drainProgress(running: Int)
 }
 
 /// What the loop should do after `update`.
@@ -137,6 +145,10 @@ public enum Overlay: Sendable {
   case enqueue(EnqueueForm)
   /// The value of the param chosen in the fix picker.
   case fixValue(FixDialog)
+  /// Quit while trials run here: cancel, drain or stop now.
+  case quit(QuitDialog)
+  /// The note of a trial.
+  case note(NoteDialog)
 }
 
 /// A yes/no question before a dangerous action.
@@ -208,6 +220,9 @@ public struct AppState: Sendable {
   public var commands: [Command] = []
   /// Whether the loop should stop.
   public var quitting = false
+  /// Draining (quit dialog): no new trial starts here; the app quits when `drainLeft` reaches 0.
+  public var draining = false
+  public var drainLeft: Int?
   /// Memoized derived data (plot infos) keyed by snapshot revision.
   let cache = ViewCache()
 

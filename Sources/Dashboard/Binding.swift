@@ -12,6 +12,7 @@ public enum Action: String, Sendable, CaseIterable {
   case maximizePlot, topK, importanceKind, cycleParam, cycleParam2
   case prune, enqueue, pause, fix, unfix, markFailed
   case scrollLeft, scrollRight, jumpRunning
+  case note
 }
 
 /// One key binding: the single table the footer, the help overlay and `docs/keys.md` come from.
@@ -64,7 +65,7 @@ public enum Bindings {
   /// The table, in help order.
   public static let all: [Binding] = [
     Binding([.char("?"), .function(1)], .help, label: "Help", "Show or hide this help", section: .general, footer: true),
-    Binding([.char("q"), .function(10)], .quit, label: "Quit", "Quit hpotop (a running study keeps its trials)", section: .general, footer: true),
+    Binding([.char("q"), .function(10)], .quit, label: "Quit", "Quit hpotop; while `run` has trials running, asks: cancel, drain or stop now", section: .general, footer: true),
     Binding([.escape], .closeOverlay, label: "Back", "Close a dialog or overlay; clear the filter", section: .general),
     Binding([.up], .up, label: "Up", "Select the previous trial", section: .navigation),
     Binding([.down], .down, label: "Down", "Select the next trial", section: .navigation),
@@ -109,6 +110,7 @@ public enum Bindings {
       s.enqueueDistributions.isEmpty ? "the study has no params yet" : nil }),
     Binding([.char("F")], .unfix, label: "Unfix", "Unfix a fixed param", section: .control, disabledReason: { s in
       s.snapshot.fixedParams.isEmpty ? "no param is fixed" : nil }),
+    Binding([.char("n")], .note, label: "Note", "Write the selected trial's note (the one optuna-dashboard shows)", section: .control, disabledReason: noTrial),
   ]
 
   /// The binding for a key, if any.
@@ -121,7 +123,6 @@ public enum Bindings {
     var out = "# hpotop keys\n\n"
     out += "<!-- Generated from Sources/Dashboard/Binding.swift by `hpotop keys --markdown`; do not edit. -->\n\n"
     out += "The footer, the help overlay (`?`) and this page come from one binding table.\n"
-    out += "In dialogs: Esc cancels, Enter confirms, Up/Down move between fields.\n"
     for section in Binding.Section.allCases {
       out += "\n## \(section.rawValue)\n\n| Keys | Action | Description |\n|---|---|---|\n"
       for b in all where b.section == section {
@@ -129,6 +130,78 @@ public enum Bindings {
         out += "| \(keys) | \(b.label) | \(b.description) |\n"
       }
     }
+    out += "\n## Dialogs\n\nIn text fields (filter, enqueue, fix, note) other keys type. Mouse: a click selects a row or a tab, the wheel scrolls.\n\n"
+    out += "| Keys | In | Description |\n|---|---|---|\n"
+    for b in dialog {
+      let keys = b.keys.map { "`\($0.description)`" }.joined(separator: " ")
+      out += "| \(keys) | \(b.dialogs.map(\.rawValue).joined(separator: ", ")) | \(b.description) |\n"
+    }
     return out
+  }
+}
+
+/// What a key does in a dialog or overlay.
+public enum DialogAction: String, Sendable, CaseIterable {
+  case close, confirm
+  case up, down, pageUp, pageDown, home, end
+  case previousField, nextField, previousChoice, nextChoice
+  case clearText, backspace, toggle
+  case drain, stopNow
+}
+
+/// The dialogs and overlays, as named in help and docs.
+public enum DialogKind: String, Sendable, CaseIterable {
+  case help, detail, filter, confirm, picker, fix, enqueue, quit, note
+}
+
+/// A key of one or more dialogs: the dialog half of the one binding table.
+public struct DialogBinding: Sendable {
+  public var keys: [Key]
+  public var action: DialogAction
+  public var dialogs: [DialogKind]
+  public var description: String
+
+  public init(_ keys: [Key], _ action: DialogAction, _ dialogs: [DialogKind], _ description: String) {
+    self.keys = keys
+    self.action = action
+    self.dialogs = dialogs
+    self.description = description
+  }
+
+  /// Keys as shown to users.
+  public var keyText: String { keys.map(\.description).joined(separator: "/") }
+}
+
+extension Bindings {
+  /// Dialog keys, in help order. A key may appear twice only for disjoint dialogs.
+  public static let dialog: [DialogBinding] = [
+    DialogBinding([.escape], .close, DialogKind.allCases, "Close without acting (cancel)"),
+    DialogBinding([.char("q")], .close, [.help, .detail, .confirm, .picker, .quit], "Close, as Esc (text fields type it)"),
+    DialogBinding([.char("?"), .function(1), .enter], .close, [.help], "Close the help"),
+    DialogBinding([.enter, .backspace], .close, [.detail], "Close the detail"),
+    DialogBinding([.enter], .confirm, [.filter, .confirm, .picker, .fix, .enqueue, .note], "Apply, confirm, choose or save"),
+    DialogBinding([.char("y"), .char("Y")], .confirm, [.confirm], "Yes"),
+    DialogBinding([.char("n"), .char("N")], .close, [.confirm], "No"),
+    DialogBinding([.char("c")], .close, [.quit], "Cancel: keep running"),
+    DialogBinding([.char("d")], .drain, [.quit], "Drain: start no new trial, quit when the running ones end"),
+    DialogBinding([.char("s")], .stopNow, [.quit], "Stop now: interrupt running trials (they are queued again)"),
+    DialogBinding([.up], .up, [.help, .detail, .picker], "Scroll or move up"),
+    DialogBinding([.down], .down, [.help, .detail, .picker], "Scroll or move down"),
+    DialogBinding([.pageUp], .pageUp, [.help, .detail], "Scroll one page up"),
+    DialogBinding([.pageDown], .pageDown, [.help, .detail], "Scroll one page down"),
+    DialogBinding([.home], .home, [.help, .detail, .picker], "To the top"),
+    DialogBinding([.end], .end, [.help, .detail, .picker], "To the bottom"),
+    DialogBinding([.up, .backTab], .previousField, [.enqueue], "Previous field"),
+    DialogBinding([.down, .tab], .nextField, [.enqueue], "Next field"),
+    DialogBinding([.left], .previousChoice, [.enqueue, .fix], "Previous choice of a categorical param"),
+    DialogBinding([.right], .nextChoice, [.enqueue, .fix], "Next choice of a categorical param"),
+    DialogBinding([.ctrl("u")], .clearText, [.filter, .enqueue, .fix, .note], "Clear the field"),
+    DialogBinding([.backspace], .backspace, [.filter, .enqueue, .fix, .note], "Delete the last character"),
+    DialogBinding([.char(" ")], .toggle, [.enqueue], "On the last row: toggle skip-if-exists (elsewhere types a space)"),
+  ]
+
+  /// What `key` does in dialog `kind`, nil when it is not bound there (text fields then type it).
+  public static func dialogAction(for key: Key, in kind: DialogKind) -> DialogAction? {
+    dialog.first { $0.dialogs.contains(kind) && $0.keys.contains(key) }?.action
   }
 }

@@ -32,6 +32,10 @@ public final class DashboardController: @unchecked Sendable {
   public let mailbox: Mailbox
   /// The shared steering actions (the same writes `hpotop pause/prune/fix…` make).
   public let controls: StudyControls
+  /// Stops (true) or restarts (false) new trials in this process's engine: the quit dialog's
+  /// drain; returns the trials it still runs. Set by `run`/`demo` before the loop starts; nil in
+  /// `watch`.
+  public var drainEngine: (@Sendable (Bool) -> Int)?
   private let lock = NSLock()
   private var polling = false
   private var pollAgain = false
@@ -120,6 +124,13 @@ public final class DashboardController: @unchecked Sendable {
           return .commandDone(message: "enqueued trial \(t.number): \(pythonDictRepr(params))", isError: false)
         }
         return .commandDone(message: "not enqueued: a trial with these params exists", isError: false)
+      case .saveNote(let trialID, let number, let text):
+        try await TrialNote.save(text, trialID: trialID, study: studyID, storage: storage)
+        return .commandDone(message: "note saved on trial \(number)", isError: false)
+      case .drain(let on):
+        guard let drainEngine else { return .commandDone(message: "no engine runs here", isError: true) }
+        let running = drainEngine(on)
+        return on ? .drainProgress(running: running) : .commandDone(message: "new trials start again", isError: false)
       case .computeImportance(let kind, let trials, let directions, let completeCount):
         let input = AnalysisInput(trials: trials, directions: directions)
         let info = ImportanceInfo(input, evaluator: kind == .fanova ? .fanova(seed: 0) : .meanDecreaseImpurity(seed: 0))

@@ -71,6 +71,7 @@ public struct DashboardLoop<B: Backend> {
       switch event {
       case .key(let k): r = update(&state, .key(k))
       case .resize(let w, let h): r = update(&state, .resize(width: w, height: h))
+      case .mouse(let m): r = update(&state, .mouse(m))
       }
       if r.contains(.quit) { break }
       if r.contains(.reload) { lastPoll = nil }

@@ -5,9 +5,15 @@ import OrderedCollections
 /// The enqueue dialog: one editable field per param, validated against its distribution as
 /// typed, plus a skip-if-exists toggle.
 ///
-/// Conditional params: a param is shown when some known trial that has it agrees with the form
-/// on every categorical param that trial also has (so `momentum` appears only when the form's
-/// `optimizer` is one that trials with a momentum used). Params with no trials are always shown.
+/// Every param of the space stays in `fields` with its text, shown or not: hiding a conditional
+/// param never loses what was typed into it.
+///
+/// Conditional params: with the study file's space, a param is shown when its condition holds.
+/// Without one (`watch`), the trials are the evidence: a param that every known trial has is
+/// always shown, and a param some trials lack is hidden only when known trials agree with the
+/// form on a categorical choice and none of them has the param (so `momentum` hides once the
+/// form's `optimizer` is one whose trials never had a momentum). A choice no trial made yet
+/// hides nothing: on a young study every param stays in the form.
 public struct EnqueueForm: Sendable {
   /// One param field (shared with the fix dialog).
   public typealias Field = ParamField
@@ -62,16 +68,24 @@ public struct EnqueueForm: Sendable {
         current[f.name] = f.text
       }
     }
-    return fields.indices.filter { i in
-      let name = fields[i].name
-      var seen = false
-      for (k, set) in knownParamSets.enumerated() where set.contains(name) {
-        seen = true
-        let a = knownAssignments[k]
-        if a.allSatisfy({ $0.key == name || current[$0.key] == nil || current[$0.key] == $0.value }) { return true }
+    return fields.indices.filter { i in !isHidden(fields[i].name, choices: current) }
+  }
+
+  /// Whether the trials show that `name` is absent under one of the form's categorical choices.
+  func isHidden(_ name: String, choices: [String: String]) -> Bool {
+    // Unconditional (every known trial has it), or never seen: shown.
+    guard knownParamSets.contains(where: { !$0.contains(name) }), knownParamSets.contains(where: { $0.contains(name) })
+    else { return false }
+    for (choiceName, choice) in choices where choiceName != name {
+      var agreeing = 0
+      var withParam = 0
+      for (k, a) in knownAssignments.enumerated() where a[choiceName] == choice {
+        agreeing += 1
+        if knownParamSets[k].contains(name) { withParam += 1 }
       }
-      return !seen
+      if agreeing > 0 && withParam == 0 { return true }
     }
+    return false
   }
 
   /// The parsed value of a field, or why it is invalid (`ParamField.parse`).

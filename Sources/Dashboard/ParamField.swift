@@ -90,19 +90,6 @@ public struct ParamField: Sendable {
     let n = c.choices.count
     text = c.choices[((cur + d) % n + n) % n].displayText
   }
-
-  /// Applies an editing key (characters, Backspace, Ctrl-U, ←/→ on choices); false for other keys.
-  mutating func edit(_ key: Key) -> Bool {
-    switch key {
-    case .char(let c): text.append(c)
-    case .backspace: if !text.isEmpty { text.removeLast() }
-    case .ctrl("u"): text = ""
-    case .left: cycleChoice(-1)
-    case .right: cycleChoice(1)
-    default: return false
-    }
-    return true
-  }
 }
 
 /// Why a typed value does not fit its distribution.

@@ -38,6 +38,10 @@ public func update(_ state: inout AppState, _ msg: Msg) -> Reaction {
   case .engineFinished(let error):
     state.engineRunning = false
     state.engineError = error
+    if state.draining && error == nil {
+      state.quitting = true
+      return .quit
+    }
     if let error { state.say("engine stopped: \(error)", error: true) } else { state.say("study finished") }
     return [.redraw, .reload]
   case .stop:
@@ -46,6 +50,17 @@ public func update(_ state: inout AppState, _ msg: Msg) -> Reaction {
   case .commandDone(let message, let isError):
     state.say(message, error: isError)
     return [.redraw, .reload]
+  case .mouse(let m):
+    return handleMouse(&state, m)
+  case .drainProgress(let running):
+    guard state.draining else { return [] }
+    state.drainLeft = running
+    if running == 0 {
+      state.quitting = true
+      return .quit
+    }
+    state.status = StatusMessage(text: drainText(state), isError: false, until: nil)
+    return .redraw
   case .key(let key):
     if state.overlay != nil { return handleOverlayKey(&state, key) }
     guard let b = Bindings.binding(for: key) else { return [] }
@@ -66,6 +81,11 @@ func perform(_ state: inout AppState, _ action: Action) -> Reaction {
   }
   switch action {
   case .quit:
+    // Trials running in this process would be interrupted: ask first.
+    if state.runningHere > 0 || state.draining {
+      state.overlay = .quit(QuitDialog(running: state.runningHere))
+      return .redraw
+    }
     state.quitting = true
     return .quit
   case .help: state.overlay = .help(scroll: 0)
@@ -171,146 +191,11 @@ func perform(_ state: inout AppState, _ action: Action) -> Reaction {
   case .unfix:
     state.overlay = .picker(ParamPicker(
       purpose: .unfix, entries: state.snapshot.fixedParams.map { ($0.key, $0.value) }, selected: 0))
-  }
-  return .redraw
-}
-
-/// Keys while an overlay is open: text input, dialog navigation, Esc to close.
-func handleOverlayKey(_ state: inout AppState, _ key: Key) -> Reaction {
-  guard let overlay = state.overlay else { return [] }
-  switch overlay {
-  case .help(let scroll):
-    switch key {
-    case .up: state.overlay = .help(scroll: max(0, scroll - 1))
-    case .down: state.overlay = .help(scroll: scroll + 1)
-    case .pageDown: state.overlay = .help(scroll: scroll + 10)
-    case .pageUp: state.overlay = .help(scroll: max(0, scroll - 10))
-    default:
-      if Bindings.binding(for: key)?.action == .quit {
-        state.quitting = true
-        return .quit
-      }
-      state.overlay = nil
+  case .note:
+    if let t = state.selectedTrial {
+      state.overlay = .note(NoteDialog(
+        trialID: t.id, number: t.number, text: TrialNote.read(state.snapshot.systemAttrs, trialID: t.id)))
     }
-  case .detail(let number, let scroll):
-    switch key {
-    case .up: state.overlay = .detail(number: number, scroll: max(0, scroll - 1))
-    case .down: state.overlay = .detail(number: number, scroll: min(detailScrollLimit(state, number: number), scroll + 1))
-    case .pageDown: state.overlay = .detail(number: number, scroll: min(detailScrollLimit(state, number: number), scroll + 10))
-    case .pageUp: state.overlay = .detail(number: number, scroll: max(0, scroll - 10))
-    case .home: state.overlay = .detail(number: number, scroll: 0)
-    case .end: state.overlay = .detail(number: number, scroll: detailScrollLimit(state, number: number))
-    case .escape, .enter, .char("q"), .backspace: state.overlay = nil
-    default:
-      if let b = Bindings.binding(for: key), [.prune, .markFailed, .enqueue, .fix, .pause].contains(b.action) {
-        state.overlay = nil
-        return update(&state, .key(key))
-      }
-    }
-  case .filter(var text):
-    switch key {
-    case .escape:
-      state.overlay = nil
-    case .enter:
-      applyFilter(&state, text)
-      if state.filterError == nil { state.overlay = nil }
-    case .backspace:
-      if !text.isEmpty { text.removeLast() }
-      state.overlay = .filter(text: text)
-      previewFilter(&state, text)
-    case .ctrl("u"):
-      state.overlay = .filter(text: "")
-      previewFilter(&state, "")
-    case .char(let c):
-      text.append(c)
-      state.overlay = .filter(text: text)
-      previewFilter(&state, text)
-    default: break
-    }
-  case .confirm(let dialog):
-    switch key {
-    case .char("y"), .char("Y"), .enter:
-      state.overlay = nil
-      state.commands.append(dialog.command)
-      if case .requestPrune(_, let n) = dialog.command { state.say("prune requested for trial \(n)") }
-      return [.redraw, .reload]
-    case .char("n"), .char("N"), .escape, .char("q"):
-      state.overlay = nil
-    default: break
-    }
-  case .picker(var p):
-    switch key {
-    case .up: p.selected = max(0, p.selected - 1)
-    case .down: p.selected = min(max(0, p.entries.count - 1), p.selected + 1)
-    case .escape, .char("q"):
-      state.overlay = nil
-      return .redraw
-    case .enter:
-      state.overlay = nil
-      guard p.selected < p.entries.count else { return .redraw }
-      let e = p.entries[p.selected]
-      if p.purpose == .fix {
-        // Then the value: pre-filled with the selected (or best) trial's, exactly.
-        guard let d = state.enqueueDistributions[e.name] else { return .redraw }
-        let current = e.value.flatMap(ParamValue.init(json:))
-          ?? state.snapshot.fixedParams[e.name].flatMap(ParamValue.init(json:))
-        state.overlay = .fixValue(FixDialog(field: ParamField(name: e.name, distribution: d, value: current, exact: true)))
-        return .redraw
-      }
-      var fixed = state.snapshot.fixedParams
-      fixed.removeValue(forKey: e.name)
-      state.say("unfixed \(e.name)")
-      state.commands.append(.unfix(name: e.name))
-      state.snapshot.systemAttrs.hpotop.fixedParamsJSON = fixed
-      return [.redraw, .reload]
-    default: break
-    }
-    if case .picker = state.overlay { state.overlay = .picker(p) }
-  case .fixValue(var dialog):
-    switch key {
-    case .escape:
-      state.overlay = nil
-      return .redraw
-    case .enter:
-      guard let v = dialog.field.value else {
-        state.say("fix the invalid value first", error: true)
-        return .redraw
-      }
-      let name = dialog.field.name
-      state.overlay = nil
-      var fixed = state.snapshot.fixedParams
-      fixed[name] = v.json
-      state.snapshot.systemAttrs.hpotop.fixedParamsJSON = fixed
-      state.commands.append(.fix(name: name, value: v.json, distribution: dialog.field.distribution))
-      state.say("fixed \(name) = \(v.json.compactJSON) for new trials")
-      return [.redraw, .reload]
-    default:
-      _ = dialog.field.edit(key)
-    }
-    state.overlay = .fixValue(dialog)
-  case .enqueue(var form):
-    switch key {
-    case .escape:
-      state.overlay = nil
-      return .redraw
-    case .up, .backTab: form.moveCursor(-1)
-    case .down, .tab: form.moveCursor(1)
-    case .left: form.cycleChoice(-1)
-    case .right: form.cycleChoice(1)
-    case .backspace: form.backspace()
-    case .ctrl("u"):
-      if let i = form.cursorField { form.setText("", field: i) }
-    case .char(let c): form.type(c)
-    case .enter:
-      if let params = form.params {
-        state.overlay = nil
-        state.commands.append(.enqueue(params: params, skipIfExists: form.skipIfExists))
-        return [.redraw, .reload]
-      }
-      state.say("fix the invalid fields first", error: true)
-    default: break
-    }
-    state.overlay = .enqueue(form)
   }
   return .redraw
 }

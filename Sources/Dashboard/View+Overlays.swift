@@ -8,7 +8,21 @@ func drawOverlay(_ state: AppState, _ overlay: Overlay, _ buf: inout Buffer, _ a
   case .filter: return  // drawn in the status line
   case .help(let scroll):
     let box = area.width >= 20 && area.height >= 6 ? area.inner(horizontal: min(4, area.width / 10), vertical: 1) : area
-    drawBox(" Help — keys (Esc closes) ", helpLines(state), scroll: scroll, state, &buf, box)
+    let lines = helpLines(state)
+    let page = max(1, box.height - 2)
+    var title = " Help — keys (Esc closes) "
+    if lines.count > page {
+      // More than fits: say where we are and how to scroll.
+      let top = max(0, min(scroll, lines.count - page))
+      title += "lines \(top + 1)–\(top + page) of \(lines.count) · ↑↓ PgUp PgDn scroll "
+    }
+    drawBox(title, lines, scroll: scroll, state, &buf, box)
+    if lines.count > page, box.height >= 3 {
+      let top = max(0, min(scroll, lines.count - page))
+      let mark = top + page < lines.count ? " ▼ more " : " ▲ end "
+      buf.setString(x: box.x + max(1, box.width - TextWidth.of(mark) - 2), y: box.y + box.height - 1, mark,
+                    style: state.theme.fg("key").adding(.bold), maxWidth: max(0, box.width - 2))
+    }
   case .detail(let number, let scroll):
     let box = detailBox(area)
     guard let t = state.snapshot.trial(number: number) else {
@@ -31,6 +45,34 @@ func drawOverlay(_ state: AppState, _ overlay: Overlay, _ buf: inout Buffer, _ a
     drawBox(title, lines.isEmpty ? ["(nothing to choose)"] : lines, scroll: max(0, p.selected - (box.height - 3)), state, &buf, box)
   case .enqueue(let form):
     drawEnqueue(state, form, &buf, area)
+  case .quit(let q):
+    let key = state.theme.fg("key").adding(.bold)
+    let n = state.draining ? (state.drainLeft ?? q.running) : q.running
+    let lines: [Line] = [
+      Line("\(n) trial\(n == 1 ? " is" : "s are") running."),
+      "",
+      Line([Span("c", style: key), " / Esc  cancel: keep running"]),
+      Line([Span("d", style: key), state.draining ? "        draining already: quits when they end" : "        drain: start no new trial, quit when they end"]),
+      Line([Span("s", style: key), "        stop now: interrupt them (failed, queued again)"]),
+    ]
+    let box = area.centered(width: min(area.width, 62), height: min(area.height, lines.count + 2))
+    drawBox(" Quit hpotop? ", lines, scroll: 0, state, &buf, box)
+  case .note(let d):
+    let width = min(area.width, 76)
+    let inner = max(1, width - 4)
+    var lines: [Line] = []
+    // The note as typed, wrapped; the cursor block at its end.
+    for para in (d.text + "█").split(separator: "\n", omittingEmptySubsequences: false) {
+      var rest = Substring(para)
+      repeat {
+        lines.append(Line(String(rest.prefix(inner))))
+        rest = rest.dropFirst(inner)
+      } while !rest.isEmpty
+    }
+    lines.append("")
+    lines.append(Line("Enter: save   Esc: cancel   C-u: clear   (optuna-dashboard shows it too)", style: state.theme.dim))
+    let box = area.centered(width: width, height: min(area.height, lines.count + 2))
+    drawBox(" Note on trial \(d.number) ", lines, scroll: max(0, lines.count - (box.height - 2)), state, &buf, box)
   case .fixValue(let dialog):
     let f = dialog.field
     let lines: [Line] = [
@@ -74,6 +116,14 @@ func helpLines(_ state: AppState) -> [Line] {
       out.append(Line(spans))
     }
   }
+  out.append("")
+  out.append(Line("In dialogs", style: theme.fg("title").adding(.bold)))
+  for b in Bindings.dialog {
+    let keys = b.keyText.padding(toLength: keyWidth + 2, withPad: " ", startingAt: 0)
+    out.append(Line([Span(keys, style: theme.fg("key").adding(.bold)), Span(b.description),
+                     Span("  (" + b.dialogs.map(\.rawValue).joined(separator: ", ") + ")", style: theme.dim)]))
+  }
+  out.append(Line("Mouse: click a row or a plot tab; the wheel scrolls the table, help and detail.", style: theme.dim))
   out.append("")
   out.append(Line("Filter examples: running · state=pruned · lr < 0.01 · value > 2 and optimizer == adam", style: theme.dim))
   return out
@@ -156,6 +206,13 @@ func detailLines(_ state: AppState, _ t: FrozenTrial, width: Int) -> [Line] {
         lines.append(Line("  " + piece, style: name.contains("stderr") ? theme.fg("error") : Style()))
       }
     }
+  }
+  // The note (`n`), the one optuna-dashboard shows for this trial.
+  let note = TrialNote.read(state.snapshot.systemAttrs, trialID: t.id)
+  if !note.isEmpty {
+    lines.append("")
+    lines.append(Line("Note (n edits)", style: theme.fg("title").adding(.bold)))
+    for l in note.split(separator: "\n", omittingEmptySubsequences: false) { lines.append(Line("  " + l)) }
   }
   return lines
 }

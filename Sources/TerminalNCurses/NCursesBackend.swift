@@ -47,11 +47,15 @@ public final class NCursesBackend: Backend {
     public var colorMode: ColorMode?
     /// Install SIGINT/SIGTERM and fatal-signal handlers that restore the terminal.
     public var installSignalHandlers: Bool
+    /// Report clicks and the wheel as `Event.mouse` (the terminal then no longer selects text
+    /// on a plain drag; Shift-drag still does in xterm and tmux).
+    public var mouse: Bool
 
     public init(
       raw: Bool = false, escDelay: Int32 = 25, colorMode: ColorMode? = nil,
-      installSignalHandlers: Bool = true
+      installSignalHandlers: Bool = true, mouse: Bool = true
     ) {
+      self.mouse = mouse
       self.raw = raw
       self.escDelay = escDelay
       self.colorMode = colorMode
@@ -105,6 +109,7 @@ public final class NCursesBackend: Backend {
     colorMode = mode
     hasDefaultColors = defaults
     maxPairs = max(0, Int(sh_color_pairs()) - 1)
+    if options.mouse { _ = sh_mouse_on() }
     NCursesBackend.activate(installHandlers: options.installSignalHandlers)
   }
 
@@ -126,6 +131,7 @@ public final class NCursesBackend: Backend {
     guard !stopped else { return }
     stopped = true
     _ = curs_set(1)
+    sh_mouse_off()
     NCursesBackend.deactivate()
     endwin()
     delscreen(screen)
@@ -186,6 +192,7 @@ public final class NCursesBackend: Backend {
     let r = wget_wch(win, &wch)
     if r == ERR { return nil }
     let isKeyCode = r == sh_key_code_yes()
+    if isKeyCode, Int32(bitPattern: UInt32(wch)) == sh_key_mouse() { return readMouse() }
     if !isKeyCode, wch == 27 { return decodeEscape() }
     return NCursesBackend.decode(code: Int32(bitPattern: UInt32(wch)), isKeyCode: isKeyCode) {
       .resize(width: Int(getmaxx(win)), height: Int(getmaxy(win)))
@@ -197,6 +204,7 @@ public final class NCursesBackend: Backend {
     wtimeout(win, 0)
     var next: wint_t = 0
     let r = wget_wch(win, &next)
+    if r == OK, next == 0x5B, let key = readVT220Key() { return .key(key) }
     if r == OK, next >= 0x20, next != 127, let s = Unicode.Scalar(UInt32(next)) {
       return .key(.alt(Character(s)))
     }
@@ -208,8 +216,46 @@ public final class NCursesBackend: Backend {
     return .key(.escape)
   }
 
+  /// After `Esc [`: a VT220 editing key (`1~` Home … `6~` PgDn, `7~`/`8~` rxvt Home/End) that the
+  /// terminfo entry lacks (tmux sends `\E[1~`/`\E[4~` for Home/End under TERM=xterm-256color,
+  /// whose entry says `\EOH`/`\EOF`). Anything else is put back (then `Esc [` is Alt-[).
+  private func readVT220Key() -> Key? {
+    var got: [wint_t] = []
+    var ch: wint_t = 0
+    while got.count < 3, wget_wch(win, &ch) == OK {
+      got.append(ch)
+      if ch == 0x7E { break }
+    }
+    if got.count == 2, got[1] == 0x7E {
+      let keys: [wint_t: Key] = [0x31: .home, 0x32: .insert, 0x33: .delete, 0x34: .end, 0x35: .pageUp, 0x36: .pageDown, 0x37: .home, 0x38: .end]
+      if let k = keys[got[0]] { return k }
+    }
+    for c in got.reversed() { _ = unget_wch(wchar_t(bitPattern: UInt32(c))) }
+    return nil
+  }
+
   /// Maps an ncurses key code (`isKeyCode`) or character to an event; nil for keys hpotop
   /// does not use (mouse, unknown function keys). `resize` builds the resize event.
+  /// The mouse event ncurses decoded (nil for kinds hpotop does not use).
+  private func readMouse() -> Event? {
+    var x: Int32 = 0
+    var y: Int32 = 0
+    var kind: Int32 = 0
+    guard sh_get_mouse(&x, &y, &kind) != 0 else { return nil }
+    return NCursesBackend.mouseEvent(kind: kind, x: Int(x), y: Int(y))
+  }
+
+  /// Maps the shim's mouse kind (1 press, 2 release, 4/5 wheel) to an event.
+  static func mouseEvent(kind: Int32, x: Int, y: Int) -> Event? {
+    switch kind {
+    case 1: return .mouse(Mouse(.press(button: 1), x: x, y: y))
+    case 2: return .mouse(Mouse(.release, x: x, y: y))
+    case 4: return .mouse(Mouse(.wheelUp, x: x, y: y))
+    case 5: return .mouse(Mouse(.wheelDown, x: x, y: y))
+    default: return nil
+    }
+  }
+
   static func decode(code: Int32, isKeyCode: Bool, resize: () -> Event) -> Event? {
     if !isKeyCode {
       return Key.fromCodePoint(UInt32(bitPattern: code)).map { .key($0) }

@@ -10,6 +10,11 @@ struct TUIOptions: ParsableArguments {
   @Option(help: "Theme name (default, mono, nord, solarized-dark, gruvbox, or one in ~/.config/hpotop/themes) or a .theme path.")
   var theme: String = "default"
   @Option(help: "Seconds between storage polls.") var poll: Double = 0.4
+  @Flag(help: "Leave the mouse to the terminal (text selection) instead of clicks and the wheel.")
+  var noMouse = false
+
+  /// The terminal options these flags ask for.
+  var backendOptions: NCursesBackend.Options { NCursesBackend.Options(mouse: !noMouse) }
 
   /// Loads the theme; bad names are bad input (exit 2).
   func loadTheme() throws -> Theme {
@@ -43,12 +48,12 @@ func wantsTUI(noTui: Bool) -> Bool { !noTui && isatty(STDOUT_FILENO) == 1 && isa
 /// returns the final state when the user quits. The terminal is restored on every path.
 func runDashboardLoop(
   state: AppState, controller: DashboardController?, mailbox: Mailbox, pollInterval: Double,
-  pickFrom studies: [StudySummary]? = nil
+  pickFrom studies: [StudySummary]? = nil, options: NCursesBackend.Options = NCursesBackend.Options()
 ) async throws -> AppState {
   try await withCheckedThrowingContinuation { (cont: CheckedContinuation<AppState, Error>) in
     let thread = Thread {
       do {
-        let final = try NCursesBackend.withTerminal { terminal -> AppState in
+        let final = try NCursesBackend.withTerminal(options: options) { terminal -> AppState in
           var loop = DashboardLoop(
             terminal: terminal, state: state, mailbox: mailbox, controller: controller, pollInterval: pollInterval)
           let s = loop.run()
@@ -66,11 +71,11 @@ func runDashboardLoop(
 }
 
 /// Shows the study picker on the terminal; nil when the user quits.
-func pickStudy(_ studies: [StudySummary], theme: Theme) async throws -> StudySummary? {
+func pickStudy(_ studies: [StudySummary], theme: Theme, options: NCursesBackend.Options = NCursesBackend.Options()) async throws -> StudySummary? {
   try await withCheckedThrowingContinuation { (cont: CheckedContinuation<StudySummary?, Error>) in
     let thread = Thread {
       do {
-        let s = try NCursesBackend.withTerminal { terminal in StudyPicker.run(&terminal, studies: studies, theme: theme) }
+        let s = try NCursesBackend.withTerminal(options: options) { terminal in StudyPicker.run(&terminal, studies: studies, theme: theme) }
         cont.resume(returning: s)
       } catch {
         cont.resume(throwing: error)
@@ -85,6 +90,31 @@ func printThemeWarnings(_ theme: Theme) {
   for w in theme.warnings { printError("warning: theme \(w)") }
 }
 
+/// What the dashboard shows about a study it runs itself.
+func dashboardInfo(_ spec: StudySpec, _ storage: any Storage, _ launcher: StudyLauncher, mode: DashboardInfo.Mode) -> DashboardInfo {
+  DashboardInfo(
+    mode: mode, storageURL: storage.displayURL, samplerName: launcher.sampler.name, prunerName: launcher.pruner.name,
+    nTrials: spec.nTrials, timeout: spec.timeout, startedAt: Date(),
+    space: spec.searchSpace, trialsDirectory: launcher.trialsDirectory,
+    metricNames: spec.metrics.map(\.name))
+}
+
+/// `demo --svg`: runs the study headless for `after` seconds, then draws the dashboard it would
+/// show (the same `view` the terminal gets) at `width`×`height` and writes it as SVG.
+func renderDashboardSVG(spec: StudySpec, engine: EngineOptions, after: Double, width: Int, height: Int, path: String) async throws {
+  let (spec, storage, launcher, study) = try await launch(spec, engine)
+  let info = dashboardInfo(spec, storage, launcher, mode: .demo)
+  let run = Task { try await study.optimize(limits: engine.limits(spec), objective: launcher.objective) }
+  try await Task.sleep(for: .seconds(after))
+  let snapshot = try await StudyPoller(storage: storage, studyID: study.id).poll(now: Date())
+  run.cancel()
+  _ = await run.result
+  let state = AppState(info: info, snapshot: snapshot, theme: .builtinDefault, now: Date(), width: width, height: height, engineRunning: true)
+  let svg = ScreenSVG.render(view(state, area: Rect(width: width, height: height)))
+  try Data(svg.utf8).write(to: URL(fileURLWithPath: path))
+  printError("[I \(logTimestamp())] Wrote \(path): the dashboard after \(snapshot.trials.count) trials at \(width)×\(height).")
+}
+
 /// `run` / `demo` with the dashboard: the engine runs in a task while the UI shows the study.
 /// Quitting stops the engine like Ctrl-C does (running trials are recorded FAIL and re-queued).
 func runStudyWithDashboard(spec: StudySpec, engine: EngineOptions, tui: TUIOptions, mode: DashboardInfo.Mode) async throws {
@@ -92,16 +122,35 @@ func runStudyWithDashboard(spec: StudySpec, engine: EngineOptions, tui: TUIOptio
   let (spec, storage, launcher, study) = try await launch(spec, engine)
   let mailbox = Mailbox()
   let controller = DashboardController(storage: storage, studyID: study.id, mailbox: mailbox)
-  let info = DashboardInfo(
-    mode: mode, storageURL: storage.displayURL, samplerName: launcher.sampler.name, prunerName: launcher.pruner.name,
-    nTrials: spec.nTrials, timeout: spec.timeout, startedAt: Date(),
-    space: spec.searchSpace, trialsDirectory: launcher.trialsDirectory,
-    metricNames: spec.metrics.map(\.name))
+  let info = dashboardInfo(spec, storage, launcher, mode: mode)
   let first = try await controller.pollOnce()
   let state = AppState(info: info, snapshot: first, theme: theme, engineRunning: true)
+  // The quit dialog's drain: no new trial starts here; the count of those still running goes to
+  // the screen until it reaches 0, when the dashboard quits with no trial interrupted.
+  let gate = TrialGate()
+  var limits = engine.limits(spec)
+  limits.gate = gate
+  controller.drainEngine = { on in
+    if on {
+      gate.close()
+      Task.detached {
+        var last = -1
+        while gate.isClosed {
+          let n = gate.running
+          if n != last { mailbox.post(.drainProgress(running: n)) }
+          if n == 0 { break }
+          last = n
+          try? await Task.sleep(for: .milliseconds(250))
+        }
+      }
+    } else {
+      gate.open()
+    }
+    return gate.running
+  }
   let run = Task {
     do {
-      try await study.optimize(limits: engine.limits(spec), onEvent: { _ in }, objective: launcher.objective)
+      try await study.optimize(limits: limits, onEvent: { _ in }, objective: launcher.objective)
       mailbox.post(.engineFinished(error: nil))
     } catch is CancellationError {
       mailbox.post(.engineFinished(error: nil))
@@ -127,7 +176,8 @@ func runStudyWithDashboard(spec: StudySpec, engine: EngineOptions, tui: TUIOptio
   }
   let final: AppState
   do {
-    final = try await runDashboardLoop(state: state, controller: controller, mailbox: mailbox, pollInterval: tui.poll)
+    final = try await runDashboardLoop(state: state, controller: controller, mailbox: mailbox, pollInterval: tui.poll,
+                                     options: tui.backendOptions)
   } catch {
     // No dashboard after all (the terminal could not be set up): stop the engine cleanly, so
     // that its running trials are recorded and queued again instead of left RUNNING.
@@ -170,7 +220,7 @@ struct Watch: AsyncParsableCommand {
       guard wantsTUI(noTui: false) else {
         throw BadInput("\(store.displayURL) holds \(studies.count) studies; choose one with --study (\(studies.map(\.name).joined(separator: ", ")))")
       }
-      chosen = try await pickStudy(studies, theme: theme)
+      chosen = try await pickStudy(studies, theme: theme, options: tui.backendOptions)
     }
     guard let summary = chosen else { return }
     guard wantsTUI(noTui: false) else {
@@ -181,21 +231,14 @@ struct Watch: AsyncParsableCommand {
     await controller.poller.setStaleGrace(staleGrace)
     // The dashboard opens at once; the first (full) load runs in the background.
     let snap = StudySnapshot.empty(studyID: summary.id, name: summary.name, directions: summary.directions)
-    var trialsDir: String?
-    if let path = sqlitePath(store.displayURL) {
-      trialsDir = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("trials")
-    }
+    let trialsDir = TrialLogLocation.trialsDirectory(
+      storageURL: store.displayURL, workingDirectory: FileManager.default.currentDirectoryPath)
     let info = DashboardInfo(mode: .watch, storageURL: store.displayURL, trialsDirectory: trialsDir)
     let state = AppState(info: info, snapshot: snap, theme: theme)
-    _ = try await runDashboardLoop(state: state, controller: controller, mailbox: mailbox, pollInterval: tui.poll)
+    _ = try await runDashboardLoop(state: state, controller: controller, mailbox: mailbox, pollInterval: tui.poll,
+                                             options: tui.backendOptions)
     printThemeWarnings(theme)
   }
-}
-
-/// The file path of a `sqlite:///…` URL.
-func sqlitePath(_ url: String) -> String? {
-  guard url.hasPrefix("sqlite:///") else { return url.hasSuffix(".db") ? url : nil }
-  return String(url.dropFirst("sqlite:///".count)).hasPrefix("/") ? String(url.dropFirst("sqlite:///".count)) : "/" + String(url.dropFirst("sqlite:///".count))
 }
 
 struct Keys: ParsableCommand {

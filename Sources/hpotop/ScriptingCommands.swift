@@ -60,7 +60,9 @@ struct Trials: AsyncParsableCommand {
 
   func run() async throws {
     let study = try await options.load()
-    let records = TrialRecords.trials(try await study.trials(), directions: study.directions, flatten: flatten, full: all)
+    let records = TrialRecords.trials(
+      try await study.trials(), directions: study.directions, flatten: flatten, full: all,
+      metricNames: try await study.metricNames())
     print(records.render(format.format))
   }
 }
@@ -81,7 +83,8 @@ struct Best: AsyncParsableCommand {
       guard let b = try await study.bestTrial() else { throw BadInput("study '\(study.name)' has no complete trial yet") }
       best = [b]
     }
-    let records = TrialRecords.trials(best, directions: study.directions, flatten: flatten)
+    let records = TrialRecords.trials(
+      best, directions: study.directions, flatten: flatten, metricNames: try await study.metricNames())
     print(records.render(format.format, single: study.directions.count == 1))
   }
 }

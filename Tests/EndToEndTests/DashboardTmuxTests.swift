@@ -34,7 +34,7 @@ import Testing
     #expect(lines.first?.hasPrefix(" hpotop demo") == true, "\(small)")
     #expect(lines.allSatisfy { $0.count <= 60 })
 
-    try tmux.send("q")
+    try await tmux.quitDashboard()
     var status = ""
     for _ in 0..<150 where !status.contains("EXIT=") {
       try await Task.sleep(for: .milliseconds(200))

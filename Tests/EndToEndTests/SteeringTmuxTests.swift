@@ -304,7 +304,7 @@ final class DashboardSession {
 
   private func close() async {
     try? await escape()
-    try? tmux.send("q")
+    try? await tmux.quitDashboard()
     var done = ""
     let deadline = Date().addingTimeInterval(30)
     while !done.contains("EXIT=") && Date() < deadline {

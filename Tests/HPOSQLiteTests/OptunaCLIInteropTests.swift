@@ -43,7 +43,11 @@ struct OptunaCLIInteropTests {
         let label = "\(name) #\(py["number"]?.intValue ?? -1)"
         #expect(row["number"] == py["number"], "\(label) number")
         #expect(row["state"] == py["state"], "\(label) state")
-        let values = multi ? row["values"]?.arrayValue?.compactMap(\.doubleValue) : row["value"]?.doubleValue.map { [$0] }
+        // With metric names (`study.set_metric_names`), values are keyed by name, as `optuna trials` prints them.
+        let raw = row[multi ? "values" : "value"]
+        if multi, let keyed = raw?.objectValue { #expect(keyed.keys.elements == ["loss", "acc"], "\(label) metric names") }
+        let keyedValues = raw?.objectValue.flatMap { o in o.values.allSatisfy { $0 == .null } ? nil : o.values.compactMap(\.doubleValue) }
+        let values = keyedValues ?? (multi ? raw?.arrayValue?.compactMap(\.doubleValue) : raw?.doubleValue.map { [$0] })
         #expect(TrialDump.sameNumbers(values, py["values"]?.arrayValue?.compactMap(\.doubleValue)), "\(label) values")
         #expect((row["params"] ?? .object([:])) == (py["params"] ?? .object([:])), "\(label) params")
         #expect((row["user_attrs"] ?? .object([:])) == (py["user_attrs"] ?? .object([:])), "\(label) user_attrs")

@@ -7,10 +7,14 @@ public enum TrialRecords {
   /// `optuna trials` columns: number, value(s), datetime_start, datetime_complete, duration,
   /// params, user_attrs (only when some trial has them), state. `flatten` spreads dicts into
   /// `params_<name>` / `user_attrs_<key>` / `values_<i>` columns. `full` adds system attrs and
-  /// intermediate values (hpotop's own, for lossless export).
+  /// intermediate values (hpotop's own, for lossless export). With the study's `metricNames`
+  /// (`study:metric_names`), values are keyed by name as Optuna's CLI does: `{"val_loss": 0.1}`,
+  /// flattened `value_val_loss` / `values_f1`.
   public static func trials(
-    _ trials: [FrozenTrial], directions: [StudyDirection], flatten: Bool = false, full: Bool = false
+    _ trials: [FrozenTrial], directions: [StudyDirection], flatten: Bool = false, full: Bool = false,
+    metricNames: [String]? = nil
   ) -> Records {
+    let names = metricNames.flatMap { $0.count == directions.count ? $0 : nil }
     let multi = directions.count > 1
     var columns = ["number"]
     var paramNames: [String] = []
@@ -21,7 +25,9 @@ public enum TrialRecords {
       for k in t.userAttrs.keys where !userKeys.contains(k) { userKeys.append(k) }
       for k in t.systemAttrs.keys where !systemKeys.contains(k) { systemKeys.append(k) }
     }
-    if multi {
+    if let names {
+      columns += flatten ? names.map { (multi ? "values_" : "value_") + $0 } : [multi ? "values" : "value"]
+    } else if multi {
       columns += flatten ? directions.indices.map { "values_\($0)" } : ["values"]
     } else {
       columns.append("value")
@@ -37,7 +43,14 @@ public enum TrialRecords {
 
     let rows = trials.map { t -> OrderedDictionary<String, JSONValue> in
       var row: OrderedDictionary<String, JSONValue> = ["number": .int(t.number)]
-      if multi {
+      if let names {
+        let vs = names.indices.map { i in t.values.map { JSONValue.double($0[i]) } ?? .null }
+        if flatten {
+          for (n, v) in zip(names, vs) { row[(multi ? "values_" : "value_") + n] = v }
+        } else {
+          row[multi ? "values" : "value"] = .object(OrderedDictionary(zip(names, vs), uniquingKeysWith: { a, _ in a }))
+        }
+      } else if multi {
         if flatten {
           for i in directions.indices { row["values_\(i)"] = t.values.map { .double($0[i]) } ?? .null }
         } else {

@@ -24,6 +24,8 @@ public struct OptimizeLimits: Sendable {
   /// `RetryFailedTrialCallback(max_retry:)` does; `nil` for never. Trials failed by an
   /// interruption (Ctrl-C) are always re-queued once so a resumed run retries them first.
   public var maxRetry: Int?
+  /// Closed: start no new trial here, finish the running ones (nil: always open).
+  public var gate: TrialGate?
 
   public init(
     nTrials: Int? = nil, timeout: TimeInterval? = nil, parallelism: Int = 1, heartbeatInterval: TimeInterval = 5,
@@ -63,6 +65,13 @@ extension Study {
           var lingerDeadline = Date.distantFuture
           while !Task.isCancelled {
             if let deadline, Date() >= deadline { return }
+            // The gate counts this worker as busy from here to the end of the iteration, so a
+            // drain never sees 0 while a trial is being asked.
+            if let gate = limits.gate, !gate.enter() {
+              try await Task.sleep(for: .milliseconds(200))
+              continue
+            }
+            defer { limits.gate?.leave() }
             try await self.recoverStaleTrials(limits: limits)
             if try await self.isPaused() {
               try await Task.sleep(for: .milliseconds(300))

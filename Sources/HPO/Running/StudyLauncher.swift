@@ -45,9 +45,13 @@ public struct StudyLauncher: Sendable {
   }
 
   /// Opens the study (creating it on first use; its stored directions must match the file's).
+  /// Named metrics are stored as Optuna's `study:metric_names`; the unnamed default (`value`) is not.
   public func openStudy() async throws -> Study {
-    try await Study.create(
+    let study = try await Study.create(
       name: spec.name, directions: spec.directions, storage: storage, sampler: sampler, pruner: pruner,
       loadIfExists: true)
+    let names = spec.metrics.map(\.name)
+    if names != ["value"] { try await study.setMetricNames(names) }
+    return study
   }
 }
