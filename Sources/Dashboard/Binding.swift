@@ -48,8 +48,11 @@ public struct Binding: Sendable {
     self.disabledReason = disabledReason
   }
 
-  /// Keys as shown to users: `k/F9`.
-  public var keyText: String { keys.map(\.description).joined(separator: "/") }
+  /// Keys as shown to users: `k/F9`; a run of more than three keys as `1…9`.
+  public var keyText: String {
+    if keys.count > 3, let first = keys.first, let last = keys.last { return "\(first)…\(last)" }
+    return keys.map(\.description).joined(separator: "/")
+  }
 }
 
 /// The binding table and lookups over it.
@@ -79,7 +82,7 @@ public enum Bindings {
     Binding([.tab, .char("]")], .nextTab, label: "Plot", "Next plot tab", section: .plots, footer: true),
     Binding([.backTab, .char("[")], .previousTab, label: "Prev plot", "Previous plot tab", section: .plots),
     Binding(PlotTab.allCases.indices.map { .char(Character("\($0 + 1)")) }, .showTab, label: "Tab",
-            "Plot tab by number: " + PlotTab.allCases.map { "\($0.rawValue + 1) \($0.summary)" }.joined(separator: ", "), section: .plots),
+            "Show plot tab N (1–\(PlotTab.allCases.count), in tab-bar order)", section: .plots),
     Binding([.char("z")], .maximizePlot, label: "Zoom", "Show the plot full-size / beside the table", section: .plots),
     Binding([.char("t")], .topK, label: "Top-k", "Parallel coordinates: all trials, only the best 10, the best 50", section: .plots, disabledReason: { s in
       s.tab == .parallel ? nil : "only on the parallel tab" }),
@@ -132,6 +135,8 @@ public enum Bindings {
         out += "| \(keys) | \(b.label) | \(b.description) |\n"
       }
     }
+    out += "\n## Plot tabs\n\n| Key | Tab | Shows |\n|---|---|---|\n"
+    for tab in PlotTab.allCases { out += "| `\(tab.rawValue + 1)` | \(tab.title) | \(tab.summary) |\n" }
     return out
   }
 }

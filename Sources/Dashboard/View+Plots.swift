@@ -16,12 +16,23 @@ func drawPlotPane(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   if inner != area { block.render(area: area, buffer: &buf) }
   guard !inner.isEmpty else { return }
   let tabs = Tabs(
-    PlotTab.allCases.map { Line("\($0.rawValue + 1) \($0.title)") }, selected: state.tab.rawValue,
+    tabTitles(selected: state.tab, width: inner.width).map { Line($0) }, selected: state.tab.rawValue,
     style: theme.dim, highlightStyle: theme.fg("accent").adding([.bold, .underline]))
   tabs.render(area: Rect(x: inner.x, y: inner.y, width: inner.width, height: 1), buffer: &buf)
   inner = inner.inset(top: 1)
   guard !inner.isEmpty else { return }
   drawPlot(state, &buf, inner)
+}
+
+/// The tab bar's titles in `width` columns: whole when they fit, else the selected one whole and
+/// the others shortened to three letters, else to their number.
+func tabTitles(selected: PlotTab, width: Int) -> [String] {
+  func fits(_ titles: [String]) -> Bool { titles.reduce(0) { $0 + TextWidth.of($1) + 3 } - 1 <= width }
+  let full = PlotTab.allCases.map { "\($0.rawValue + 1) \($0.title)" }
+  if fits(full) { return full }
+  let short = PlotTab.allCases.map { $0 == selected ? "\($0.rawValue + 1) \($0.title)" : "\($0.rawValue + 1) \($0.title.prefix(3))" }
+  if fits(short) { return short }
+  return PlotTab.allCases.map { $0 == selected ? "\($0.rawValue + 1) \($0.title)" : "\($0.rawValue + 1)" }
 }
 
 /// Draws the selected tab's plot into `area`.
@@ -338,29 +349,38 @@ func drawParallel(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
     let x = axisX(i) + 1
     let room = i == axes - 1 ? rest.right - x : min(labelWidth, axisX(i + 1) - x - 1)
     guard room >= 1 else { continue }
+    // The axis' ends (its real low and high), then nice ticks between them.
     var ticks: [(position: Double, text: String)] = []
     if i == 0 {
-      for t in AxisTicks.nice(lo, hi, maxCount: maxTicks) {
-        ticks.append((hi > lo ? (t.value - lo) / (hi - lo) : 0.5, fittedLabel(t.value, width: room) ?? ""))
+      let inner = AxisTicks.nice(lo, hi, maxCount: maxTicks).map(\.value).filter { $0 > lo && $0 < hi }
+      for v in [lo, hi] + inner {
+        ticks.append((hi > lo ? (v - lo) / (hi - lo) : 0.5, fittedLabel(v, width: room) ?? ""))
       }
     } else {
       let a = i - 1, axis = info.paramAxes[a]
-      for t in paramTicks(axis, range: axis.low...axis.high, maxCount: maxTicks) {
-        let text = axis.isCategorical ? t.label : (axis.isLog ? fittedLabel(pow(10, t.value), width: room) : fittedLabel(t.value, width: room))
-        ticks.append((info.position(axis: a, coordinate: t.value), text ?? ""))
+      if axis.isCategorical {
+        for t in paramTicks(axis, range: axis.low...axis.high, maxCount: maxTicks) {
+          ticks.append((info.position(axis: a, coordinate: t.value), t.label))
+        }
+      } else {
+        let inner = paramTicks(axis, range: axis.low...axis.high, maxCount: maxTicks).map(\.value).filter { $0 > axis.low && $0 < axis.high }
+        for c in [axis.low, axis.high] + inner {
+          ticks.append((info.position(axis: a, coordinate: c), fittedLabel(axis.isLog ? pow(10, c) : c, width: room) ?? ""))
+        }
       }
       if info.axisHasMissing[a] { ticks.append((ParallelCoordinateInfo.missingPosition, "n/a")) }
     }
-    var used = Set<Int>()
-    // Ends and n/a first, so they survive when rows are scarce.
+    // In order: the ends and n/a win rows; a tick next to a taken row is left out.
     let order = ticks.indices.sorted { a, b in
-      let ea = a == 0 || a == ticks.count - 1, eb = b == 0 || b == ticks.count - 1
-      return ea != eb ? ea : a < b
+      let ka = a < 2 || ticks[a].text == "n/a", kb = b < 2 || ticks[b].text == "n/a"
+      return ka != kb ? ka : a < b
     }
+    var used = Set<Int>()
     for k in order {
       let (p, text) = ticks[k]
       let row = rowOf(p)
-      guard !text.isEmpty, !used.contains(row) else { continue }
+      let isKey = k < 2 || text == "n/a"
+      guard !text.isEmpty, !used.contains(row), isKey || (!used.contains(row - 1) && !used.contains(row + 1)) else { continue }
       used.insert(row)
       let shown = TextWidth.of(text) <= room ? text : String(TextWidth.prefix(text, fitting: max(0, room - 1)).0) + "…"
       buf.setString(x: x, y: row, shown, style: text == "n/a" ? theme.dim.adding(.italic) : theme.dim, maxWidth: room)

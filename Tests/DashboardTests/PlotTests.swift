@@ -47,9 +47,17 @@ import Testing
     #expect(text.contains("n/a"))
     let info = ParallelCoordinateInfo(plotInput(s), params: parallelAxisNames(s))
     #expect(info.lines.count == 14)
-    let best = s.snapshot.trials.filter { $0.state == .complete }.min { $0.value! < $1.value! }!
-    #expect(best.params["momentum"] == nil, "the fixture's best trial is an adam trial")
+    let complete = s.snapshot.trials.filter { $0.state == .complete }
+    let best = complete.min { $0.value! < $1.value! }!
     #expect(info.lines.contains { $0.trialNumber == best.number })
+    // Every adam trial (no momentum) is drawn, through the n/a band of the momentum axis.
+    let adam = complete.filter { $0.params["momentum"] == nil }
+    #expect(adam.count == 9)
+    let m = info.paramAxes.firstIndex { $0.name == "momentum" }!
+    for t in adam {
+      let line = info.lines.first { $0.trialNumber == t.number }
+      #expect(line?.missing[m] == true && line?.coordinates[m + 1] == ParallelCoordinateInfo.missingPosition)
+    }
     #expect(text.contains("◆ best #\(best.number)"))
   }
 
@@ -67,10 +75,10 @@ import Testing
       let tokens = text.split { !$0.isNumber && $0 != "." }
       #expect(!tokens.contains("25"), "\(w)x\(h)\n\(text)")
       // The axis name sits on its axis: the column of "batch_size" has the axis line below it.
-      let nameRow = lines.firstIndex { $0.contains("batch_size") }!
-      let col = lines[nameRow].distance(from: lines[nameRow].startIndex, to: lines[nameRow].range(of: "batch_size")!.lowerBound)
-      let below = Array(lines[nameRow + 2])
-      #expect(col < below.count && "│◆●⡇⢸⣿".contains(below[col]) || below[col].unicodeScalars.first!.value >= 0x2800, "\(text)")
+      let nameRow = lines.firstIndex { $0.contains("batch_size") && !$0.contains("axis") }!
+      let col = Array(lines[nameRow]).firstIndex(of: "b")!
+      let axisRows = lines[(nameRow + 1)...].filter { col < $0.count && Array($0)[col] == "│" }
+      #expect(axisRows.count >= 3, "the axis line under the name: \(w)x\(h)\n\(text)")
     }
   }
 
@@ -136,12 +144,17 @@ import Testing
       }
     }
     let values = s.snapshot.trials.compactMap(\.values)
-    let before = yLabels(s)
+    func yLabelsAboveHV(_ s: AppState) -> [Double] {
+      var t = s
+      t.height = 20  // too short for the hypervolume chart: only the front's axes have ticks
+      return yLabels(t)
+    }
+    let before = yLabelsAboveHV(s)
     #expect(Fixture.text(s).contains("x=value0 y=value1"))
     #expect((before.max() ?? 0) > (values.map { $0[0] }.max() ?? 0), "y reads objective 1: \(before)")
     Fixture.press(&s, [.char("c")])
     #expect(Fixture.text(s).contains("x=value1 y=value0"))
-    let after = yLabels(s).filter { $0 < 100 }
+    let after = yLabelsAboveHV(s)
     let y0 = values.map { $0[0] }
     #expect((after.max() ?? 99) <= (y0.max() ?? 0) + 0.5, "y now reads objective 0: \(after)")
   }
@@ -263,6 +276,7 @@ import Testing
     #expect(Set(PlotTab.allCases.map(\.id)).count == PlotTab.allCases.count)
     for (i, tab) in PlotTab.allCases.enumerated() {
       var s = Fixture.state(objectives: 2, width: 200, height: 50)
+      s.plotMaximized = true
       Fixture.press(&s, [.char(Character("\(i + 1)"))])
       #expect(s.tab == tab)
       #expect(Fixture.text(s).contains("\(i + 1) \(tab.title)"))
