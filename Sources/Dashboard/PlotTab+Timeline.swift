@@ -50,10 +50,13 @@ func drawTimeline(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
     let b = max(a, min(track.width - 1, column(bar.complete ?? info.end) - (bar.complete == nil ? 0 : 1)))
     let g = glyphs[bar.state] ?? ("waiting", "░")
     var style = theme.fg(g.role)
-    if bar.trialNumber == selected { style = style.adding(.reverse) }
-    // Colour themes draw solid bars; mono keeps each state's own glyph.
+    if bar.trialNumber == selected {
+      style = theme.isMonochrome ? style.adding(.reverse) : Style(fg: theme.color("selected_fg") ?? theme.color("accent"), modifiers: .bold)
+    }
+    // Colour themes draw solid bars; mono keeps each state's own glyph. A finished bar ends in
+    // a narrower block, so neighbouring trials in one lane stay apart.
     let glyph = theme.isMonochrome ? g.glyph : (bar.state == .running ? "▬" : "█")
-    for x in a...b { buf.set(x: track.x + x, y: y, Cell(glyph, style: style)) }
+    for x in a...b { buf.set(x: track.x + x, y: y, Cell(x == b && b > a && bar.complete != nil ? "▉" : glyph, style: style)) }
     if bar.isStuck { buf.set(x: track.x + b, y: y, Cell("!", style: theme.fg("error").adding(.bold))) }
   }
   // Time axis: elapsed since the first start, ≥ 3 ticks.

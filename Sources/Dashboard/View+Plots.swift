@@ -274,7 +274,9 @@ func drawParallel(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   if let cursor { head += " · axis \(info.paramAxes[cursor].name)" }
   if !state.plots.hiddenAxes.isEmpty { head += " · \(state.plots.hiddenAxes.count) hidden (H)" }
   head += "  c/C: axis  </>: move  h: hide  t: top-k"
-  var rest = caption(head, state, &buf, area, minHeight: 8)
+  // Short panes drop the caption, unless it says that trials are left out.
+  let partial = info.lines.count < (state.cachedCounts[.complete] ?? 0)
+  var rest = caption(head, state, &buf, area, minHeight: partial ? 5 : 8)
   var barRow = Rect.zero
   if rest.height >= 9 { (rest, barRow) = rest.splitBottom(1) }
   let axes = info.paramAxes.count + 1
