@@ -1,6 +1,7 @@
 import Foundation
 import HPO
 import HPOAnalysis
+import PlotSVG
 import Terminal
 
 extension PlotTab {

@@ -1,6 +1,7 @@
 import Foundation
 import HPO
 import HPOAnalysis
+import PlotSVG
 import Terminal
 
 /// One tab of the plot pane: its title, what it draws, whether the study can show it, and the
@@ -108,4 +109,10 @@ public struct PlotSettings: Sendable {
   var importanceObjective = 0
 
   public init() {}
+}
+
+/// A plot that cannot be drawn for this study, with the reason (`hpotop plot` exits 2 with it).
+public struct PlotError: Error, CustomStringConvertible, Sendable {
+  public let description: String
+  public init(_ description: String) { self.description = description }
 }

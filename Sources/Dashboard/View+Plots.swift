@@ -1,6 +1,7 @@
 import Foundation
 import HPO
 import HPOAnalysis
+import PlotSVG
 import Terminal
 
 /// At most this many trials feed the per-frame plots of a large study (the most recent), until

@@ -1,6 +1,7 @@
 import Foundation
 import HPO
 import HPOAnalysis
+import PlotSVG
 import Testing
 
 /// `hpotop plot KIND --svg`: every kind renders a well-formed document that shows the study.

@@ -1,5 +1,6 @@
 import Foundation
 import HPO
+import HPOAnalysis
 
 /// The SVG documents of the plots, each drawn from its info struct (the dashboard's plot tabs
 /// say which one `hpotop plot KIND --svg FILE` writes).
@@ -162,10 +163,4 @@ public enum SVGPlot {
     c.polyline(pts, stroke: "#1f77b4", width: 2)
     return c.document
   }
-}
-
-/// A plot that cannot be drawn for this study, with the reason.
-public struct PlotError: Error, CustomStringConvertible, Sendable {
-  public let description: String
-  public init(_ description: String) { self.description = description }
 }
