@@ -40,7 +40,7 @@ func drawEDF(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   {
     series.append(Series("#\(sel.number)", points: [(f(step.value), step.fraction)], color: theme.color("selected_fg") ?? theme.color("accent"), kind: .markers, marker: "◆"))
   }
-  var plot = LinePlot(series, axisStyle: Style(fg: theme.color("border")), labelStyle: theme.dim)
+  var plot = LinePlot(series, axisStyle: Style(fg: theme.color("border")), labelStyle: theme.dim, showLegend: legendFits(top))
   plot.yBounds = 0...1
   plot.yTicks = [0, 0.25, 0.5, 0.75, 1].map { AxisTick($0, $0 == 0 ? "0" : $0 == 1 ? "1" : String($0)) }
   if log.on { plot.xTicks = logTicks(plot.resolvedBounds().x, maxCount: max(3, top.width / 12)) }

@@ -162,6 +162,9 @@ func cacheKey(_ state: AppState, _ extra: String = "") -> String {
   "\(state.snapshot.studyID):\(state.snapshot.revision):\(state.snapshot.trials.count):\(extra)"
 }
 
+/// Whether a plot of this height keeps a legend row (short plots give it to the data).
+func legendFits(_ area: Rect) -> Bool { area.height >= 9 }
+
 func label(_ v: Double) -> String { NumberFormat.compact(v, digits: 4) }
 
 /// A number in at most `width` columns: fewer significant digits (a rounded value), never cut;
@@ -247,7 +250,7 @@ func drawHistory(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   if let sel = state.selectedTrial, let p = info.points.first(where: { $0.trialNumber == sel.number }) {
     series.append(Series("#\(sel.number)", points: [(Double(p.trialNumber), f(p.value))], color: theme.color("selected_fg") ?? theme.color("accent"), kind: .markers, marker: "◆"))
   }
-  var plot = LinePlot(series, axisStyle: Style(fg: theme.color("border")), labelStyle: theme.dim)
+  var plot = LinePlot(series, axisStyle: Style(fg: theme.color("border")), labelStyle: theme.dim, showLegend: legendFits(top))
   if log.on { plot.yTicks = logTicks(plot.resolvedBounds().y) }
   plot.render(area: top, buffer: &buf)
 }
@@ -432,7 +435,7 @@ func drawPareto(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   if let sel = state.selectedTrial, let p = info.points.first(where: { $0.trialNumber == sel.number }) {
     series.append(Series("#\(sel.number)", points: [(p.values[xo], p.values[yo])], color: theme.color("selected_fg") ?? theme.color("accent"), kind: .markers, marker: "●"))
   }
-  LinePlot(series, axisStyle: Style(fg: theme.color("border")), labelStyle: theme.dim).render(area: plotArea, buffer: &buf)
+  LinePlot(series, axisStyle: Style(fg: theme.color("border")), labelStyle: theme.dim, showLegend: legendFits(plotArea)).render(area: plotArea, buffer: &buf)
   if !hvArea.isEmpty {
     let (title, chart) = hvArea.splitTop(1)
     buf.setString(x: title.x, y: title.y, "hypervolume \(label(info.hypervolume)) by trial (all \(n) objectives)", style: theme.fg("accent"), maxWidth: title.width)
@@ -508,7 +511,7 @@ func drawIntermediate(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
       marks.append(Series("", points: layers[layer].compactMap(\.points.last), kind: .markers, marker: glyph))
     }
   }
-  var plot = LinePlot(layers.flatMap { $0 } + legend + marks, axisStyle: Style(fg: theme.color("border")), labelStyle: theme.dim)
+  var plot = LinePlot(layers.flatMap { $0 } + legend + marks, axisStyle: Style(fg: theme.color("border")), labelStyle: theme.dim, showLegend: legendFits(top))
   if log.on { plot.yTicks = logTicks(plot.resolvedBounds().y) }
   plot.render(area: top, buffer: &buf)
 }
@@ -539,7 +542,7 @@ func drawSlice(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   if let sel = state.selectedTrial, let p = info.points.first(where: { $0.trialNumber == sel.number }) {
     series.append(Series("#\(sel.number)", points: [(p.x, f(p.value))], color: theme.color("selected_fg") ?? theme.color("accent"), kind: .markers, marker: "◆"))
   }
-  var plot = LinePlot(series, axisStyle: Style(fg: theme.color("border")), labelStyle: theme.dim)
+  var plot = LinePlot(series, axisStyle: Style(fg: theme.color("border")), labelStyle: theme.dim, showLegend: legendFits(top))
   let b = plot.resolvedBounds()
   if info.axis.isCategorical {
     plot.xBounds = -0.5...(Double(max(0, info.axis.labels.count - 1)) + 0.5)

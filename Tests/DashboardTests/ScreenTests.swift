@@ -13,9 +13,9 @@ import Testing
   /// What each tab shows for the fixture (a stable substring).
   static func marker(_ tab: PlotTab, objectives: Int) -> String {
     switch tab.id {
-    case "history": return "━ best"
+    case "history": return "by trial"
     case "parallel": return "lr (log)"
-    case "pareto": return objectives == 1 ? "the study has one objective" : "◆ front"
+    case "pareto": return objectives == 1 ? "the study has one objective" : "front"
     case "importance": return "lr"
     case "intermediate": return "by step"
     case "slice": return "vs lr (log)"
