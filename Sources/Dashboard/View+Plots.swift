@@ -394,8 +394,14 @@ func drawParallel(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   }
   if !barRow.isEmpty {
     let (b, w) = info.direction == .minimize ? (lo, hi) : (hi, lo)
-    drawColorBar(state, &buf, barRow, name: info.targetName, best: b, worst: w)
-    var x = barRow.x + min(barRow.width, 60)
+    var x = barRow.x
+    if theme.isMonochrome {
+      // Lines carry no colour here: no bar, just the range.
+      x = buf.setString(x: x, y: barRow.y, "\(info.targetName) best \(label(b)) … \(label(w)) worst", style: theme.dim, maxWidth: barRow.width)
+    } else {
+      drawColorBar(state, &buf, barRow, name: info.targetName, best: b, worst: w)
+      x = barRow.x + min(barRow.width, 60)
+    }
     if let best, x + 16 < barRow.right {
       x = buf.setString(x: x, y: barRow.y, " ◆", style: Style(fg: theme.color("best"), modifiers: .bold))
       x = buf.setString(x: x, y: barRow.y, " best #\(best.trialNumber)", style: theme.dim, maxWidth: barRow.right - x)
