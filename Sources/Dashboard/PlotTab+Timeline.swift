@@ -29,23 +29,25 @@ func drawTimeline(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   let gutter = min(6, rest.width / 6)
   let track = Rect(x: rest.x + gutter, y: rest.y, width: rest.width - gutter, height: rest.height)
   // The newest lanes when they do not all fit: lanes are numbered from the first started.
+  // With room to spare a lane is up to three rows high, its bars labelled with trial numbers.
   let shownLanes = min(info.lanes, track.height)
   let firstLane = info.lanes - shownLanes
+  let laneHeight = max(1, min(3, track.height / max(1, shownLanes)))
   let span = max(1e-9, info.end.timeIntervalSince(info.begin))
   func column(_ d: Date) -> Int {
     Int((d.timeIntervalSince(info.begin) / span * Double(track.width)).rounded(.down))
   }
+  func top(_ lane: Int) -> Int { track.y + (lane - firstLane) * laneHeight }
   let glyphs: [TrialState: (role: String, glyph: String)] = [
     .complete: ("complete", "█"), .pruned: ("pruned", "▓"), .fail: ("failed", "╳"), .running: ("running", "▶"),
   ]
   for lane in firstLane..<info.lanes {
-    let y = track.y + lane - firstLane
-    buf.setString(x: rest.x, y: y, "w\(lane + 1)", style: theme.dim, maxWidth: gutter - 1)
-    for x in track.x..<track.right { buf.set(x: x, y: y, Cell("·", style: theme.dim)) }
+    buf.setString(x: rest.x, y: top(lane), "w\(lane + 1)", style: theme.dim, maxWidth: gutter - 1)
+    for x in track.x..<track.right { buf.set(x: x, y: top(lane), Cell("·", style: theme.dim)) }
   }
   let selected = state.selectedTrial?.number
+  let labelStyle = theme.isMonochrome ? Style(modifiers: .reverse) : Style(fg: theme.color("header_bg") ?? .black)
   for bar in info.bars where bar.lane >= firstLane {
-    let y = track.y + bar.lane - firstLane
     let a = min(track.width - 1, column(bar.start))
     let b = max(a, min(track.width - 1, column(bar.complete ?? info.end) - (bar.complete == nil ? 0 : 1)))
     let g = glyphs[bar.state] ?? ("waiting", "░")
@@ -56,8 +58,20 @@ func drawTimeline(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
     // Colour themes draw solid bars; mono keeps each state's own glyph. A finished bar ends in
     // a narrower block, so neighbouring trials in one lane stay apart.
     let glyph = theme.isMonochrome ? g.glyph : (bar.state == .running ? "▬" : "█")
-    for x in a...b { buf.set(x: track.x + x, y: y, Cell(x == b && b > a && bar.complete != nil ? "▉" : glyph, style: style)) }
-    if bar.isStuck { buf.set(x: track.x + b, y: y, Cell("!", style: theme.fg("error").adding(.bold))) }
+    for row in 0..<max(1, laneHeight - (laneHeight > 1 ? 1 : 0)) {
+      let y = top(bar.lane) + row
+      for x in a...b { buf.set(x: track.x + x, y: y, Cell(x == b && b > a && bar.complete != nil ? "▉" : glyph, style: style)) }
+    }
+    // The trial number on the bar when it fits.
+    let number = "#\(bar.trialNumber)"
+    if b - a >= TextWidth.of(number), bar.state != .running {
+      var st = labelStyle
+      st.bg = style.fg
+      buf.setString(x: track.x + a, y: top(bar.lane), number, style: theme.isMonochrome ? labelStyle : st)
+    } else if b - a >= TextWidth.of(number) + 1 {
+      buf.setString(x: track.x + a, y: top(bar.lane), number, style: style.adding(.bold))
+    }
+    if bar.isStuck { buf.set(x: track.x + b, y: top(bar.lane), Cell("!", style: theme.fg("error").adding(.bold))) }
   }
   // Time axis: elapsed since the first start, ≥ 3 ticks.
   var nextFree = track.x
