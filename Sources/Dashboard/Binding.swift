@@ -81,8 +81,8 @@ public enum Bindings {
     Binding([.char("S")], .sortReverse, label: "Reverse", "Reverse the sort order", section: .navigation),
     Binding([.tab, .char("]")], .nextTab, label: "Plot", "Next plot tab", section: .plots, footer: true),
     Binding([.backTab, .char("[")], .previousTab, label: "Prev plot", "Previous plot tab", section: .plots),
-    Binding(PlotTab.allCases.indices.map { .char(Character("\($0 + 1)")) }, .showTab, label: "Tab",
-            "Show plot tab N (1–\(PlotTab.allCases.count), in tab-bar order)", section: .plots),
+    Binding((1...9).map { .char(Character("\($0)")) }, .showTab, label: "Tab",
+            "Show plot tab N, in tab-bar order (listed below)", section: .plots),
     Binding([.char("z")], .maximizePlot, label: "Zoom", "Show the plot full-size / beside the table", section: .plots),
     Binding([.char("t")], .topK, label: "Top-k", "Parallel coordinates: all trials, only the best 10, the best 50", section: .plots, disabledReason: { s in
       s.tab == .parallel ? nil : "only on the parallel tab" }),
@@ -136,7 +136,9 @@ public enum Bindings {
       }
     }
     out += "\n## Plot tabs\n\n| Key | Tab | Shows |\n|---|---|---|\n"
-    for tab in PlotTab.allCases { out += "| `\(tab.rawValue + 1)` | \(tab.title) | \(tab.summary) |\n" }
+    for tab in PlotTab.allCases {
+      out += "| \(tab.rawValue < 9 ? "`\(tab.rawValue + 1)`" : "`Tab`") | \(tab.title) | \(tab.summary) |\n"
+    }
     return out
   }
 }

@@ -22,7 +22,7 @@ public struct PlotTab: Sendable, Hashable, CustomStringConvertible {
   /// The SVG document of this plot, if the tab has one.
   public let svg: (@Sendable (AnalysisInput, PlotRequest) throws -> String)?
 
-  init(
+  public init(
     id: String, title: String, summary: String,
     unavailable: @escaping @Sendable (AppState) -> String? = { _ in nil },
     svg: (@Sendable (AnalysisInput, PlotRequest) throws -> String)? = nil,
@@ -36,10 +36,18 @@ public struct PlotTab: Sendable, Hashable, CustomStringConvertible {
     self.draw = draw
   }
 
-  /// Every tab, in key order (`1` is the first). THE list: add a tab here.
-  public static let allCases: [PlotTab] = [
+  /// The built-in tabs, in key order (`1` is the first). THE list: add a tab here.
+  public static let builtins: [PlotTab] = [
     .history, .parallel, .pareto, .importance, .intermediate, .slice, .contour, .timeline, .edf,
   ]
+
+  /// Tabs added for the current task, after the built-ins: a test (or a program embedding the
+  /// dashboard) adds its own with `PlotTab.$added.withValue([tab]) { … }`, and nothing outside
+  /// that scope sees them.
+  @TaskLocal public static var added: [PlotTab] = []
+
+  /// Every tab, in key order: the built-ins, then the added ones.
+  public static var allCases: [PlotTab] { builtins + added }
 
   /// The tab's position in `allCases` (its number key is `rawValue + 1`).
   public var rawValue: Int { Self.allCases.firstIndex(of: self) ?? 0 }

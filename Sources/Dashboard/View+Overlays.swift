@@ -75,6 +75,7 @@ func helpLines(_ state: AppState) -> [Line] {
     }
   }
   out.append("")
+  out.append(Line("Plot tabs: " + PlotTab.allCases.map { "\($0.rawValue + 1) \($0.title)" }.joined(separator: " · "), style: theme.dim))
   out.append(Line("Filter examples: running · state=pruned · lr < 0.01 · value > 2 and optimizer == adam", style: theme.dim))
   return out
 }

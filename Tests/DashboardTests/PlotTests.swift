@@ -289,6 +289,28 @@ import Testing
     #expect(!seen.contains("pareto") && seen.contains("edf") && seen.contains("timeline"))
   }
 
+  /// Issue 20: a tab is one declaration; a test adds a dummy one and finds it everywhere.
+  @Test func anAddedTabAppearsInTheTabBarKeysHelpAndDocs() {
+    let dummy = PlotTab(id: "dummy", title: "Dummy", summary: "a tab a test added") { state, buf, area in
+      buf.setString(x: area.x, y: area.y, "dummy plot of \(state.snapshot.trials.count) trials")
+    }
+    PlotTab.$added.withValue([dummy]) {
+      #expect(PlotTab.allCases.last == dummy && dummy.rawValue == 9)
+      var s = Fixture.state(width: 200, height: 60)
+      s.plotMaximized = true
+      Fixture.press(&s, [.char("9"), .tab])
+      #expect(s.tab == dummy)
+      let text = Fixture.text(s)
+      #expect(text.contains("10 Dummy") && text.contains("dummy plot of 20 trials"), "\(text)")
+      Fixture.press(&s, [.tab])
+      #expect(s.tab == .history)
+      Fixture.press(&s, [.char("?")])
+      #expect(Fixture.text(s).contains("10 Dummy"))
+      #expect(Bindings.markdown().contains("| `Tab` | Dummy | a tab a test added |"))
+    }
+    #expect(!PlotTab.allCases.contains(dummy))
+  }
+
   @Test func timelineShowsLanesRunningTrialsAndStuckOnes() {
     var s = Self.plot(.timeline)
     // Trial 19 started at t0+190 and runs; finished trials took 8 s, so at t0+300 it is stuck.
