@@ -40,6 +40,11 @@ import Testing
     #expect(finished.contains { $0.params["momentum"] != nil } ? svg.contains(">n/a<") : true)
     let best = try #require(try await study.bestTrial())
     #expect(drawn.contains(best.number))
+    // An objective the study does not have is bad input.
+    let bad = try await Binary.run(
+      ["plot", "edf", "--storage", "sqlite:///demo.db", "--study-name", "demo", "--svg", "e.svg", "--objective", "3"], in: dir)
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("error: --objective 3: the study has 1 objective(s)"), "\(bad.stderr)")
   }
 
   @Test func anUnknownKindListsTheTabsThatHaveAnSVG() async throws {
