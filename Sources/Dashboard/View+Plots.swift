@@ -100,10 +100,10 @@ extension PlotTab {
 /// unless `A` lifted the cap.
 struct PlotScope {
   var input: AnalysisInput
-  /// Trials left after the filter, before the cap.
-  var filteredCount: Int
   var isCapped: Bool
   var isFiltered: Bool
+  /// Every param any of these trials has, by name (the parallel plot's axes).
+  var paramNames: [String]
 }
 
 func plotScope(_ state: AppState) -> PlotScope {
@@ -111,12 +111,12 @@ func plotScope(_ state: AppState) -> PlotScope {
     var trials = state.snapshot.trials
     let filtered = state.filter != nil
     if filtered { trials = state.rows.sorted().map { state.snapshot.trials[$0] } }
-    let count = trials.count
     let capped = !state.plots.allTrials && trials.count > plotTrialLimit
     if capped { trials = Array(trials.suffix(plotTrialLimit)) }
+    let input = AnalysisInput(trials: trials, directions: state.snapshot.directions)
     return PlotScope(
-      input: AnalysisInput(trials: trials, directions: state.snapshot.directions), filteredCount: count,
-      isCapped: capped, isFiltered: filtered)
+      input: input, isCapped: capped, isFiltered: filtered,
+      paramNames: Array(input.allParams.keys))
   }
 }
 
@@ -259,7 +259,7 @@ func drawHistory(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
 
 /// The parallel plot's param axes: the user's order, then the rest by name, without hidden ones.
 func parallelAxisNames(_ state: AppState) -> [String] {
-  let all = plotInput(state).allParams.keys
+  let all = plotScope(state).paramNames
   let ordered = state.plots.parallelOrder.filter { all.contains($0) } + all.filter { !state.plots.parallelOrder.contains($0) }
   return ordered.filter { !state.plots.hiddenAxes.contains($0) }
 }
