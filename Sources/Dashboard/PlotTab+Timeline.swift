@@ -38,9 +38,16 @@ func drawTimeline(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
     Int((d.timeIntervalSince(info.begin) / span * Double(track.width)).rounded(.down))
   }
   func top(_ lane: Int) -> Int { track.y + (lane - firstLane) * laneHeight }
-  let glyphs: [TrialState: (role: String, glyph: String)] = [
-    .complete: ("complete", "█"), .pruned: ("pruned", "▓"), .fail: ("failed", "╳"), .running: ("running", "▶"),
-  ]
+  // Each state's colour and, for themes without colours, its own glyph.
+  func look(_ s: TrialState) -> (style: Style, glyph: String) {
+    switch s {
+    case .complete: return (theme.fg("complete"), "█")
+    case .pruned: return (theme.fg("pruned"), "▓")
+    case .fail: return (theme.fg("failed"), "╳")
+    case .running: return (theme.fg("running"), "▶")
+    case .waiting: return (theme.fg("waiting"), "░")
+    }
+  }
   for lane in firstLane..<info.lanes {
     buf.setString(x: rest.x, y: top(lane), "w\(lane + 1)", style: theme.dim, maxWidth: gutter - 1)
     for x in track.x..<track.right { buf.set(x: x, y: top(lane), Cell("·", style: theme.dim)) }
@@ -50,8 +57,8 @@ func drawTimeline(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   for bar in info.bars where bar.lane >= firstLane {
     let a = min(track.width - 1, column(bar.start))
     let b = max(a, min(track.width - 1, column(bar.complete ?? info.end) - (bar.complete == nil ? 0 : 1)))
-    let g = glyphs[bar.state] ?? ("waiting", "░")
-    var style = theme.fg(g.role)
+    let g = look(bar.state)
+    var style = g.style
     if bar.trialNumber == selected {
       style = theme.isMonochrome ? style.adding(.reverse) : Style(fg: theme.color("selected_fg") ?? theme.color("accent"), modifiers: .bold)
     }
