@@ -84,13 +84,13 @@ public enum Bindings {
     Binding((1...9).map { .char(Character("\($0)")) }, .showTab, label: "Tab",
             "Show plot tab N, in tab-bar order (listed below)", section: .plots),
     Binding([.char("z")], .maximizePlot, label: "Zoom", "Show the plot full-size / beside the table", section: .plots),
-    Binding([.char("t")], .topK, label: "Top-k", "Parallel coordinates: all trials, only the best 10, the best 50", section: .plots, disabledReason: { s in
+    Binding([.char("t")], .topK, label: "Top-k", "Parallel coordinates: all trials, the best 10, the best 50", section: .plots, disabledReason: { s in
       s.tab == .parallel ? nil : "only on the parallel tab" }),
-    Binding([.char("o")], .nextObjective, label: "Objective", "Next objective for history, parallel, slice, contour, importance and EDF", section: .plots, disabledReason: { s in
+    Binding([.char("o")], .nextObjective, label: "Objective", "Next objective (history, parallel, slice, contour, importance, EDF)", section: .plots, disabledReason: { s in
       s.snapshot.directions.count < 2 ? "the study has one objective" : nil }),
-    Binding([.char("l")], .logScale, label: "Log", "Log scale on the value axis (history, curves, slice, EDF)", section: .plots, disabledReason: { s in
-      [.history, .intermediate, .slice, .edf].contains(s.tab) ? nil : "only on the history, curves, slice and EDF tabs" }),
-    Binding([.char("A")], .allTrials, label: "All trials", "Plot every trial (large studies show the newest \(plotTrialLimit) for speed)", section: .plots),
+    Binding([.char("l")], .logScale, label: "Log", "Log value axis (history, curves, slice, EDF)", section: .plots, disabledReason: { s in
+      [.history, .intermediate, .slice, .edf].contains(s.tab) ? nil : "not on this tab" }),
+    Binding([.char("A")], .allTrials, label: "All trials", "Plot every trial (else the newest \(plotTrialLimit), for speed)", section: .plots),
     Binding([.char("<")], .moveAxisLeft, label: "Axis ◂", "Parallel coordinates: move the focused axis left", section: .plots, disabledReason: { s in
       s.tab == .parallel ? nil : "only on the parallel tab" }),
     Binding([.char(">")], .moveAxisRight, label: "Axis ▸", "Parallel coordinates: move the focused axis right", section: .plots, disabledReason: { s in

@@ -75,7 +75,11 @@ func helpLines(_ state: AppState) -> [Line] {
     }
   }
   out.append("")
-  out.append(Line("Plot tabs: " + PlotTab.allCases.map { "\($0.rawValue + 1) \($0.title)" }.joined(separator: " · "), style: theme.dim))
+  let tabs = PlotTab.allCases.map { "\($0.rawValue + 1) \($0.title)" }
+  for start in stride(from: 0, to: tabs.count, by: 5) {
+    let part = tabs[start..<min(tabs.count, start + 5)].joined(separator: " · ")
+    out.append(Line((start == 0 ? "Plot tabs: " : "           ") + part, style: theme.dim))
+  }
   out.append(Line("Filter examples: running · state=pruned · lr < 0.01 · value > 2 and optimizer == adam", style: theme.dim))
   return out
 }
