@@ -35,6 +35,7 @@ let package = Package(
         .product(name: "SystemPackage", package: "swift-system"),
       ]),
     .target(name: "HPOAnalysis", dependencies: ["HPO"]),
+    .target(name: "PlotSVG", dependencies: ["HPO", "HPOAnalysis"]),
     .target(name: "HPOSQLite", dependencies: ["HPO", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(
       name: "HPOPostgres",
@@ -46,7 +47,7 @@ let package = Package(
     .target(name: "HPOTesting", dependencies: ["HPO"]),
     .target(name: "Terminal"),
     .target(name: "TerminalNCurses", dependencies: ["Terminal", "CNcursesw"]),
-    .target(name: "Dashboard", dependencies: ["HPO", "HPOAnalysis", "Terminal"]),
+    .target(name: "Dashboard", dependencies: ["HPO", "HPOAnalysis", "PlotSVG", "Terminal"]),
     .executableTarget(
       name: "hpotop",
       dependencies: [
@@ -62,7 +63,7 @@ let package = Package(
       ]),
     .testTarget(name: "HPOTests", dependencies: ["HPO", "HPOTesting"]),
     .testTarget(name: "HPOSQLiteTests", dependencies: ["HPO", "HPOSQLite", "HPOTesting"]),
-    .testTarget(name: "HPOAnalysisTests", dependencies: ["HPO", "HPOAnalysis"]),
+    .testTarget(name: "HPOAnalysisTests", dependencies: ["HPO", "HPOAnalysis", "PlotSVG"]),
     .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
     .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Terminal", "HPO"]),
     .testTarget(

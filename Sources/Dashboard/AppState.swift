@@ -47,23 +47,6 @@ public struct DashboardInfo: Sendable {
   }
 }
 
-/// The plot tabs, in key order 1–7.
-public enum PlotTab: Int, CaseIterable, Sendable {
-  case history, parallel, pareto, importance, intermediate, slice, contour
-
-  public var title: String {
-    switch self {
-    case .history: "History"
-    case .parallel: "Parallel"
-    case .pareto: "Pareto"
-    case .importance: "Importance"
-    case .intermediate: "Curves"
-    case .slice: "Slice"
-    case .contour: "Contour"
-    }
-  }
-}
-
 /// Which importance evaluator the importance tab shows.
 public enum ImportanceKind: String, Sendable, Hashable { case fanova, mdi }
 
@@ -212,6 +195,8 @@ public struct AppState: Sendable {
   public var paramIndex2 = 1
   public var objectiveX = 0
   public var objectiveY = 1
+  /// Objective, log scale, trial cap and parallel axes (see `PlotSettings`).
+  public var plots = PlotSettings()
 
   // Overlays and effects
   public var overlay: Overlay?

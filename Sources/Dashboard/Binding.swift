@@ -8,8 +8,9 @@ public enum Action: String, Sendable, CaseIterable {
   case up, down, pageUp, pageDown, home, end
   case detail, filter, sortNext, sortReverse
   case nextTab, previousTab
-  case tab1, tab2, tab3, tab4, tab5, tab6, tab7
+  case showTab
   case maximizePlot, topK, importanceKind, cycleParam, cycleParam2
+  case nextObjective, logScale, allTrials, moveAxisLeft, moveAxisRight, hideAxis, showAllAxes
   case prune, enqueue, pause, fix, unfix, markFailed
   case scrollLeft, scrollRight, jumpRunning
   case note
@@ -49,8 +50,11 @@ public struct Binding: Sendable {
     self.disabledReason = disabledReason
   }
 
-  /// Keys as shown to users: `k/F9`.
-  public var keyText: String { keys.map(\.description).joined(separator: "/") }
+  /// Keys as shown to users: `k/F9`; a run of more than three keys as `1…9`.
+  public var keyText: String {
+    if keys.count > 3, let first = keys.first, let last = keys.last { return "\(first)…\(last)" }
+    return keys.map(\.description).joined(separator: "/")
+  }
 }
 
 /// The binding table and lookups over it.
@@ -83,24 +87,31 @@ public enum Bindings {
       (s.cachedCounts[.running] ?? 0) == 0 ? "no trial is running" : nil }),
     Binding([.tab, .char("]")], .nextTab, label: "Plot", "Next plot tab", section: .plots, footer: true),
     Binding([.backTab, .char("[")], .previousTab, label: "Prev plot", "Previous plot tab", section: .plots),
-    Binding([.char("1")], .tab1, label: "History", "Plot: optimization history", section: .plots),
-    Binding([.char("2")], .tab2, label: "Parallel", "Plot: parallel coordinates", section: .plots),
-    Binding([.char("3")], .tab3, label: "Pareto", "Plot: Pareto front (two objectives)", section: .plots, disabledReason: { s in
-      s.snapshot.directions.count < 2 ? "the study has one objective" : nil }),
-    Binding([.char("4")], .tab4, label: "Importance", "Plot: param importances", section: .plots),
-    Binding([.char("5")], .tab5, label: "Curves", "Plot: intermediate values", section: .plots),
-    Binding([.char("6")], .tab6, label: "Slice", "Plot: objective against one param", section: .plots),
-    Binding([.char("7")], .tab7, label: "Contour", "Plot: objective over two params", section: .plots),
+    Binding((1...9).map { .char(Character("\($0)")) }, .showTab, label: "Tab",
+            "Show plot tab N, in tab-bar order (listed below)", section: .plots),
     Binding([.char("z")], .maximizePlot, label: "Zoom", "Show the plot full-size / beside the table", section: .plots),
-    Binding([.char("t")], .topK, label: "Top-k", "Parallel coordinates: all trials, top 10, top 50", section: .plots, disabledReason: { s in
+    Binding([.char("t")], .topK, label: "Top-k", "Parallel coordinates: all trials, the best 10, the best 50", section: .plots, disabledReason: { s in
       s.tab == .parallel ? nil : "only on the parallel tab" }),
+    Binding([.char("o")], .nextObjective, label: "Objective", "Next objective (history, parallel, slice, contour, importance, EDF)", section: .plots, disabledReason: { s in
+      s.snapshot.directions.count < 2 ? "the study has one objective" : nil }),
+    Binding([.char("l")], .logScale, label: "Log", "Log value axis (history, curves, slice, EDF)", section: .plots, disabledReason: { s in
+      [.history, .intermediate, .slice, .edf].contains(s.tab) ? nil : "not on this tab" }),
+    Binding([.char("A")], .allTrials, label: "All trials", "Plot every trial (else the newest \(plotTrialLimit), for speed)", section: .plots),
+    Binding([.char("<")], .moveAxisLeft, label: "Axis ◂", "Parallel coordinates: move the focused axis left", section: .plots, disabledReason: { s in
+      s.tab == .parallel ? nil : "only on the parallel tab" }),
+    Binding([.char(">")], .moveAxisRight, label: "Axis ▸", "Parallel coordinates: move the focused axis right", section: .plots, disabledReason: { s in
+      s.tab == .parallel ? nil : "only on the parallel tab" }),
+    Binding([.char("h")], .hideAxis, label: "Hide axis", "Parallel coordinates: hide the focused axis", section: .plots, disabledReason: { s in
+      s.tab == .parallel ? nil : "only on the parallel tab" }),
+    Binding([.char("H")], .showAllAxes, label: "All axes", "Parallel coordinates: show the hidden axes again", section: .plots, disabledReason: { s in
+      s.tab != .parallel ? "only on the parallel tab" : (s.plots.hiddenAxes.isEmpty ? "no axis is hidden" : nil) }),
     Binding([.char("m")], .importanceKind, label: "fANOVA/MDI", "Importance: switch fANOVA / mean decrease impurity", section: .plots, disabledReason: { s in
       s.tab == .importance ? nil : "only on the importance tab" }),
-    Binding([.char("c")], .cycleParam, label: "Param", "Slice/contour: next param (Pareto: next x objective)", section: .plots, disabledReason: { s in
-      [.slice, .contour, .pareto].contains(s.tab) ? (s.tab != .pareto && s.paramNames.isEmpty ? "the study has no params" : nil)
-        : "only on the slice, contour and Pareto tabs" }),
-    Binding([.char("C")], .cycleParam2, label: "Param 2", "Contour: next y param (Pareto: next y objective)", section: .plots, disabledReason: { s in
-      [.contour, .pareto].contains(s.tab) ? nil : "only on the contour and Pareto tabs" }),
+    Binding([.char("c")], .cycleParam, label: "Param", "Slice/contour: next param; Pareto: next x objective; parallel: focus the next axis", section: .plots, disabledReason: { s in
+      [.slice, .contour, .pareto, .parallel].contains(s.tab) ? (s.tab != .pareto && s.paramNames.isEmpty ? "the study has no params" : nil)
+        : "only on the slice, contour, parallel and Pareto tabs" }),
+    Binding([.char("C")], .cycleParam2, label: "Param 2", "Contour: next y param; Pareto: next y objective; parallel: focus the previous axis", section: .plots, disabledReason: { s in
+      [.contour, .pareto, .parallel].contains(s.tab) ? nil : "only on the contour, parallel and Pareto tabs" }),
     Binding([.char("k"), .function(9)], .prune, label: "Prune", "Prune (kill) the selected running trial", section: .control, footer: true, disabledReason: running),
     Binding([.char("x")], .markFailed, label: "Fail", "Mark the selected running trial failed", section: .control, disabledReason: running),
     Binding([.char("e")], .enqueue, label: "Enqueue", "Enqueue a trial, pre-filled from the selected (or best) trial", section: .control, footer: true, disabledReason: { s in
@@ -129,6 +140,10 @@ public enum Bindings {
         let keys = b.keys.map { "`\($0.description == "|" ? "\\|" : $0.description)`" }.joined(separator: " ")
         out += "| \(keys) | \(b.label) | \(b.description) |\n"
       }
+    }
+    out += "\n## Plot tabs\n\n| Key | Tab | Shows |\n|---|---|---|\n"
+    for tab in PlotTab.allCases {
+      out += "| \(tab.rawValue < 9 ? "`\(tab.rawValue + 1)`" : "`Tab`") | \(tab.title) | \(tab.summary) |\n"
     }
     out += "\n## Dialogs\n\nIn text fields (filter, enqueue, fix, note) other keys type. Mouse: a click selects a row or a tab, the wheel scrolls.\n\n"
     out += "| Keys | In | Description |\n|---|---|---|\n"

@@ -243,7 +243,7 @@ extension ParamPicker: Dialog {
       fixed.removeValue(forKey: e.name)
       state.say("unfixed \(e.name)")
       state.commands.append(.unfix(name: e.name))
-      state.snapshot.systemAttrs["hpotop:fixed_params"] = fixed.isEmpty ? nil : .object(fixed)
+      state.snapshot.systemAttrs.hpotop.fixedParamsJSON = fixed
       return .close([.redraw, .reload])
     default: return .keep([])
     }
@@ -265,7 +265,7 @@ extension FixDialog: Dialog {
       let name = field.name
       var fixed = state.snapshot.fixedParams
       fixed[name] = v.json
-      state.snapshot.systemAttrs["hpotop:fixed_params"] = .object(fixed)
+      state.snapshot.systemAttrs.hpotop.fixedParamsJSON = fixed
       state.commands.append(.fix(name: name, value: v.json, distribution: field.distribution))
       state.say("fixed \(name) = \(v.json.compactJSON) for new trials")
       return .close([.redraw, .reload])

@@ -38,17 +38,7 @@ func handleMouse(_ state: inout AppState, _ m: Mouse) -> Reaction {
       return perform(&state, b.action)
     }
     if let tab = ScreenMap.plotTab(screen, x: m.x, y: m.y) {
-      let keys: [Action] = [.tab1, .tab2, .tab3, .tab4, .tab5, .tab6, .tab7]
-      if tab.rawValue < keys.count, let b = Bindings.all.first(where: { $0.action == keys[tab.rawValue] }) {
-        if let why = b.disabledReason(state) {
-          state.say("\(b.label): \(why)", error: true)
-          return .redraw
-        }
-        return perform(&state, b.action)
-      }
-      state.tab = tab
-      requestImportanceIfNeeded(&state)
-      return .redraw
+      return showTab(&state, tab.rawValue)
     }
     return []
   default:
@@ -108,11 +98,11 @@ enum ScreenMap {
     var hit: PlotTab?
     var named = 0
     for tab in PlotTab.allCases {
-      let label = Array("\(tab.rawValue + 1) \(tab.title)")
-      guard let i = find(label, in: chars) ?? find(Array(tab.title), in: chars) else { continue }
+      // The whole title, or the three-letter form a narrow tab bar uses (`tabTitles`).
+      let forms = ["\(tab.rawValue + 1) \(tab.title)", "\(tab.rawValue + 1) \(tab.title.prefix(3))", tab.title]
+      guard let (i, label) = forms.lazy.compactMap({ f in find(Array(f), in: chars).map { ($0, f) } }).first else { continue }
       named += 1
-      let end = i + (find(label, in: chars) == i ? label.count : tab.title.count) - 1
-      if x >= xs[i] && x <= xs[end] { hit = tab }
+      if x >= xs[i] && x <= xs[i + label.count - 1] { hit = tab }
     }
     return named >= 2 ? hit : nil
   }

@@ -31,7 +31,8 @@ public func update(_ state: inout AppState, _ msg: Msg) -> Reaction {
     requestImportanceIfNeeded(&state)
     return .redraw
   case .importance(let r):
-    state.importance[r.kind] = r
+    // A result for an objective the user has since left is stale: ask again.
+    if state.plots.importanceObjective == plotObjective(state) { state.importance[r.kind] = r }
     if state.importanceComputing == r.kind { state.importanceComputing = nil }
     requestImportanceIfNeeded(&state)
     return .redraw
@@ -67,6 +68,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> Reaction {
     if let reason = b.disabledReason(state) {
       state.say("\(b.label): \(reason)", error: true)
       return .redraw
+    }
+    if b.action == .showTab, case .char(let c) = key, let n = c.wholeNumberValue {
+      return showTab(&state, n - 1)
     }
     return perform(&state, b.action)
   }
@@ -124,13 +128,9 @@ func perform(_ state: inout AppState, _ action: Action) -> Reaction {
     var i = state.tab.rawValue
     repeat {
       i = ((i + (action == .nextTab ? 1 : -1)) % n + n) % n
-    } while PlotTab(rawValue: i) == .pareto && state.snapshot.directions.count < 2 && n > 1
-    state.tab = PlotTab(rawValue: i) ?? .history
-    requestImportanceIfNeeded(&state)
-  case .tab1, .tab2, .tab3, .tab4, .tab5, .tab6, .tab7:
-    let all: [Action] = [.tab1, .tab2, .tab3, .tab4, .tab5, .tab6, .tab7]
-    state.tab = PlotTab(rawValue: all.firstIndex(of: action) ?? 0) ?? .history
-    requestImportanceIfNeeded(&state)
+    } while PlotTab.allCases[i].unavailableReason(state) != nil && i != state.tab.rawValue
+    return showTab(&state, i)
+  case .showTab: break
   case .scrollLeft: state.paramScroll = max(0, clampedParamScroll(state, state.paramScroll) - 1)
   case .scrollRight: state.paramScroll = clampedParamScroll(state, min(max(0, state.paramNames.count - 1), state.paramScroll + 1))
   case .jumpRunning:
@@ -144,18 +144,53 @@ func perform(_ state: inout AppState, _ action: Action) -> Reaction {
   case .maximizePlot: state.plotMaximized.toggle()
   case .topK:
     state.topK = state.topK == nil ? 10 : (state.topK == 10 ? 50 : nil)
-    state.say("parallel coordinates: " + (state.topK.map { "top \($0)" } ?? "all trials"))
+    state.say("parallel coordinates: " + (state.topK.map { "the best \($0) trials" } ?? "all trials"))
+  case .nextObjective:
+    state.plots.objective = (plotObjective(state) + 1) % max(1, state.snapshot.directions.count)
+    state.say("plots show \(state.metricName(state.plots.objective))")
+    requestImportanceIfNeeded(&state)
+  case .logScale:
+    state.plots.logScale.toggle()
+    state.say("value axis: " + (state.plots.logScale ? "log scale" : "linear"))
+  case .allTrials:
+    state.plots.allTrials.toggle()
+    state.say(state.plots.allTrials ? "plots draw every trial" : "plots draw the newest \(plotTrialLimit) trials")
+  case .moveAxisLeft, .moveAxisRight:
+    var names = parallelAxisNames(state)
+    let i = min(state.plots.axisCursor, max(0, names.count - 1))
+    let j = i + (action == .moveAxisLeft ? -1 : 1)
+    guard names.indices.contains(i), names.indices.contains(j) else { break }
+    names.swapAt(i, j)
+    state.plots.parallelOrder = names + state.plots.parallelOrder.filter { !names.contains($0) }
+    state.plots.axisCursor = j
+  case .hideAxis:
+    let names = parallelAxisNames(state)
+    guard names.count > 1 else {
+      state.say("the last axis stays", error: true)
+      break
+    }
+    let i = min(state.plots.axisCursor, names.count - 1)
+    state.plots.hiddenAxes.insert(names[i])
+    state.plots.axisCursor = min(i, names.count - 2)
+    state.say("hid \(names[i]) (H: show all)")
+  case .showAllAxes:
+    state.plots.hiddenAxes = []
   case .importanceKind:
     state.importanceKind = state.importanceKind == .fanova ? .mdi : .fanova
     requestImportanceIfNeeded(&state)
   case .cycleParam:
-    if state.tab == .pareto {
+    if state.tab == .parallel {
+      state.plots.axisCursor = (state.plots.axisCursor + 1) % max(1, parallelAxisNames(state).count)
+    } else if state.tab == .pareto {
       state.objectiveX = (state.objectiveX + 1) % max(1, state.snapshot.directions.count)
     } else {
       state.paramIndex = (state.paramIndex + 1) % max(1, state.paramNames.count)
     }
   case .cycleParam2:
-    if state.tab == .pareto {
+    if state.tab == .parallel {
+      let n = max(1, parallelAxisNames(state).count)
+      state.plots.axisCursor = (min(state.plots.axisCursor, n - 1) + n - 1) % n
+    } else if state.tab == .pareto {
       state.objectiveY = (state.objectiveY + 1) % max(1, state.snapshot.directions.count)
     } else {
       state.paramIndex2 = (state.paramIndex2 + 1) % max(1, state.paramNames.count)
@@ -241,13 +276,38 @@ func applyFilter(_ state: inout AppState, _ text: String) {
 /// Asks the runtime for importances when the tab shows them and the cache is stale.
 func requestImportanceIfNeeded(_ state: inout AppState) {
   guard state.tab == .importance, state.importanceComputing == nil else { return }
-  let complete = state.snapshot.trials.filter { $0.state == .complete && $0.values != nil }
+  let objective = plotObjective(state)
+  if state.plots.importanceObjective != objective {
+    state.importance = [:]
+    state.plots.importanceObjective = objective
+  }
+  var complete = state.snapshot.trials.filter { $0.state == .complete && $0.values != nil }
   let kind = state.importanceKind
   if let cached = state.importance[kind], cached.completeCount == complete.count { return }
   guard complete.count >= 2 else { return }
   state.importanceComputing = kind
+  var directions = state.snapshot.directions
+  if directions.count > 1 {
+    // The evaluators read objective 0: hand them the chosen objective alone.
+    for i in complete.indices { complete[i].values = complete[i].values.map { objective < $0.count ? [$0[objective]] : $0 } }
+    directions = [directions[min(objective, directions.count - 1)]]
+  }
   // Large studies: the most recent 2000 complete trials keep the forest fast.
   state.commands.append(.computeImportance(
-    kind: kind, trials: Array(complete.suffix(2000)), directions: state.snapshot.directions,
+    kind: kind, trials: Array(complete.suffix(2000)), directions: directions,
     completeCount: complete.count))
+}
+
+/// Shows tab `index` (an index into `PlotTab.allCases`), or says why it cannot. A tab switch
+/// clears an error left by an earlier refusal, so no stale reason stays on screen.
+func showTab(_ state: inout AppState, _ index: Int) -> Reaction {
+  guard let tab = PlotTab(rawValue: index) else { return [] }
+  if let reason = tab.unavailableReason(state) {
+    state.say("\(tab.title): \(reason)", error: true)
+    return .redraw
+  }
+  if state.status?.isError == true { state.status = nil }
+  state.tab = tab
+  requestImportanceIfNeeded(&state)
+  return .redraw
 }

@@ -117,6 +117,11 @@ func helpLines(_ state: AppState) -> [Line] {
     }
   }
   out.append("")
+  let tabs = PlotTab.allCases.map { "\($0.rawValue + 1) \($0.title)" }
+  for start in stride(from: 0, to: tabs.count, by: 5) {
+    let part = tabs[start..<min(tabs.count, start + 5)].joined(separator: " · ")
+    out.append(Line((start == 0 ? "Plot tabs: " : "           ") + part, style: theme.dim))
+  }
   out.append(Line("In dialogs", style: theme.fg("title").adding(.bold)))
   for b in Bindings.dialog {
     let keys = b.keyText.padding(toLength: keyWidth + 2, withPad: " ", startingAt: 0)

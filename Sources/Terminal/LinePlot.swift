@@ -8,7 +8,9 @@
 ///     └──────────
 ///     0        10
 /// ```
-/// Too small for axes (fewer than 3 rows or 4 plot columns), it draws the canvas alone.
+/// Too small for axes (fewer than 3 rows or 4 plot columns), it draws the canvas alone. Without
+/// labels or ticks, each axis gets nice ticks (at least three). The legend takes its own row
+/// above the plot, so data never hides it.
 public struct LinePlot: Widget, Sendable {
   public var series: [Series]
   /// Shown range; nil fits the data (padded when all values are equal).
@@ -17,11 +19,15 @@ public struct LinePlot: Widget, Sendable {
   /// Labels spread evenly along the axes; nil shows the bounds.
   public var xLabels: [String]?
   public var yLabels: [String]?
+  /// Labels at data positions (take precedence over `xLabels`/`yLabels`).
+  public var xTicks: [AxisTick]?
+  public var yTicks: [AxisTick]?
   public var block: Block?
   public var style: Style
   public var axisStyle: Style
   public var labelStyle: Style
-  /// Series names with their colours in the top-right corner (when more than one is named).
+  /// Series names with their colours and glyphs on a row above the plot (when one or more is
+  /// named and there are at least 6 rows).
   public var showLegend: Bool
 
   public init(
@@ -54,22 +60,39 @@ public struct LinePlot: Widget, Sendable {
     return (xBounds ?? fit(pts.map(\.x)), yBounds ?? fit(pts.map(\.y)))
   }
 
+  /// The labels of an axis: explicit ticks, labels spread evenly, or nice ticks of `bounds`.
+  func ticks(_ ticks: [AxisTick]?, _ labels: [String]?, _ bounds: ClosedRange<Double>, count: Int) -> [AxisTick] {
+    if let ticks { return ticks.filter { bounds.contains($0.value) } }
+    if let labels {
+      let n = labels.count
+      return labels.enumerated().map { i, l in
+        AxisTick(n == 1 ? bounds.lowerBound : bounds.lowerBound + (bounds.upperBound - bounds.lowerBound) * Double(i) / Double(n - 1), l)
+      }
+    }
+    return AxisTicks.nice(bounds.lowerBound, bounds.upperBound, maxCount: count)
+  }
+
   public func render(area: Rect, buffer: inout Buffer) {
-    guard let inner = buffer.widgetArea(area, style: style, block: block) else { return }
+    guard var inner = buffer.widgetArea(area, style: style, block: block) else { return }
     let (xb, yb) = resolvedBounds()
-    let yl = yLabels ?? [NumberFormat.compact(yb.lowerBound), NumberFormat.compact(yb.upperBound)]
-    let xl = xLabels ?? [NumberFormat.compact(xb.lowerBound), NumberFormat.compact(xb.upperBound)]
-    let yLabelWidth = min(yl.map { TextWidth.of($0) }.max() ?? 0, inner.width / 3)
+    let named = series.filter { !$0.name.isEmpty }
+    if showLegend, !named.isEmpty, inner.height >= 6 {
+      drawLegend(named, row: Rect(x: inner.x, y: inner.y, width: inner.width, height: 1), buffer: &buffer)
+      inner = inner.inset(top: 1)
+    }
+    let yt = ticks(yTicks, yLabels, yb, count: max(3, min(6, (inner.height - 2) / 2 + 1)))
+    let yLabelWidth = min(yt.map { TextWidth.of($0.label) }.max() ?? 0, inner.width / 3)
     let plotRect: Rect
     if inner.height >= 3, inner.width - yLabelWidth - 1 >= 4 {
       let axisX = inner.x + yLabelWidth
       let axisY = inner.bottom - 2
       plotRect = Rect(x: axisX + 1, y: inner.y, width: inner.right - axisX - 1, height: axisY - inner.y)
+      let xt = ticks(xTicks, xLabels, xb, count: max(3, min(8, plotRect.width / 10)))
       for y in inner.y..<axisY { buffer.setString(x: axisX, y: y, "│", style: axisStyle) }
       buffer.setString(x: axisX, y: axisY, "└", style: axisStyle)
       for x in (axisX + 1)..<inner.right { buffer.setString(x: x, y: axisY, "─", style: axisStyle) }
-      drawYLabels(yl, x: inner.x, width: yLabelWidth, top: inner.y, rows: plotRect.height, buffer: &buffer)
-      drawXLabels(xl, left: plotRect.x, width: plotRect.width, y: inner.bottom - 1, buffer: &buffer)
+      drawYLabels(yt, bounds: yb, x: inner.x, width: yLabelWidth, top: inner.y, rows: plotRect.height, axisX: axisX, buffer: &buffer)
+      drawXLabels(xt, bounds: xb, left: plotRect.x, width: plotRect.width, y: inner.bottom - 1, axisY: axisY, buffer: &buffer)
     } else {
       plotRect = inner
     }
@@ -85,49 +108,80 @@ public struct LinePlot: Widget, Sendable {
         for (p, q) in zip(s.points, s.points.dropFirst()) {
           canvas.line(from: p, to: q, xBounds: xb, yBounds: yb, color: s.color)
         }
+      case .markers: break
       }
     }
     canvas.render(area: plotRect, buffer: &buffer)
-    if showLegend { drawLegend(in: plotRect, buffer: &buffer) }
-  }
-
-  private func drawYLabels(
-    _ labels: [String], x: Int, width: Int, top: Int, rows: Int, buffer: inout Buffer
-  ) {
-    guard width > 0, rows > 0, !labels.isEmpty else { return }
-    // labels[0] is the bottom (lowest value), the last one the top.
-    for (i, label) in labels.enumerated() {
-      let frac = labels.count == 1 ? 0 : Double(i) / Double(labels.count - 1)
-      let row = top + rows - 1 - Int((frac * Double(rows - 1)).rounded())
-      let (t, w) = TextWidth.prefix(label, fitting: width)
-      buffer.setString(x: x + width - w, y: row, t, style: labelStyle)
+    // Markers: one glyph per cell, in series order (later series on top).
+    for s in series where s.kind == .markers {
+      for p in s.points {
+        guard let (px, py) = canvas.dot(x: p.x, y: p.y, xBounds: xb, yBounds: yb) else { continue }
+        let cx = Int((px / 2).rounded(.down)), cy = Int((py / 4).rounded(.down))
+        guard cx >= 0, cy >= 0, cx < plotRect.width, cy < plotRect.height else { continue }
+        var st = buffer.cell(x: plotRect.x + cx, y: plotRect.y + cy).style
+        st.fg = s.color
+        buffer.set(x: plotRect.x + cx, y: plotRect.y + cy, Cell(s.marker, style: st))
+      }
     }
   }
 
-  private func drawXLabels(_ labels: [String], left: Int, width: Int, y: Int, buffer: inout Buffer) {
-    guard width > 0, !labels.isEmpty else { return }
+  private func drawYLabels(
+    _ ticks: [AxisTick], bounds: ClosedRange<Double>, x: Int, width: Int, top: Int, rows: Int, axisX: Int,
+    buffer: inout Buffer
+  ) {
+    guard width > 0, rows > 0, !ticks.isEmpty else { return }
+    let span = bounds.upperBound - bounds.lowerBound
+    var used = Set<Int>()
+    // The ends first, so they survive when rows are scarce.
+    let order = ticks.indices.sorted { a, b in
+      let ea = a == 0 || a == ticks.count - 1, eb = b == 0 || b == ticks.count - 1
+      return ea != eb ? ea : a < b
+    }
+    for i in order {
+      let t = ticks[i]
+      let frac = span > 0 ? (t.value - bounds.lowerBound) / span : 0.5
+      let row = top + rows - 1 - Int((frac * Double(rows - 1)).rounded())
+      guard !used.contains(row) else { continue }
+      used.insert(row)
+      let (text, w) = TextWidth.prefix(t.label, fitting: width)
+      buffer.setString(x: x + width - w, y: row, text, style: labelStyle)
+      buffer.setString(x: axisX, y: row, "┤", style: axisStyle)
+    }
+  }
+
+  private func drawXLabels(
+    _ ticks: [AxisTick], bounds: ClosedRange<Double>, left: Int, width: Int, y: Int, axisY: Int,
+    buffer: inout Buffer
+  ) {
+    guard width > 0, !ticks.isEmpty else { return }
+    let span = bounds.upperBound - bounds.lowerBound
     var nextFree = left
-    for (i, label) in labels.enumerated() {
-      let frac = labels.count == 1 ? 0 : Double(i) / Double(labels.count - 1)
+    for t in ticks {
+      let frac = span > 0 ? (t.value - bounds.lowerBound) / span : 0.5
       let anchor = left + Int((frac * Double(width - 1)).rounded())
-      let w = TextWidth.of(label)
-      var x = i == 0 ? left : (i == labels.count - 1 ? left + width - w : anchor - w / 2)
+      let w = TextWidth.of(t.label)
+      var x = min(max(left, anchor - w / 2), left + width - w)
       x = max(x, nextFree)
       guard x + w <= left + width else { continue }
-      buffer.setString(x: x, y: y, label, style: labelStyle)
+      buffer.setString(x: x, y: y, t.label, style: labelStyle)
+      buffer.setString(x: anchor, y: axisY, "┬", style: axisStyle)
       nextFree = x + w + 1
     }
   }
 
-  private func drawLegend(in rect: Rect, buffer: inout Buffer) {
-    let named = series.filter { !$0.name.isEmpty }
-    guard named.count > 1 else { return }
-    let w = (named.map { TextWidth.of($0.name) }.max() ?? 0) + 2
-    guard rect.width >= w + 2, rect.height >= named.count else { return }
-    let x = rect.right - w
-    for (i, s) in named.enumerated() {
-      buffer.setString(x: x, y: rect.y + i, "━", style: Style(fg: s.color))
-      buffer.setString(x: x + 1, y: rect.y + i, " " + s.name, style: labelStyle)
+  private func drawLegend(_ named: [Series], row: Rect, buffer: inout Buffer) {
+    let text = named.map { $0.marker + " " + $0.name }
+    var width = text.map { TextWidth.of($0) + 2 }.reduce(0, +)
+    var shown = named.count
+    while shown > 0, width > row.width {
+      shown -= 1
+      width -= TextWidth.of(text[shown]) + 2
+    }
+    var x = row.right - width
+    for (s, t) in zip(named.prefix(shown), text) {
+      buffer.setString(x: x, y: row.y, s.marker, style: Style(fg: s.color))
+      buffer.setString(x: x + TextWidth.of(s.marker), y: row.y, String(t.dropFirst(s.marker.count)), style: labelStyle)
+      x += TextWidth.of(t) + 2
     }
   }
 }

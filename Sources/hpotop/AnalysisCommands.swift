@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dashboard
 import Foundation
 import HPO
 import HPOAnalysis
@@ -59,26 +60,34 @@ struct Pareto: AsyncParsableCommand {
 }
 
 struct Plot: AsyncParsableCommand {
+  /// The dashboard's tabs that have an SVG form, by id.
+  static var kinds: [PlotTab] { PlotTab.allCases.filter { $0.svg != nil } }
+
   static let configuration = CommandConfiguration(
-    abstract: "Write a plot as SVG: history, parallel, pareto, importance, intermediate, slice or contour.")
+    abstract: "Write a plot as SVG: \(kinds.map(\.id).joined(separator: ", ")).")
   @OptionGroup var options: StudyOptions
   @Argument(help: "The plot kind.") var kind: String
   @Option(help: "The SVG file to write.") var svg: String
   @Option(help: "Params for slice (one) or contour (two), comma-separated.") var params: String?
   @Option(help: "The two objectives of a Pareto plot, e.g. 0,1.") var objectives: String = "0,1"
+  @Option(help: "The objective of history, parallel, slice, contour, importance and edf.") var objective: Int = 0
 
   func run() async throws {
-    guard let plotKind = SVGPlot.Kind(rawValue: kind) else {
-      throw BadInput("unknown plot '\(kind)': use one of \(SVGPlot.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+    guard let tab = Self.kinds.first(where: { $0.id == kind }), let render = tab.svg else {
+      throw BadInput("unknown plot '\(kind)': use one of \(Self.kinds.map(\.id).joined(separator: ", "))")
     }
     let pair = objectives.split(separator: ",").compactMap { Int($0) }
     guard pair.count == 2 else { throw BadInput("--objectives takes two indexes, e.g. 0,1") }
     let (study, input) = try await options.analysisInput()
+    guard (0..<max(1, study.directions.count)).contains(objective) else {
+      throw BadInput("--objective \(objective): the study has \(study.directions.count) objective(s), 0..\(study.directions.count - 1)")
+    }
+    let names = (try? await study.storage.studySystemAttrs(study: study.id))?["study:metric_names"]?.arrayValue?.compactMap(\.stringValue) ?? []
     let document: String
     do {
-      document = try SVGPlot.render(
-        plotKind, input: input, studyName: study.name,
-        params: params?.split(separator: ",").map(String.init) ?? [], objectives: (pair[0], pair[1]))
+      document = try render(input, PlotRequest(
+        studyName: study.name, params: params?.split(separator: ",").map(String.init) ?? [],
+        objective: objective, objectivePair: (pair[0], pair[1]), metricNames: names))
     } catch let e as PlotError {
       throw BadInput(e.description)
     }

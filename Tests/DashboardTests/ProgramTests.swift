@@ -100,8 +100,10 @@ final class FakeClock: @unchecked Sendable {
     #expect(s.tab == .parallel)
     Fixture.press(&s, [.char("7")])
     #expect(s.tab == .contour)
+    Fixture.press(&s, [.char("9")])
+    #expect(s.tab == .edf)
     Fixture.press(&s, [.char("]")])
-    #expect(s.tab == .history)
+    #expect(s.tab == .history)  // wraps after the last tab
     Fixture.press(&s, [.char("3")])
     #expect(s.tab == .history)  // disabled: stays
     #expect(s.status?.text == "Pareto: the study has one objective")

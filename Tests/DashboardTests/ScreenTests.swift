@@ -12,14 +12,17 @@ import Testing
 
   /// What each tab shows for the fixture (a stable substring).
   static func marker(_ tab: PlotTab, objectives: Int) -> String {
-    switch tab {
-    case .history: return "━ best"
-    case .parallel: return "lr(log)"
-    case .pareto: return objectives == 1 ? "the study has one objective" : "━ front"
-    case .importance: return "lr"
-    case .intermediate: return "step 0"
-    case .slice: return "vs lr (log)"
-    case .contour: return "x=lr y=layers"
+    switch tab.id {
+    case "history": return "by trial"
+    case "parallel": return "lr (log)"
+    case "pareto": return objectives == 1 ? "the study has one objective" : "front"
+    case "importance": return "lr"
+    case "intermediate": return "by step"
+    case "slice": return "vs lr (log)"
+    case "contour": return "x=lr y=layers"
+    case "timeline": return "lane"
+    case "edf": return "share of trials"
+    default: return "unknown tab \(tab.id)"
     }
   }
 

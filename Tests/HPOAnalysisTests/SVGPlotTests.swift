@@ -1,6 +1,7 @@
 import Foundation
 import HPO
 import HPOAnalysis
+import PlotSVG
 import Testing
 
 /// `hpotop plot KIND --svg`: every kind renders a well-formed document that shows the study.
@@ -21,33 +22,55 @@ import Testing
 
   func count(_ needle: String, in haystack: String) -> Int { haystack.components(separatedBy: needle).count - 1 }
 
-  @Test(arguments: SVGPlot.Kind.allCases)
-  func everyKindRendersAWellFormedDocument(_ kind: SVGPlot.Kind) async throws {
-    let input = try await Self.study(objectives: kind == .pareto ? 2 : 1)
-    let svg = try SVGPlot.render(kind, input: input, studyName: "svg", params: ["lr", "n"])
-    #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
-    #expect(svg.hasSuffix("</svg>\n"))
-    #expect(!svg.contains("nan") && !svg.contains("inf"))
-    // Well-formed enough for any SVG reader: every opened element is closed.
-    #expect(count("<text", in: svg) == count("</text>", in: svg))
-    switch kind {
-    case .history, .pareto: #expect(count("<circle", in: svg) == 30)
-    case .slice, .contour: #expect(count("<circle", in: svg) == 30)
-    case .parallel, .intermediate: #expect(count("<polyline", in: svg) >= 30)
-    case .importance: #expect(svg.contains(">lr<") && svg.contains(">opt<") && svg.contains(">n<"))
-    }
-  }
-
-  @Test func aParetoPlotNeedsTwoObjectives() async throws {
+  @Test func everyPlotRendersAWellFormedDocument() async throws {
     let input = try await Self.study(objectives: 1)
-    #expect(throws: PlotError.self) { try SVGPlot.render(.pareto, input: input, studyName: "svg") }
+    let two = try await Self.study(objectives: 2)
+    let docs: [(String, String)] = [
+      ("history", SVGPlot.history(OptimizationHistoryInfo(input), studyName: "svg")),
+      ("parallel", SVGPlot.parallel(ParallelCoordinateInfo(input), studyName: "svg")),
+      ("pareto", SVGPlot.pareto(ParetoFrontInfo(two), studyName: "svg")),
+      ("importance", SVGPlot.importance(ImportanceInfo(input), studyName: "svg")),
+      ("intermediate", SVGPlot.intermediate(IntermediateValuesInfo(input), studyName: "svg")),
+      ("slice", SVGPlot.slice(try #require(SliceInfo(input, param: "lr")), studyName: "svg")),
+      ("contour", SVGPlot.contour(try #require(ContourInfo(input, xParam: "lr", yParam: "n")), studyName: "svg")),
+      ("edf", SVGPlot.edf(EDFInfo(input), studyName: "svg")),
+    ]
+    for (kind, svg) in docs {
+      #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""), "\(kind)")
+      #expect(svg.hasSuffix("</svg>\n"))
+      #expect(!svg.contains("nan") && !svg.contains("inf"), "\(kind)")
+      // Well-formed enough for any SVG reader: every opened element is closed.
+      #expect(count("<text", in: svg) == count("</text>", in: svg), "\(kind)")
+      switch kind {
+      case "history", "pareto", "slice", "contour": #expect(count("<circle", in: svg) == 30, "\(kind)")
+      case "parallel": #expect(count("<path class=\"trial\"", in: svg) == 30)
+      case "intermediate": #expect(count("<polyline", in: svg) >= 30)
+      case "importance": #expect(svg.contains(">lr<") && svg.contains(">opt<") && svg.contains(">n<"))
+      default: #expect(svg.contains("<polyline"))
+      }
+    }
   }
 
-  @Test func anEmptyStudyStillRenders() throws {
-    let empty = AnalysisInput(trials: [], directions: [.minimize])
-    for kind in [SVGPlot.Kind.history, .parallel, .intermediate, .importance] {
-      #expect(try SVGPlot.render(kind, input: empty, studyName: "e").hasSuffix("</svg>\n"))
+  @Test func parallelDrawsTrialsWithoutAConditionalParamInAnNABand() throws {
+    let x = Distribution.float(try FloatDistribution(low: 0, high: 1))
+    let trials = (0..<6).map { i in
+      FrozenTrial(
+        id: Int64(i + 1), number: i, state: .complete, values: [Double(i)], datetimeStart: nil, datetimeComplete: nil,
+        params: i % 2 == 0 ? ["x": .float(0.5), "m": .float(Double(i) / 10)] : ["x": .float(0.2)],
+        distributions: i % 2 == 0 ? ["x": x, "m": x] : ["x": x], userAttrs: [:], systemAttrs: [:], intermediateValues: [:])
     }
+    let info = ParallelCoordinateInfo(AnalysisInput(trials: trials, directions: [.minimize]))
+    #expect(info.lines.count == 6)
+    #expect(info.paramAxes.map(\.name) == ["m", "x"])
+    #expect(info.axisHasMissing == [true, false])
+    for line in info.lines {
+      #expect(line.missing[0] == (line.trialNumber % 2 == 1))
+      if line.missing[0] { #expect(line.coordinates[1] == ParallelCoordinateInfo.missingPosition) }
+      else { #expect(line.coordinates[1] >= ParallelCoordinateInfo.valueBandLow) }
+    }
+    let svg = SVGPlot.parallel(info, studyName: "c")
+    #expect(count("<path class=\"trial\"", in: svg) == 6)
+    #expect(svg.contains(">n/a<"))
   }
 
   @Test func logAxesTickAtPowersOfTen() {

@@ -154,13 +154,13 @@ import Testing
       s
         == padded([
           "", "", "", "", "", "", "", "", "", "", "",
-          "10│                      ⢀⣀⠤⠒⠉",
+          "10┤                      ⢀⣀⠤⠒⠉",
           "  │                  ⣀⡠⠔⠊⠁",
-          "  │             ⢀⡠⠤⠒⠉",
+          " 5┤             ⢀⡠⠤⠒⠉",
           "  │         ⣀⠤⠒⠊⠁",
           "  │    ⢀⡠⠔⠊⠉",
-          " 0│⣀⠤⠒⠉⠁",
-          "  └───────────────────────────",
+          " 0┤⣀⠤⠒⠉⠁",
+          "  └┬────────────┬────────────┬",
           "   0            5           10",
         ]))
   }
@@ -175,17 +175,20 @@ import Testing
             Series("value", points: [(0, 0), (1, 0)], color: .blue, kind: .scatter),
           ], yBounds: 0...1), area: Rect(width: 30, height: 6))
     }
+    // The legend has its own row: the data never draws over it. Ticks: at least three per axis.
     #expect(
       t.backend.lines()[0..<6]
         == [
-          "1│⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉━ best⠉",
-          " │                     ━ value",
-          " │",
-          "0│⡀                          ⢀",
-          " └────────────────────────────",
-          "  0                          1",
+          "             ━ best  • value",
+          "  1┤⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉",
+          "0.5┤",
+          "  0┤⡀                        ⢀",
+          "   └┬────────────┬───────────┬",
+          "    0           0.5          1",
         ])
-    #expect(b.cell(x: 2, y: 0).style.fg == .red)
-    #expect(b.cell(x: 2, y: 3).style.fg == .blue)
+    #expect(b.cell(x: 13, y: 0).style.fg == .red)
+    #expect(b.cell(x: 21, y: 0).style.fg == .blue)
+    #expect(b.cell(x: 4, y: 1).style.fg == .red)
+    #expect(b.cell(x: 4, y: 3).style.fg == .blue)
   }
 }

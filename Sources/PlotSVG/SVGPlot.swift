@@ -1,39 +1,11 @@
 import Foundation
 import HPO
+import HPOAnalysis
 
-/// The plots `hpotop plot KIND --svg FILE` writes, each drawn from its info struct.
+/// The SVG documents of the plots, each drawn from its info struct (the dashboard's plot tabs
+/// say which one `hpotop plot KIND --svg FILE` writes).
 public enum SVGPlot {
-  public enum Kind: String, CaseIterable, Sendable {
-    case history, parallel, pareto, importance, intermediate, slice, contour
-  }
-
-  /// The SVG of one plot kind for a study. `params` picks the param(s) of slice and contour
-  /// (default: the first one or two), `objectives` the pair of a Pareto plot.
-  public static func render(
-    _ kind: Kind, input: AnalysisInput, studyName: String, params: [String] = [], objectives: (Int, Int) = (0, 1)
-  ) throws -> String {
-    switch kind {
-    case .history: return history(OptimizationHistoryInfo(input), studyName: studyName)
-    case .parallel: return parallel(ParallelCoordinateInfo(input), studyName: studyName)
-    case .pareto:
-      guard input.directions.count > 1 else { throw PlotError("a Pareto front needs a study with two or more objectives") }
-      return pareto(ParetoFrontInfo(input, xObjective: objectives.0, yObjective: objectives.1), studyName: studyName)
-    case .importance: return importance(ImportanceInfo(input), studyName: studyName)
-    case .intermediate: return intermediate(IntermediateValuesInfo(input), studyName: studyName)
-    case .slice:
-      let name = params.first ?? input.allParams.keys.first ?? ""
-      guard let info = SliceInfo(input, param: name) else { throw PlotError("no complete trial has a param '\(name)'") }
-      return slice(info, studyName: studyName)
-    case .contour:
-      let names = params.count >= 2 ? Array(params.prefix(2)) : Array(input.allParams.keys.prefix(2))
-      guard names.count == 2, let info = ContourInfo(input, xParam: names[0], yParam: names[1]) else {
-        throw PlotError("a contour needs two params that complete trials share (give --params x,y)")
-      }
-      return contour(info, studyName: studyName)
-    }
-  }
-
-  static func history(_ info: OptimizationHistoryInfo, studyName: String) -> String {
+  public static func history(_ info: OptimizationHistoryInfo, studyName: String) -> String {
     var c = SVGCanvas(title: "Optimization history: \(studyName)")
     let values = info.points.map(\.value)
     let x = c.xScale(0, Double(max(1, info.points.last?.trialNumber ?? 1)))
@@ -49,47 +21,60 @@ public enum SVGPlot {
     return c.document
   }
 
-  static func parallel(_ info: ParallelCoordinateInfo, studyName: String) -> String {
-    var c = SVGCanvas(title: "Parallel coordinates: \(studyName)")
+  /// One `<path class="trial">` per drawn trial (a trial without a conditional param crosses
+  /// that axis in its "n/a" band), the best trial last and thicker.
+  public static func parallel(_ info: ParallelCoordinateInfo, studyName: String) -> String {
+    var c = SVGCanvas(title: "Parallel coordinates: \(studyName) (\(info.lines.count) trials)")
     let axisCount = info.paramAxes.count + 1
     let xs = (0..<axisCount).map { c.left + (c.right - c.left) * Double($0) / Double(max(1, axisCount - 1)) }
     let span = info.objectiveHigh - info.objectiveLow
-    for line in info.lines.reversed() {
+    func y(_ v: Double) -> Double { c.bottom - (c.bottom - c.top) * v }
+    // Worst first, so the best lines end on top.
+    let ordered = info.lines.sorted { a, b in info.direction.isBetter(b.value, than: a.value) }
+    for (k, line) in ordered.enumerated() {
       let t = span > 0 ? (line.value - info.objectiveLow) / span : 0.5
       let shade = info.direction == .minimize ? 1 - t : t
+      let isBest = k == ordered.count - 1
       // Coordinates are in [0, 1], the objective's first, then one per param axis.
-      let pts = zip(xs, line.coordinates).map { x, v in (x, c.bottom - (c.bottom - c.top) * v) }
-      c.polyline(pts, stroke: SVGCanvas.gradient(shade), width: 1.2, opacity: 0.7)
+      let d = zip(xs, line.coordinates).enumerated().map { i, p in "\(i == 0 ? "M" : "L")\(fmt(p.0)),\(fmt(y(p.1)))" }
+        .joined(separator: " ")
+      c.add(##"<path class="trial" data-trial="\##(line.trialNumber)" d="\##(d)" fill="none" stroke="\##(isBest ? "#d62728" : SVGCanvas.gradient(shade))" stroke-width="\##(isBest ? "2.5" : "1.2")" stroke-opacity="\##(isBest ? "1" : "0.7")"><title>trial \##(line.trialNumber): \##(formatNumber(line.value))</title></path>"##)
     }
     let names = [info.targetName] + info.paramAxes.map { $0.name + ($0.isLog ? " (log)" : "") }
     for (i, x) in xs.enumerated() {
       c.add(##"<line x1="\##(fmt(x))" y1="\##(fmt(c.top))" x2="\##(fmt(x))" y2="\##(fmt(c.bottom))" stroke="#333"/>"##)
       c.add(c.text(names[i], x: x, y: c.bottom + 20, size: 11, anchor: "middle"))
       if i > 0 {
-        let axis = info.paramAxes[i - 1]
+        let a = i - 1, axis = info.paramAxes[a]
         if axis.isCategorical {
           for (k, label) in axis.labels.enumerated() {
-            let v = axis.labels.count > 1 ? Double(k) / Double(axis.labels.count - 1) : 0.5
-            c.add(c.text(label, x: x + 4, y: c.bottom - (c.bottom - c.top) * v + 4, size: 10))
+            c.add(c.text(label, x: x + 4, y: y(info.position(axis: a, coordinate: Double(k))) + 4, size: 10))
           }
         } else {
-          c.add(c.text(SVGCanvas.label(axis.low, exponent: axis.isLog), x: x + 4, y: c.bottom - 2, size: 10))
-          c.add(c.text(SVGCanvas.label(axis.high, exponent: axis.isLog), x: x + 4, y: c.top + 10, size: 10))
+          for t in SVGCanvas.ticks(axis.low, axis.high, log: false, exponent: axis.isLog) where t >= axis.low && t <= axis.high {
+            c.add(c.text(SVGCanvas.label(t, exponent: axis.isLog), x: x + 4, y: y(info.position(axis: a, coordinate: t)) + 4, size: 10))
+          }
+        }
+        if info.axisHasMissing[a] {
+          c.add(c.text("n/a", x: x + 4, y: y(ParallelCoordinateInfo.missingPosition) - 2, size: 10))
         }
       } else {
-        c.add(c.text(formatAxis(info.objectiveLow), x: x + 4, y: c.bottom - 2, size: 10))
-        c.add(c.text(formatAxis(info.objectiveHigh), x: x + 4, y: c.top + 10, size: 10))
+        for t in SVGCanvas.ticks(info.objectiveLow, info.objectiveHigh, log: false)
+        where t >= info.objectiveLow && t <= info.objectiveHigh && span > 0 {
+          c.add(c.text(formatAxis(t), x: x + 4, y: y((t - info.objectiveLow) / span) + 4, size: 10))
+        }
       }
     }
     return c.document
   }
 
-  static func pareto(_ info: ParetoFrontInfo, studyName: String) -> String {
+  public static func pareto(_ info: ParetoFrontInfo, studyName: String, names: [String] = []) -> String {
     var c = SVGCanvas(title: "Pareto front: \(studyName) (hypervolume \(formatNumber(info.hypervolume)))")
     let xs = info.points.compactMap { $0.values.count > info.xObjective ? $0.values[info.xObjective] : nil }
     let ys = info.points.compactMap { $0.values.count > info.yObjective ? $0.values[info.yObjective] : nil }
     let x = c.xScale(xs.min() ?? 0, xs.max() ?? 1), y = c.yScale(ys.min() ?? 0, ys.max() ?? 1)
-    c.axes(x: x, y: y, xLabel: "Objective \(info.xObjective)", yLabel: "Objective \(info.yObjective)")
+    c.axes(x: x, y: y, xLabel: info.xObjective < names.count ? names[info.xObjective] : "Objective \(info.xObjective)",
+           yLabel: info.yObjective < names.count ? names[info.yObjective] : "Objective \(info.yObjective)")
     for p in info.points where p.values.count > max(info.xObjective, info.yObjective) {
       c.circle(x(p.values[info.xObjective]), y(p.values[info.yObjective]), r: p.isOnFront ? 4.5 : 3,
                fill: p.isOnFront ? "#d62728" : "#9e9e9e", opacity: p.isOnFront ? 1 : 0.5,
@@ -98,7 +83,7 @@ public enum SVGPlot {
     return c.document
   }
 
-  static func importance(_ info: ImportanceInfo, studyName: String) -> String {
+  public static func importance(_ info: ImportanceInfo, studyName: String) -> String {
     var c = SVGCanvas(height: max(200, 90 + 28 * Double(info.names.count)), title: "Importances (\(info.evaluator.name)): \(studyName)")
     let labelWidth = 160.0
     let barLeft = c.left + labelWidth - 60, barRight = c.right - 60
@@ -111,7 +96,7 @@ public enum SVGPlot {
     return c.document
   }
 
-  static func intermediate(_ info: IntermediateValuesInfo, studyName: String) -> String {
+  public static func intermediate(_ info: IntermediateValuesInfo, studyName: String) -> String {
     var c = SVGCanvas(title: "Intermediate values: \(studyName)")
     let steps = info.stepRange ?? 0...1, values = info.valueRange ?? 0...1
     let x = c.xScale(Double(steps.lowerBound), Double(steps.upperBound)), y = c.yScale(values.lowerBound, values.upperBound)
@@ -125,7 +110,7 @@ public enum SVGPlot {
     return c.document
   }
 
-  static func slice(_ info: SliceInfo, studyName: String) -> String {
+  public static func slice(_ info: SliceInfo, studyName: String) -> String {
     var c = SVGCanvas(title: "Slice: \(studyName)")
     let vs = info.points.map(\.value)
     let x = info.axis.isCategorical ? c.xScale(-0.5, Double(info.axis.labels.count) - 0.5) : c.xScale(info.axis.low, info.axis.high)
@@ -140,7 +125,7 @@ public enum SVGPlot {
     return c.document
   }
 
-  static func contour(_ info: ContourInfo, studyName: String) -> String {
+  public static func contour(_ info: ContourInfo, studyName: String) -> String {
     var c = SVGCanvas(title: "Contour: \(studyName)")
     let x = c.xScale(info.xRange.lowerBound, info.xRange.upperBound)
     let y = c.yScale(info.yRange.lowerBound, info.yRange.upperBound)
@@ -161,10 +146,21 @@ public enum SVGPlot {
     for p in info.points { c.circle(x(p.x), y(p.y), r: 2.5, fill: "#000000", opacity: 0.6) }
     return c.document
   }
-}
 
-/// A plot that cannot be drawn for this study, with the reason.
-public struct PlotError: Error, CustomStringConvertible, Sendable {
-  public let description: String
-  public init(_ description: String) { self.description = description }
+  /// The empirical distribution: a step line of the share of trials at or below each value.
+  public static func edf(_ info: EDFInfo, studyName: String) -> String {
+    var c = SVGCanvas(title: "Empirical distribution: \(studyName)")
+    let vs = info.steps.map(\.value)
+    let x = c.xScale(vs.min() ?? 0, vs.max() ?? 1), y = c.yScale(0, 1)
+    c.axes(x: x, y: y, xLabel: info.targetName, yLabel: "Cumulative probability")
+    var pts: [(Double, Double)] = []
+    var previous = 0.0
+    for s in info.steps {
+      pts.append((x(s.value), y(previous)))
+      pts.append((x(s.value), y(s.fraction)))
+      previous = s.fraction
+    }
+    c.polyline(pts, stroke: "#1f77b4", width: 2)
+    return c.document
+  }
 }
