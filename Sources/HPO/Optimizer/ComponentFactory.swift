@@ -22,7 +22,7 @@ public enum ComponentFactory {
       var o = TPEOptions()
       o.nStartupTrials = try options.int("n_startup_trials", min: 0) ?? o.nStartupTrials
       o.nEICandidates = try options.int("n_ei_candidates", min: 1) ?? o.nEICandidates
-      o.priorWeight = try options.double("prior_weight") ?? o.priorWeight
+      o.priorWeight = try options.double("prior_weight", min: 0) ?? o.priorWeight
       o.considerMagicClip = try options.bool("consider_magic_clip") ?? o.considerMagicClip
       o.considerEndpoints = try options.bool("consider_endpoints") ?? o.considerEndpoints
       o.multivariate = try options.bool("multivariate") ?? o.multivariate
@@ -37,19 +37,19 @@ public enum ComponentFactory {
     case "nsga2":
       let sampler = NSGAIISampler(
         seed: seed, populationSize: try options.int("population_size", min: 2) ?? 50,
-        crossoverProbability: try options.double("crossover_prob") ?? 0.9,
-        swappingProbability: try options.double("swapping_prob") ?? 0.5,
-        mutationProbability: try options.double("mutation_prob"))
+        crossoverProbability: try options.double("crossover_prob", min: 0, max: 1) ?? 0.9,
+        swappingProbability: try options.double("swapping_prob", min: 0, max: 1) ?? 0.5,
+        mutationProbability: try options.double("mutation_prob", min: 0, max: 1))
       try options.finish()
       return sampler
     case "bohb":
       let sampler = BOHBSampler(
         seed: seed, minPointsInModel: try options.int("min_points_in_model", min: 1),
-        topNPercent: try options.int("top_n_percent", min: 1) ?? 15,
+        topNPercent: try options.int("top_n_percent", min: 1, max: 99) ?? 15,
         numSamples: try options.int("num_samples", min: 1) ?? 64,
-        randomFraction: try options.double("random_fraction") ?? 1.0 / 3.0,
-        bandwidthFactor: try options.double("bandwidth_factor") ?? 3,
-        minBandwidth: try options.double("min_bandwidth") ?? 1e-3)
+        randomFraction: try options.double("random_fraction", min: 0, max: 1) ?? 1.0 / 3.0,
+        bandwidthFactor: try options.double("bandwidth_factor", min: 0, excludingMin: true) ?? 3,
+        minBandwidth: try options.double("min_bandwidth", min: 0) ?? 1e-3)
       try options.finish()
       return sampler
     default:
@@ -83,13 +83,19 @@ public enum ComponentFactory {
         grid[p.name] = stride(from: i.low, through: i.high, by: i.step).map { .int($0) }
       case .float(let f) where f.step != nil:
         let step = f.step ?? 1
-        let n = Int(((f.high - f.low) / step + 1e-9).rounded(.down))
+        let steps = ((f.high - f.low) / step + 1e-9).rounded(.down)
+        // Checked before the values are made: a tiny step would ask for terabytes.
+        guard steps < Double(GridSampler.maxAxisValues) else {
+          throw fail(GridSampler.sizeProblem([(p.name, steps < 1e18 ? Int(steps) + 1 : Int.max)]) ?? "")
+        }
+        let n = Int(steps)
         grid[p.name] = (0...max(0, n)).map { .float(f.low + Double($0) * step) }
       default:
         throw fail("the grid sampler needs values for '\(p.name)': add values: {\(p.name): [..]} to the sampler")
       }
     }
     for key in given.keys where space[key] == nil { throw fail("'\(key)' in values is not a param of the study") }
+    if let problem = GridSampler.sizeProblem(grid.map { ($0.key, $0.value.count) }) { throw fail(problem) }
     return grid
   }
 
@@ -139,6 +145,7 @@ public enum ComponentFactory {
         guard let innerName = inner.stringValue ?? inner["name"]?.stringValue else {
           throw PrunerError("'wrapped' must name a pruner, e.g. wrapped: median")
         }
+        if innerName == "patient" { throw PrunerError("a patient pruner cannot wrap another patient pruner") }
         let innerSpec = ComponentSpec(
           path: options.spec?.path ?? "", name: innerName,
           options: (inner.objectValue ?? [:]).filter { $0.key != "name" },
@@ -188,18 +195,25 @@ struct OptionReader {
 
   init(spec: ComponentSpec?) { self.spec = spec }
 
-  mutating func int(_ key: String, min: Int? = nil) throws -> Int? {
+  mutating func int(_ key: String, min: Int? = nil, max: Int? = nil) throws -> Int? {
     read.insert(key)
     guard let spec, let v = spec.options[key] else { return nil }
     guard let i = v.intValue, case .int = v else { throw spec.error("'\(key)' must be an integer", option: key) }
-    if let min, i < min { throw spec.error("'\(key)' must be at least \(min)", option: key) }
+    if let min, i < min { throw spec.error("'\(key)' must be at least \(min), got \(i)", option: key) }
+    if let max, i > max { throw spec.error("'\(key)' must be at most \(max), got \(i)", option: key) }
     return i
   }
 
-  mutating func double(_ key: String) throws -> Double? {
+  /// A number option (never NaN), within `min`…`max` where given, as the owner's Optuna
+  /// counterpart checks it.
+  mutating func double(_ key: String, min: Double? = nil, excludingMin: Bool = false, max: Double? = nil) throws -> Double? {
     read.insert(key)
     guard let spec, let v = spec.options[key] else { return nil }
-    guard let d = v.doubleValue else { throw spec.error("'\(key)' must be a number", option: key) }
+    guard let d = v.doubleValue, !d.isNaN else { throw spec.error("'\(key)' must be a number", option: key) }
+    if let min, excludingMin ? !(d > min) : !(d >= min) {
+      throw spec.error("'\(key)' must be \(excludingMin ? "greater than" : "at least") \(formatNumber(min)), got \(formatNumber(d))", option: key)
+    }
+    if let max, !(d <= max) { throw spec.error("'\(key)' must be at most \(formatNumber(max)), got \(formatNumber(d))", option: key) }
     return d
   }
 

@@ -26,11 +26,12 @@ struct YAMLReader {
     case .sequence: return "a list"
     case .alias: return "an alias"
     case .scalar(let s):
+      // An explicit tag (`!!int abc`) can claim a type its text does not have.
       switch tag(node) {
       case .null: return "null"
-      case .bool: return "a boolean (\(s.string))"
-      case .int: return "an integer (\(s.string))"
-      case .float: return "a number (\(s.string))"
+      case .bool: return node.bool == nil ? "'\(s.string)' (tagged !!bool but not a boolean)" : "a boolean (\(s.string))"
+      case .int: return node.int == nil ? "'\(s.string)' (tagged !!int but not an integer)" : "an integer (\(s.string))"
+      case .float: return node.float == nil ? "'\(s.string)' (tagged !!float but not a number)" : "a number (\(s.string))"
       default: return "'\(s.string)'"
       }
     }
@@ -44,6 +45,45 @@ struct YAMLReader {
   func isNull(_ node: Node) -> Bool {
     if case .scalar = node, tag(node) == .null { return true }
     return false
+  }
+
+  /// The most YAML nodes a study file may expand to, aliases counted at every use. A real study
+  /// file has a few hundred; the bound stops an alias bomb (`a: &a [x, x]`, `b: &b [*a, *a]`, …)
+  /// before anything walks the expansion.
+  static let maxExpandedNodes = 100_000
+
+  /// Throws when `root` expands to more than `maxExpandedNodes` nodes, at the top-level key (or
+  /// list item) whose value crosses the bound. Stops counting at the bound, so it costs at most
+  /// that many steps whatever the expansion.
+  func checkExpansion(_ root: Node) throws {
+    var count = 0
+    func visit(_ node: Node) -> Bool {
+      count += 1
+      if count > Self.maxExpandedNodes { return false }
+      switch node {
+      case .scalar, .alias: return true
+      case .sequence(let s):
+        for n in s where !visit(n) { return false }
+        return true
+      case .mapping(let m):
+        for (k, v) in m where !visit(k) || !visit(v) { return false }
+        return true
+      }
+    }
+    let tooLarge = "expands to more than \(Self.maxExpandedNodes) YAML values (nested aliases?); a study file may hold at most that many"
+    switch root {
+    case .mapping(let m):
+      count = 1
+      for (k, v) in m where !visit(k) || !visit(v) {
+        let name = k.scalar?.string ?? "the study file"
+        throw error(k, "'\(name)' \(tooLarge)")
+      }
+    case .sequence(let s):
+      count = 1
+      for n in s where !visit(n) { throw error(n, "this item \(tooLarge)") }
+    default:
+      break
+    }
   }
 
   /// The key/value pairs of a mapping by key text, rejecting keys that are not scalars and keys
