@@ -60,6 +60,8 @@ import Testing
         line: 2, column: 43, message: "non-zero positive"),
     Bad(label: "negative min_resource", yaml: "pruner: {name: successive_halving, min_resource: -3}\nobjective: {builtin: branin}\n",
         line: 1, column: 9, message: "min_resource"),
+    Bad(label: "alias as a key", yaml: "a: &a [x, x]\nb: &b [*a, *a]\n*b : 1\nobjective: {builtin: branin}\n",
+        line: 3, column: 1, message: "keys of a study file must be plain names"),
     Bad(label: "!!int that is not an integer", yaml: "n_trials: !!int abc\nobjective: {builtin: branin}\n",
         line: 1, column: 11, message: "must be an integer, got 'abc' (tagged !!int but not an integer)"),
     Bad(label: "parallelism 1e12", yaml: "parallelism: 1000000000000\nobjective: {builtin: branin}\n",

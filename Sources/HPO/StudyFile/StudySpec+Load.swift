@@ -30,6 +30,10 @@ extension StudySpec {
   /// paths (the default storage, `cwd`).
   public static func parse(yaml: String, path: String) throws -> StudySpec {
     let root: Node?
+    if let at = YAMLReader.complexKeyWithAnchors(in: yaml) {
+      throw StudyFileError(
+        path: path, at: at, "keys of a study file must be plain names, not aliases, lists or mappings")
+    }
     do {
       root = try Yams.compose(yaml: yaml)
     } catch let e as YamlError {

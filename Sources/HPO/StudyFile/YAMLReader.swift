@@ -86,6 +86,57 @@ struct YAMLReader {
     }
   }
 
+  /// Where a file that defines anchors uses a complex key (an alias, a list or a mapping as a
+  /// key, or an explicit `?` key), or nil. Such keys must be caught before composing: the YAML
+  /// library hashes every key to find duplicates, and hashing an alias-bomb key walks its whole
+  /// expansion. A study file's keys are plain names, so no valid file is refused by this.
+  static func complexKeyWithAnchors(in yaml: String) -> SourcePosition? {
+    guard yaml.contains("&") else { return nil }
+    var line = 1
+    for text in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+      let chars = Array(text.unicodeScalars)
+      var i = 0
+      var quote: Unicode.Scalar?
+      var lastSignificant: Unicode.Scalar? = nil  // the last non-space character before i
+      func isKeyColon(_ j: Int) -> Bool {
+        var k = j
+        while k < chars.count, chars[k] == " " { k += 1 }
+        guard k < chars.count, chars[k] == ":" else { return false }
+        return k + 1 == chars.count || [" ", "\t", ",", "}", "]", "\r"].contains(chars[k + 1])
+      }
+      while i < chars.count {
+        let c = chars[i]
+        if let q = quote {
+          if c == q { quote = nil }
+          i += 1
+          continue
+        }
+        switch c {
+        case "'", "\"":
+          quote = c
+        case "#" where i == 0 || chars[i - 1] == " " || chars[i - 1] == "\t":
+          i = chars.count
+          continue
+        case "?" where (lastSignificant == nil || ["-", "{", ",", "["].contains(lastSignificant!))
+          && (i + 1 == chars.count || chars[i + 1] == " "):
+          return SourcePosition(line: line, column: i + 1)
+        case "*" where lastSignificant == nil || [" ", "-", "{", ",", "[", ":", "?"].contains(lastSignificant!) || chars[i - 1] == " ":
+          var j = i + 1
+          while j < chars.count, chars[j] != " ", chars[j] != ",", chars[j] != "]", chars[j] != "}", chars[j] != ":" { j += 1 }
+          if j > i + 1, isKeyColon(j) { return SourcePosition(line: line, column: i + 1) }
+        case "]", "}":
+          if isKeyColon(i + 1) { return SourcePosition(line: line, column: i + 1) }
+        default:
+          break
+        }
+        if c != " " && c != "\t" { lastSignificant = c }
+        i += 1
+      }
+      line += 1
+    }
+    return nil
+  }
+
   /// The key/value pairs of a mapping by key text, rejecting keys that are not scalars and keys
   /// not in `known` (with the nearest known key as a suggestion).
   func entries(
