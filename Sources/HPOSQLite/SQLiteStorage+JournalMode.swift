@@ -5,11 +5,13 @@ import Synchronization
 
 // hpotop writes in WAL mode, which lets readers and writers overlap. A WAL file, though, cannot
 // be opened from a read-only mount once its `-shm` is gone (SQLite must create it), and Optuna
-// never uses WAL. So hpotop puts the journal mode back when a writing storage closes: the mode
-// the file had when it was opened, or DELETE (Optuna's) when it was already WAL (a crashed
-// hpotop's leftover, or a user's choice: hpotop cannot tell them apart). The switch needs the
-// file to itself, so it is tried without waiting: when another connection is open (another
-// hpotop, Python Optuna), the file stays in WAL and the last hpotop to close switches it.
+// never uses WAL. So hpotop returns the file to a rollback journal (DELETE, Optuna's) when a
+// writing storage closes. WAL is the only journal mode a file keeps (DELETE, TRUNCATE and PERSIST
+// are settings of each connection), so "the mode it had" is always a rollback journal, except
+// for a file already in WAL: a crashed hpotop's leftover or a user's choice, which hpotop cannot
+// tell apart and also returns to DELETE. The switch needs the file to itself, so it is tried
+// without waiting: when another connection is open (another hpotop, Python Optuna), the file
+// stays in WAL and the last hpotop to close switches it.
 
 extension SQLiteStorage {
   /// Opens a file for reading only: SQLite's read-only flag, then `immutable` when that fails
@@ -46,30 +48,7 @@ extension SQLiteStorage {
     return "file://" + escaped + "?immutable=1"
   }
 
-  /// The journal mode of the file at `path` as it is now (`delete` for a new file), read
-  /// without changing it.
-  static func journalMode(path: String) throws -> String {
-    guard FileManager.default.fileExists(atPath: path) else { return "delete" }
-    var config = Configuration()
-    config.readonly = true
-    config.busyMode = .timeout(5)
-    do {
-      let queue = try DatabaseQueue(path: path, configuration: config)
-      let mode = try queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } ?? "delete"
-      try queue.close()
-      return mode.lowercased()
-    } catch {
-      return "delete"
-    }
-  }
-
-  /// The journal mode to put back when this storage closes.
-  var journalModeToRestore: String {
-    guard let previous = previousJournalMode, previous != "wal" else { return "delete" }
-    return previous
-  }
-
-  /// Closes the pool and switches the file back to `journalModeToRestore`, without waiting:
+  /// Closes the pool and switches the file back to DELETE, without waiting:
   /// when another connection holds the file, it stays in WAL. Runs once.
   func restoreJournalMode() {
     guard JournalModeKeeper.shared.unregister(self) else { return }
@@ -77,9 +56,8 @@ extension SQLiteStorage {
     var config = Configuration()
     config.busyMode = .immediateError
     guard let queue = try? DatabaseQueue(path: path, configuration: config) else { return }
-    let mode = journalModeToRestore
     _ = try? queue.writeWithoutTransaction { db in
-      try String.fetchOne(db, sql: "PRAGMA journal_mode = \(mode)")
+      try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")
     }
     try? queue.close()
   }

@@ -14,7 +14,7 @@ import Synchronization
 /// With WAL, `PRAGMA synchronous = NORMAL` is set: a commit is durable against a process crash,
 /// and only the last transactions may be lost on a power cut, which costs no fsync per write.
 ///
-/// WAL is hpotop's while it writes: the journal mode the file had is put back when the storage
+/// WAL is hpotop's while it writes: the file returns to a rollback journal when the storage
 /// closes (deinit, or the process's exit), so Optuna can still read the file from a read-only
 /// mount (see `SQLiteStorage+JournalMode.swift`). `init(path:readOnly: true)` opens an existing
 /// file for reading only, without creating, migrating or switching anything.
@@ -27,8 +27,6 @@ public final class SQLiteStorage: Storage {
   let pool: any DatabaseWriter
   /// Whether this storage was opened for reading only.
   public let isReadOnly: Bool
-  /// The journal mode the file had before this storage switched it to WAL (nil: read-only).
-  let previousJournalMode: String?
   /// Per study, what the last `startTrial` of this instance saw of the WAITING trials.
   let waitingScans = Mutex<[Int64: WaitingScan]>([:])
 
@@ -48,7 +46,6 @@ public final class SQLiteStorage: Storage {
     config.busyMode = .timeout(busyTimeout)
     config.label = "hpotop.sqlite"
     if readOnly {
-      previousJournalMode = nil
       pool = try Self.openReadOnly(path: path, configuration: config)
       try checkSchema()
       return
@@ -57,7 +54,6 @@ public final class SQLiteStorage: Storage {
       config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
     }
     do {
-      previousJournalMode = try Self.journalMode(path: path)
       pool = try DatabasePool(path: path, configuration: config)
     } catch {
       throw StorageError(.backend, "cannot open SQLite database at \(path): \(error)")
