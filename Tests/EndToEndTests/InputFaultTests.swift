@@ -50,6 +50,8 @@ import Testing
       #expect(r.status == 2, "\(params): \(r.stderr)")
       #expect(r.stderr.contains("must be a finite number"), "\(params): \(r.stderr)")
     }
+    let fix = try await Binary.run(["fix"] + s + ["--unchecked", "newp=1e999"], in: dir)
+    #expect(fix.status == 2 && fix.stderr.contains("must be a finite number"), "\(fix.stderr)")
     let space = #"{"x0": {"name": "FloatDistribution", "attributes": {"low": -5, "high": 10, "step": null, "log": false}}}"#
     let ask = try await Binary.run(["ask"] + s + ["-f", "json", "--search-space", space], in: dir)
     #expect(ask.status == 0, "\(ask.stderr)")
