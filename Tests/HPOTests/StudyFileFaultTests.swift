@@ -56,6 +56,8 @@ import Testing
         line: 2, column: 17, message: "must be a finite number, got nan"),
     Bad(label: "infinite choice", yaml: "params:\n  x: {choices: [1, .inf]}\nobjective: {command: [/bin/true]}\n",
         line: 2, column: 20, message: "must be a finite number, got inf"),
+    Bad(label: "NaN grid value", yaml: "params:\n  x: {choices: [1, 2]}\nsampler: {name: grid, values: {x: [1, .nan]}}\nobjective: {command: [/bin/true]}\n",
+        line: 3, column: 31, message: "values of 'x' must be finite numbers, got nan"),
     Bad(label: "negative float step", yaml: "params:\n  x: {type: float, low: 0, high: 1, step: -0.1}\nobjective: {command: [/bin/true]}\n",
         line: 2, column: 43, message: "non-zero positive"),
     Bad(label: "negative min_resource", yaml: "pruner: {name: successive_halving, min_resource: -3}\nobjective: {builtin: branin}\n",

@@ -74,6 +74,9 @@ public enum ComponentFactory {
         guard let items = list.arrayValue?.compactMap(ParamValue.init(json:)), !items.isEmpty else {
           throw fail("values of '\(p.name)' must be a non-empty list of scalars")
         }
+        if let bad = items.first(where: { if case .float(let x) = $0 { return !x.isFinite } else { return false } }) {
+          throw fail("values of '\(p.name)' must be finite numbers, got \(bad.pythonRepr)")
+        }
         grid[p.name] = items
         continue
       }
