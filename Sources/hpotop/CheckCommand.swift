@@ -12,6 +12,7 @@ struct Check: ParsableCommand {
 
   func run() throws {
     let spec = try loadSpec(studyFile)
+    do { try spec.checkStorageFolder() } catch let e as StudyFileError { throw BadInput(e) }
     let objective: String
     switch spec.objective {
     case .builtin(let b): objective = "builtin \(b.name)"

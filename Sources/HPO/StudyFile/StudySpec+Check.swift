@@ -16,6 +16,25 @@ extension StudySpec {
   /// load rather than in every trial. (`parse` itself never looks at the file system.)
   public func checkComponents() throws {
     _ = try StudyLauncher(spec: self, storage: InMemoryStorage())
+    try checkCommand()
+  }
+
+  /// The folder of the file's SQLite storage must exist (`hpotop check`; `run --storage` may
+  /// name another storage, so `run` leaves this to opening it).
+  public func checkStorageFolder() throws {
+    if storage.hasPrefix("sqlite:///") {
+      let file = String(storage.dropFirst("sqlite:///".count).prefix { $0 != "?" })
+      let directory = (file as NSString).deletingLastPathComponent
+      var isDirectory: ObjCBool = false
+      if !directory.isEmpty,
+        !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue)
+      {
+        throw error("the storage's folder '\(directory)' does not exist", at: "storage")
+      }
+    }
+  }
+
+  private func checkCommand() throws {
     guard case .command(let c) = objective else { return }
     var isDirectory: ObjCBool = false
     guard !c.resolvedCwd.contains("\0"),
