@@ -149,6 +149,34 @@ import Testing
     #expect(out.hasPrefix("5 "), "\(out)")
   }
 
+  /// Item 10: a 444 file in a 555 folder, read by another user (root ignores file modes, so the
+  /// test drops to `nobody` with `setpriv`).
+  @Test func readOnlyFileReadByAnotherUser() async throws {
+    let dir = try Binary.temporaryDirectory("mode444")
+    let folder = dir + "/study"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let db = try await Self.writeStudy(folder)
+    try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: db)
+    try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir)
+    defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder) }
+    let asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", Binary.path]
+    let probe = try ChildProcess.run("/usr/bin/setpriv", asNobody + ["--help"])
+    guard getuid() == 0, probe.status == 0 else {
+      print("⚠️⚠️⚠️ SKIPPING readOnlyFileReadByAnotherUser: needs root and setpriv, and the binary readable by nobody (\(probe.stderr.prefix(200))).")
+      return
+    }
+    let s = ["--storage", "sqlite:///" + db, "--study-name", "s"]
+    for command in [["studies", "--storage", "sqlite:///" + db], ["trials"] + s, ["best"] + s, ["export"] + s] {
+      let r = try ChildProcess.run("/usr/bin/setpriv", asNobody + command, directory: dir)
+      #expect(r.status == 0, "\(command[0]) as nobody: \(r.stderr)")
+    }
+    let watch = try ChildProcess.run("/usr/bin/setpriv", asNobody + ["watch", db], directory: dir)
+    #expect(watch.stderr.contains("watch needs a terminal"), "\(watch.stderr)")
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+    #expect(files.sorted() == ["s.db", "s.yaml"], "reading left files behind: \(files)")
+  }
+
   /// Item 10: a file left in WAL (a crashed writer) on a read-only mount is still readable, and
   /// the next hpotop writer returns it to rollback-journal mode.
   @Test func walFileOnAReadOnlyMountIsReadable() async throws {
