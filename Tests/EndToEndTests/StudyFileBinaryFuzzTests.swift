@@ -219,6 +219,7 @@ import Testing
     let dir = try Binary.temporaryDirectory("fuzz")
     let binary = Binary.path
     let failures = Mutex<[String]>([])
+    let acceptedBuiltins = Mutex<[Int]>([])
     let stats = Mutex<(accepted: Int, rejected: Int, maxRSSKB: Int, slowest: Double)>((0, 0, 0, 0))
     let lanes = 3
     DispatchQueue.concurrentPerform(iterations: lanes) { lane in
@@ -229,6 +230,9 @@ import Testing
         let o = Self.runLimited([binary, "check", file], directory: dir, tag: "case\(index)")
         if let p = Self.problem(o, file: file) {
           failures.withLock { $0.append("\(c.label) (\(file)): \(p)") }
+        }
+        if o.exitCode == 0, String(decoding: c.bytes, as: UTF8.self).contains("builtin") {
+          acceptedBuiltins.withLock { $0.append(index) }
         }
         stats.withLock {
           if o.exitCode == 0 { $0.accepted += 1 } else { $0.rejected += 1 }
@@ -243,5 +247,18 @@ import Testing
     let report = "\(all.count) file(s) broke the promise:\n" + all.prefix(25).joined(separator: "\n")
     #expect(all.isEmpty, "\(report)")
     #expect(s.accepted > 0 && s.rejected > 0)
+
+    // Accepted means runnable: a sample of the accepted files with a built-in objective runs one
+    // trial to COMPLETE (each on a storage of its own).
+    let sample = acceptedBuiltins.withLock { $0.sorted() }.prefix(12)
+    #expect(sample.count >= 5)
+    for index in sample {
+      let file = dir + "/case\(index).yaml"
+      let o = Self.runLimited(
+        [binary, "run", "--no-tui", "--n-trials", "1", "--storage", "sqlite:///\(dir)/run\(index).db", file],
+        directory: dir, tag: "run\(index)")
+      #expect(o.exitCode == 0 && !o.timedOut && o.stderr.contains("(1 complete)"),
+              "\(cases[index].label): accepted by check but run gave exit \(o.exitCode ?? -1): \(o.stderr.suffix(400))")
+    }
   }
 }

@@ -146,6 +146,8 @@ struct StudyFileParser {
     if let n = top["name"] {
       name = try reader.string(n.value, "name")
       if name.trimmingCharacters(in: .whitespaces).isEmpty { throw reader.error(n.value, "name must not be empty") }
+      // Optuna's studies.study_name is VARCHAR(512).
+      if name.count > 512 { throw reader.error(n.value, "name must be at most 512 characters, got \(name.count)") }
     }
 
     // Params (before the objective, whose placeholders and built-in checks refer to them).
@@ -201,6 +203,9 @@ struct StudyFileParser {
     var storage = StudyFileParser.defaultStorage(directory: directory, name: name)
     if let e = top["storage"] {
       storage = try resolveStorage(e.value)
+    } else if name.utf8.count + 3 > 255 {
+      throw reader.error(
+        top["name"]?.value ?? root, "the name is too long for the default database file name (<name>.db); give 'storage:'")
     }
 
     return StudySpec(
