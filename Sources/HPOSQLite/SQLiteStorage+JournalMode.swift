@@ -28,6 +28,10 @@ extension SQLiteStorage {
       try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
       return queue
     } catch {
+      // Only a WAL file needs its `-shm`; any other failure is the answer.
+      guard isWALFile(path) else {
+        throw StorageError(.backend, "cannot open SQLite database at \(path) for reading: \(error)")
+      }
       do {
         let queue = try DatabaseQueue(path: immutableURI(path), configuration: config)
         try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
@@ -36,6 +40,14 @@ extension SQLiteStorage {
         throw StorageError(.backend, "cannot open SQLite database at \(path) for reading: \(error)")
       }
     }
+  }
+
+  /// Whether the file's header marks it as WAL (format versions 2 at bytes 18 and 19).
+  static func isWALFile(_ path: String) -> Bool {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+    defer { try? handle.close() }
+    guard let header = try? handle.read(upToCount: 20), header.count == 20 else { return false }
+    return header[18] == 2 && header[19] == 2
   }
 
   /// A `file:` URI that opens `path` as immutable (no locks, no `-shm`): for files nobody can
@@ -53,6 +65,8 @@ extension SQLiteStorage {
   func restoreJournalMode() {
     guard JournalModeKeeper.shared.unregister(self) else { return }
     try? pool.close()
+    // Never create a file that was removed meanwhile.
+    guard FileManager.default.fileExists(atPath: path), Self.isWALFile(path) else { return }
     var config = Configuration()
     config.busyMode = .immediateError
     guard let queue = try? DatabaseQueue(path: path, configuration: config) else { return }
