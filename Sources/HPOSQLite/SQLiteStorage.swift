@@ -161,6 +161,9 @@ public final class SQLiteStorage: Storage {
   func write<T: Sendable>(_ op: String, _ body: @escaping @Sendable (Database) throws -> T)
     async throws -> T
   {
+    if isReadOnly {
+      throw StorageError(.invalidValue, "\(op) is not possible: \(displayURL) is open read-only (a read-only file or mount)")
+    }
     do {
       return try writeNow(body)
     } catch let e as StorageError {
