@@ -61,6 +61,18 @@ import Testing
     #expect(tell.status == 0, "\(tell.stderr)")
     let trials = try await Binary.run(["trials"] + s + ["-f", "json"], in: dir)
     #expect(trials.stdout.contains(#""state": "FAIL""#), "\(trials.stdout)")
+    // Python Optuna can still enqueue NaN; `ask -f json` prints strict JSON even then.
+    guard PythonPeer.shouldRun(for: "ask -f json after Optuna enqueues NaN") else { return }
+    try PythonPeer.run(["-c", """
+      import optuna, sys
+      optuna.logging.set_verbosity(optuna.logging.WARNING)
+      s = optuna.load_study(study_name="s", storage="sqlite:///" + sys.argv[1])
+      s.enqueue_trial({"x0": float("nan")})
+      """, db])
+    let nanAsk = try await Binary.run(["ask"] + s + ["-f", "json", "--search-space", space], in: dir)
+    #expect(nanAsk.status == 0, "\(nanAsk.stderr)")
+    let strict = try JSONSerialization.jsonObject(with: Data(nanAsk.stdout.utf8)) as? [String: Any]
+    #expect((strict?["params"] as? [String: Any])?["x0"] is NSNull, "\(nanAsk.stdout)")
   }
 
   /// Item 14: names with terminal escapes are shown escaped by `studies` and `trials -f table`.
