@@ -20,7 +20,7 @@ import OrderedCollections
 ///
 /// Nothing is enumerated up front: a grid id maps to its combination by mixed-radix arithmetic
 /// (`point(_:)`), and grids over `shuffledOrderLimit` points take trial t's first choice from a
-/// seeded bijection (`ScatteredOrder`) instead of a shuffled array. `checkSize` bounds a grid at
+/// seeded bijection (`ScatteredOrder`) instead of a shuffled array. `sizeProblem` bounds a grid at
 /// `maxAxisValues` values per param and `maxPoints` points, so that every accepted grid can be
 /// written as the `search_space` attr and numbered in an `Int`.
 ///
