@@ -48,9 +48,9 @@ struct YAMLReader {
   }
 
   /// The most YAML nodes a study file may expand to, aliases counted at every use. A real study
-  /// file has a few hundred; the bound stops an alias bomb (`a: &a [x, x]`, `b: &b [*a, *a]`, …)
-  /// before anything walks the expansion.
-  static let maxExpandedNodes = 100_000
+  /// file has a few hundred (a generated one with 100 000 params fits); the bound stops an alias
+  /// bomb (`a: &a [x, x]`, `b: &b [*a, *a]`, …) before anything walks the expansion.
+  static let maxExpandedNodes = 1_000_000
 
   /// Throws when `root` expands to more than `maxExpandedNodes` nodes, at the top-level key (or
   /// list item) whose value crosses the bound. Stops counting at the bound, so it costs at most
