@@ -213,52 +213,69 @@ import Testing
     }
   }
 
-  @Test func malformedStudyFilesThroughTheBinary() throws {
+  /// Runs blocking work on a thread of its own, so that waiting on child processes never holds
+  /// one of the few threads of Swift's cooperative pool that the other tests' tasks run on.
+  static func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+      Thread { continuation.resume(returning: work()) }.start()
+    }
+  }
+
+  struct Results: Sendable {
+    var accepted = 0, rejected = 0, maxRSSKB = 0
+    var slowest = 0.0
+    var failures: [String] = []
+    var acceptedBuiltins: [Int] = []
+    /// Label and outcome of each accepted file that was also run.
+    var runs: [(String, Outcome)] = []
+  }
+
+  @Test func malformedStudyFilesThroughTheBinary() async throws {
     let cases = try Self.cases()
     #expect(cases.count >= 300)
     let dir = try Binary.temporaryDirectory("fuzz")
     let binary = Binary.path
-    let failures = Mutex<[String]>([])
-    let acceptedBuiltins = Mutex<[Int]>([])
-    let stats = Mutex<(accepted: Int, rejected: Int, maxRSSKB: Int, slowest: Double)>((0, 0, 0, 0))
-    let lanes = 3
-    DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-      for index in Swift.stride(from: lane, to: cases.count, by: lanes) {
-        let c = cases[index]
-        let file = dir + "/case\(index).yaml"
-        FileManager.default.createFile(atPath: file, contents: Data(c.bytes))
-        let o = Self.runLimited([binary, "check", file], directory: dir, tag: "case\(index)")
-        if let p = Self.problem(o, file: file) {
-          failures.withLock { $0.append("\(c.label) (\(file)): \(p)") }
-        }
-        if o.exitCode == 0, String(decoding: c.bytes, as: UTF8.self).contains("builtin") {
-          acceptedBuiltins.withLock { $0.append(index) }
-        }
-        stats.withLock {
-          if o.exitCode == 0 { $0.accepted += 1 } else { $0.rejected += 1 }
-          $0.maxRSSKB = max($0.maxRSSKB, o.maxRSSKB)
-          $0.slowest = max($0.slowest, o.seconds)
+    let r = await Self.offThePool { () -> Results in
+      let results = Mutex(Results())
+      let lanes = 3
+      DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+        for index in Swift.stride(from: lane, to: cases.count, by: lanes) {
+          let c = cases[index]
+          let file = dir + "/case\(index).yaml"
+          FileManager.default.createFile(atPath: file, contents: Data(c.bytes))
+          let o = Self.runLimited([binary, "check", file], directory: dir, tag: "case\(index)")
+          let problem = Self.problem(o, file: file)
+          results.withLock {
+            if let problem { $0.failures.append("\(c.label) (\(file)): \(problem)") }
+            if o.exitCode == 0 { $0.accepted += 1 } else { $0.rejected += 1 }
+            if o.exitCode == 0, String(decoding: c.bytes, as: UTF8.self).contains("builtin") {
+              $0.acceptedBuiltins.append(index)
+            }
+            $0.maxRSSKB = max($0.maxRSSKB, o.maxRSSKB)
+            $0.slowest = max($0.slowest, o.seconds)
+          }
         }
       }
+      // Accepted means runnable: a sample of the accepted files with a built-in objective runs
+      // one trial to COMPLETE (each on a storage of its own).
+      var out = results.withLock { $0 }
+      for index in out.acceptedBuiltins.sorted().prefix(12) {
+        let o = Self.runLimited(
+          [binary, "run", "--no-tui", "--n-trials", "1", "--storage", "sqlite:///\(dir)/run\(index).db",
+           dir + "/case\(index).yaml"],
+          directory: dir, tag: "run\(index)")
+        out.runs.append((cases[index].label, o))
+      }
+      return out
     }
-    let s = stats.withLock { $0 }
-    print("fuzz: \(cases.count) study files, \(s.accepted) accepted, \(s.rejected) rejected; peak memory \(s.maxRSSKB / 1024) MB, slowest \(String(format: "%.2f", s.slowest)) s")
-    let all = failures.withLock { $0 }
-    let report = "\(all.count) file(s) broke the promise:\n" + all.prefix(25).joined(separator: "\n")
-    #expect(all.isEmpty, "\(report)")
-    #expect(s.accepted > 0 && s.rejected > 0)
-
-    // Accepted means runnable: a sample of the accepted files with a built-in objective runs one
-    // trial to COMPLETE (each on a storage of its own).
-    let sample = acceptedBuiltins.withLock { $0.sorted() }.prefix(12)
-    #expect(sample.count >= 5)
-    for index in sample {
-      let file = dir + "/case\(index).yaml"
-      let o = Self.runLimited(
-        [binary, "run", "--no-tui", "--n-trials", "1", "--storage", "sqlite:///\(dir)/run\(index).db", file],
-        directory: dir, tag: "run\(index)")
+    print("fuzz: \(cases.count) study files, \(r.accepted) accepted, \(r.rejected) rejected; peak memory \(r.maxRSSKB / 1024) MB, slowest \(String(format: "%.2f", r.slowest)) s")
+    let report = "\(r.failures.count) file(s) broke the promise:\n" + r.failures.prefix(25).joined(separator: "\n")
+    #expect(r.failures.isEmpty, "\(report)")
+    #expect(r.accepted > 0 && r.rejected > 0)
+    #expect(r.runs.count >= 5)
+    for (label, o) in r.runs {
       #expect(o.exitCode == 0 && !o.timedOut && o.stderr.contains("(1 complete)"),
-              "\(cases[index].label): accepted by check but run gave exit \(o.exitCode ?? -1): \(o.stderr.suffix(400))")
+              "\(label): accepted by check but run gave exit \(o.exitCode ?? -1): \(o.stderr.suffix(400))")
     }
   }
 }
