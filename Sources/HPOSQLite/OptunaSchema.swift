@@ -3,6 +3,13 @@
 enum OptunaSchema {
   /// The alembic head Optuna stamps and requires (`alembic_version.version_num`).
   static let alembicVersion = "v3.2.0.a"
+  /// Optuna's alembic revisions up to `alembicVersion`, oldest first: a file at one of the
+  /// earlier ones can be upgraded by `optuna storage upgrade`; any other was written by a newer
+  /// Optuna.
+  static let knownAlembicVersions = [
+    "v0.9.0.a", "v1.2.0.a", "v1.3.0.a", "v2.4.0.a", "v2.6.0.a", "v3.0.0.a", "v3.0.0.b", "v3.0.0.c", "v3.0.0.d",
+    "v3.2.0.a",
+  ]
   /// `version_info.schema_version` (frozen at 12 since Optuna moved to alembic).
   static let schemaVersion = 12
   /// `version_info.library_version` written on creation.

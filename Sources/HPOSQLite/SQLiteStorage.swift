@@ -13,12 +13,20 @@ import Synchronization
 ///
 /// With WAL, `PRAGMA synchronous = NORMAL` is set: a commit is durable against a process crash,
 /// and only the last transactions may be lost on a power cut, which costs no fsync per write.
+///
+/// WAL is hpotop's while it writes: the file returns to a rollback journal when the storage
+/// closes (deinit, or the process's exit), so Optuna can still read the file from a read-only
+/// mount (see `SQLiteStorage+JournalMode.swift`). `init(path:readOnly: true)` opens an existing
+/// file for reading only, without creating, migrating or switching anything.
 public final class SQLiteStorage: Storage {
   /// The storage URL (`sqlite:///…`) for headers and messages.
   public let displayURL: String
   /// The file path as given (relative paths are relative to the working directory).
   public let path: String
-  let pool: DatabasePool
+  /// A `DatabasePool` (WAL) for writing, a read-only `DatabaseQueue` for reading only.
+  let pool: any DatabaseWriter
+  /// Whether this storage was opened for reading only.
+  public let isReadOnly: Bool
   /// Per study, what the last `startTrial` of this instance saw of the WAITING trials.
   let waitingScans = Mutex<[Int64: WaitingScan]>([:])
 
@@ -26,12 +34,22 @@ public final class SQLiteStorage: Storage {
   ///
   /// A new or empty file gets Optuna's schema. An existing file must carry Optuna's
   /// alembic head `v3.2.0.a`, otherwise `StorageError(.incompatibleSchema)` is thrown.
-  public init(path: String, busyTimeout: TimeInterval = 30, synchronousNormal: Bool = true) throws {
+  ///
+  /// With `readOnly`, the file must exist (nothing is created: `StorageError(.invalidValue)`
+  /// otherwise) and is opened with SQLite's read-only flag; a WAL file that cannot be opened so
+  /// (a read-only mount without its `-shm`) is opened `immutable`.
+  public init(path: String, busyTimeout: TimeInterval = 30, synchronousNormal: Bool = true, readOnly: Bool = false) throws {
     self.path = path
     self.displayURL = "sqlite:///" + path  // an absolute path gives sqlite:////abs, as SQLAlchemy
+    isReadOnly = readOnly
     var config = Configuration()
     config.busyMode = .timeout(busyTimeout)
     config.label = "hpotop.sqlite"
+    if readOnly {
+      pool = try Self.openReadOnly(path: path, configuration: config)
+      try checkSchema()
+      return
+    }
     if synchronousNormal {
       config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
     }
@@ -40,13 +58,18 @@ public final class SQLiteStorage: Storage {
     } catch {
       throw StorageError(.backend, "cannot open SQLite database at \(path): \(error)")
     }
+    JournalModeKeeper.shared.register(self)
     try prepareSchema()
   }
 
   /// Opens a storage from an Optuna/SQLAlchemy URL: `sqlite:///relative.db` is relative to the
   /// working directory, `sqlite:////abs/path.db` is absolute.
-  public convenience init(url: String, busyTimeout: TimeInterval = 30) throws {
-    try self.init(path: try Self.path(fromURL: url), busyTimeout: busyTimeout)
+  public convenience init(url: String, busyTimeout: TimeInterval = 30, readOnly: Bool = false) throws {
+    try self.init(path: try Self.path(fromURL: url), busyTimeout: busyTimeout, readOnly: readOnly)
+  }
+
+  deinit {
+    if !isReadOnly { restoreJournalMode() }
   }
 
   /// The file path in a `sqlite:///…` URL, following SQLAlchemy's rules.
@@ -80,20 +103,50 @@ public final class SQLiteStorage: Storage {
             arguments: [OptunaSchema.alembicVersion])
           return
         }
-        guard tables.contains("alembic_version") else {
-          throw StorageError(.incompatibleSchema,
-            "\(self.path) is not an Optuna storage (no alembic_version table; tables: \(tables.sorted().joined(separator: ", "))).")
-        }
-        let version = try String.fetchOne(db, sql: "SELECT version_num FROM alembic_version")
-        guard version == OptunaSchema.alembicVersion else {
-          throw StorageError(.incompatibleSchema,
-            "\(self.path) has Optuna schema version \(version ?? "none"), but hpotop needs \(OptunaSchema.alembicVersion). Run `optuna storage upgrade --storage \(self.displayURL)` first.")
-        }
+        try self.checkVersion(db, tables: tables)
       }
     } catch let e as StorageError {
       throw e
     } catch {
       throw StorageError(.backend, "cannot prepare the schema in \(path): \(error)")
+    }
+  }
+
+  /// A read-only storage's schema check: the file must already hold Optuna's schema.
+  private func checkSchema() throws {
+    do {
+      try readNow { db in
+        let tables = try String.fetchAll(
+          db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        if tables.isEmpty {
+          throw StorageError(.invalidValue, "\(self.path) holds no Optuna storage (the database is empty)")
+        }
+        try self.checkVersion(db, tables: tables)
+      }
+    } catch let e as StorageError {
+      throw e
+    } catch {
+      throw StorageError(.backend, "cannot read \(path): \(error)")
+    }
+  }
+
+  /// The schema must be Optuna's current head. An older one can be upgraded by Optuna; a newer
+  /// one was written by a newer Optuna, which only a newer hpotop can read.
+  private func checkVersion(_ db: Database, tables: [String]) throws {
+    guard tables.contains("alembic_version") else {
+      throw StorageError(.incompatibleSchema,
+        "\(path) is not an Optuna storage (no alembic_version table; tables: \(tables.sorted().joined(separator: ", "))).")
+    }
+    let version = try String.fetchOne(db, sql: "SELECT version_num FROM alembic_version")
+    guard version == OptunaSchema.alembicVersion else {
+      let known = OptunaSchema.knownAlembicVersions
+      if let version, let i = known.firstIndex(of: version), i < known.count - 1 {
+        throw StorageError(.incompatibleSchema,
+          "\(path) has the older Optuna schema \(version), but hpotop needs \(OptunaSchema.alembicVersion). Run `optuna storage upgrade --storage \(displayURL)` first.")
+      }
+      throw StorageError(.incompatibleSchema,
+        "\(path) has Optuna schema \(version ?? "none"), which this hpotop does not know (it reads \(OptunaSchema.alembicVersion), "
+          + "Optuna \(OptunaSchema.libraryVersion)'s): the file was written by a newer Optuna; use a newer hpotop to read it.")
     }
   }
 
@@ -108,7 +161,10 @@ public final class SQLiteStorage: Storage {
   func write<T: Sendable>(_ op: String, _ body: @escaping @Sendable (Database) throws -> T)
     async throws -> T
   {
-    try mappingErrors(op) { try writeNow(body) }
+    if isReadOnly {
+      throw StorageError(.invalidValue, "\(op) is not possible: \(displayURL) is open read-only (a read-only file or mount)")
+    }
+    return try mappingErrors(op) { try writeNow(body) }
   }
 
   /// Runs a read (a consistent snapshot), mapping database errors to `StorageError`.

@@ -57,6 +57,9 @@ struct Fix: AsyncParsableCommand {
     }
     let name = String(assignment[..<eq])
     let value = StudyControls.parseValue(String(assignment[assignment.index(after: eq)...]))
+    if case .float(let x) = value, !x.isFinite {
+      throw BadInput("\(name) must be a finite number, got \(value.pythonRepr) (params are never NaN or infinite)")
+    }
     try await options.controls().fix(name, value, unchecked: unchecked)
     printError("[I \(logTimestamp())] Fixed \(name) = \(value.pythonRepr) for new trials.")
   }

@@ -204,7 +204,7 @@ struct Watch: AsyncParsableCommand {
 
   func run() async throws {
     let theme = try tui.loadTheme()
-    let store = try openStorage(storage)
+    let store = try openStorageForWatching(storage)
     let studies = try await store.studies()
     var chosen: StudySummary?
     if let name = study {

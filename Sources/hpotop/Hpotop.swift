@@ -13,7 +13,7 @@ struct Hpotop: AsyncParsableCommand {
       CreateStudy.self, DeleteStudy.self, Studies.self, Trials.self, Best.self,
       Ask.self, Tell.self, Enqueue.self, Export.self,
       Pause.self, Resume.self, Prune.self, Fail.self, Fix.self, Unfix.self, Migrate.self,
-      Importance.self, Pareto.self, Plot.self,
+      Importance.self, Pareto.self, Plot.self, Check.self,
     ])
 
   /// Runs the command with hpotop's exit codes: 0 success, 1 failure, 2 usage or bad input.
@@ -39,11 +39,12 @@ struct Hpotop: AsyncParsableCommand {
 
   static func exit(withHpotopError error: Error) -> Never {
     if let bad = error as? BadInput {
-      FileHandle.standardError.write(Data("error: \(bad.message)\n".utf8))
+      // A study-file diagnostic already reads `file:line:col: error: …`: no second prefix.
+      FileHandle.standardError.write(Data((PrintableText.escaped((bad.isDiagnostic ? "" : "error: ") + bad.message) + "\n").utf8))
       Foundation.exit(2)
     }
     if let storage = error as? StorageError {
-      FileHandle.standardError.write(Data("error: \(storage.message)\n".utf8))
+      FileHandle.standardError.write(Data("error: \(PrintableText.escaped(storage.message))\n".utf8))
       let badInput: Set<StorageError.Kind> = [.studyNotFound, .studyExists, .trialNotFound, .invalidValue]
       Foundation.exit(badInput.contains(storage.kind) ? 2 : 1)
     }
@@ -61,12 +62,16 @@ struct Hpotop: AsyncParsableCommand {
 /// A user mistake in arguments or files: printed as one line, exit code 2.
 struct BadInput: Error, CustomStringConvertible {
   let message: String
-  init(_ message: String) { self.message = message }
+  /// Whether `message` is a positioned diagnostic (`file:line:col: error: …`), printed as is.
+  let isDiagnostic: Bool
+  init(_ message: String) { self.message = message; isDiagnostic = false }
+  /// A study-file error, printed as the compiler-style line it is.
+  init(_ error: StudyFileError) { self.message = error.description; isDiagnostic = true }
   var description: String { message }
 }
 
 /// Writes a line to standard error.
 func printError(_ text: String) {
   // A hung-up terminal fails the write (EIO); a log line is not worth a crash.
-  try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
+  try? FileHandle.standardError.write(contentsOf: Data((PrintableText.escaped(text) + "\n").utf8))
 }

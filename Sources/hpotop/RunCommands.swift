@@ -19,6 +19,9 @@ struct EngineOptions: ParsableArguments {
 
   func validate() throws {
     if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+    if let workers, workers > StudySpec.maxParallelism {
+      throw ValidationError("--workers must be at most \(StudySpec.maxParallelism) (run several workers for more)")
+    }
     if let nTrials, nTrials < 1 { throw ValidationError("--n-trials must be at least 1") }
     if !(heartbeatInterval > 0) { throw ValidationError("--heartbeat-interval must be positive") }
     if let staleGrace, !(staleGrace > heartbeatInterval) {
@@ -86,7 +89,7 @@ func launch(_ spec: StudySpec, _ engine: EngineOptions) async throws
   do {
     launcher = try StudyLauncher(spec: spec, storage: storage)
   } catch let e as StudyFileError {
-    throw BadInput(e.description)
+    throw BadInput(e)
   }
   // Processes of this study's trials whose supervisor is gone (killed with SIGKILL) are
   // leftovers of a dead predecessor: nothing records their work any more.
@@ -122,9 +125,9 @@ func terminalProblem(environment: [String: String] = ProcessInfo.processInfo.env
 /// Reads a study file; its errors are bad input (exit 2) with file:line:col.
 func loadSpec(_ path: String) throws -> StudySpec {
   do {
-    return try StudySpec.load(path: path)
+    return try StudySpec.loadChecked(path: path)
   } catch let e as StudyFileError {
-    throw BadInput(e.description)
+    throw BadInput(e)
   }
 }
 

@@ -47,7 +47,7 @@ struct Studies: AsyncParsableCommand {
   @OptionGroup var format: FormatOption
 
   func run() async throws {
-    print(TrialRecords.studies(try await storage.open().studies()).render(format.format))
+    print(TrialRecords.studies(try await storage.open(readOnly: true).studies()).render(format.format))
   }
 }
 
@@ -59,7 +59,7 @@ struct Trials: AsyncParsableCommand {
   @Flag(help: "Add system attrs and intermediate values.") var all = false
 
   func run() async throws {
-    let study = try await options.load()
+    let study = try await options.load(readOnly: true)
     let records = TrialRecords.trials(
       try await study.trials(), directions: study.directions, flatten: flatten, full: all,
       metricNames: try await study.metricNames())
@@ -75,7 +75,7 @@ struct Best: AsyncParsableCommand {
   @Flag(help: "Spread params and attrs into their own columns.") var flatten = false
 
   func run() async throws {
-    let study = try await options.load()
+    let study = try await options.load(readOnly: true)
     let best: [FrozenTrial]
     if study.directions.count > 1 {
       best = try await study.bestTrials()
@@ -107,7 +107,8 @@ struct Ask: AsyncParsableCommand {
     } else {
       row["params"] = .object(OrderedDictionary(uniqueKeysWithValues: trial.params.map { ($0.key, $0.value.json) }))
     }
-    print(Records(columns: Array(row.keys), rows: [row]).render(format, single: true))
+    // Strict JSON whatever the params (a NaN fixed by another tool prints as null).
+    print(Records(columns: Array(row.keys), rows: [row.mapValues(\.finiteNumbersOnly)]).render(format, single: true))
   }
 }
 
@@ -156,6 +157,10 @@ struct Enqueue: AsyncParsableCommand {
     var values = OrderedDictionary<String, ParamValue>()
     for (k, v) in p {
       guard let pv = ParamValue(json: v) else { throw BadInput("--params: '\(k)' must be a number, string, bool or null") }
+      // Params are never NaN or infinite (Optuna's distributions cannot hold them).
+      if case .float(let x) = pv, !x.isFinite {
+        throw BadInput("--params: '\(k)' must be a finite number, got \(pv.pythonRepr)")
+      }
       values[k] = pv
     }
     let study = try await options.load()
@@ -187,7 +192,7 @@ struct Export: AsyncParsableCommand {
   @Option(name: [.customShort("o"), .long], help: "Output file (default: standard output).") var output: String?
 
   func run() async throws {
-    let study = try await options.load()
+    let study = try await options.load(readOnly: true)
     let records = TrialRecords.trials(try await study.trials(), directions: study.directions,
                                       flatten: format == .csv, full: true)
     let text = records.render(format) + "\n"

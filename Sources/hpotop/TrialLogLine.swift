@@ -32,7 +32,8 @@ enum TrialLogLine {
     -> String
   {
     let level = trial.state == .fail ? "W" : "I"
-    return "[\(level) \(timestamp(now))] " + message(for: trial, best: best, directions: directions)
+    // Param names, values and fail reasons come from files and programs: shown, never obeyed.
+    return PrintableText.escaped("[\(level) \(timestamp(now))] " + message(for: trial, best: best, directions: directions))
   }
 
   /// `yyyy-MM-dd HH:mm:ss,SSS` in local time, as Python's logging prints it.

@@ -37,8 +37,10 @@ import Testing
     chmod(path, 0o755)
     let storage = InMemoryStorage()
     let study = try await Study.create(name: "cmd", directions: directions, storage: storage)
+    // Run through /bin/sh, not by exec'ing the script just written: a process forked at that
+    // moment by another test holds a copy of the write descriptor, and exec fails "Text file busy".
     let objective = CommandObjective(
-      argv: [path], timeout: timeout, killGrace: 1, trialsDirectory: dir + "/trials", metricNames: metricNames,
+      argv: ["/bin/sh", path], timeout: timeout, killGrace: 1, trialsDirectory: dir + "/trials", metricNames: metricNames,
       pollInterval: 0.2, logLimit: logLimit, supervisorExecutable: Self.supervisor)
     try #require(FileManager.default.isExecutableFile(atPath: Self.supervisor), "build hpotop first: \(Self.supervisor)")
     try await study.enqueue(params: params)

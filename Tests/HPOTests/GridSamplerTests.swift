@@ -118,3 +118,58 @@ import Testing
     #expect(Set(trials.compactMap { $0.params["x"] }) == [.float(0), .float(1)])
   }
 }
+
+/// Grids too large to enumerate (issue 15 item 3): nothing is materialised up front, and the
+/// order of small grids is the one hpotop always used.
+@Suite struct GridSamplerLazyTests {
+  /// Three floats with step 0.001: 1001³ ≈ 10⁹ points, built at once, trials all distinct.
+  @Test func billionPointGridStartsTrialsAtOnce() async throws {
+    let axis = (0...1000).map { ParamValue.float(Double($0) / 1000) }
+    let grid = GridSampler(searchSpace: ["x": axis, "y": axis, "z": axis], seed: 4)
+    #expect(grid.gridCount == 1001 * 1001 * 1001)
+    let study = try await Study.create(name: "big", storage: InMemoryStorage(), sampler: grid)
+    try await study.optimize(limits: OptimizeLimits(nTrials: 40, parallelism: 4)) { trial in
+      let x = try await trial.suggestFloat("x", 0, 1, step: 0.001)
+      let y = try await trial.suggestFloat("y", 0, 1, step: 0.001)
+      let z = try await trial.suggestFloat("z", 0, 1, step: 0.001)
+      return [x + y + z]
+    }
+    let trials = try await study.trials()
+    #expect(trials.count == 40)
+    let ids = trials.compactMap { $0.systemAttrs["grid_id"]?.intValue }
+    #expect(ids.count == 40 && Set(ids).count == 40)
+    for t in trials { #expect(grid.gridID(of: t.params) == t.systemAttrs["grid_id"]?.intValue) }
+    // Scattered, not the first ids in order.
+    #expect(ids.contains { $0 > grid.gridCount / 2 })
+  }
+
+  /// Past the shuffled-array limit, ids still map to points and back (mixed radix).
+  @Test func largeGridPointsRoundTrip() async throws {
+    let a = (0..<3).map { ParamValue.int($0) }
+    let b = (0..<349_526).map { ParamValue.int($0) }
+    let grid = GridSampler(searchSpace: ["a": a, "b": b], seed: 9)
+    #expect(grid.gridCount > 1 << 20)
+    let point = grid.point(grid.gridCount - 1)
+    #expect(point == ["a": .int(2), "b": .int(349_525)])
+    #expect(grid.gridID(of: point) == grid.gridCount - 1)
+  }
+
+  /// The size rule: per-param values and total points.
+  @Test func sizeProblemNamesTheCulprit() {
+    #expect(GridSampler.sizeProblem([("x", 10), ("y", 100_000)]) == nil)
+    #expect(GridSampler.sizeProblem([("x", 100_001)])?.contains("param 'x' has 100001 grid values") == true)
+    #expect(GridSampler.sizeProblem([("a", 100_000), ("b", 100_000), ("c", 101)])?.contains("more than 1000000000000 points") == true)
+  }
+
+  /// Small grids keep their shuffled order (that path is unchanged by lazy enumeration): the
+  /// first ids of seed 3 on the 18-point grid, pinned so existing grid studies resume identically.
+  @Test func smallGridOrderIsUnchanged() async throws {
+    let grid = GridSampler(searchSpace: GridSamplerTests.space, seed: 3)
+    let study = try await Study.create(name: "g", storage: InMemoryStorage(), sampler: grid)
+    try await study.optimize(limits: OptimizeLimits(nTrials: 6), objective: GridSamplerTests.objective)
+    let ids = try await study.trials().compactMap { $0.systemAttrs["grid_id"]?.intValue }
+    #expect(ids == GridSamplerLazyTests.recordedSeed3Order, "got \(ids)")
+  }
+
+  static let recordedSeed3Order = [3, 14, 9, 1, 6, 2]
+}

@@ -38,7 +38,7 @@ public struct Records: Sendable {
       }
       return lines.joined(separator: "\n")
     case .value:
-      return rows.map { row in columns.map { Records.cellText(row[$0] ?? .null, blankNull: false) }
+      return rows.map { row in columns.map { PrintableText.escaped(Records.cellText(row[$0] ?? .null, blankNull: false)) }
         .joined(separator: " ") }.joined(separator: "\n")
     case .table:
       return table()
@@ -51,12 +51,14 @@ public struct Records: Sendable {
     return out
   }
 
-  /// An ASCII table with `+----+` borders; numbers right-aligned, text left-aligned.
+  /// An ASCII table with `+----+` borders; numbers right-aligned, text left-aligned. Names and
+  /// values pass through `PrintableText`, so none can act on the terminal.
   func table() -> String {
-    let texts = rows.map { row in columns.map { Records.cellText(row[$0] ?? .null, blankNull: true) } }
+    let columns = self.columns.map(PrintableText.escaped)
+    let texts = rows.map { row in self.columns.map { PrintableText.escaped(Records.cellText(row[$0] ?? .null, blankNull: true)) } }
     let numeric = columns.indices.map { c in
       rows.allSatisfy { row in
-        switch row[columns[c]] ?? .null {
+        switch row[self.columns[c]] ?? .null {
         case .int, .double, .null: return true
         default: return false
         }
@@ -98,6 +100,17 @@ public struct Records: Sendable {
 }
 
 extension JSONValue {
+  /// The value with every NaN or infinite number replaced by null: strict JSON, for output that
+  /// must parse anywhere (`ask -f json`).
+  public var finiteNumbersOnly: JSONValue {
+    switch self {
+    case .double(let d) where !d.isFinite: return .null
+    case .array(let a): return .array(a.map(\.finiteNumbersOnly))
+    case .object(let o): return .object(o.mapValues(\.finiteNumbersOnly))
+    default: return self
+    }
+  }
+
   /// Python's `repr` of the value (dicts as `{'k': v}`), as the `optuna` CLI prints cells.
   public var pythonRepr: String {
     switch self {

@@ -71,6 +71,7 @@ extension PrunerKind {
       guard let innerName = inner.stringValue ?? inner["name"]?.stringValue else {
         throw PrunerError("'wrapped' must name a pruner, e.g. wrapped: median")
       }
+      if innerName == "patient" { throw PrunerError("a patient pruner cannot wrap another patient pruner") }
       let innerSpec = ComponentSpec(
         path: options.spec?.path ?? "", name: innerName,
         options: (inner.objectValue ?? [:]).filter { $0.key != "name" },

@@ -18,6 +18,12 @@ import OrderedCollections
 /// `hpotop:fail_reason` (Optuna would evaluate a duplicate instead), and `isExhausted` stops
 /// the optimizer.
 ///
+/// Nothing is enumerated up front: a grid id maps to its combination by mixed-radix arithmetic
+/// (`point(_:)`), and grids over `shuffledOrderLimit` points take trial t's first choice from a
+/// seeded bijection (`ScatteredOrder`) instead of a shuffled array. `sizeProblem` bounds a grid at
+/// `maxAxisValues` values per param and `maxPoints` points, so that every accepted grid can be
+/// written as the `search_space` attr and numbered in an `Int`.
+///
 /// Grid ids are hpotop's own: Optuna numbers its shuffled grid, so a Python `GridSampler`
 /// and hpotop sharing one study would not agree on what an id means.
 public struct GridSampler: Sampler {
@@ -28,9 +34,38 @@ public struct GridSampler: Sampler {
   public let gridCount: Int
   public var name: String { "grid" }
 
+  /// The most values one param of a grid may have (each trial stores every value, as Optuna).
+  public static let maxAxisValues = 100_000
+  /// The most points a grid may have: at one trial a millisecond, 30 years of trials.
+  public static let maxPoints = 1_000_000_000_000
+  /// Grids up to this many points keep a shuffled array of every id (the order hpotop has always
+  /// used, so their studies resume identically); larger ones use `ScatteredOrder`.
+  static let shuffledOrderLimit = 1 << 20
+
   private let names: [String]
+  /// Trial t's first choice, for grids up to `shuffledOrderLimit` points.
   private let permutation: [Int]
+  /// Trial t's first choice, for larger grids.
+  private let scattered: ScatteredOrder?
   private let searchSpaceJSON: JSONValue
+
+  /// Why a grid with these many values per param is too large to be meaningful, or nil.
+  public static func sizeProblem(_ counts: [(name: String, count: Int)]) -> String? {
+    var total = 1
+    for (name, count) in counts {
+      if count > maxAxisValues {
+        return "param '\(name)' has \(count) grid values, more than the \(maxAxisValues) a grid may have: "
+          + "use a larger step or list the values"
+      }
+      let (product, overflow) = total.multipliedReportingOverflow(by: count)
+      if overflow || product > maxPoints {
+        return "the grid has more than \(maxPoints) points (" + counts.map { "\($0.name): \($0.count)" }.joined(separator: " × ")
+          + "), more than could ever be evaluated: use larger steps or fewer values"
+      }
+      total = product
+    }
+    return nil
+  }
 
   /// A grid over `searchSpace` (each param with its list of values).
   public init(searchSpace: OrderedDictionary<String, [ParamValue]>, seed: UInt64 = 0) {
@@ -39,11 +74,21 @@ public struct GridSampler: Sampler {
     self.searchSpace = sorted
     self.seed = seed
     names = Array(sorted.keys)
-    gridCount = sorted.values.reduce(1) { $0 * $1.count }
-    var perm = Array(0..<gridCount)
-    var rng = SeededRNG(seed: seed, trialNumber: -1, purpose: "grid:permutation")
-    perm.shuffle(using: &rng)
-    permutation = perm
+    // Saturates rather than traps; `sizeProblem` rejects such grids before they get here.
+    gridCount = sorted.values.reduce(1) { total, values in
+      let (product, overflow) = total.multipliedReportingOverflow(by: values.count)
+      return overflow ? Int.max : product
+    }
+    if gridCount <= Self.shuffledOrderLimit {
+      var perm = Array(0..<gridCount)
+      var rng = SeededRNG(seed: seed, trialNumber: -1, purpose: "grid:permutation")
+      perm.shuffle(using: &rng)
+      permutation = perm
+      scattered = nil
+    } else {
+      permutation = []
+      scattered = ScatteredOrder(count: gridCount, seed: seed)
+    }
     searchSpaceJSON = .object(OrderedDictionary(uniqueKeysWithValues: sorted.map { k, v in
       (k, JSONValue.array(v.map(\.json)))
     }))
@@ -127,14 +172,23 @@ public struct GridSampler: Sampler {
     }
     let all = try await storage.trials(study: context.studyID, filter: .all)
     let taken = takenIDs(all.filter { $0.id != trial.id }).taken
-    var order: [Int] = []
-    if trial.number >= 0 && trial.number < gridCount && !taken.contains(permutation[trial.number]) {
-      order.append(permutation[trial.number])
+    let order: AnySequence<Int>
+    if let scattered {
+      // A large grid: walk the scattered order from trial t's place, skipping taken ids. Among
+      // taken.count + 1 consecutive places one is free, so the walk is short.
+      let start = max(0, trial.number) % gridCount
+      order = AnySequence((0..<gridCount).lazy.map { scattered.id(at: (start + $0) % self.gridCount) }
+        .filter { !taken.contains($0) })
+    } else {
+      var first: [Int] = []
+      if trial.number >= 0 && trial.number < gridCount && !taken.contains(permutation[trial.number]) {
+        first.append(permutation[trial.number])
+      }
+      var free = (0..<gridCount).filter { !taken.contains($0) && $0 != first.first }
+      var rng = SeededRNG(seed: seed, trialNumber: trial.number, purpose: "grid")
+      free.shuffle(using: &rng)
+      order = AnySequence(first + free)
     }
-    var free = (0..<gridCount).filter { !taken.contains($0) && $0 != order.first }
-    var rng = SeededRNG(seed: seed, trialNumber: trial.number, purpose: "grid")
-    free.shuffle(using: &rng)
-    order += free
     var wroteSpace = false
     for gid in order {
       if !wroteSpace {
@@ -187,5 +241,50 @@ extension SamplerKind {
     try options.finish()
     return GridSampler(
       searchSpace: try ComponentFactory.gridValues(space: space, explicit: explicit, spec: spec), seed: seed ?? 0)
+  }
+}
+
+/// A seeded bijection of `0..<count` computed one place at a time: a four-round Feistel network on
+/// the smallest even power of two that holds `count`, walking cycles until the result is below
+/// `count`. It scatters a large grid's ids as a shuffle would, in constant memory.
+struct ScatteredOrder: Sendable {
+  let count: Int
+  let halfBits: Int
+  let keys: [UInt64]
+
+  init(count: Int, seed: UInt64) {
+    precondition(count > 0)
+    self.count = count
+    var bits = 1
+    while (1 << bits) < count { bits += 1 }
+    halfBits = (bits + 1) / 2
+    var rng = SeededRNG(seed: seed, trialNumber: -1, purpose: "grid:scattered")
+    keys = (0..<4).map { _ in rng.next() }
+  }
+
+  /// The id at place `index` (0 ≤ index < count).
+  func id(at index: Int) -> Int {
+    var x = UInt64(index)
+    repeat { x = permute(x) } while x >= UInt64(count)
+    return Int(x)
+  }
+
+  private func permute(_ x: UInt64) -> UInt64 {
+    let mask: UInt64 = (1 << UInt64(halfBits)) - 1
+    var left = (x >> UInt64(halfBits)) & mask
+    var right = x & mask
+    for key in keys {
+      let mixed = Self.mix(right ^ key) & mask
+      (left, right) = (right, left ^ mixed)
+    }
+    return (left << UInt64(halfBits)) | right
+  }
+
+  /// SplitMix64's finaliser: a well-mixed 64-bit hash.
+  private static func mix(_ v: UInt64) -> UInt64 {
+    var z = v &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
   }
 }

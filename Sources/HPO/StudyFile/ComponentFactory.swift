@@ -36,6 +36,9 @@ public enum ComponentFactory {
         guard let items = list.arrayValue?.compactMap(ParamValue.init(json:)), !items.isEmpty else {
           throw fail("values of '\(p.name)' must be a non-empty list of scalars")
         }
+        if let bad = items.first(where: { if case .float(let x) = $0 { return !x.isFinite } else { return false } }) {
+          throw fail("values of '\(p.name)' must be finite numbers, got \(bad.pythonRepr)")
+        }
         grid[p.name] = items
         continue
       }
@@ -45,13 +48,19 @@ public enum ComponentFactory {
         grid[p.name] = stride(from: i.low, through: i.high, by: i.step).map { .int($0) }
       case .float(let f) where f.step != nil:
         let step = f.step ?? 1
-        let n = Int(((f.high - f.low) / step + 1e-9).rounded(.down))
+        let steps = ((f.high - f.low) / step + 1e-9).rounded(.down)
+        // Checked before the values are made: a tiny step would ask for terabytes.
+        guard steps < Double(GridSampler.maxAxisValues) else {
+          throw fail(GridSampler.sizeProblem([(p.name, steps < 1e18 ? Int(steps) + 1 : Int.max)]) ?? "")
+        }
+        let n = Int(steps)
         grid[p.name] = (0...max(0, n)).map { .float(f.low + Double($0) * step) }
       default:
         throw fail("the grid sampler needs values for '\(p.name)': add values: {\(p.name): [..]} to the sampler")
       }
     }
     for key in given.keys where space[key] == nil { throw fail("'\(key)' in values is not a param of the study") }
+    if let problem = GridSampler.sizeProblem(grid.map { ($0.key, $0.value.count) }) { throw fail(problem) }
     return grid
   }
 
@@ -79,18 +88,25 @@ public struct OptionReader {
 
   public init(spec: ComponentSpec?) { self.spec = spec }
 
-  public mutating func int(_ key: String, min: Int? = nil) throws -> Int? {
+  public mutating func int(_ key: String, min: Int? = nil, max: Int? = nil) throws -> Int? {
     read.insert(key)
     guard let spec, let v = spec.options[key] else { return nil }
     guard let i = v.intValue, case .int = v else { throw spec.error("'\(key)' must be an integer", option: key) }
-    if let min, i < min { throw spec.error("'\(key)' must be at least \(min)", option: key) }
+    if let min, i < min { throw spec.error("'\(key)' must be at least \(min), got \(i)", option: key) }
+    if let max, i > max { throw spec.error("'\(key)' must be at most \(max), got \(i)", option: key) }
     return i
   }
 
-  public mutating func double(_ key: String) throws -> Double? {
+  /// A number option (never NaN), within `min`…`max` where given, as the owner's Optuna
+  /// counterpart checks it.
+  public mutating func double(_ key: String, min: Double? = nil, excludingMin: Bool = false, max: Double? = nil) throws -> Double? {
     read.insert(key)
     guard let spec, let v = spec.options[key] else { return nil }
-    guard let d = v.doubleValue else { throw spec.error("'\(key)' must be a number", option: key) }
+    guard let d = v.doubleValue, !d.isNaN else { throw spec.error("'\(key)' must be a number", option: key) }
+    if let min, excludingMin ? !(d > min) : !(d >= min) {
+      throw spec.error("'\(key)' must be \(excludingMin ? "greater than" : "at least") \(formatNumber(min)), got \(formatNumber(d))", option: key)
+    }
+    if let max, !(d <= max) { throw spec.error("'\(key)' must be at most \(formatNumber(max)), got \(formatNumber(d))", option: key) }
     return d
   }
 

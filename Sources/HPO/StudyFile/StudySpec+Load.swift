@@ -8,6 +8,9 @@ extension StudySpec {
     "name", "storage", "metric", "metrics", "constraints", "params", "sampler", "pruner", "n_trials",
     "timeout", "parallelism", "objective",
   ]
+  /// The most trials one process runs at once (`parallelism:`, `-j`). Each running trial holds a
+  /// task, pipes and an objective process; beyond this, run several workers on the storage.
+  public static let maxParallelism = 1024
   /// The keys of one param.
   public static let paramKeys = ["type", "low", "high", "step", "log", "choices", "when"]
   static let commandKeys = ["command", "cwd", "env", "timeout", "args", "log_limit"]
@@ -27,6 +30,10 @@ extension StudySpec {
   /// paths (the default storage, `cwd`).
   public static func parse(yaml: String, path: String) throws -> StudySpec {
     let root: Node?
+    if let at = YAMLReader.complexKeyWithAnchors(in: yaml) {
+      throw StudyFileError(
+        path: path, at: at, "keys of a study file must be plain names, not aliases, lists or mappings")
+    }
     do {
       root = try Yams.compose(yaml: yaml)
     } catch let e as YamlError {
@@ -34,6 +41,7 @@ extension StudySpec {
     }
     let r = YAMLReader(path: path)
     guard let root else { throw r.error(at: .start, "the study file is empty") }
+    try r.checkExpansion(root)
     var parser = StudyFileParser(reader: r, path: path)
     return try parser.parse(root)
   }
@@ -138,6 +146,8 @@ struct StudyFileParser {
     if let n = top["name"] {
       name = try reader.string(n.value, "name")
       if name.trimmingCharacters(in: .whitespaces).isEmpty { throw reader.error(n.value, "name must not be empty") }
+      // Optuna's studies.study_name is VARCHAR(512).
+      if name.count > 512 { throw reader.error(n.value, "name must be at most 512 characters, got \(name.count)") }
     }
 
     // Params (before the objective, whose placeholders and built-in checks refer to them).
@@ -184,11 +194,18 @@ struct StudyFileParser {
     if let e = top["parallelism"] {
       parallelism = try reader.int(e.value, "parallelism")
       guard parallelism >= 1 else { throw reader.error(e.value, "parallelism must be at least 1, got \(parallelism)") }
+      guard parallelism <= StudySpec.maxParallelism else {
+        throw reader.error(
+          e.value, "parallelism must be at most \(StudySpec.maxParallelism), got \(parallelism) (run several workers for more)")
+      }
     }
 
     var storage = StudyFileParser.defaultStorage(directory: directory, name: name)
     if let e = top["storage"] {
       storage = try resolveStorage(e.value)
+    } else if name.utf8.count + 3 > 255 {
+      throw reader.error(
+        top["name"]?.value ?? root, "the name is too long for the default database file name (<name>.db); give 'storage:'")
     }
 
     return StudySpec(
@@ -199,8 +216,13 @@ struct StudyFileParser {
 
   // MARK: Storage
 
+  /// `<study-file-dir>/<name>.db`, with path separators and characters that could act on a
+  /// terminal (controls, bidi overrides) replaced by `_`, so a name never becomes such a file name.
   static func defaultStorage(directory: String, name: String) -> String {
-    let file = name.map { $0 == "/" || $0 == "\\" ? "_" : $0 }
+    var file = String.UnicodeScalarView()
+    for s in name.unicodeScalars {
+      file.append(s == "/" || s == "\\" || PrintableText.isUnsafe(s) ? "_" : s)
+    }
     return "sqlite:///" + (directory as NSString).appendingPathComponent(String(file) + ".db")
   }
 
@@ -269,6 +291,9 @@ struct StudyFileParser {
       var choices: [ParamValue] = []
       for n in nodes {
         let v = try reader.paramValue(n, "a choice")
+        if case .float(let x) = v, !x.isFinite {
+          throw reader.error(n, "a choice of \(what) must be a finite number, got \(v.pythonRepr)")
+        }
         if choices.contains(where: { SearchSpace.sameValue($0, v) }) {
           throw reader.error(n, "duplicate choice \(v.pythonRepr) in \(what)")
         }
@@ -397,8 +422,12 @@ struct StudyFileParser {
       }
       let spec = BuiltinSpec(name: builtin.name, options: options, position: reader.position(node))
       return (.builtin(spec), builtin, BuiltinOptions(options))
-    case (nil, .some):
-      return (.command(try parseCommand(node, e, declared: declared)), nil, BuiltinOptions())
+    case (nil, .some(let c)):
+      let command = try parseCommand(node, e, declared: declared)
+      // Where `checkComponents` blames a missing program or working directory.
+      if case .sequence(let argv) = c.value, let first = argv.first { positions["objective.program"] = reader.position(first) }
+      if let cwd = e["cwd"] { positions["objective.cwd"] = reader.position(cwd.value) }
+      return (.command(command), nil, BuiltinOptions())
     case (nil, nil):
       if let (k, entry) = e.elements.first {
         throw reader.error(entry.key, reader.unknownMessage("key '\(k)' in objective", k, ["builtin"] + StudySpec.commandKeys))
@@ -425,8 +454,10 @@ struct StudyFileParser {
     var argv: [String] = []
     var used: [String] = []
     let allowed = declared.names + CommandSpec.reservedPlaceholders
-    for n in argNodes {
+    for (i, n) in argNodes.enumerated() {
       let arg = try reader.string(n, "an argument of command")
+      if i == 0 && arg.isEmpty { throw reader.error(n, "the program (the first item of command) must not be empty") }
+      if arg.contains("\0") { throw reader.error(n, "an argument of command must not contain a NUL character") }
       for (name, offset) in try placeholders(in: arg, node: n) {
         guard allowed.contains(name) else {
           let at = shifted(reader.position(n), by: offset, node: n)
@@ -449,12 +480,18 @@ struct StudyFileParser {
     var env: OrderedDictionary<String, String> = [:]
     if let en = e["env"] {
       for (k, entry) in try reader.entries(en.value, of: "env") {
-        env[k] = try reader.string(entry.value, "env value '\(k)'")
+        if k.isEmpty || k.contains("=") || k.contains("\0") {
+          throw reader.error(entry.key, "invalid environment variable name '\(k)': it must be non-empty, without '=' or NUL")
+        }
+        let value = try reader.string(entry.value, "env value '\(k)'")
+        if value.contains("\0") { throw reader.error(entry.value, "env value '\(k)' must not contain a NUL character") }
+        env[k] = value
       }
     }
     let cwd = try e["cwd"].map { try reader.string($0.value, "cwd") }
     let resolvedCwd = cwd.map { ($0 as NSString).isAbsolutePath ? $0 : (directory as NSString).appendingPathComponent($0) }
       ?? directory
+
     let timeout = try e["timeout"].map { try reader.duration($0.value, "command timeout") }
     var command = CommandSpec(
       argv: argv, cwd: cwd, resolvedCwd: (resolvedCwd as NSString).standardizingPath, env: env, timeout: timeout,

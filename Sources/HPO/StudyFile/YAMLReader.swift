@@ -26,11 +26,12 @@ struct YAMLReader {
     case .sequence: return "a list"
     case .alias: return "an alias"
     case .scalar(let s):
+      // An explicit tag (`!!int abc`) can claim a type its text does not have.
       switch tag(node) {
       case .null: return "null"
-      case .bool: return "a boolean (\(s.string))"
-      case .int: return "an integer (\(s.string))"
-      case .float: return "a number (\(s.string))"
+      case .bool: return node.bool == nil ? "'\(s.string)' (tagged !!bool but not a boolean)" : "a boolean (\(s.string))"
+      case .int: return node.int == nil ? "'\(s.string)' (tagged !!int but not an integer)" : "an integer (\(s.string))"
+      case .float: return node.float == nil ? "'\(s.string)' (tagged !!float but not a number)" : "a number (\(s.string))"
       default: return "'\(s.string)'"
       }
     }
@@ -44,6 +45,96 @@ struct YAMLReader {
   func isNull(_ node: Node) -> Bool {
     if case .scalar = node, tag(node) == .null { return true }
     return false
+  }
+
+  /// The most YAML nodes a study file may expand to, aliases counted at every use. A real study
+  /// file has a few hundred (a generated one with 100 000 params fits); the bound stops an alias
+  /// bomb (`a: &a [x, x]`, `b: &b [*a, *a]`, …) before anything walks the expansion.
+  static let maxExpandedNodes = 1_000_000
+
+  /// Throws when `root` expands to more than `maxExpandedNodes` nodes, at the top-level key (or
+  /// list item) whose value crosses the bound. Stops counting at the bound, so it costs at most
+  /// that many steps whatever the expansion.
+  func checkExpansion(_ root: Node) throws {
+    var count = 0
+    func visit(_ node: Node) -> Bool {
+      count += 1
+      if count > Self.maxExpandedNodes { return false }
+      switch node {
+      case .scalar, .alias: return true
+      case .sequence(let s):
+        for n in s where !visit(n) { return false }
+        return true
+      case .mapping(let m):
+        for (k, v) in m where !visit(k) || !visit(v) { return false }
+        return true
+      }
+    }
+    let tooLarge = "expands to more than \(Self.maxExpandedNodes) YAML values (nested aliases?); a study file may hold at most that many"
+    switch root {
+    case .mapping(let m):
+      count = 1
+      for (k, v) in m where !visit(k) || !visit(v) {
+        let name = k.scalar?.string ?? "the study file"
+        throw error(k, "'\(name)' \(tooLarge)")
+      }
+    case .sequence(let s):
+      count = 1
+      for n in s where !visit(n) { throw error(n, "this item \(tooLarge)") }
+    default:
+      break
+    }
+  }
+
+  /// Where a file that defines anchors uses a complex key (an alias, a list or a mapping as a
+  /// key, or an explicit `?` key), or nil. Such keys must be caught before composing: the YAML
+  /// library hashes every key to find duplicates, and hashing an alias-bomb key walks its whole
+  /// expansion. A study file's keys are plain names, so no valid file is refused by this.
+  static func complexKeyWithAnchors(in yaml: String) -> SourcePosition? {
+    guard yaml.contains("&") else { return nil }
+    var line = 1
+    for text in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+      let chars = Array(text.unicodeScalars)
+      var i = 0
+      var quote: Unicode.Scalar?
+      var lastSignificant: Unicode.Scalar? = nil  // the last non-space character before i
+      func isKeyColon(_ j: Int) -> Bool {
+        var k = j
+        while k < chars.count, chars[k] == " " { k += 1 }
+        guard k < chars.count, chars[k] == ":" else { return false }
+        return k + 1 == chars.count || [" ", "\t", ",", "}", "]", "\r"].contains(chars[k + 1])
+      }
+      while i < chars.count {
+        let c = chars[i]
+        if let q = quote {
+          if c == q { quote = nil }
+          i += 1
+          continue
+        }
+        switch c {
+        case "'", "\"":
+          quote = c
+        case "#" where i == 0 || chars[i - 1] == " " || chars[i - 1] == "\t":
+          i = chars.count
+          continue
+        case "?" where (lastSignificant == nil || ["-", "{", ",", "["].contains(lastSignificant!))
+          && (i + 1 == chars.count || chars[i + 1] == " "):
+          return SourcePosition(line: line, column: i + 1)
+        case "*" where lastSignificant == nil || [" ", "-", "{", ",", "[", ":", "?"].contains(lastSignificant!) || chars[i - 1] == " ":
+          var j = i + 1
+          while j < chars.count, chars[j] != " ", chars[j] != ",", chars[j] != "]", chars[j] != "}", chars[j] != ":" { j += 1 }
+          if j > i + 1, isKeyColon(j) { return SourcePosition(line: line, column: i + 1) }
+        case "]", "}":
+          if isKeyColon(i + 1) { return SourcePosition(line: line, column: i + 1) }
+        default:
+          break
+        }
+        if c != " " && c != "\t" { lastSignificant = c }
+        i += 1
+      }
+      line += 1
+    }
+    return nil
   }
 
   /// The key/value pairs of a mapping by key text, rejecting keys that are not scalars and keys

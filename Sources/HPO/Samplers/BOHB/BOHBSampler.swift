@@ -233,11 +233,11 @@ extension SamplerKind {
   ) { seed, options, _, _ in
     let sampler = BOHBSampler(
       seed: seed, minPointsInModel: try options.int("min_points_in_model", min: 1),
-      topNPercent: try options.int("top_n_percent", min: 1) ?? 15,
+      topNPercent: try options.int("top_n_percent", min: 1, max: 99) ?? 15,
       numSamples: try options.int("num_samples", min: 1) ?? 64,
-      randomFraction: try options.double("random_fraction") ?? 1.0 / 3.0,
-      bandwidthFactor: try options.double("bandwidth_factor") ?? 3,
-      minBandwidth: try options.double("min_bandwidth") ?? 1e-3)
+      randomFraction: try options.double("random_fraction", min: 0, max: 1) ?? 1.0 / 3.0,
+      bandwidthFactor: try options.double("bandwidth_factor", min: 0, excludingMin: true) ?? 3,
+      minBandwidth: try options.double("min_bandwidth", min: 0) ?? 1e-3)
     try options.finish()
     return sampler
   }

@@ -155,9 +155,9 @@ extension SamplerKind {
   ) { seed, options, _, _ in
     let sampler = NSGAIISampler(
       seed: seed, populationSize: try options.int("population_size", min: 2) ?? 50,
-      crossoverProbability: try options.double("crossover_prob") ?? 0.9,
-      swappingProbability: try options.double("swapping_prob") ?? 0.5,
-      mutationProbability: try options.double("mutation_prob"))
+      crossoverProbability: try options.double("crossover_prob", min: 0, max: 1) ?? 0.9,
+      swappingProbability: try options.double("swapping_prob", min: 0, max: 1) ?? 0.5,
+      mutationProbability: try options.double("mutation_prob", min: 0, max: 1))
     try options.finish()
     return sampler
   }

@@ -368,7 +368,7 @@ extension SamplerKind {
     var o = TPEOptions()
     o.nStartupTrials = try options.int("n_startup_trials", min: 0) ?? o.nStartupTrials
     o.nEICandidates = try options.int("n_ei_candidates", min: 1) ?? o.nEICandidates
-    o.priorWeight = try options.double("prior_weight") ?? o.priorWeight
+    o.priorWeight = try options.double("prior_weight", min: 0) ?? o.priorWeight
     o.considerMagicClip = try options.bool("consider_magic_clip") ?? o.considerMagicClip
     o.considerEndpoints = try options.bool("consider_endpoints") ?? o.considerEndpoints
     o.multivariate = try options.bool("multivariate") ?? o.multivariate
