@@ -28,7 +28,7 @@ extension Tmux {
   /// Screen row and the number of each trial row in the table (`│  12 COMPLETE …`).
   func tableRows(_ screen: String) -> [(y: Int, number: Int)] {
     screen.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { y, line in
-      guard let m = line.firstMatch(of: #/^│ +(\d+) (COMPLETE|RUNNING|PRUNED|FAIL|WAITING)/#) else { return nil }
+      guard let m = line.firstMatch(of: #/^│ *(\d+) +(COMPLETE|RUNNING|PRUNED|FAIL|WAITING)/#) else { return nil }
       return (y, Int(m.1) ?? -1)
     }
   }

@@ -18,7 +18,8 @@ import Testing
       .write(to: URL(fileURLWithPath: script))
     chmod(script, 0o755)
     let command = CommandObjective(
-      argv: [script], killGrace: 1, trialsDirectory: dir.file("trials"), metricNames: ["loss"], pollInterval: 0.1)
+      argv: ["/bin/sh", script], killGrace: 1, trialsDirectory: dir.file("trials"), metricNames: ["loss"], pollInterval: 0.1,
+      supervisorExecutable: CommandObjectiveTests.supervisor)
     let commandStudy = try await Study.create(name: "cmd", storage: InMemoryStorage(), pruner: pruner)
     var t = try await commandStudy.ask()
     _ = try await t.suggestFloat("x", 0, 1)

@@ -64,7 +64,7 @@ extension PrunerKind {
   }
 
   public static let patient = PrunerKind(
-    name: "patient", optionsDoc: "`patience`, `min_delta` 0, `wrapped` (a pruner name or `{name: …, options}`)"
+    name: "patient", optionsDoc: "`patience`, `min_delta` 0, `wrapped` (a pruner name or `{name: …, options}`, not another `patient`)"
   ) { options, sampler in
     var wrapped: (any Pruner)? = nil
     if let inner = options.raw("wrapped") {

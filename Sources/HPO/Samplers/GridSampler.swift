@@ -234,7 +234,7 @@ public struct GridSampler: Sampler {
 extension SamplerKind {
   public static let grid = SamplerKind(
     name: "grid",
-    optionsDoc: "`values: {param: [..]}`; without it, every choice, every int, every point of a stepped float (a float range without a step needs `values`)",
+    optionsDoc: "`values: {param: [..]}`; without it, every choice, every int, every point of a stepped float (a float range without a step needs `values`); at most 100 000 values per param and 10¹² points",
     conformanceSampler: { seed, grid in GridSampler(searchSpace: grid, seed: seed) }
   ) { seed, options, space, spec in
     let explicit = options.raw("values")

@@ -227,7 +227,7 @@ extension SamplerKind {
   /// BOHB brings Hyperband, and keeps one model over all its brackets (as HpBandSter).
   public static let bohb = SamplerKind(
     name: "bohb",
-    optionsDoc: "`min_points_in_model` (d+1), `top_n_percent` 15, `num_samples` 64, `random_fraction` 0.333, `bandwidth_factor` 3, `min_bandwidth` 0.001; brings `pruner: hyperband` unless one is named",
+    optionsDoc: "`min_points_in_model` (d+1), `top_n_percent` 15 (1…99), `num_samples` 64, `random_fraction` 0.333 (0…1), `bandwidth_factor` 3 (> 0), `min_bandwidth` 0.001 (≥ 0); brings `pruner: hyperband` unless one is named",
     companionPruner: { try BOHBSampler.defaultPruner() }, seesOneHyperbandBracket: false,
     conformanceSampler: { seed, _ in BOHBSampler(seed: seed) }
   ) { seed, options, _, _ in

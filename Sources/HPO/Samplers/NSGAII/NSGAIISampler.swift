@@ -150,7 +150,7 @@ public struct NSGAIISampler: Sampler {
 extension SamplerKind {
   public static let nsga2 = SamplerKind(
     name: "nsga2",
-    optionsDoc: "`population_size` 50, `crossover_prob` 0.9, `swapping_prob` 0.5, `mutation_prob` (1/#params)",
+    optionsDoc: "`population_size` 50, `crossover_prob` 0.9, `swapping_prob` 0.5, `mutation_prob` (1/#params); probabilities in 0…1",
     conformanceSampler: { seed, _ in NSGAIISampler(seed: seed, populationSize: 4) }
   ) { seed, options, _, _ in
     let sampler = NSGAIISampler(

@@ -362,7 +362,7 @@ struct ObservationCache: Sendable {
 extension SamplerKind {
   public static let tpe = SamplerKind(
     name: "tpe",
-    optionsDoc: "`n_startup_trials` 10, `n_ei_candidates` 24, `prior_weight` 1.0, `consider_magic_clip` true, `consider_endpoints` false, `multivariate` (true for one objective), `group` false, `constant_liar` true",
+    optionsDoc: "`n_startup_trials` 10, `n_ei_candidates` 24, `prior_weight` 1.0 (≥ 0), `consider_magic_clip` true, `consider_endpoints` false, `multivariate` (true for one objective), `group` false, `constant_liar` true",
     conformanceSampler: { seed, _ in TPESampler(seed: seed) }
   ) { seed, options, _, _ in
     var o = TPEOptions()
