@@ -76,3 +76,36 @@ enum Binary {
     }
   }
 }
+
+/// Polls `condition` every 100 ms for up to `seconds`; true as soon as it holds, else its value at
+/// the deadline.
+func waitUntil(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
+  let deadline = Date().addingTimeInterval(seconds)
+  while Date() < deadline {
+    if try await condition() { return true }
+    try await Task.sleep(for: .milliseconds(100))
+  }
+  return try await condition()
+}
+
+/// A study file (`<name>.yaml` in `dir`) whose objective is the shell script `script` (run as
+/// argv, never through a shell).
+func writeStudy(_ dir: String, name: String, nTrials: Int, parallelism: Int = 1, script: String, extra: String = "")
+  throws
+{
+  try ("#!/bin/sh\n" + script).write(toFile: dir + "/objective.sh", atomically: true, encoding: .utf8)
+  chmod(dir + "/objective.sh", 0o755)
+  try """
+    name: \(name)
+    metric: {name: loss, direction: minimize}
+    params:
+      x: {type: float, low: 0, high: 1}
+    sampler: {name: random, seed: 5}
+    n_trials: \(nTrials)
+    parallelism: \(parallelism)
+    objective:
+      command: [\(dir)/objective.sh]
+      args: ""
+    \(extra)
+    """.write(toFile: "\(dir)/\(name).yaml", atomically: true, encoding: .utf8)
+}

@@ -37,7 +37,7 @@ extension Tmux {
     guard Tmux.available else { return }
     let s = try await DashboardSession.start("tmux-quit", sleep: "1.5", parallelism: 2)
     try await s.closing {
-      #expect(try await s.waitUntil(60) {
+      #expect(try await waitUntil(60) {
         let t = try await s.trials()
         return t.filter { $0.state == .running }.count == 2 && t.contains { $0.state == .complete }
       }, "trials did not start:\n\(s.screen)")
@@ -48,7 +48,7 @@ extension Tmux {
       try s.tmux.send("c")
       _ = try await s.tmux.waitFor(timeout: 10) { !$0.contains("Quit hpotop?") }
       let before = try await s.trials().filter { $0.state == .complete }.count
-      #expect(try await s.waitUntil(30) { try await s.trials().filter { $0.state == .complete }.count >= before + 2 },
+      #expect(try await waitUntil(30) { try await s.trials().filter { $0.state == .complete }.count >= before + 2 },
               "no trial finished after cancel:\n\(s.screen)")
       // Drain: the number left shows, no trial starts, and hpotop quits when the running ones end.
       try s.tmux.send("q")
@@ -62,7 +62,7 @@ extension Tmux {
       #expect(quitAlready || draining.contains("still running"), "\(draining)")
       let startedBefore = try await s.trials().count
       var done = ""
-      #expect(try await s.waitUntil(30) {
+      #expect(try await waitUntil(30) {
         done = (try? String(contentsOfFile: s.dir + "/done", encoding: .utf8)) ?? ""
         return done.contains("EXIT=")
       }, "hpotop did not quit after the drain:\n\(s.screen)")
@@ -78,10 +78,10 @@ extension Tmux {
     guard Tmux.available else { return }
     let s = try await DashboardSession.start("tmux-mouse", sleep: "0.1", parallelism: 1)
     try await s.closing {
-      #expect(try await s.waitUntil(60) { try await s.trials().filter { $0.state == .complete }.count >= 12 })
+      #expect(try await waitUntil(60) { try await s.trials().filter { $0.state == .complete }.count >= 12 })
       // Pause so the rows hold still.
       try s.tmux.send("p")
-      #expect(try await s.waitUntil(30) { try await s.trials().allSatisfy { $0.state != .running } })
+      #expect(try await waitUntil(30) { try await s.trials().allSatisfy { $0.state != .running } })
       let screen = try await s.tmux.waitFor(timeout: 10) { self.tableRows($0).count >= 8 }
       let rows = tableRows(screen)
       try #require(rows.count >= 8, "\(screen)")

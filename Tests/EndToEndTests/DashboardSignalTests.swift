@@ -56,7 +56,7 @@ import Testing
     var storage: SQLiteStorage?
     var studyID: Int64 = 0
     var running: FrozenTrial?
-    let started = try await Self.waitUntil(60) {
+    let started = try await waitUntil(60) {
       if storage == nil, FileManager.default.fileExists(atPath: dir + "/sig.db"),
         let s = try? SQLiteStorage(path: dir + "/sig.db"), let id = try? await s.studyID(named: "sig")
       {
@@ -81,9 +81,9 @@ import Testing
     case .terminate: kill(hpotopPID, SIGTERM)
     }
 
-    #expect(try await Self.waitUntil(60) { Self.gone(objectivePID) },
+    #expect(try await waitUntil(60) { Self.gone(objectivePID) },
             "the objective process \(objectivePID) still runs")
-    #expect(try await Self.waitUntil(60) { Self.gone(hpotopPID) }, "hpotop \(hpotopPID) did not exit")
+    #expect(try await waitUntil(60) { Self.gone(hpotopPID) }, "hpotop \(hpotopPID) did not exit")
     let after = try await db.trial(id: trial.id)
     #expect(after.state == .fail)
     #expect(after.systemAttrs["hpotop:fail_reason"] == .string("interrupted"))
@@ -96,7 +96,7 @@ import Testing
     if stop == .terminate {
       // The shell around hpotop records its status; the screen is the shell's again.
       var done = ""
-      _ = try await Self.waitUntil(30) {
+      _ = try await waitUntil(30) {
         done = (try? String(contentsOfFile: dir + "/done", encoding: .utf8)) ?? ""
         return done.contains("EXIT=")
       }
@@ -124,13 +124,4 @@ import Testing
     return pid
   }
 
-  /// Polls `condition` every 100 ms for up to `seconds`.
-  static func waitUntil(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-      if try await condition() { return true }
-      try await Task.sleep(for: .milliseconds(100))
-    }
-    return try await condition()
-  }
 }

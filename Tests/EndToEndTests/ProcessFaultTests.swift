@@ -12,36 +12,6 @@ extension Tag {
 /// their objectives (and `setsid` grandchildren) run, a full disk under the trial logs, a closed
 /// log pipe, a terminal hpotop cannot drive, trial folders of two studies side by side.
 @Suite(.serialized) struct ProcessFaultTests {
-  /// A study file (`<name>.yaml` in `dir`) whose objective is a shell script.
-  func writeStudy(_ dir: String, name: String, nTrials: Int, parallelism: Int = 1, script: String, extra: String = "")
-    throws
-  {
-    try ("#!/bin/sh\n" + script).write(toFile: dir + "/objective.sh", atomically: true, encoding: .utf8)
-    chmod(dir + "/objective.sh", 0o755)
-    try """
-      name: \(name)
-      metric: {name: loss, direction: minimize}
-      params:
-        x: {type: float, low: 0, high: 1}
-      sampler: {name: random, seed: 5}
-      n_trials: \(nTrials)
-      parallelism: \(parallelism)
-      objective:
-        command: [\(dir)/objective.sh]
-        args: ""
-      \(extra)
-      """.write(toFile: "\(dir)/\(name).yaml", atomically: true, encoding: .utf8)
-  }
-
-  func waitUntil(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-      if try await condition() { return true }
-      try await Task.sleep(for: .milliseconds(50))
-    }
-    return try await condition()
-  }
-
   /// Live processes (not zombies) whose environment names a trial folder under `dir`: every
   /// objective and descendant of this test's trials, whatever its session or parent.
   static func trialProcesses(under dir: String) -> [Int32] {

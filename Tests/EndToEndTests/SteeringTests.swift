@@ -5,15 +5,6 @@ import Testing
 
 /// The steering commands act on a study that separate `hpotop worker` processes are running.
 @Suite(.serialized) struct SteeringTests {
-  func waitUntil(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-      if try await condition() { return true }
-      try await Task.sleep(for: .milliseconds(100))
-    }
-    return false
-  }
-
   @Test func pauseFixEnqueueAndPruneReachRunningWorkers() async throws {
     let dir = try Binary.temporaryDirectory("steer")
     defer { try? FileManager.default.removeItem(atPath: dir) }

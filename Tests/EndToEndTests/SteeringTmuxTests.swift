@@ -16,7 +16,7 @@ import Testing
     try await s.closing {
       // The one running trial and the PID of its process.
       var running: FrozenTrial?
-      let started = try await s.waitUntil(60) {
+      let started = try await waitUntil(60) {
         running = try await s.trials().first { $0.state == .running }
         guard let t = running else { return false }
         return FileManager.default.fileExists(atPath: s.pidFile(t.number))
@@ -35,9 +35,9 @@ import Testing
       #expect(dialog.contains("Prune trial \(target.number)?"), "\(dialog)")
       try s.tmux.send("y")
 
-      #expect(try await s.waitUntil(30) { kill(pid, 0) != 0 }, "the pruned trial's process \(pid) still runs")
+      #expect(try await waitUntil(30) { kill(pid, 0) != 0 }, "the pruned trial's process \(pid) still runs")
       var after = target
-      #expect(try await s.waitUntil(30) {
+      #expect(try await waitUntil(30) {
         after = try await s.storage.trial(id: target.id)
         return after.state.isFinished
       })
@@ -54,7 +54,7 @@ import Testing
     guard Tmux.available else { return }
     let s = try await DashboardSession.start("tmux-enqueue", sleep: "0.4", parallelism: 1)
     try await s.closing {
-      #expect(try await s.waitUntil(60) { try await s.trials().filter { $0.state == .complete }.count >= 2 })
+      #expect(try await waitUntil(60) { try await s.trials().filter { $0.state == .complete }.count >= 2 })
 
       // An invalid value: the inline error is shown, Enter is refused, nothing is written.
       try s.tmux.send("e")
@@ -89,7 +89,7 @@ import Testing
       #expect(form.contains("0.123") && form.contains("77") && form.contains("Enter: enqueue"), "\(form)")
       try s.tmux.send("Enter")
       var enqueued: FrozenTrial?
-      #expect(try await s.waitUntil(30) {
+      #expect(try await waitUntil(30) {
         enqueued = try await s.trials().first { $0.systemAttrs["fixed_params"] != nil }
         return enqueued?.state == .complete
       }, "the enqueued trial did not run:\n\(s.screen)")
@@ -108,14 +108,14 @@ import Testing
     guard Tmux.available else { return }
     let s = try await DashboardSession.start("tmux-pause-\(mode)", sleep: "0.3", parallelism: 2, mode: mode)
     try await s.closing {
-      #expect(try await s.waitUntil(60) { try await s.trials().filter { $0.state == .complete }.count >= 3 })
+      #expect(try await waitUntil(60) { try await s.trials().filter { $0.state == .complete }.count >= 3 })
       _ = try await s.tmux.waitFor { $0.contains(" COMPLETE ") }
       try s.tmux.send("p")
       let paused = try await s.tmux.waitFor { $0.contains("PAUSED") }
       #expect(paused.contains("PAUSED"), "\(paused)")
-      #expect(try await s.waitUntil(30) { try await s.controls.isPaused() })
+      #expect(try await waitUntil(30) { try await s.controls.isPaused() })
       // Running trials finish; then nothing starts.
-      #expect(try await s.waitUntil(30) { try await s.trials().allSatisfy { $0.state.isFinished } },
+      #expect(try await waitUntil(30) { try await s.trials().allSatisfy { $0.state.isFinished } },
               "trials still run 30 s after the pause")
       let count = try await s.trials().count
       try await Task.sleep(for: .seconds(5))
@@ -126,7 +126,7 @@ import Testing
       try s.tmux.send("p")
       let resumed = try await s.tmux.waitFor { !$0.contains("PAUSED") }
       #expect(!resumed.contains("PAUSED"), "\(resumed)")
-      #expect(try await s.waitUntil(60) { try await s.trials().count >= count + 3 },
+      #expect(try await waitUntil(60) { try await s.trials().count >= count + 3 },
               "no trial started after resume")
       let stillPaused = try await s.controls.isPaused()
       #expect(!stillPaused)
@@ -138,7 +138,7 @@ import Testing
     guard Tmux.available else { return }
     let s = try await DashboardSession.start("tmux-fix-\(mode)", sleep: "0.2", parallelism: 1, mode: mode)
     try await s.closing {
-      #expect(try await s.waitUntil(60) { try await s.trials().filter { $0.state == .complete }.count >= 3 })
+      #expect(try await waitUntil(60) { try await s.trials().filter { $0.state == .complete }.count >= 3 })
       _ = try await s.tmux.waitFor { $0.contains(" COMPLETE ") }
       // The last row (newest first) is trial 0, long complete: all its params are there.
       try s.tmux.send("End")
@@ -174,14 +174,14 @@ import Testing
       let header = try await s.tmux.waitFor { $0.contains("fixed: \(name)=\(value)") }
       #expect(header.contains("fixed: \(name)=\(value)"), "\(header)")
       var fixed: JSONValue?
-      #expect(try await s.waitUntil(30) {
+      #expect(try await waitUntil(30) {
         fixed = try await s.storage.studySystemAttrs(study: s.studyID)["hpotop:fixed_params"]
         return fixed != nil
       })
       #expect(fixed == .object([name: .int(Int(value) ?? 0)]))
       // Trials numbered after the write read the fixed params after their creation.
       let last = try await s.trials().map(\.number).max() ?? -1
-      #expect(try await s.waitUntil(90) {
+      #expect(try await waitUntil(90) {
         try await s.trials().filter { $0.number > last && $0.state == .complete }.count >= 10
       })
       let next = try await s.trials().filter { $0.number > last }.sorted { $0.number < $1.number }.prefix(10)
@@ -343,16 +343,6 @@ final class DashboardSession {
       throw SessionError("no PID in \(pidFile(number)): \(text)")
     }
     return pid
-  }
-
-  /// Polls `condition` every 100 ms for up to `seconds`.
-  func waitUntil(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-      if try await condition() { return true }
-      try await Task.sleep(for: .milliseconds(100))
-    }
-    return try await condition()
   }
 
   /// Types text literally (no key-name lookup).

@@ -5,32 +5,6 @@ import Testing
 
 /// Real `hpotop worker` processes running real subprocess trials, killed and interrupted.
 @Suite(.serialized) struct WorkerFaultTests {
-  /// A study file whose objective is a shell script (argv, no param substitution through a shell).
-  func writeStudy(_ dir: String, name: String, nTrials: Int, script: String) throws {
-    try ("#!/bin/sh\n" + script).write(toFile: dir + "/objective.sh", atomically: true, encoding: .utf8)
-    chmod(dir + "/objective.sh", 0o755)
-    try """
-      name: \(name)
-      metric: {name: loss, direction: minimize}
-      params:
-        x: {type: float, low: 0, high: 1}
-      sampler: {name: random, seed: 5}
-      n_trials: \(nTrials)
-      objective:
-        command: [./objective.sh]
-        args: ""
-      """.write(toFile: "\(dir)/\(name).yaml", atomically: true, encoding: .utf8)
-  }
-
-  func waitUntil(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-      if try await condition() { return true }
-      try await Task.sleep(for: .milliseconds(100))
-    }
-    return false
-  }
-
   func alive(_ pid: Int32) -> Bool {
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
     return stat.split(separator: ")").last?.split(separator: " ").first != "Z"

@@ -22,14 +22,8 @@ import Testing
     }
   }
 
-  struct Bad: CustomTestStringConvertible, Sendable {
-    let label: String
-    let yaml: String
-    let line: Int
-    let column: Int
-    let message: String
-    var testDescription: String { label }
-  }
+  /// One malformed file, as in `StudyFileTests`.
+  typealias Bad = StudyFileTests.Bad
 
   static let space = "params:\n  x: {type: float, low: 0, high: 1}\n"
 
