@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HPO
+import HPOJournal
 import HPOSQLite
 #if PostgreSQL
 import HPOPostgres
@@ -38,8 +39,9 @@ struct FormatOption: ParsableArguments {
 
 extension OutputFormat: ExpressibleByArgument {}
 
-/// Opens a storage URL: `sqlite:///relative.db`, `sqlite:////absolute.db`, a path to an
-/// existing `.db` file, or (built with `--traits PostgreSQL`) `postgresql://user@host:port/db`.
+/// Opens a storage URL: `sqlite:///relative.db`, `sqlite:////absolute.db`, (built with
+/// `--traits PostgreSQL`) `postgresql://user@host:port/db`, or a plain path (`StoragePath.kind`:
+/// an Optuna journal file, or a SQLite file told by its header or a `.db` name).
 func openStorage(_ url: String) throws -> any Storage {
   if url.hasPrefix("sqlite:") { return try SQLiteStorage(url: url) }
   if url.hasPrefix("postgresql:") || url.hasPrefix("postgres:") {
@@ -53,8 +55,15 @@ func openStorage(_ url: String) throws -> any Storage {
     throw BadInput("this hpotop was built without PostgreSQL support (build with: swift build --traits PostgreSQL)")
     #endif
   }
-  if !url.contains("://") && (url.hasSuffix(".db") || url.hasSuffix(".sqlite") || url.hasSuffix(".sqlite3")) {
-    return try SQLiteStorage(path: url)
+  if !url.contains("://") {
+    switch StoragePath.kind(of: url) {
+    case .sqlite: return try SQLiteStorage(path: url)
+    case .journal: return try JournalFileStorage(path: url)
+    case .missing:
+      throw BadInput(
+        "no storage file \(url): a plain path must name an existing Optuna journal file or SQLite file; "
+          + "a new one is made for a path ending in .db (SQLite) or .log (journal)")
+    }
   }
   throw BadInput("unknown storage URL '\(redactedURL(url))': use sqlite:///path.db or postgresql://user@host/db")
 }
@@ -65,4 +74,26 @@ func redactedURL(_ url: String) -> String {
   let rest = url[scheme.upperBound...]
   guard let at = rest.lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") else { return url }
   return String(url[..<rest.index(after: colon)]) + "***" + String(rest[at...])
+}
+
+/// What a plain-path storage string names (docs/DECISIONS.md, "Storage strings").
+enum StoragePath {
+  enum Kind: Equatable { case sqlite, journal, missing }
+
+  /// An existing file starting with SQLite's header is SQLite; any other existing file (an empty
+  /// one too, except an empty `*.db`) is an Optuna journal, as Optuna's CLI reads a plain path.
+  /// A missing path ending in `.db`/`.sqlite`/`.sqlite3` is a new SQLite file, one ending in
+  /// `.log` a new journal; any other missing path is an error, as in Optuna's CLI.
+  static func kind(of path: String) -> Kind {
+    let sqliteName = path.hasSuffix(".db") || path.hasSuffix(".sqlite") || path.hasSuffix(".sqlite3")
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      if sqliteName { return .sqlite }
+      return path.hasSuffix(".log") ? .journal : .missing
+    }
+    defer { try? handle.close() }
+    let head = (try? handle.read(upToCount: 16)) ?? Data()
+    if head == Data("SQLite format 3\u{0}".utf8) { return .sqlite }
+    if head.isEmpty && sqliteName { return .sqlite }
+    return .journal
+  }
 }
