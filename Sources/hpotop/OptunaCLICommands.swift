@@ -21,7 +21,8 @@ struct BestTrial: AsyncParsableCommand {
       throw BadInput("study '\(study.name)' has no complete trial yet")
     }
     let records = TrialRecords.trials(
-      [best], directions: study.directions, flatten: flatten, metricNames: try await study.metricNames())
+      [best], directions: study.directions, flatten: flatten, metricNames: try await study.metricNames(),
+      columnsFrom: try await study.trials())
     print(records.render(format.format, single: true))
   }
 }
@@ -94,5 +95,30 @@ struct StorageCommand: AsyncParsableCommand {
       _ = try await opened.studies()
       printError("[I \(logTimestamp())] This storage is up-to-date.")
     }
+  }
+}
+
+/// The sampler `ask --sampler NAME --sampler-kwargs JSON` names, by Optuna's class name, built
+/// through the sampler registry with the kwargs as its study-file options (`seed` is the seed).
+/// Without `--sampler`, Optuna's CLI (and hpotop) asks with the random sampler.
+func optunaSampler(_ className: String?, kwargs: String?, space: OrderedDictionary<String, Distribution>) throws
+  -> any Sampler
+{
+  guard let className else {
+    if kwargs != nil { throw BadInput("`--sampler_kwargs` is set without `--sampler`. Please specify `--sampler` as well or omit `--sampler-kwargs`.") }
+    return RandomSampler()
+  }
+  let names = ["RandomSampler": "random", "TPESampler": "tpe", "GridSampler": "grid", "NSGAIISampler": "nsga2"]
+  guard let kind = names[className] ?? SamplerRegistry.kind(named: className)?.name else {
+    throw BadInput("--sampler: unknown sampler '\(className)' (known: \(names.keys.sorted().joined(separator: ", ")))")
+  }
+  var options = try kwargs.map { try parseObject($0, option: "--sampler-kwargs") } ?? [:]
+  let seed = options.removeValue(forKey: "seed").flatMap(\.intValue).map { UInt64(truncatingIfNeeded: $0) }
+  let spec = ComponentSpec(path: "--sampler-kwargs", name: kind, seed: seed, options: options)
+  let searchSpace = SearchSpace(space.map { SearchSpace.Param(name: $0.key, distribution: $0.value) })
+  do {
+    return try ComponentFactory.sampler(spec, directions: [.minimize], space: searchSpace)
+  } catch let e as StudyFileError {
+    throw BadInput("--sampler-kwargs: \(e.message)")
   }
 }

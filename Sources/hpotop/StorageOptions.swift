@@ -11,6 +11,25 @@ import HPOPostgres
 struct StorageOptions: ParsableArguments {
   @Option(help: "Storage URL, e.g. sqlite:///study.db (default: $HPOTOP_STORAGE or $OPTUNA_STORAGE).")
   var storage: String?
+  /// Optuna CLI's logging flags, accepted wherever a storage is: `--verbose` adds info lines
+  /// (study creation), `--quiet` drops them, `--log-file` also appends them to a file.
+  @Flag(help: "More log lines on stderr (Optuna's --verbose).") var verbose = false
+  @Flag(help: "Only warnings and errors on stderr (Optuna's --quiet).") var quiet = false
+  @Option(help: "Also append log lines to this file (Optuna's --log-file).") var logFile: String?
+
+  /// Writes an info line to stderr with `--verbose` (and to `--log-file` unless `--quiet`).
+  func logVerbose(_ message: String) {
+    let line = "[I \(logTimestamp())] \(message)"
+    if verbose && !quiet { printError(line) }
+    if let logFile, !quiet {
+      if !FileManager.default.fileExists(atPath: logFile) { FileManager.default.createFile(atPath: logFile, contents: nil) }
+      if let h = FileHandle(forWritingAtPath: logFile) {
+        h.seekToEndOfFile()
+        h.write(Data((line + "\n").utf8))
+        try? h.close()
+      }
+    }
+  }
 
   func url() throws -> String {
     if let storage { return storage }
@@ -29,6 +48,25 @@ struct StudyOptions: ParsableArguments {
 
   func load() async throws -> Study {
     try await Study.load(name: studyName, storage: storage.open())
+  }
+}
+
+/// `--storage` and an optional `--study-name`, for the commands where Optuna's CLI makes the name
+/// optional (`tell`): without it the storage must hold exactly one study, as `optuna.load_study`
+/// with no name requires.
+struct OptionalStudyOptions: ParsableArguments {
+  @OptionGroup var storage: StorageOptions
+  @Option(help: "The study's name (may be left out when the storage holds one study).")
+  var studyName: String?
+
+  func load(sampler: any Sampler = RandomSampler()) async throws -> Study {
+    let opened = try storage.open()
+    if let studyName { return try await Study.load(name: studyName, storage: opened, sampler: sampler) }
+    let all = try await opened.studies()
+    guard all.count == 1 else {
+      throw BadInput("no --study-name given and the storage holds \(all.count) studies: name one")
+    }
+    return try await Study.load(name: all[0].name, storage: opened, sampler: sampler)
   }
 }
 

@@ -12,7 +12,7 @@ public enum TrialRecords {
   /// flattened `value_val_loss` / `values_f1`.
   public static func trials(
     _ trials: [FrozenTrial], directions: [StudyDirection], flatten: Bool = false, full: Bool = false,
-    metricNames: [String]? = nil
+    metricNames: [String]? = nil, columnsFrom: [FrozenTrial]? = nil
   ) -> Records {
     let names = metricNames.flatMap { $0.count == directions.count ? $0 : nil }
     let multi = directions.count > 1
@@ -20,7 +20,9 @@ public enum TrialRecords {
     var paramNames: [String] = []
     var userKeys: [String] = []
     var systemKeys: [String] = []
-    for t in trials {
+    // Columns come from `columnsFrom` (Optuna's `best-trial --flatten` lists every param of the
+    // study), else from the trials shown.
+    for t in columnsFrom ?? trials {
       for k in t.params.keys where !paramNames.contains(k) { paramNames.append(k) }
       for k in t.userAttrs.keys where !userKeys.contains(k) { userKeys.append(k) }
       for k in t.systemAttrs.keys where !systemKeys.contains(k) { systemKeys.append(k) }
@@ -63,8 +65,10 @@ public enum TrialRecords {
       row["datetime_complete"] = t.datetimeComplete.map { .string(formatDate($0)) } ?? .null
       row["duration"] = t.duration.map { .string(formatDuration($0)) } ?? .null
       if flatten {
-        for k in paramNames { row["params_\(k)"] = t.params[k]?.json ?? .null }
-        for k in userKeys { row["user_attrs_\(k)"] = t.userAttrs[k] ?? .null }
+        // A param or attr the trial lacks is left out, as in Optuna (json/yaml omit the key,
+        // table and value leave the cell empty).
+        for k in paramNames { if let v = t.params[k] { row["params_\(k)"] = v.json } }
+        for k in userKeys { if let v = t.userAttrs[k] { row["user_attrs_\(k)"] = v } }
         if full { for k in systemKeys { row["system_attrs_\(k)"] = t.systemAttrs[k] ?? .null } }
       } else {
         row["params"] = .object(OrderedDictionary(uniqueKeysWithValues: t.params.map { ($0.key, $0.value.json) }))
