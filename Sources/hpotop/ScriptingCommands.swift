@@ -48,9 +48,12 @@ struct Studies: AsyncParsableCommand {
   static let configuration = CommandConfiguration(abstract: "List the studies in a storage.")
   @OptionGroup var storage: StorageOptions
   @OptionGroup var format: FormatOption
+  @Flag(help: "Spread the directions into direction_<i> columns.") var flatten = false
 
   func run() async throws {
-    print(TrialRecords.studies(try await storage.open().studies()).render(format.format))
+    let tuple = format.format != .json && format.format != .yaml
+    print(TrialRecords.studies(try await storage.open().studies(), tupleDirections: tuple, flatten: flatten)
+      .render(format.format))
   }
 }
 

@@ -86,27 +86,42 @@ public enum TrialRecords {
   }
 
   /// `optuna studies` columns: name, direction, n_trials, datetime_start (+ user_attrs if any).
-  public static func studies(_ studies: [StudySummary]) -> Records {
-    var columns = ["name", "direction", "n_trials", "datetime_start"]
+  /// `tupleDirections` writes the directions as Optuna's table and value forms show them, a
+  /// Python tuple (`('MINIMIZE',)`); json and yaml keep a list. `flatten` spreads them into
+  /// `direction_<i>` (a study with fewer objectives lacks the later keys).
+  public static func studies(_ studies: [StudySummary], tupleDirections: Bool = false, flatten: Bool = false)
+    -> Records
+  {
+    let most = studies.map(\.directions.count).max() ?? 1
+    var columns = ["name"] + (flatten ? (0..<most).map { "direction_\($0)" } : ["direction"])
+    columns += ["n_trials", "datetime_start"]
     if studies.contains(where: { !$0.userAttrs.isEmpty }) { columns.append("user_attrs") }
     let rows = studies.map { s -> OrderedDictionary<String, JSONValue> in
-      [
-        "name": .string(s.name),
-        "direction": .array(s.directions.map { .string($0.rawValue) }),
-        "n_trials": .int(s.trialCount),
-        "datetime_start": s.datetimeStart.map { .string(formatDate($0)) } ?? .null,
-        "user_attrs": .object(s.userAttrs),
-      ]
+      var row: OrderedDictionary<String, JSONValue> = ["name": .string(s.name)]
+      let names = s.directions.map(\.rawValue)
+      if flatten {
+        for (i, d) in names.enumerated() { row["direction_\(i)"] = .string(d) }
+      } else if tupleDirections {
+        let items = names.map { "'\($0)'" }
+        row["direction"] = .string("(" + items.joined(separator: ", ") + (items.count == 1 ? ",)" : ")"))
+      } else {
+        row["direction"] = .array(names.map { .string($0) })
+      }
+      row["n_trials"] = .int(s.trialCount)
+      row["datetime_start"] = s.datetimeStart.map { .string(formatDate($0)) } ?? .null
+      row["user_attrs"] = .object(s.userAttrs)
+      return row
     }
     return Records(columns: columns, rows: rows)
   }
 
   /// `%Y-%m-%d %H:%M:%S` in local time, as the `optuna` CLI prints datetimes.
+  /// Seconds are truncated, as Python's `strftime` does (a formatter would round 59.9995 up).
   public static func formatDate(_ d: Date) -> String {
     let f = DateFormatter()
     f.locale = Locale(identifier: "en_US_POSIX")
     f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-    return f.string(from: d)
+    return f.string(from: Date(timeIntervalSince1970: d.timeIntervalSince1970.rounded(.down)))
   }
 
   /// Python's `str(timedelta)`: `0:00:01.234567`, or `0:00:01` for whole seconds.
