@@ -35,6 +35,9 @@ struct StorageOptions: ParsableArguments {
     if let storage { return storage }
     let env = ProcessInfo.processInfo.environment
     if let s = env["HPOTOP_STORAGE"] ?? env["OPTUNA_STORAGE"], !s.isEmpty { return s }
+    // Optuna's CLI prints its usage on stdout here; scripts (and its test suite) look for it.
+    let command = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "COMMAND"
+    print("usage: hpotop \(command) --storage STORAGE [options]  (see hpotop \(command) --help)")
     throw BadInput("no storage given: pass --storage sqlite:///path.db (or set HPOTOP_STORAGE)")
   }
 
