@@ -32,7 +32,8 @@ public actor JournalFileStorage: Storage {
   /// Every byte read from the file since this storage was opened (tests prove that a poll
   /// reads only what was appended).
   public private(set) var bytesRead = 0
-  /// Writes that found the lock held by someone else and waited for it.
+  /// Writes that found the lock held by someone else and waited for it (counted when the wait
+  /// begins).
   public private(set) var lockWaits = 0
 
   public nonisolated let displayURL: String
@@ -106,7 +107,10 @@ public actor JournalFileStorage: Storage {
     _ body: (inout JournalReplay) throws -> (lines: [JSONValue], result: (JournalReplay) throws -> T)
   ) async throws -> T {
     do {
-      if try await lock.acquire() { lockWaits += 1 }
+      if try !lock.tryAcquire() {
+        lockWaits += 1  // counted before waiting, so a test sees a write that is waiting
+        try await lock.acquire()
+      }
     } catch let e as JournalError {
       throw StorageError(.backend, e.description)
     }

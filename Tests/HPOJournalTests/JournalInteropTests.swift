@@ -117,18 +117,22 @@ import Testing
     guard Self.enabled else { return }
     let dir = try TempDir()
     let path = dir.file("lock.log")
-    let ready = dir.file("ready")
+    let ready = dir.file("ready"), go = dir.file("go")
     let s = try JournalFileStorage(path: path)
     _ = try await s.createStudy(name: "before", directions: [.minimize])
-    let holder = Task.detached { try PythonPeer.script("journal_peer.py", ["hold-lock", path, "2", ready]) }
+    // Python takes Optuna's lock, and once hpotop's write is waiting on it, holds it 2 s more.
+    let holder = Task.detached { try PythonPeer.script("journal_peer.py", ["hold-lock", path, "2", ready, go]) }
     while !FileManager.default.fileExists(atPath: ready) { try await Task.sleep(nanoseconds: 10_000_000) }
     #expect(FileManager.default.fileExists(atPath: path + ".lock"), "Python holds Optuna's lock file")
     #expect(await s.lockWaits == 0)
-    let sid = try await s.createStudy(name: "after", directions: [.maximize])
-    // The write returned only after Python let go of the lock: it waited, and the holder is done.
-    #expect(await s.lockWaits == 1, "the write waited for Python's lock")
-    #expect(!FileManager.default.fileExists(atPath: path + ".lock"), "the lock is released after the write")
+    let write = Task { try await s.createStudy(name: "after", directions: [.maximize]) }
+    while await s.lockWaits == 0 { try await Task.sleep(nanoseconds: 10_000_000) }
+    #expect(try await s.studyID(named: "after") == nil, "the waiting write has not landed")
+    FileManager.default.createFile(atPath: go, contents: nil)
+    let sid = try await write.value
     _ = try await holder.value
+    #expect(await s.lockWaits == 1, "the write waited once for Python's lock")
+    #expect(!FileManager.default.fileExists(atPath: path + ".lock"), "the lock is released after the write")
     #expect(try await s.studyName(id: sid) == "after")
     let dump = try pythonDump(path)
     #expect(dump["after"]?["directions"] == .array([.string("MAXIMIZE")]), "Python sees the write that waited")

@@ -4,8 +4,8 @@
   journal_peer.py write PATH            a study "py" (float/log/int/categorical params, report,
                                         user attrs, pruned, failed, waiting) and a 2-objective "mo"
   journal_peer.py dump PATH             every study's trials as JSON on stdout
-  journal_peer.py hold-lock PATH SECS READY   hold Optuna's journal lock SECS seconds (READY is
-                                        created once held)
+  journal_peer.py hold-lock PATH SECS READY GO   take Optuna's journal lock, create READY, wait
+                                        for GO to exist, then hold it SECS seconds more
   journal_peer.py worker PATH STUDY N   N trials of a quadratic on an existing study
 """
 import json
@@ -76,10 +76,12 @@ def dump(path):
     print(json.dumps(out))
 
 
-def hold_lock(path, secs, ready):
+def hold_lock(path, secs, ready, go):
     lock = JournalFileSymlinkLock(path)
     lock.acquire()
     open(ready, "w").close()
+    while not os.path.exists(go):
+        time.sleep(0.01)
     time.sleep(float(secs))
     lock.release()
 
