@@ -257,8 +257,10 @@ public actor JournalFileStorage: Storage {
       return line(.createTrial, ["study_id": .int(j), "datetime_start": .string(JournalCodec.dateString(Date()))])
     }
     let start = t.datetimeStart ?? (t.state == .running ? Date() : nil)
+    // Optuna's key order: study_id, datetime_start, state, value, values, datetime_complete, …
     var fields: OrderedDictionary<String, JSONValue> = [
       "study_id": .int(j),
+      "datetime_start": start.map { .string(JournalCodec.dateString($0)) } ?? .null,
       "state": JournalCodec.stateCode(t.state),
     ]
     if let vs = t.values, vs.count > 1 {
@@ -268,7 +270,6 @@ public actor JournalFileStorage: Storage {
       fields["value"] = t.values?.first.map { .double($0) } ?? .null
       fields["values"] = .null
     }
-    fields["datetime_start"] = start.map { .string(JournalCodec.dateString($0)) } ?? .null
     if let c = t.datetimeComplete { fields["datetime_complete"] = .string(JournalCodec.dateString(c)) }
     fields["distributions"] = .object(OrderedDictionary(uniqueKeysWithValues: t.distributions.map { ($0.key, .string($0.value.jsonString)) }))
     var params: OrderedDictionary<String, JSONValue> = [:]
