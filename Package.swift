@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "HPO", targets: ["HPO"]),
     .library(name: "HPOSQLite", targets: ["HPOSQLite"]),
     .library(name: "HPOPostgres", targets: ["HPOPostgres"]),
+    .library(name: "HPOJournal", targets: ["HPOJournal"]),
     .library(name: "HPOAnalysis", targets: ["HPOAnalysis"]),
     .library(name: "HPOTesting", targets: ["HPOTesting"]),
   ],
@@ -38,6 +39,9 @@ let package = Package(
     .target(name: "PlotSVG", dependencies: ["HPO", "HPOAnalysis"]),
     .target(name: "HPOSQLite", dependencies: ["HPO", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(
+      name: "HPOJournal",
+      dependencies: ["HPO", .product(name: "OrderedCollections", package: "swift-collections")]),
+    .target(
       name: "HPOPostgres",
       dependencies: [
         "HPO",
@@ -51,7 +55,7 @@ let package = Package(
     .executableTarget(
       name: "hpotop",
       dependencies: [
-        "HPO", "HPOSQLite", "HPOAnalysis", "Dashboard", "Terminal", "TerminalNCurses",
+        "HPO", "HPOSQLite", "HPOJournal", "HPOAnalysis", "Dashboard", "Terminal", "TerminalNCurses",
         .target(name: "HPOPostgres", condition: .when(traits: ["PostgreSQL"])),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
@@ -63,6 +67,7 @@ let package = Package(
       ]),
     .testTarget(name: "HPOTests", dependencies: ["HPO", "HPOTesting"]),
     .testTarget(name: "HPOSQLiteTests", dependencies: ["HPO", "HPOSQLite", "HPOTesting"]),
+    .testTarget(name: "HPOJournalTests", dependencies: ["HPO", "HPOJournal", "HPOTesting"]),
     .testTarget(name: "HPOAnalysisTests", dependencies: ["HPO", "HPOAnalysis", "PlotSVG"]),
     .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
     .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Terminal", "HPO"]),

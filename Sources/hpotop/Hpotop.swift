@@ -14,6 +14,7 @@ struct Hpotop: AsyncParsableCommand {
       Ask.self, Tell.self, Enqueue.self, Export.self,
       Pause.self, Resume.self, Prune.self, Fail.self, Fix.self, Unfix.self, Migrate.self,
       Importance.self, Pareto.self, Plot.self, Check.self,
+      BestTrial.self, BestTrials.self, StudyNames.self, StudyCommand.self, StorageCommand.self,
     ])
 
   /// Runs the command with hpotop's exit codes: 0 success, 1 failure, 2 usage or bad input.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HPO
+import HPOJournal
 import OrderedCollections
 
 struct CreateStudy: AsyncParsableCommand {
@@ -15,7 +16,9 @@ struct CreateStudy: AsyncParsableCommand {
     if direction != nil && !directions.isEmpty { throw BadInput("give --direction or --directions, not both") }
     let dirs = directions.isEmpty ? [direction ?? .minimize] : directions
     let name = studyName ?? "no-name-\(UUID().uuidString.lowercased())"
-    let study = try await Study.create(name: name, directions: dirs, storage: storage.open(), loadIfExists: skipIfExists)
+    let opened = try storage.open()
+    let study = try await Study.create(name: name, directions: dirs, storage: opened, loadIfExists: skipIfExists)
+    storage.logVerbose("A new study created in \(opened is JournalFileStorage ? "Journal" : "RDB") with name: \(study.name)")
     print(study.name)
   }
 }
@@ -45,9 +48,12 @@ struct Studies: AsyncParsableCommand {
   static let configuration = CommandConfiguration(abstract: "List the studies in a storage.")
   @OptionGroup var storage: StorageOptions
   @OptionGroup var format: FormatOption
+  @Flag(help: "Spread the directions into direction_<i> columns.") var flatten = false
 
   func run() async throws {
-    print(TrialRecords.studies(try await storage.open(readOnly: true).studies()).render(format.format))
+    let tuple = format.format != .json && format.format != .yaml
+    print(TrialRecords.studies(try await storage.open(readOnly: true).studies(), tupleDirections: tuple, flatten: flatten)
+      .render(format.format))
   }
 }
 
@@ -95,10 +101,19 @@ struct Ask: AsyncParsableCommand {
   @Option(name: [.customShort("f"), .long], help: "Output format: json, yaml or table.") var format: OutputFormat = .json
   @Option(help: "JSON object: param name → distribution (Optuna's distribution JSON).") var searchSpace: String = "{}"
   @Flag(help: "Spread params into params_<name> keys.") var flatten = false
+  @Option(help: "Optuna's sampler class name (RandomSampler, TPESampler, GridSampler, NSGAIISampler).")
+  var sampler: String?
+  @Option(help: "The sampler's keyword arguments as a JSON object.") var samplerKwargs: String?
 
   func run() async throws {
     let space = try parseSearchSpace(searchSpace)
-    let study = try await options.load()
+    let opened = try options.storage.open()
+    guard try await opened.studyID(named: options.studyName) != nil else {
+      throw BadInput("Implicit study creation within the 'ask' command was dropped in Optuna v4.0.0. "
+        + "Please use the `create-study` command beforehand.")
+    }
+    let study = try await Study.load(
+      name: options.studyName, storage: opened, sampler: optunaSampler(sampler, kwargs: samplerKwargs, space: space))
     let trial = try await study.ask(fixedDistributions: space)
     printError("[I \(logTimestamp())] Asked trial \(trial.number) with parameters \(pythonDictRepr(trial.params)).")
     var row: OrderedDictionary<String, JSONValue> = ["number": .int(trial.number)]
@@ -126,7 +141,7 @@ func parseSearchSpace(_ text: String) throws -> OrderedDictionary<String, Distri
 
 struct Tell: AsyncParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Finish a trial (Optuna's `tell`).")
-  @OptionGroup var options: StudyOptions
+  @OptionGroup var options: OptionalStudyOptions
   @Option(help: "The trial's number.") var trialNumber: Int
   @Option(parsing: .upToNextOption, help: "One value per objective.") var values: [Double] = []
   @Option(help: "complete, pruned or fail.") var state: TrialState = .complete

@@ -15,6 +15,7 @@ import OrderedCollections
 /// | `hpotop:stderr_tail` | trial | string | the last 2 KiB of a command objective's stderr |
 /// | `hpotop:trial_dir` | trial | string | the trial's folder (params.json, stdout.log, stderr.log) |
 /// | `hpotop:unreadable_report_lines` | trial | `{"count": n, "first": line}` | `[hpotop]` lines that could not be read |
+/// | `hpotop:heartbeat` | trial | seconds since 1970 | a journal-file trial's last heartbeat (RDBs use `trial_heartbeats`) |
 public enum HpotopKey: String, CaseIterable, Sendable {
   case paused = "hpotop:paused"
   case fixedParams = "hpotop:fixed_params"
@@ -26,6 +27,9 @@ public enum HpotopKey: String, CaseIterable, Sendable {
   case trialDirectory = "hpotop:trial_dir"
   /// Malformed `[hpotop]` report lines: `{"count": n, "first": "…"}`.
   case unreadableReportLines = "hpotop:unreadable_report_lines"
+  /// A journal-file trial's last heartbeat, seconds since 1970 (the journal has no heartbeat
+  /// table); the journal storage keeps it out of the trial's system attrs.
+  case heartbeat = "hpotop:heartbeat"
 
   /// What every hpotop key starts with (a retried trial drops the attrs under it).
   public static let prefix = "hpotop:"

@@ -38,7 +38,7 @@ public struct Records: Sendable {
       }
       return lines.joined(separator: "\n")
     case .value:
-      return rows.map { row in columns.map { PrintableText.escaped(Records.cellText(row[$0] ?? .null, blankNull: false)) }
+      return rows.map { row in columns.map { PrintableText.escaped(Records.cellText(row[$0] ?? .null, blankNull: true)) }
         .joined(separator: " ") }.joined(separator: "\n")
     case .table:
       return table()
@@ -47,7 +47,7 @@ public struct Records: Sendable {
 
   private func filtered(_ row: OrderedDictionary<String, JSONValue>) -> OrderedDictionary<String, JSONValue> {
     var out = OrderedDictionary<String, JSONValue>()
-    for c in columns { out[c] = row[c] ?? .null }
+    for c in columns { if let v = row[c] { out[c] = v } }  // a missing key stays missing, as in Optuna
     return out
   }
 

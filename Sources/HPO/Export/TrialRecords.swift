@@ -12,7 +12,7 @@ public enum TrialRecords {
   /// flattened `value_val_loss` / `values_f1`.
   public static func trials(
     _ trials: [FrozenTrial], directions: [StudyDirection], flatten: Bool = false, full: Bool = false,
-    metricNames: [String]? = nil
+    metricNames: [String]? = nil, columnsFrom: [FrozenTrial]? = nil
   ) -> Records {
     let names = metricNames.flatMap { $0.count == directions.count ? $0 : nil }
     let multi = directions.count > 1
@@ -20,7 +20,9 @@ public enum TrialRecords {
     var paramNames: [String] = []
     var userKeys: [String] = []
     var systemKeys: [String] = []
-    for t in trials {
+    // Columns come from `columnsFrom` (Optuna's `best-trial --flatten` lists every param of the
+    // study), else from the trials shown.
+    for t in columnsFrom ?? trials {
       for k in t.params.keys where !paramNames.contains(k) { paramNames.append(k) }
       for k in t.userAttrs.keys where !userKeys.contains(k) { userKeys.append(k) }
       for k in t.systemAttrs.keys where !systemKeys.contains(k) { systemKeys.append(k) }
@@ -63,8 +65,10 @@ public enum TrialRecords {
       row["datetime_complete"] = t.datetimeComplete.map { .string(formatDate($0)) } ?? .null
       row["duration"] = t.duration.map { .string(formatDuration($0)) } ?? .null
       if flatten {
-        for k in paramNames { row["params_\(k)"] = t.params[k]?.json ?? .null }
-        for k in userKeys { row["user_attrs_\(k)"] = t.userAttrs[k] ?? .null }
+        // A param or attr the trial lacks is left out, as in Optuna (json/yaml omit the key,
+        // table and value leave the cell empty).
+        for k in paramNames { if let v = t.params[k] { row["params_\(k)"] = v.json } }
+        for k in userKeys { if let v = t.userAttrs[k] { row["user_attrs_\(k)"] = v } }
         if full { for k in systemKeys { row["system_attrs_\(k)"] = t.systemAttrs[k] ?? .null } }
       } else {
         row["params"] = .object(OrderedDictionary(uniqueKeysWithValues: t.params.map { ($0.key, $0.value.json) }))
@@ -82,27 +86,42 @@ public enum TrialRecords {
   }
 
   /// `optuna studies` columns: name, direction, n_trials, datetime_start (+ user_attrs if any).
-  public static func studies(_ studies: [StudySummary]) -> Records {
-    var columns = ["name", "direction", "n_trials", "datetime_start"]
+  /// `tupleDirections` writes the directions as Optuna's table and value forms show them, a
+  /// Python tuple (`('MINIMIZE',)`); json and yaml keep a list. `flatten` spreads them into
+  /// `direction_<i>` (a study with fewer objectives lacks the later keys).
+  public static func studies(_ studies: [StudySummary], tupleDirections: Bool = false, flatten: Bool = false)
+    -> Records
+  {
+    let most = studies.map(\.directions.count).max() ?? 1
+    var columns = ["name"] + (flatten ? (0..<most).map { "direction_\($0)" } : ["direction"])
+    columns += ["n_trials", "datetime_start"]
     if studies.contains(where: { !$0.userAttrs.isEmpty }) { columns.append("user_attrs") }
     let rows = studies.map { s -> OrderedDictionary<String, JSONValue> in
-      [
-        "name": .string(s.name),
-        "direction": .array(s.directions.map { .string($0.rawValue) }),
-        "n_trials": .int(s.trialCount),
-        "datetime_start": s.datetimeStart.map { .string(formatDate($0)) } ?? .null,
-        "user_attrs": .object(s.userAttrs),
-      ]
+      var row: OrderedDictionary<String, JSONValue> = ["name": .string(s.name)]
+      let names = s.directions.map(\.rawValue)
+      if flatten {
+        for (i, d) in names.enumerated() { row["direction_\(i)"] = .string(d) }
+      } else if tupleDirections {
+        let items = names.map { "'\($0)'" }
+        row["direction"] = .string("(" + items.joined(separator: ", ") + (items.count == 1 ? ",)" : ")"))
+      } else {
+        row["direction"] = .array(names.map { .string($0) })
+      }
+      row["n_trials"] = .int(s.trialCount)
+      row["datetime_start"] = s.datetimeStart.map { .string(formatDate($0)) } ?? .null
+      row["user_attrs"] = .object(s.userAttrs)
+      return row
     }
     return Records(columns: columns, rows: rows)
   }
 
   /// `%Y-%m-%d %H:%M:%S` in local time, as the `optuna` CLI prints datetimes.
+  /// Seconds are truncated, as Python's `strftime` does (a formatter would round 59.9995 up).
   public static func formatDate(_ d: Date) -> String {
     let f = DateFormatter()
     f.locale = Locale(identifier: "en_US_POSIX")
     f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-    return f.string(from: d)
+    return f.string(from: Date(timeIntervalSince1970: d.timeIntervalSince1970.rounded(.down)))
   }
 
   /// Python's `str(timedelta)`: `0:00:01.234567`, or `0:00:01` for whole seconds.
