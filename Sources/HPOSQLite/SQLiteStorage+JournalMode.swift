@@ -42,6 +42,27 @@ extension SQLiteStorage {
     }
   }
 
+  /// Opens the writing pool, which switches the file to WAL. That switch needs the file to
+  /// itself, and SQLite answers SQLITE_BUSY at once (no busy handler) while another process opens
+  /// or closes it, as when several workers start together after the last one returned the file
+  /// to DELETE: so a busy open is retried for up to `busyTimeout` seconds.
+  static func openPool(path: String, configuration: Configuration, busyTimeout: TimeInterval) throws -> DatabasePool {
+    let deadline = Date().addingTimeInterval(busyTimeout)
+    var pause = 0.005
+    while true {
+      do {
+        return try DatabasePool(path: path, configuration: configuration)
+      } catch let error as DatabaseError
+        where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && Date() < deadline
+      {
+        Thread.sleep(forTimeInterval: pause * Double.random(in: 0.5...1.5))
+        pause = min(pause * 2, 0.2)
+      } catch {
+        throw StorageError(.backend, "cannot open SQLite database at \(path): \(error)")
+      }
+    }
+  }
+
   /// Whether the file's header marks it as WAL (format versions 2 at bytes 18 and 19).
   static func isWALFile(_ path: String) -> Bool {
     guard let handle = FileHandle(forReadingAtPath: path) else { return false }

@@ -53,11 +53,7 @@ public final class SQLiteStorage: Storage {
     if synchronousNormal {
       config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
     }
-    do {
-      pool = try DatabasePool(path: path, configuration: config)
-    } catch {
-      throw StorageError(.backend, "cannot open SQLite database at \(path): \(error)")
-    }
+    pool = try Self.openPool(path: path, configuration: config, busyTimeout: busyTimeout)
     JournalModeKeeper.shared.register(self)
     try prepareSchema()
   }

@@ -3,6 +3,7 @@ import GRDB
 import HPO
 import HPOSQLite
 import HPOTesting
+import Synchronization
 import Testing
 
 /// WAL while hpotop writes, rollback journal (Optuna's) once it closes, and read-only opening
@@ -39,6 +40,31 @@ import Testing
     #expect(try Self.journalMode(path) == "wal")
     b = nil
     #expect(try Self.journalMode(path) == "delete")
+  }
+
+  /// Writers that open and close together, as workers starting after the last one returned the
+  /// file to DELETE: each open switches to WAL while others hold the file, and none may fail
+  /// with "database is locked".
+  @Test func writersOpeningTogetherAllOpen() async throws {
+    let dir = try TempDir()
+    let path = dir.file("s.db")
+    do {
+      let first = try SQLiteStorage(path: path)
+      _ = try await first.createStudy(name: "s", directions: [.minimize])
+    }
+    #expect(try Self.journalMode(path) == "delete")
+    let failures = Mutex<[String]>([])
+    for _ in 0..<5 {
+      DispatchQueue.concurrentPerform(iterations: 8) { _ in
+        do {
+          // Opening checks the schema; the storage closes (and may switch back) at scope end.
+          _ = try SQLiteStorage(path: path)
+        } catch {
+          failures.withLock { $0.append("\(error)") }
+        }
+      }
+    }
+    #expect(failures.withLock { $0 } == [])
   }
 
   @Test func readOnlyNeverCreatesAFile() throws {
