@@ -166,6 +166,7 @@ final class HeadlessReporter: @unchecked Sendable {
   private let interactive = isatty(STDERR_FILENO) == 1
   private var done = 0
   private var best: Double?
+  private var autoChoice: String?
 
   init(study: Study, total: Int?, directions: [StudyDirection]) {
     self.directions = directions
@@ -177,7 +178,11 @@ final class HeadlessReporter: @unchecked Sendable {
     lock.withLock {
       done += 1
       if directions.count == 1 { best = bestTrials.first?.value }
-      let line = TrialLogLine.line(for: trial, best: bestTrials, directions: directions)
+      var line = TrialLogLine.line(for: trial, best: bestTrials, directions: directions)
+      if let choice = trial.hpotop.autoSampler, choice != autoChoice {  // what `auto` runs, when it changes
+        autoChoice = choice
+        line = "[I \(logTimestamp())] auto runs \(choice) from trial \(trial.number).\n" + line
+      }
       if interactive {
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + line + "\n" + bar.render(done: trialCount(trial), elapsed: Date().timeIntervalSince(started), best: best)).utf8))
       } else {
