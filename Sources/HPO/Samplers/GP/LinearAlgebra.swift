@@ -60,25 +60,34 @@ enum LinearAlgebra {
     solveLowerTransposed(l, n: n, solveLower(l, n: n, b))
   }
 
-  /// `(L Lᵀ)⁻¹` from the Cholesky factor: `L⁻¹` by forward substitution, then `L⁻ᵀ L⁻¹`.
+  /// `(L Lᵀ)⁻¹` from the Cholesky factor: each column of `L⁻¹` by forward substitution (kept as
+  /// rows of its transpose, so every inner loop runs over contiguous memory), then `L⁻ᵀ L⁻¹`.
   static func inverseFromCholesky(_ l: [Double], n: Int) -> [Double] {
-    // Row-major lower-triangular inverse of L.
-    var li = [Double](repeating: 0, count: n * n)
-    for j in 0..<n {
-      li[j * n + j] = 1 / l[j * n + j]
-      for i in (j + 1)..<max(j + 1, n) {
-        var s = 0.0
-        for k in j..<i { s -= l[i * n + k] * li[k * n + j] }
-        li[i * n + j] = s / l[i * n + i]
-      }
-    }
+    var mt = [Double](repeating: 0, count: n * n)  // mt[j * n + i] = (L⁻¹)ᵢⱼ, zero for i < j
     var out = [Double](repeating: 0, count: n * n)
-    for i in 0..<n {
-      for j in 0...i {
-        var s = 0.0
-        for k in i..<n { s += li[k * n + i] * li[k * n + j] }
-        out[i * n + j] = s
-        out[j * n + i] = s
+    l.withUnsafeBufferPointer { lp in
+      mt.withUnsafeMutableBufferPointer { m in
+        for j in 0..<n {
+          let row = j * n
+          m[row + j] = 1 / lp[j * n + j]
+          for i in (j + 1)..<max(j + 1, n) {
+            var s = 0.0
+            let ri = i * n
+            for k in j..<i { s -= lp[ri + k] * m[row + k] }
+            m[row + i] = s / lp[ri + i]
+          }
+        }
+        out.withUnsafeMutableBufferPointer { o in
+          for i in 0..<n {
+            for j in 0...i {
+              var s = 0.0
+              let ri = i * n, rj = j * n
+              for k in i..<n { s += m[ri + k] * m[rj + k] }
+              o[i * n + j] = s
+              o[j * n + i] = s
+            }
+          }
+        }
       }
     }
     return out
