@@ -212,6 +212,24 @@ import Testing
     #expect(t.last?.hpotop.gpPrediction?.acquisition == kind.rawValue)
   }
 
+  /// Minimise x² + y² subject to x ≥ 0.6: after the startup the GP proposes mostly feasible
+  /// points and finds the boundary.
+  @Test func constraintsByProbabilityOfFeasibility() async throws {
+    let study = try await Study.create(name: "c", storage: InMemoryStorage(), sampler: GPSampler(seed: 5))
+    try await study.optimize(limits: OptimizeLimits(nTrials: 25)) { trial in
+      let x = try await trial.suggestFloat("x", 0, 1)
+      let y = try await trial.suggestFloat("y", 0, 1)
+      try await trial.setConstraints([0.6 - x])
+      return [x * x + y * y]
+    }
+    let trials = try await study.trials(states: [.complete])
+    let modelled = trials.filter { $0.number >= 10 }
+    let feasible = modelled.filter(\.isFeasible)
+    #expect(feasible.count * 10 >= modelled.count * 7, "\(feasible.count) of \(modelled.count) feasible")
+    let best = try #require(trials.filter(\.isFeasible).compactMap(\.value).min())
+    #expect(best < 0.36 + 0.02)
+  }
+
   @Test func fourRunningTrialsGetDistinctPoints() async throws {
     let study = try await Study.create(name: "p", storage: InMemoryStorage(), sampler: GPSampler(seed: 9))
     try await study.optimize(limits: OptimizeLimits(nTrials: 12)) { trial in
@@ -238,8 +256,8 @@ import Testing
 /// `auto`'s rules on study shapes outside the six public functions, and its recorded choices.
 @Suite struct AutoSamplerTests {
   @Test func rulesOnFourOtherShapes() {
-    // Hartmann-6: six floats, one objective, slow trials.
-    #expect(AutoRules.choose(AutoFacts(dims: 6, trialSeconds: 600)).sampler == "gp")
+    // Six-hump camel: two floats, one objective, slow trials.
+    #expect(AutoRules.choose(AutoFacts(dims: 2, trialSeconds: 600)).sampler == "gp")
     // ZDT1: two objectives.
     #expect(AutoRules.choose(AutoFacts(dims: 30, objectives: 2)).sampler == "nsga2")
     // A conditional optimizer/learning-rate space (demos/mixed.yaml's shape).
@@ -254,6 +272,23 @@ import Testing
     // Cheap trials, and past the GP's size limit.
     #expect(AutoRules.choose(AutoFacts(dims: 3, trialSeconds: 0.01)).sampler == "tpe")
     #expect(AutoRules.choose(AutoFacts(dims: 3, trialNumber: 300, trialSeconds: 600)).sampler == "tpe")
+  }
+
+  /// ZDT1 (the built-in, two objectives) in a real study: auto records NSGA-II and runs it.
+  @Test func zdt1RunsNSGAII() async throws {
+    let zdt1 = try #require(BuiltinObjective.named("zdt1"))
+    let space = zdt1.searchSpace()
+    let storage = InMemoryStorage()
+    let study = try await Study.create(
+      name: "z", directions: [.minimize, .minimize], storage: storage,
+      sampler: AutoSampler(seed: 3, facts: AutoFacts(space: space, budget: 8, pruner: nil)))
+    try await study.optimize(limits: OptimizeLimits(nTrials: 8)) { trial in
+      let params = try await space.suggest(in: &trial)
+      return zdt1.evaluate(params, trialNumber: trial.number).values
+    }
+    let choices = try await storage.studySystemAttrs(study: study.id).hpotop.autoChoices
+    #expect(choices.map(\.sampler) == ["nsga2"])
+    #expect(choices.first?.why == "2 objectives")
   }
 
   @Test func choicesAreRecordedAndFollowedOnResume() async throws {
