@@ -230,6 +230,20 @@ import Testing
     #expect(best < 0.36 + 0.02)
   }
 
+  /// A flat objective, infinite values and a one-choice categorical do not stop the sampler.
+  @Test func degenerateHistories() async throws {
+    let study = try await Study.create(name: "d", storage: InMemoryStorage(), sampler: GPSampler(seed: 6))
+    try await study.optimize(limits: OptimizeLimits(nTrials: 16)) { trial in
+      let x = try await trial.suggestFloat("x", 0, 1)
+      _ = try await trial.suggestCategorical("only", [.string("a")])
+      _ = try await trial.suggestInt("k", 2, 64, step: 2)
+      return [trial.number % 5 == 0 ? .infinity : (x > 2 ? x : 1)]
+    }
+    let trials = try await study.trials(states: [.complete])
+    #expect(trials.count == 16)
+    #expect(trials.filter { $0.hpotop.gpPrediction != nil }.count == 6)
+  }
+
   @Test func fourRunningTrialsGetDistinctPoints() async throws {
     let study = try await Study.create(name: "p", storage: InMemoryStorage(), sampler: GPSampler(seed: 9))
     try await study.optimize(limits: OptimizeLimits(nTrials: 12)) { trial in

@@ -209,10 +209,15 @@ struct GaussianProcess: Sendable {
     var k = covariance(params)
     var jitter = 0.0
     var l = LinearAlgebra.cholesky(k, n: n)
-    while l == nil && jitter < 1 {
+    while l == nil && jitter < 1e6 {
       jitter = jitter == 0 ? 1e-10 : jitter * 10
       for i in 0..<n { k[i * n + i] += jitter }
       l = LinearAlgebra.cholesky(k, n: n)
+    }
+    if l == nil {  // only with non-finite entries: fall back to independent points
+      var d = [Double](repeating: 0, count: n * n)
+      for i in 0..<n { d[i * n + i] = 1 }
+      l = d
     }
     chol = l ?? []
     alpha = LinearAlgebra.solveCholesky(chol, n: n, y)
