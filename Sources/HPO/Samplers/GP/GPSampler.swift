@@ -21,7 +21,7 @@ public struct GPOptions: Sendable {
 /// continuous/discrete local search from many starts, constraints by probability of feasibility.
 ///
 /// Differences from Optuna (see docs/DECISIONS.md): running trials enter the GP as a constant
-/// liar (their points with the worst standardised value seen, hyperparameters kept) instead of
+/// liar (their points with min(posterior mean, incumbent), hyperparameters kept) instead of
 /// Optuna's q-batch LogEI over fantasies; each fit starts from the hyperparameters stored on the
 /// newest trial this sampler proposed (not from an in-process cache), so every process fits the
 /// same way; one objective only (several: params are drawn at random).
@@ -168,10 +168,13 @@ public struct GPSampler: Sampler {
     var bestIndex: Int?
     for i in 0..<n where feasible[i] && (bestIndex.map { ys[i] > ys[$0] } ?? true) { bestIndex = i }
 
-    // Running trials: their points with the worst value seen (a constant liar), no refit.
+    // Running trials: their points with a lie of min(posterior mean, incumbent), no refit: "no
+    // improvement here". The acquisition vanishes at a running point (mean at most the incumbent,
+    // variance gone), and the lie departs from the posterior only where the GP predicts an
+    // improvement, by that improvement, so it never contradicts the data much.
     var runningX: [Double] = []
     var lies: [Double] = []
-    let lie = ys.min() ?? 0
+    let incumbent = bestIndex.map { ys[$0] } ?? (ys.max() ?? 0)
     for t in context.trials where t.state == .running && t.number != trial.number {
       var internalValues: [String: Double] = [:]
       for name in space.names {
@@ -185,7 +188,7 @@ public struct GPSampler: Sampler {
       }
       guard let p = space.point(internalValues) else { continue }
       runningX += p
-      lies.append(lie)
+      lies.append(min(gp.posterior(p).mean, incumbent))
     }
     gp.append(x: runningX, y: lies)
 
