@@ -283,6 +283,7 @@ import Testing
     // A learning curve with Hyperband, and with the median pruner.
     #expect(AutoRules.choose(AutoFacts(dims: 3, pruner: "hyperband")).sampler == "bohb")
     #expect(AutoRules.choose(AutoFacts(dims: 3, pruner: "median")).sampler == "tpe")
+    #expect(AutoRules.choose(AutoFacts(dims: 3, pruner: "nop", trialSeconds: 600)).sampler == "gp")
     // Cheap trials, and past the GP's size limit.
     #expect(AutoRules.choose(AutoFacts(dims: 3, trialSeconds: 0.01)).sampler == "tpe")
     #expect(AutoRules.choose(AutoFacts(dims: 3, trialNumber: 300, trialSeconds: 600)).sampler == "tpe")

@@ -81,7 +81,7 @@ public enum AutoRules {
     if f.conditional { return ("tpe", "conditional params") }
     if f.dims > 0 && 2 * f.categoricalDims > f.dims { return ("tpe", "mostly categorical params") }
     if f.dims > gpMaxDims { return ("tpe", "\(f.dims) params, over \(gpMaxDims) for the GP") }
-    if f.pruner != nil { return ("tpe", "pruner \(f.pruner!): TPE learns from pruned trials") }
+    if let p = f.pruner, p != "nop" { return ("tpe", "pruner \(p): TPE learns from pruned trials") }
     if f.trialNumber >= gpTrialLimit { return ("tpe", "past \(gpTrialLimit) trials the GP is slow") }
     if let s = f.trialSeconds, s < cheapTrialSeconds {
       return ("tpe", String(format: "trials take %.2g s, cheap for a GP", s))
