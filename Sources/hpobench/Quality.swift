@@ -12,7 +12,7 @@ struct Quality: AsyncParsableCommand {
 
   @Option(help: "Functions, comma-separated.")
   var functions = "branin,hartmann6,rosenbrock4,ackley5,styblinski_tang4,mixed"
-  @Option(help: "Samplers, comma-separated (random, tpe_default, tpe_independent).")
+  @Option(help: "Samplers, comma-separated (random, tpe_default, tpe_independent, gp, auto).")
   var samplers = "random,tpe_default,tpe_independent"
   @Option(help: "Seeds 0..<seeds.")
   var seeds = 20
@@ -38,8 +38,8 @@ struct Quality: AsyncParsableCommand {
     }
     let n = trials
     let start = Date()
-    var results: [String: [String: [Int: (values: [Double], wall: Double)]]] = [:]
-    try await withThrowingTaskGroup(of: (Task, [Double], Double).self) { group in
+    var results: [String: [String: [Int: (values: [Double], wall: Double, sample: [Double], cpu: [Double])]]] = [:]
+    try await withThrowingTaskGroup(of: (Task, [Double], Double, [Double], [Double]).self) { group in
       var next = 0
       func add() {
         guard next < tasks.count else { return }
@@ -48,8 +48,8 @@ struct Quality: AsyncParsableCommand {
         group.addTask { try await Self.runOne(t, trials: n) }
       }
       for _ in 0..<max(1, jobs) { add() }
-      while let (t, values, wall) = try await group.next() {
-        results[t.function, default: [:]][t.sampler, default: [:]][t.seed] = (values, wall)
+      while let (t, values, wall, asks, cpu) = try await group.next() {
+        results[t.function, default: [:]][t.sampler, default: [:]][t.seed] = (values, wall, asks, cpu)
         add()
       }
     }
@@ -61,7 +61,9 @@ struct Quality: AsyncParsableCommand {
       for (s, bySeed) in results[f] ?? [:] {
         let runs = bySeed.keys.sorted().compactMap { seed -> String? in
           guard let r = bySeed[seed] else { return nil }
-          return "\"\(seed)\": {\"values\": [\(r.values.map { "\($0)" }.joined(separator: ", "))], \"wall_s\": \(r.wall)}"
+          return "\"\(seed)\": {\"values\": [\(r.values.map { "\($0)" }.joined(separator: ", "))], \"wall_s\": \(r.wall), "
+            + "\"sample_s\": [\(r.sample.map { "\($0)" }.joined(separator: ", "))], "
+            + "\"sample_cpu_s\": [\(r.cpu.map { "\($0)" }.joined(separator: ", "))]}"
         }
         sjson.append("\"\(s)\": {\(runs.joined(separator: ", "))}")
       }
@@ -73,7 +75,7 @@ struct Quality: AsyncParsableCommand {
       + fjson.joined(separator: ",\n") + "}}")
   }
 
-  static func runOne(_ t: Task, trials n: Int) async throws -> (Task, [Double], Double) {
+  static func runOne(_ t: Task, trials n: Int) async throws -> (Task, [Double], Double, [Double], [Double]) {
     guard let builtin = BuiltinObjective.named(t.function) else { throw ValidationError(t.function) }
     let seed = UInt64(t.seed)
     let sampler: any Sampler
@@ -81,20 +83,38 @@ struct Quality: AsyncParsableCommand {
     case "random": sampler = RandomSampler(seed: seed)
     case "tpe_default": sampler = TPESampler(seed: seed)
     case "tpe_independent": sampler = TPESampler(seed: seed, options: TPEOptions(multivariate: false))
+    case "gp": sampler = GPSampler(seed: seed)
+    case "auto":
+      // The bench's objectives are instant: auto is told a trial takes 10 minutes, as a training run
+      // would, so that it picks by the space rather than by the measured cost.
+      sampler = AutoSampler(
+        seed: seed, facts: AutoFacts(space: builtin.searchSpace(), budget: n, pruner: nil), assumedTrialSeconds: 600)
     default: throw ValidationError("unknown sampler \(t.sampler)")
     }
     let study = try await Study.create(name: "quality", storage: InMemoryStorage(), sampler: sampler)
     let space = builtin.searchSpace()
     var values: [Double] = []
     values.reserveCapacity(n)
+    var askSeconds: [Double] = []
+    var askCPU: [Double] = []  // process CPU seconds: the sampler's own cost when --jobs 1
     let start = Date()
     for _ in 0..<n {
+      let askStart = Date()
+      let cpuStart = Self.processCPUSeconds()
       var trial = try await study.ask()
       let params = try await space.suggest(in: &trial)
+      askSeconds.append(Date().timeIntervalSince(askStart))  // ask and suggest: the sampler's time
+      askCPU.append(Self.processCPUSeconds() - cpuStart)
       let v = builtin.evaluate(params, trialNumber: trial.number).values[0]
       try await study.tell(trialID: trial.id, values: [v])
       values.append(v)
     }
-    return (t, values, Date().timeIntervalSince(start))
+    return (t, values, Date().timeIntervalSince(start), askSeconds, askCPU)
+  }
+
+  static func processCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
   }
 }

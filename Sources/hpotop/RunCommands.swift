@@ -202,6 +202,7 @@ final class HeadlessReporter: @unchecked Sendable {
   private var done = 0
   private var best: Double?
   private var outputClosed = false
+  private var autoChoice: String?
 
   init(study: Study, total: Int?, directions: [StudyDirection]) {
     self.directions = directions
@@ -214,6 +215,10 @@ final class HeadlessReporter: @unchecked Sendable {
       done += 1
       if directions.count == 1 { best = bestTrials.first?.value }
       var line = TrialLogLine.line(for: trial, best: bestTrials, directions: directions)
+      if let choice = trial.hpotop.autoSampler, choice != autoChoice {  // what `auto` runs, when it changes
+        autoChoice = choice
+        line = "[I \(logTimestamp())] auto runs \(choice) from trial \(trial.number).\n" + line
+      }
       if let unreadable = trial.systemAttrs[HpotopKey.unreadableReportLines.rawValue]?.objectValue,
         let n = unreadable["count"]?.doubleValue
       {

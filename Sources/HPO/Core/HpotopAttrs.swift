@@ -16,6 +16,9 @@ import OrderedCollections
 /// | `hpotop:trial_dir` | trial | string | the trial's folder (params.json, stdout.log, stderr.log) |
 /// | `hpotop:unreadable_report_lines` | trial | `{"count": n, "first": line}` | `[hpotop]` lines that could not be read |
 /// | `hpotop:heartbeat` | trial | seconds since 1970 | a journal-file trial's last heartbeat (RDBs use `trial_heartbeats`) |
+/// | `hpotop:gp` | trial | `{acquisition, value, mean, sd, kernel: {inverse_squared_lengthscales, kernel_scale, noise_var}}` | the GP's prediction for the point it proposed |
+/// | `hpotop:sampler` | trial | string | the sampler `auto` ran for this trial and why (`gp (2 params, one objective)`) |
+/// | `hpotop:auto` | study | `[{from_trial, sampler, why}]` | `auto`'s recorded choices, each from a trial number on |
 public enum HpotopKey: String, CaseIterable, Sendable {
   case paused = "hpotop:paused"
   case fixedParams = "hpotop:fixed_params"
@@ -30,6 +33,9 @@ public enum HpotopKey: String, CaseIterable, Sendable {
   /// A journal-file trial's last heartbeat, seconds since 1970 (the journal has no heartbeat
   /// table); the journal storage keeps it out of the trial's system attrs.
   case heartbeat = "hpotop:heartbeat"
+  case gpPrediction = "hpotop:gp"
+  case sampler = "hpotop:sampler"
+  case autoChoices = "hpotop:auto"
 
   /// What every hpotop key starts with (a retried trial drops the attrs under it).
   public static let prefix = "hpotop:"
@@ -95,6 +101,62 @@ public struct HpotopAttrs: Sendable, Equatable {
     get { attrs[HpotopKey.stderrTail.rawValue]?.stringValue }
     set { attrs[HpotopKey.stderrTail.rawValue] = newValue.map { .string($0) } }
   }
+
+  /// What the GP predicted for the point it proposed (absent for trials it did not propose).
+  public var gpPrediction: GPPrediction? {
+    get {
+      guard let o = attrs[HpotopKey.gpPrediction.rawValue]?.objectValue,
+        let acq = o["acquisition"]?.stringValue, let v = o["value"]?.doubleValue,
+        let m = o["mean"]?.doubleValue, let sd = o["sd"]?.doubleValue
+      else { return nil }
+      var kernel: GaussianProcess.Params?
+      if let k = o["kernel"]?.objectValue, let ls = k["inverse_squared_lengthscales"]?.arrayValue?.compactMap(\.doubleValue),
+        let scale = k["kernel_scale"]?.doubleValue, let noise = k["noise_var"]?.doubleValue
+      {
+        kernel = GaussianProcess.Params(inverseSquaredLengthscales: ls, kernelScale: scale, noiseVariance: noise)
+      }
+      return GPPrediction(acquisition: acq, value: v, mean: m, sd: sd, kernel: kernel)
+    }
+    set {
+      guard let p = newValue else { attrs[HpotopKey.gpPrediction.rawValue] = nil; return }
+      var o: OrderedDictionary<String, JSONValue> = [
+        "acquisition": .string(p.acquisition), "value": Self.number(p.value), "mean": Self.number(p.mean),
+        "sd": Self.number(p.sd),
+      ]
+      if let k = p.kernel {
+        o["kernel"] = .object([
+          "inverse_squared_lengthscales": .array(k.inverseSquaredLengthscales.map { Self.number($0) }),
+          "kernel_scale": Self.number(k.kernelScale), "noise_var": Self.number(k.noiseVariance),
+        ])
+      }
+      attrs[HpotopKey.gpPrediction.rawValue] = .object(o)
+    }
+  }
+
+  /// The sampler `auto` ran for this trial and why, as the log shows it.
+  public var autoSampler: String? {
+    get { attrs[HpotopKey.sampler.rawValue]?.stringValue }
+    set { attrs[HpotopKey.sampler.rawValue] = newValue.map { .string($0) } }
+  }
+
+  /// `auto`'s recorded choices, oldest first (a study attr).
+  public var autoChoices: [AutoChoice] {
+    get {
+      (attrs[HpotopKey.autoChoices.rawValue]?.arrayValue ?? []).compactMap { v in
+        guard let o = v.objectValue, let from = o["from_trial"]?.intValue, let s = o["sampler"]?.stringValue
+        else { return nil }
+        return AutoChoice(fromTrial: from, sampler: s, why: o["why"]?.stringValue ?? "")
+      }
+    }
+    set {
+      attrs[HpotopKey.autoChoices.rawValue] = newValue.isEmpty ? nil : .array(newValue.map {
+        .object(["from_trial": .int($0.fromTrial), "sampler": .string($0.sampler), "why": .string($0.why)])
+      })
+    }
+  }
+
+  /// A finite number as JSON (non-finite ones as null: Optuna's JSON has no NaN).
+  static func number(_ v: Double) -> JSONValue { v.isFinite ? .double(v) : .null }
 
   /// The stored reasons, fail reason first, with a label for each.
   public var reasons: [(label: String, text: String)] {
@@ -167,6 +229,13 @@ extension Storage {
   /// Asks the worker running a trial to prune it.
   public func requestPrune(trial: Int64) async throws {
     try await setTrialSystemAttr(trial: trial, key: HpotopKey.pruneRequested.rawValue, value: .bool(true))
+  }
+
+  /// Records `auto`'s choices on the study.
+  public func setAutoChoices(study: Int64, _ choices: [AutoChoice]) async throws {
+    var attrs = OrderedDictionary<String, JSONValue>()
+    attrs.hpotop.autoChoices = choices
+    try await setStudySystemAttr(study: study, key: HpotopKey.autoChoices.rawValue, value: attrs[HpotopKey.autoChoices.rawValue])
   }
 
   /// Writes one of hpotop's string attrs of a trial (a prune reason, the stderr tail).

@@ -148,6 +148,10 @@ public actor Study {
     if sampler.beforeTrialWrites { frozen = try await storage.trial(id: frozen.id) }
     let space = sampler.inferRelativeSearchSpace(context, trial: frozen)
     let relative = space.isEmpty ? [:] : sampler.sampleRelative(context, trial: frozen, searchSpace: space)
+    for (key, value) in sampler.sampledTrialAttrs(context, trial: frozen) {
+      try await storage.setTrialSystemAttr(trial: frozen.id, key: key, value: value)
+      frozen.systemAttrs[key] = value
+    }
     active[frozen.id] = ActiveTrial(trial: frozen, fixed: fixed, relativeSpace: space, relative: relative)
     var trial = Trial(study: self, id: frozen.id, number: frozen.number)
     for (name, distribution) in fixedDistributions {

@@ -18,7 +18,12 @@ public struct StudyLauncher: Sendable {
   public init(spec: StudySpec, storage: any Storage) throws {
     self.spec = spec
     self.storage = storage
-    let sampler = try ComponentFactory.sampler(spec.sampler, directions: spec.directions, space: spec.searchSpace)
+    var sampler = try ComponentFactory.sampler(spec.sampler, directions: spec.directions, space: spec.searchSpace)
+    if var auto = sampler as? AutoSampler {  // auto decides from the budget and pruner too
+      auto.facts.budget = spec.nTrials
+      auto.facts.pruner = spec.pruner?.name
+      sampler = auto
+    }
     self.sampler = sampler
     self.pruner = try ComponentFactory.pruner(spec.pruner, samplerName: sampler.name)
     let studyDir = (spec.path as NSString).deletingLastPathComponent

@@ -33,6 +33,11 @@ public protocol Sampler: Sendable {
   /// sampling. Defaults to true; samplers whose `beforeTrial` writes nothing say false.
   var beforeTrialWrites: Bool { get }
 
+  /// System attrs the study stores on the trial once its relative step ran (the GP's
+  /// prediction, the sampler `auto` ran); called once per trial. Defaults to none.
+  mutating func sampledTrialAttrs(_ context: SamplingContext, trial: FrozenTrial)
+    -> OrderedDictionary<String, JSONValue>
+
   /// Called after a trial finished, before the state is written.
   mutating func afterTrial(_ context: SamplingContext, trial: FrozenTrial, state: TrialState, values: [Double]?)
 
@@ -53,6 +58,10 @@ extension Sampler {
   public func beforeTrial(_ context: SamplingContext, trial: FrozenTrial) async throws {}
 
   public var beforeTrialWrites: Bool { true }
+
+  public mutating func sampledTrialAttrs(_ context: SamplingContext, trial: FrozenTrial)
+    -> OrderedDictionary<String, JSONValue>
+  { [:] }
 
   public mutating func afterTrial(
     _ context: SamplingContext, trial: FrozenTrial, state: TrialState, values: [Double]?

@@ -47,7 +47,7 @@ public struct SamplerKind: Sendable, CustomStringConvertible {
 /// The samplers a study file can name, in the order messages and the docs list them.
 public enum SamplerRegistry {
   /// The samplers built into hpotop (the ones docs/study-file.md documents).
-  public static let builtin: [SamplerKind] = [.random, .grid, .tpe, .bohb, .nsga2]
+  public static let builtin: [SamplerKind] = [.random, .grid, .tpe, .bohb, .nsga2, .gp, .auto]
 
   private static let registered = Mutex<[SamplerKind]>([])
 
@@ -72,7 +72,7 @@ public enum SamplerRegistry {
   }
 
   /// The sampler a study uses when its file names none.
-  public static let defaultName = "tpe"
+  public static let defaultName = "auto"
 
   /// The sampler of this name.
   public static func kind(named name: String) -> SamplerKind? { all.first { $0.name == name } }

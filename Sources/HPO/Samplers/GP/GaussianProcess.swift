@@ -1,0 +1,284 @@
+import Foundation
+
+/// A Gaussian-process regressor with a Matérn-5/2 ARD kernel, as Optuna 5.0's `GPRegressor`:
+/// inputs in [0, 1] (categorical dims hold the choice index and count as distance 1 when they
+/// differ), outputs standardised by the caller, kernel hyperparameters (inverse squared length
+/// scales, kernel scale, noise variance) fitted by maximum a posteriori under Optuna's priors.
+///
+/// - Rasmussen & Williams, "Gaussian Processes for Machine Learning", 2006, §2.2 and §5.4.1
+///   (posterior, marginal likelihood and its gradient).
+/// - Snoek, Larochelle & Adams, "Practical Bayesian optimization of machine learning
+///   algorithms", NeurIPS 2012 (Matérn-5/2 ARD for hyperparameter search).
+struct GaussianProcess: Sendable {
+  /// The kernel's hyperparameters.
+  struct Params: Sendable, Equatable {
+    var inverseSquaredLengthscales: [Double]
+    var kernelScale: Double
+    var noiseVariance: Double
+
+    /// Optuna's starting point: every parameter 1.
+    static func initial(dim: Int) -> Params {
+      Params(inverseSquaredLengthscales: Array(repeating: 1, count: dim), kernelScale: 1, noiseVariance: 1)
+    }
+  }
+
+  /// Optuna's `DEFAULT_MINIMUM_NOISE_VAR`.
+  static let minimumNoise = 1e-6
+
+  let dim: Int
+  let isCategorical: [Bool]
+  /// Training inputs, row-major `n × dim`.
+  private(set) var x: [Double]
+  private(set) var y: [Double]
+  private(set) var params: Params
+  /// Cholesky factor of `K + noise I`, `K⁻¹ y` and `(K + noise I)⁻¹`, for the current training set.
+  private var chol: [Double] = []
+  private(set) var alpha: [Double] = []
+  private var kinv: [Double] = []
+
+  var count: Int { y.count }
+
+  init(x: [Double], y: [Double], dim: Int, isCategorical: [Bool], params: Params) {
+    self.dim = dim
+    self.isCategorical = isCategorical
+    self.x = x
+    self.y = y
+    self.params = params
+  }
+
+  // MARK: Kernel
+
+  /// Matérn-5/2 of a squared distance: `(1 + √(5r²) + 5r²/3) e^{−√(5r²)}`.
+  @inline(__always) static func matern52(_ r2: Double) -> Double {
+    let s = (5 * r2).squareRoot()
+    return (1 + s + 5.0 / 3.0 * r2) * Foundation.exp(-s)
+  }
+
+  /// The derivative of `matern52` with respect to the squared distance: `−5/6 (1 + s) e^{−s}`.
+  @inline(__always) static func matern52Derivative(_ r2: Double) -> Double {
+    let s = (5 * r2).squareRoot()
+    return -5.0 / 6.0 * (1 + s) * Foundation.exp(-s)
+  }
+
+  /// The per-dimension squared difference the kernel uses (Hamming for categorical dims).
+  @inline(__always) func sqd(_ a: Double, _ b: Double, dim j: Int) -> Double {
+    if isCategorical[j] { return a == b ? 0 : 1 }
+    let d = a - b
+    return d * d
+  }
+
+  /// `k(a, b)` for two points.
+  func kernel(_ a: ArraySlice<Double>, _ b: ArraySlice<Double>, params p: Params) -> Double {
+    var r2 = 0.0
+    var ia = a.startIndex, ib = b.startIndex
+    for j in 0..<dim {
+      r2 += sqd(a[ia], b[ib], dim: j) * p.inverseSquaredLengthscales[j]
+      ia += 1; ib += 1
+    }
+    return p.kernelScale * Self.matern52(r2)
+  }
+
+  /// `K + noise I` on the training inputs.
+  func covariance(_ p: Params) -> [Double] {
+    let n = count
+    var k = [Double](repeating: 0, count: n * n)
+    for i in 0..<n {
+      k[i * n + i] = p.kernelScale + p.noiseVariance
+      for j in 0..<i {
+        let v = kernel(x[(i * dim)..<((i + 1) * dim)], x[(j * dim)..<((j + 1) * dim)], params: p)
+        k[i * n + j] = v
+        k[j * n + i] = v
+      }
+    }
+    return k
+  }
+
+  // MARK: Marginal likelihood
+
+  /// The log marginal likelihood without its constant (`−Σ log Lᵢᵢ − ½ yᵀK⁻¹y`, as Optuna), or
+  /// `nil` when the covariance is not positive definite.
+  func logMarginalLikelihood(_ p: Params) -> Double? {
+    let n = count
+    guard let l = LinearAlgebra.cholesky(covariance(p), n: n) else { return nil }
+    let u = LinearAlgebra.solveLower(l, n: n, y)
+    var logdet = 0.0
+    for i in 0..<n { logdet += Foundation.log(l[i * n + i]) }
+    var quad = 0.0
+    for v in u { quad += v * v }
+    return -logdet - 0.5 * quad
+  }
+
+  /// Optuna's `default_log_prior`: `−Σ(0.1/ρ + 0.1ρ)` on the inverse squared length scales,
+  /// Gamma(2, 1) on the kernel scale and Gamma(1.1, 30) on the noise (constants omitted).
+  static func logPrior(_ p: Params) -> Double {
+    var s = 0.0
+    for r in p.inverseSquaredLengthscales { s -= 0.1 / r + 0.1 * r }
+    s += (2 - 1) * Foundation.log(p.kernelScale) - 1 * p.kernelScale
+    s += (1.1 - 1) * Foundation.log(p.noiseVariance) - 30 * p.noiseVariance
+    return s
+  }
+
+  /// The raw (unconstrained) coordinates the fit moves in: log ρ, log scale, log(noise − min).
+  static func raw(_ p: Params) -> [Double] {
+    p.inverseSquaredLengthscales.map { Foundation.log($0) } + [
+      Foundation.log(p.kernelScale), Foundation.log(max(p.noiseVariance - 0.99 * minimumNoise, 1e-300)),
+    ]
+  }
+
+  /// The params at raw coordinates; a deterministic objective keeps the minimum noise.
+  static func params(raw: [Double], dim: Int, deterministic: Bool) -> Params {
+    Params(
+      inverseSquaredLengthscales: raw[0..<dim].map { Foundation.exp($0) },
+      kernelScale: Foundation.exp(raw[dim]),
+      noiseVariance: deterministic ? minimumNoise : Foundation.exp(raw[dim + 1]) + minimumNoise)
+  }
+
+  /// The fit's loss (−log marginal likelihood − log prior) and its gradient in raw coordinates:
+  /// `∂ log p(y)/∂θ = ½ tr((ααᵀ − K⁻¹) ∂K/∂θ)` with `α = K⁻¹y`.
+  func loss(raw: [Double], deterministic: Bool) -> (value: Double, gradient: [Double]) {
+    let p = Self.params(raw: raw, dim: dim, deterministic: deterministic)
+    let n = count
+    let inf = (Double.infinity, [Double](repeating: 0, count: raw.count))
+    guard raw.allSatisfy(\.isFinite), let l = LinearAlgebra.cholesky(covariance(p), n: n) else { return inf }
+    let a = LinearAlgebra.solveCholesky(l, n: n, y)
+    let kinv = LinearAlgebra.inverseFromCholesky(l, n: n)
+    var logdet = 0.0
+    for i in 0..<n { logdet += Foundation.log(l[i * n + i]) }
+    var quad = 0.0
+    for i in 0..<n { quad += y[i] * a[i] }
+    let mll = -logdet - 0.5 * quad
+    var grad = [Double](repeating: 0, count: dim + 2)
+    // ½ Σᵢⱼ Wᵢⱼ ∂Kᵢⱼ: off-diagonal pairs twice, the diagonal once.
+    var traceW = 0.0
+    var scaleTerm = 0.0
+    x.withUnsafeBufferPointer { xp in
+      for i in 0..<n {
+        let wii = a[i] * a[i] - kinv[i * n + i]
+        traceW += wii
+        scaleTerm += wii * p.kernelScale  // ∂Kᵢᵢ/∂log scale = scale
+        for j in 0..<i {
+          let w = a[i] * a[j] - kinv[i * n + j]
+          var r2 = 0.0
+          for c in 0..<dim {
+            r2 += sqd(xp[i * dim + c], xp[j * dim + c], dim: c) * p.inverseSquaredLengthscales[c]
+          }
+          let m = Self.matern52(r2)
+          scaleTerm += 2 * w * p.kernelScale * m
+          let dm = 2 * w * p.kernelScale * Self.matern52Derivative(r2)
+          for c in 0..<dim {
+            grad[c] += dm * sqd(xp[i * dim + c], xp[j * dim + c], dim: c) * p.inverseSquaredLengthscales[c]
+          }
+        }
+      }
+    }
+    var out = [Double](repeating: 0, count: dim + 2)
+    for c in 0..<dim {
+      let rho = p.inverseSquaredLengthscales[c]
+      out[c] = -(0.5 * grad[c]) - (0.1 / rho - 0.1 * rho)
+    }
+    out[dim] = -(0.5 * scaleTerm) - (1 - p.kernelScale)
+    if !deterministic {
+      let e = p.noiseVariance - Self.minimumNoise  // ∂noise/∂raw
+      out[dim + 1] = -(0.5 * traceW * e) - (0.1 / p.noiseVariance - 30) * e
+    }
+    return (-mll - Self.logPrior(p), out)
+  }
+
+  /// Fits the hyperparameters by MAP from `start` (Optuna: L-BFGS-B, gtol 1e-2), falling back to
+  /// the initial params when the fit fails, then caches the posterior's matrices.
+  mutating func fit(start: Params? = nil, deterministic: Bool = false) {
+    var best: Params?
+    for initial in [start, Params.initial(dim: dim)].compactMap({ $0 }) {
+      let r = LBFGS(pgtol: 1e-2, maxIterations: 500).minimize(Self.raw(initial)) {
+        loss(raw: $0, deterministic: deterministic)
+      }
+      if r.value.isFinite { best = Self.params(raw: r.x, dim: dim, deterministic: deterministic); break }
+    }
+    params = best ?? Params.initial(dim: dim)
+    cache()
+  }
+
+  /// Uses `p` as they are and caches the posterior's matrices.
+  mutating func set(params p: Params) {
+    params = p
+    cache()
+  }
+
+  private mutating func cache() {
+    let n = count
+    var k = covariance(params)
+    var jitter = 0.0
+    var l = LinearAlgebra.cholesky(k, n: n)
+    while l == nil && jitter < 1e6 {
+      jitter = jitter == 0 ? 1e-10 : jitter * 10
+      for i in 0..<n { k[i * n + i] += jitter }
+      l = LinearAlgebra.cholesky(k, n: n)
+    }
+    if l == nil {  // only with non-finite entries: fall back to independent points
+      var d = [Double](repeating: 0, count: n * n)
+      for i in 0..<n { d[i * n + i] = 1 }
+      l = d
+    }
+    chol = l ?? []
+    alpha = LinearAlgebra.solveCholesky(chol, n: n, y)
+    kinv = LinearAlgebra.inverseFromCholesky(chol, n: n)
+  }
+
+  /// Adds points with given outputs (a constant liar's values for running trials) without
+  /// refitting the hyperparameters, as Optuna's `append_running_data`.
+  mutating func append(x more: [Double], y values: [Double]) {
+    guard !values.isEmpty else { return }
+    x += more
+    y += values
+    cache()
+  }
+
+  // MARK: Posterior
+
+  /// The posterior mean and variance at `point`, with their gradients over the dims in
+  /// `gradientDims` (continuous ones; a categorical dim has none).
+  func posterior(_ point: [Double], gradientDims: [Int] = [])
+    -> (mean: Double, variance: Double, dMean: [Double], dVariance: [Double])
+  {
+    let n = count
+    var k = [Double](repeating: 0, count: n)
+    var dk = [Double](repeating: 0, count: gradientDims.isEmpty ? 0 : n)  // ∂k/∂r² per training point
+    let p = params
+    x.withUnsafeBufferPointer { xp in
+      for i in 0..<n {
+        var r2 = 0.0
+        for c in 0..<dim { r2 += sqd(point[c], xp[i * dim + c], dim: c) * p.inverseSquaredLengthscales[c] }
+        k[i] = p.kernelScale * Self.matern52(r2)
+        if !gradientDims.isEmpty { dk[i] = p.kernelScale * Self.matern52Derivative(r2) }
+      }
+    }
+    var mean = 0.0
+    for i in 0..<n { mean += k[i] * alpha[i] }
+    var v = [Double](repeating: 0, count: n)  // K⁻¹k
+    kinv.withUnsafeBufferPointer { kp in
+      for i in 0..<n {
+        var s = 0.0
+        for j in 0..<n { s += kp[i * n + j] * k[j] }
+        v[i] = s
+      }
+    }
+    var kv = 0.0
+    for i in 0..<n { kv += k[i] * v[i] }
+    let variance = max(p.kernelScale - kv, 0)
+    var dMean = [Double](repeating: 0, count: gradientDims.count)
+    var dVar = dMean
+    if !gradientDims.isEmpty {
+      for (g, c) in gradientDims.enumerated() {
+        var sm = 0.0, sv = 0.0
+        for i in 0..<n {
+          let dki = dk[i] * 2 * (point[c] - x[i * dim + c]) * p.inverseSquaredLengthscales[c]
+          sm += alpha[i] * dki
+          sv += v[i] * dki
+        }
+        dMean[g] = sm
+        dVar[g] = p.kernelScale - kv > 0 ? -2 * sv : 0
+      }
+    }
+    return (mean, variance, dMean, dVar)
+  }
+}

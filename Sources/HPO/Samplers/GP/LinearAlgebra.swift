@@ -1,0 +1,234 @@
+import Foundation
+
+/// The dense linear algebra the Gaussian-process sampler needs, written here (no Swift linear
+/// algebra package builds in this project; see docs/DECISIONS.md): a symmetric positive-definite
+/// matrix's Cholesky factor, triangular solves with it, and the inverse it gives.
+///
+/// Matrices are row-major `[Double]` of `n * n` entries.
+enum LinearAlgebra {
+  /// The lower Cholesky factor `L` of a symmetric positive-definite `a` (`a = L Lᵀ`), or `nil`
+  /// when a pivot is not positive (the matrix is not positive definite in floating point).
+  static func cholesky(_ a: [Double], n: Int) -> [Double]? {
+    var l = [Double](repeating: 0, count: n * n)
+    l.withUnsafeMutableBufferPointer { lp in
+      a.withUnsafeBufferPointer { ap in
+        for j in 0..<n {
+          var d = ap[j * n + j]
+          let rj = j * n
+          for k in 0..<j { d -= lp[rj + k] * lp[rj + k] }
+          guard d > 0, d.isFinite else { lp[0] = .nan; return }
+          let ljj = d.squareRoot()
+          lp[rj + j] = ljj
+          let inv = 1 / ljj
+          for i in (j + 1)..<max(j + 1, n) {
+            let ri = i * n
+            var s = ap[ri + j]
+            for k in 0..<j { s -= lp[ri + k] * lp[rj + k] }
+            lp[ri + j] = s * inv
+          }
+        }
+      }
+    }
+    return l[0].isNaN ? nil : l
+  }
+
+  /// Solves `L x = b` for a lower-triangular `L`.
+  static func solveLower(_ l: [Double], n: Int, _ b: [Double]) -> [Double] {
+    var x = b
+    for i in 0..<n {
+      var s = x[i]
+      let ri = i * n
+      for k in 0..<i { s -= l[ri + k] * x[k] }
+      x[i] = s / l[ri + i]
+    }
+    return x
+  }
+
+  /// Solves `Lᵀ x = b` for a lower-triangular `L`.
+  static func solveLowerTransposed(_ l: [Double], n: Int, _ b: [Double]) -> [Double] {
+    var x = b
+    for i in stride(from: n - 1, through: 0, by: -1) {
+      var s = x[i]
+      for k in (i + 1)..<max(i + 1, n) { s -= l[k * n + i] * x[k] }
+      x[i] = s / l[i * n + i]
+    }
+    return x
+  }
+
+  /// Solves `(L Lᵀ) x = b`.
+  static func solveCholesky(_ l: [Double], n: Int, _ b: [Double]) -> [Double] {
+    solveLowerTransposed(l, n: n, solveLower(l, n: n, b))
+  }
+
+  /// `(L Lᵀ)⁻¹` from the Cholesky factor: each column of `L⁻¹` by forward substitution (kept as
+  /// rows of its transpose, so every inner loop runs over contiguous memory), then `L⁻ᵀ L⁻¹`.
+  static func inverseFromCholesky(_ l: [Double], n: Int) -> [Double] {
+    var mt = [Double](repeating: 0, count: n * n)  // mt[j * n + i] = (L⁻¹)ᵢⱼ, zero for i < j
+    var out = [Double](repeating: 0, count: n * n)
+    l.withUnsafeBufferPointer { lp in
+      mt.withUnsafeMutableBufferPointer { m in
+        for j in 0..<n {
+          let row = j * n
+          m[row + j] = 1 / lp[j * n + j]
+          for i in (j + 1)..<max(j + 1, n) {
+            var s = 0.0
+            let ri = i * n
+            for k in j..<i { s -= lp[ri + k] * m[row + k] }
+            m[row + i] = s / lp[ri + i]
+          }
+        }
+        out.withUnsafeMutableBufferPointer { o in
+          for i in 0..<n {
+            for j in 0...i {
+              var s = 0.0
+              let ri = i * n, rj = j * n
+              for k in i..<n { s += m[ri + k] * m[rj + k] }
+              o[i * n + j] = s
+              o[j * n + i] = s
+            }
+          }
+        }
+      }
+    }
+    return out
+  }
+}
+
+/// Limited-memory BFGS with box bounds by projection (a projected quasi-Newton method in the
+/// spirit of L-BFGS-B): variables at a bound whose gradient pushes outward are held fixed, the
+/// two-loop recursion gives the direction on the free ones, and a backtracking Armijo search
+/// runs along the projected path. Without bounds it is plain L-BFGS.
+///
+/// - Nocedal, "Updating quasi-Newton matrices with limited storage", Math. Comp. 1980.
+/// - Byrd, Lu, Nocedal & Zhu, "A limited memory algorithm for bound constrained optimization",
+///   SIAM J. Sci. Comput. 1995 (the projected-gradient stopping test used here).
+struct LBFGS {
+  /// How many curvature pairs the inverse-Hessian estimate keeps.
+  var memory = 10
+  /// Stop when the projected gradient's largest entry is below this.
+  var pgtol = 1e-5
+  var maxIterations = 200
+
+  struct Result {
+    var x: [Double]
+    var value: Double
+    var iterations: Int
+  }
+
+  /// Minimises `f` (value and gradient) from `x0`, each coordinate kept in `bounds` when given.
+  func minimize(
+    _ x0: [Double], bounds: [(Double, Double)]? = nil,
+    _ f: ([Double]) -> (value: Double, gradient: [Double])
+  ) -> Result {
+    let n = x0.count
+    func project(_ x: [Double]) -> [Double] {
+      guard let bounds else { return x }
+      var y = x
+      for i in 0..<n { y[i] = min(max(y[i], bounds[i].0), bounds[i].1) }
+      return y
+    }
+    func projectedGradientNorm(_ x: [Double], _ g: [Double]) -> Double {
+      var m = 0.0
+      for i in 0..<n {
+        var gi = g[i]
+        if let bounds {
+          // The step -g projected onto the box, as L-BFGS-B's test.
+          let target = min(max(x[i] - gi, bounds[i].0), bounds[i].1)
+          gi = x[i] - target
+        }
+        m = max(m, abs(gi))
+      }
+      return m
+    }
+    var x = project(x0)
+    var (fx, g) = f(x)
+    guard fx.isFinite else { return Result(x: x, value: fx, iterations: 0) }
+    var sList: [[Double]] = [], yList: [[Double]] = [], rhoList: [Double] = []
+    var iteration = 0
+    while iteration < maxIterations {
+      if projectedGradientNorm(x, g) <= pgtol { break }
+      iteration += 1
+      // Free variables: not at a bound with the gradient pushing out of the box.
+      var free = [Bool](repeating: true, count: n)
+      if let bounds {
+        for i in 0..<n {
+          if (x[i] <= bounds[i].0 && g[i] > 0) || (x[i] >= bounds[i].1 && g[i] < 0) { free[i] = false }
+        }
+      }
+      var q = g
+      for i in 0..<n where !free[i] { q[i] = 0 }
+      var alphas = [Double](repeating: 0, count: sList.count)
+      for k in stride(from: sList.count - 1, through: 0, by: -1) {
+        var a = 0.0
+        for i in 0..<n where free[i] { a += sList[k][i] * q[i] }
+        a *= rhoList[k]
+        alphas[k] = a
+        for i in 0..<n where free[i] { q[i] -= a * yList[k][i] }
+      }
+      if let last = sList.indices.last {
+        var sy = 0.0, yy = 0.0
+        for i in 0..<n { sy += sList[last][i] * yList[last][i]; yy += yList[last][i] * yList[last][i] }
+        let gamma = yy > 0 ? sy / yy : 1
+        for i in 0..<n { q[i] *= gamma }
+      } else {
+        // First step: a unit-length move along the steepest descent.
+        var gn = 0.0
+        for i in 0..<n { gn += q[i] * q[i] }
+        gn = gn.squareRoot()
+        if gn > 0 { for i in 0..<n { q[i] /= max(gn, 1) } }
+      }
+      for k in 0..<sList.count {
+        var b = 0.0
+        for i in 0..<n where free[i] { b += yList[k][i] * q[i] }
+        b *= rhoList[k]
+        for i in 0..<n where free[i] { q[i] += sList[k][i] * (alphas[k] - b) }
+      }
+      var d = q.map { -$0 }
+      for i in 0..<n where !free[i] { d[i] = 0 }
+      var slope = 0.0
+      for i in 0..<n { slope += g[i] * d[i] }
+      if !(slope < 0) {
+        // Not a descent direction: restart from steepest descent.
+        sList = []; yList = []; rhoList = []
+        d = g.map { -$0 }
+        for i in 0..<n where !free[i] { d[i] = 0 }
+        slope = 0
+        for i in 0..<n { slope += g[i] * d[i] }
+        if !(slope < 0) { break }
+      }
+      // Backtracking along the projected path.
+      var t = 1.0
+      var accepted: (x: [Double], f: Double, g: [Double])?
+      for _ in 0..<40 {
+        var xn = x
+        for i in 0..<n { xn[i] += t * d[i] }
+        xn = project(xn)
+        var decrease = 0.0
+        for i in 0..<n { decrease += g[i] * (xn[i] - x[i]) }
+        let (fn, gn) = f(xn)
+        if fn.isFinite && fn <= fx + 1e-4 * decrease && xn != x {
+          accepted = (xn, fn, gn)
+          break
+        }
+        t *= 0.5
+      }
+      guard let step = accepted else { break }
+      var s = [Double](repeating: 0, count: n), y = s
+      var sy = 0.0
+      for i in 0..<n {
+        s[i] = step.x[i] - x[i]
+        y[i] = step.g[i] - g[i]
+        sy += s[i] * y[i]
+      }
+      let relativeDecrease = (fx - step.f) / max(abs(fx), abs(step.f), 1)
+      x = step.x; fx = step.f; g = step.g
+      if sy > 1e-10 {
+        sList.append(s); yList.append(y); rhoList.append(1 / sy)
+        if sList.count > memory { sList.removeFirst(); yList.removeFirst(); rhoList.removeFirst() }
+      }
+      // scipy's factr=1e7 stopping test on the relative decrease.
+      if relativeDecrease <= 1e7 * Double.ulpOfOne { break }
+    }
+    return Result(x: x, value: fx, iterations: iteration)
+  }
+}

@@ -1,0 +1,331 @@
+import Foundation
+import OrderedCollections
+import Testing
+
+@testable import HPO
+
+/// The GP's linear algebra against hand-worked results.
+@Suite struct GPLinearAlgebraTests {
+  // The classic example: A = L Lᵀ with L = [[2,0,0],[6,1,0],[-8,5,3]].
+  let a: [Double] = [4, 12, -16, 12, 37, -43, -16, -43, 98]
+
+  @Test func choleskyOfAKnownMatrix() throws {
+    let l = try #require(LinearAlgebra.cholesky(a, n: 3))
+    let expected: [Double] = [2, 0, 0, 6, 1, 0, -8, 5, 3]
+    for i in 0..<9 { #expect(abs(l[i] - expected[i]) < 1e-12) }
+    #expect(LinearAlgebra.cholesky([1, 2, 2, 1], n: 2) == nil)  // indefinite
+  }
+
+  @Test func solvesAndInverse() throws {
+    let l = try #require(LinearAlgebra.cholesky(a, n: 3))
+    let x: [Double] = [1, -2, 0.5]
+    let b = (0..<3).map { i in (0..<3).reduce(0.0) { $0 + a[i * 3 + $1] * x[$1] } }
+    let solved = LinearAlgebra.solveCholesky(l, n: 3, b)
+    for i in 0..<3 { #expect(abs(solved[i] - x[i]) < 1e-9) }
+    let inv = LinearAlgebra.inverseFromCholesky(l, n: 3)
+    for i in 0..<3 {
+      for j in 0..<3 {
+        let p = (0..<3).reduce(0.0) { $0 + inv[i * 3 + $1] * a[$1 * 3 + j] }
+        #expect(abs(p - (i == j ? 1 : 0)) < 1e-9)
+      }
+    }
+  }
+
+  @Test func lbfgsFindsRosenbrocksMinimum() {
+    let r = LBFGS(pgtol: 1e-8, maxIterations: 1000).minimize([-1.2, 1]) { x in
+      let a = 1 - x[0], b = x[1] - x[0] * x[0]
+      return (a * a + 100 * b * b, [-2 * a - 400 * x[0] * b, 200 * b])
+    }
+    #expect(abs(r.x[0] - 1) < 1e-4 && abs(r.x[1] - 1) < 1e-4)
+  }
+
+  @Test func lbfgsStopsAtTheBounds() {
+    // (x − 2)² + (y + 1)² + xy on [0, 1]²: the minimum is the corner (1, 0).
+    let r = LBFGS(pgtol: 1e-9).minimize([0.5, 0.5], bounds: [(0, 1), (0, 1)]) { x in
+      ((x[0] - 2) * (x[0] - 2) + (x[1] + 1) * (x[1] + 1) + x[0] * x[1], [2 * (x[0] - 2) + x[1], 2 * (x[1] + 1) + x[0]])
+    }
+    #expect(r.x == [1, 0])
+  }
+}
+
+/// The GP: kernel, marginal likelihood and its gradient, acquisition functions, optimiser.
+@Suite struct GaussianProcessTests {
+  static func model(n: Int = 12, seed: UInt64 = 3) -> GaussianProcess {
+    var rng = SeededRNG(seed: seed)
+    var x: [Double] = [], y: [Double] = []
+    for _ in 0..<n {
+      let p = [rng.uniform(), rng.uniform()]
+      x += p
+      y.append(sin(6 * p[0]) + cos(4 * p[1]) - p[0] * p[1])
+    }
+    let (ys, _, _) = GPSampler.standardize(y)
+    return GaussianProcess(x: x, y: ys, dim: 2, isCategorical: [false, false], params: .initial(dim: 2))
+  }
+
+  @Test func maternKernelValues() {
+    #expect(GaussianProcess.matern52(0) == 1)
+    let s = 5.0.squareRoot()
+    #expect(abs(GaussianProcess.matern52(1) - (1 + s + 5.0 / 3.0) * exp(-s)) < 1e-15)
+    // The derivative in r² by central differences.
+    for r2 in [0.01, 0.3, 2.0] {
+      let h = 1e-6
+      let fd = (GaussianProcess.matern52(r2 + h) - GaussianProcess.matern52(r2 - h)) / (2 * h)
+      #expect(abs(fd - GaussianProcess.matern52Derivative(r2)) < 1e-7)
+    }
+    // Categorical dims count 1 when the choices differ, whatever the indices.
+    let gp = GaussianProcess(x: [], y: [], dim: 1, isCategorical: [true], params: .initial(dim: 1))
+    #expect(gp.sqd(0, 3, dim: 0) == 1 && gp.sqd(2, 2, dim: 0) == 0)
+  }
+
+  @Test func marginalLikelihoodGradientMatchesFiniteDifferences() {
+    let gp = Self.model()
+    for deterministic in [false, true] {
+      let raw = [log(2.0), log(0.5), log(1.3), log(0.05)]
+      let (v, g) = gp.loss(raw: raw, deterministic: deterministic)
+      let p = GaussianProcess.params(raw: raw, dim: 2, deterministic: deterministic)
+      let direct = -(gp.logMarginalLikelihood(p) ?? .nan) - GaussianProcess.logPrior(p)
+      #expect(abs(v - direct) < 1e-10)
+      for k in raw.indices {
+        var up = raw, down = raw
+        up[k] += 1e-6; down[k] -= 1e-6
+        let fd = (gp.loss(raw: up, deterministic: deterministic).value - gp.loss(raw: down, deterministic: deterministic).value) / 2e-6
+        #expect(abs(fd - g[k]) < 1e-5 * max(1, abs(fd)), "param \(k): \(fd) vs \(g[k])")
+      }
+    }
+  }
+
+  @Test func fitIncreasesThePosterior() {
+    var gp = Self.model()
+    let start = GaussianProcess.Params.initial(dim: 2)
+    let before = gp.loss(raw: GaussianProcess.raw(start), deterministic: false).value
+    gp.fit()
+    let after = gp.loss(raw: GaussianProcess.raw(gp.params), deterministic: false).value
+    #expect(after < before)
+    // The posterior interpolates: at a training point the mean is near the target.
+    let post = gp.posterior(Array(gp.x[0..<2]))
+    #expect(abs(post.mean - gp.y[0]) < 0.1)
+  }
+
+  @Test func acquisitionsMatchClosedForms() {
+    // mean 1, variance 4, incumbent 0.5: σ = 2, z = 0.25 (values from Python's math.erfc).
+    let ei = Acquisition.ei.evaluate(mean: 1, variance: 4, best: 0.5, beta: 2).value
+    #expect(abs(ei - 1.0726893964471604) < 1e-9)
+    let logei = Acquisition.logei.evaluate(mean: 1, variance: 4, best: 0.5, beta: 2).value
+    #expect(abs(logei - 0.07016894965317758) < 1e-9)
+    let pi = Acquisition.pi.evaluate(mean: 1, variance: 4, best: 0.5, beta: 2).value
+    #expect(abs(pi - -0.5129840754094305) < 1e-9)
+    let ucb = Acquisition.ucb.evaluate(mean: 1, variance: 4, best: 0.5, beta: 2).value
+    #expect(abs(ucb - 3.8284271247461903) < 1e-12)
+    // LogEI far below the incumbent: the asymptotic branch, and no jump where it starts.
+    #expect(abs(Acquisition.logH(-30).0 - -457.72465376059796) < 1e-6)
+    #expect(abs(Acquisition.logH(-25.000001).0 - Acquisition.logH(-24.999999).0) < 1e-3)
+    // Each derivative in the mean and variance by central differences.
+    for kind in Acquisition.allCases {
+      for (m, v) in [(0.3, 0.7), (-2.0, 0.2), (1.5, 2.0)] {
+        let a = kind.evaluate(mean: m, variance: v, best: 0.4, beta: 2)
+        let h = 1e-6
+        let dm = (kind.evaluate(mean: m + h, variance: v, best: 0.4, beta: 2).value
+          - kind.evaluate(mean: m - h, variance: v, best: 0.4, beta: 2).value) / (2 * h)
+        let dv = (kind.evaluate(mean: m, variance: v + h, best: 0.4, beta: 2).value
+          - kind.evaluate(mean: m, variance: v - h, best: 0.4, beta: 2).value) / (2 * h)
+        #expect(abs(dm - a.dMean) < 1e-5, "\(kind) dMean")
+        #expect(abs(dv - a.dVariance) < 1e-5, "\(kind) dVariance")
+      }
+    }
+  }
+
+  @Test func acquisitionGradientMatchesFiniteDifferences() {
+    var gp = Self.model()
+    gp.fit()
+    let acq = AcquisitionFunction(gp: gp, kind: .logei, best: gp.y.max(), beta: 2, constraints: [(gp, 0.1)])
+    let x = [0.37, 0.61]
+    let g = acq.value(x, gradientDims: [0, 1]).gradient
+    for d in 0..<2 {
+      var up = x, down = x
+      up[d] += 1e-6; down[d] -= 1e-6
+      let fd = (acq.value(up).value - acq.value(down).value) / 2e-6
+      #expect(abs(fd - g[d]) < 1e-4 * max(1, abs(fd)))
+    }
+  }
+
+  /// The acquisition optimiser finds the 2-d maximum within 1e-3 of a dense grid's (spacing 1e-3).
+  @Test func optimizerFindsTheGridOptimum() throws {
+    var gp = Self.model(n: 10, seed: 11)
+    gp.fit()
+    let acq = AcquisitionFunction(gp: gp, kind: .logei, best: gp.y.max(), beta: 2, constraints: [])
+    let space = GPSearchSpace([
+      "a": .float(try FloatDistribution(low: 0, high: 1)), "b": .float(try FloatDistribution(low: 0, high: 1)),
+    ])
+    var rng = SeededRNG(seed: 5)
+    let found = AcquisitionOptimizer().maximize(acq, space: space, warmStarts: [], rng: &rng)
+    var best = (point: [0.0, 0.0], value: -Double.infinity)
+    for i in 0...1000 {
+      for j in 0...1000 {
+        let p = [Double(i) / 1000, Double(j) / 1000]
+        let v = acq.value(p).value
+        if v > best.value { best = (p, v) }
+      }
+    }
+    #expect(found.value >= best.value - 1e-9)
+    #expect(abs(found.point[0] - best.point[0]) <= 1e-3 && abs(found.point[1] - best.point[1]) <= 1e-3,
+            "optimiser \(found.point) vs grid \(best.point)")
+  }
+}
+
+/// The sampler in a study: startup, reproducibility, parallel workers, stored predictions.
+@Suite struct GPSamplerStudyTests {
+  private static func branin(_ x1: Double, _ x2: Double) -> Double {
+    let b = 5.1 / (4 * Double.pi * Double.pi), c = 5 / Double.pi, t = 1 / (8 * Double.pi)
+    let a = x2 - b * x1 * x1 + c * x1 - 6
+    return a * a + 10 * (1 - t) * cos(x1) + 10
+  }
+
+  private static func run(seed: UInt64, trials: Int = 20, acquisition: Acquisition = .logei) async throws -> Study {
+    var o = GPOptions()
+    o.acquisition = acquisition
+    let study = try await Study.create(name: "b", storage: InMemoryStorage(), sampler: GPSampler(seed: seed, options: o))
+    try await study.optimize(limits: OptimizeLimits(nTrials: trials)) { trial in
+      let x1 = try await trial.suggestFloat("x1", -5, 10)
+      let x2 = try await trial.suggestFloat("x2", 0, 15)
+      let k = try await trial.suggestInt("k", 1, 64, log: true)
+      let c = try await trial.suggestCategorical("c", [.string("a"), .string("b")])
+      return [branin(x1, x2) + (c == .string("b") ? 1 : 0) + Double(k) / 64]
+    }
+    return study
+  }
+
+  @Test func reproducibleAndStoresPredictions() async throws {
+    let a = try await Self.run(seed: 4), b = try await Self.run(seed: 4)
+    let ta = try await a.trials(states: [.complete]), tb = try await b.trials(states: [.complete])
+    #expect(ta.map(\.params) == tb.map(\.params))
+    let predicted = ta.filter { $0.hpotop.gpPrediction != nil }
+    #expect(predicted.count == 10)  // every trial after the 10 startup ones
+    let p = try #require(predicted.last?.hpotop.gpPrediction)
+    #expect(p.acquisition == "logei" && p.sd >= 0 && p.mean.isFinite)
+    let best = try #require(try await a.bestTrial()?.value)
+    #expect(best < 5)
+  }
+
+  @Test(arguments: [Acquisition.ei, .ucb, .pi]) func everyAcquisitionRuns(_ kind: Acquisition) async throws {
+    let s = try await Self.run(seed: 2, trials: 14, acquisition: kind)
+    let t = try await s.trials(states: [.complete])
+    #expect(t.last?.hpotop.gpPrediction?.acquisition == kind.rawValue)
+  }
+
+  /// Minimise x² + y² subject to x ≥ 0.6: after the startup the GP proposes mostly feasible
+  /// points and finds the boundary.
+  @Test func constraintsByProbabilityOfFeasibility() async throws {
+    let study = try await Study.create(name: "c", storage: InMemoryStorage(), sampler: GPSampler(seed: 5))
+    try await study.optimize(limits: OptimizeLimits(nTrials: 25)) { trial in
+      let x = try await trial.suggestFloat("x", 0, 1)
+      let y = try await trial.suggestFloat("y", 0, 1)
+      try await trial.setConstraints([0.6 - x])
+      return [x * x + y * y]
+    }
+    let trials = try await study.trials(states: [.complete])
+    let modelled = trials.filter { $0.number >= 10 }
+    let feasible = modelled.filter(\.isFeasible)
+    #expect(feasible.count * 10 >= modelled.count * 7, "\(feasible.count) of \(modelled.count) feasible")
+    let best = try #require(trials.filter(\.isFeasible).compactMap(\.value).min())
+    #expect(best < 0.36 + 0.02)
+  }
+
+  /// A flat objective, infinite values and a one-choice categorical do not stop the sampler.
+  @Test func degenerateHistories() async throws {
+    let study = try await Study.create(name: "d", storage: InMemoryStorage(), sampler: GPSampler(seed: 6))
+    try await study.optimize(limits: OptimizeLimits(nTrials: 16)) { trial in
+      let x = try await trial.suggestFloat("x", 0, 1)
+      _ = try await trial.suggestCategorical("only", [.string("a")])
+      _ = try await trial.suggestInt("k", 2, 64, step: 2)
+      return [trial.number % 5 == 0 ? .infinity : (x > 2 ? x : 1)]
+    }
+    let trials = try await study.trials(states: [.complete])
+    #expect(trials.count == 16)
+    #expect(trials.filter { $0.hpotop.gpPrediction != nil }.count == 6)
+  }
+
+  @Test func fourRunningTrialsGetDistinctPoints() async throws {
+    let study = try await Study.create(name: "p", storage: InMemoryStorage(), sampler: GPSampler(seed: 9))
+    try await study.optimize(limits: OptimizeLimits(nTrials: 12)) { trial in
+      let x = try await trial.suggestFloat("x", 0, 1)
+      let y = try await trial.suggestFloat("y", 0, 1)
+      return [(x - 0.3) * (x - 0.3) + (y - 0.6) * (y - 0.6)]
+    }
+    var trials: [Trial] = []
+    var points: [[Double]] = []
+    for _ in 0..<4 {
+      var t = try await study.ask()
+      points.append([try await t.suggestFloat("x", 0, 1), try await t.suggestFloat("y", 0, 1)])
+      trials.append(t)
+    }
+    for i in 0..<4 {
+      for j in 0..<i {
+        let d = abs(points[i][0] - points[j][0]) + abs(points[i][1] - points[j][1])
+        #expect(d > 1e-3, "trials \(j) and \(i) got \(points[i])")
+      }
+    }
+  }
+}
+
+/// `auto`'s rules on study shapes outside the six public functions, and its recorded choices.
+@Suite struct AutoSamplerTests {
+  @Test func rulesOnFourOtherShapes() {
+    // Six-hump camel: two floats, one objective, slow trials.
+    #expect(AutoRules.choose(AutoFacts(dims: 2, trialSeconds: 600)).sampler == "gp")
+    // ZDT1: two objectives.
+    #expect(AutoRules.choose(AutoFacts(dims: 30, objectives: 2)).sampler == "nsga2")
+    // A conditional optimizer/learning-rate space (demos/mixed.yaml's shape).
+    #expect(AutoRules.choose(AutoFacts(dims: 4, categoricalDims: 1, conditional: true)).sampler == "tpe")
+    // A 50-d sphere.
+    #expect(AutoRules.choose(AutoFacts(dims: 50)).sampler == "tpe")
+    // An architecture search: mostly categorical.
+    #expect(AutoRules.choose(AutoFacts(dims: 5, categoricalDims: 4)).sampler == "tpe")
+    // A learning curve with Hyperband, and with the median pruner.
+    #expect(AutoRules.choose(AutoFacts(dims: 3, pruner: "hyperband")).sampler == "bohb")
+    #expect(AutoRules.choose(AutoFacts(dims: 3, pruner: "median")).sampler == "tpe")
+    #expect(AutoRules.choose(AutoFacts(dims: 3, pruner: "nop", trialSeconds: 600)).sampler == "gp")
+    // Cheap trials, and past the GP's size limit.
+    #expect(AutoRules.choose(AutoFacts(dims: 3, trialSeconds: 0.01)).sampler == "tpe")
+    #expect(AutoRules.choose(AutoFacts(dims: 3, trialNumber: 300, trialSeconds: 600)).sampler == "tpe")
+  }
+
+  /// ZDT1 (the built-in, two objectives) in a real study: auto records NSGA-II and runs it.
+  @Test func zdt1RunsNSGAII() async throws {
+    let zdt1 = try #require(BuiltinObjective.named("zdt1"))
+    let space = zdt1.searchSpace()
+    let storage = InMemoryStorage()
+    let study = try await Study.create(
+      name: "z", directions: [.minimize, .minimize], storage: storage,
+      sampler: AutoSampler(seed: 3, facts: AutoFacts(space: space, budget: 8, pruner: nil)))
+    try await study.optimize(limits: OptimizeLimits(nTrials: 8)) { trial in
+      let params = try await space.suggest(in: &trial)
+      return zdt1.evaluate(params, trialNumber: trial.number).values
+    }
+    let choices = try await storage.studySystemAttrs(study: study.id).hpotop.autoChoices
+    #expect(choices.map(\.sampler) == ["nsga2"])
+    #expect(choices.first?.why == "2 objectives")
+  }
+
+  @Test func choicesAreRecordedAndFollowedOnResume() async throws {
+    let storage = InMemoryStorage()
+    func sampler() -> AutoSampler { AutoSampler(seed: 1, facts: AutoFacts(dims: 2), assumedTrialSeconds: 600) }
+    let objective: @Sendable (inout Trial) async throws -> [Double] = { trial in
+      let x = try await trial.suggestFloat("x", -1, 1)
+      let y = try await trial.suggestFloat("y", -1, 1)
+      return [x * x + y * y]
+    }
+    let first = try await Study.create(name: "a", storage: storage, sampler: sampler())
+    try await first.optimize(limits: OptimizeLimits(nTrials: 12), objective: objective)
+    let summary = try #require(try await storage.studySystemAttrs(study: first.id).hpotop.autoChoices)
+    #expect(summary.map(\.sampler) == ["gp", "gp"])
+    #expect(summary.map(\.fromTrial) == [0, 10])
+    // A second process resumes: it reads the records and writes none of its own.
+    let resumed = try await Study.load(name: "a", storage: storage, sampler: sampler())
+    try await resumed.optimize(limits: OptimizeLimits(nTrials: 15), objective: objective)
+    #expect(try await storage.studySystemAttrs(study: first.id).hpotop.autoChoices == summary)
+    let trials = try await resumed.trials(states: [.complete])
+    #expect(trials.count == 15)
+    #expect(trials.allSatisfy { $0.hpotop.autoSampler?.hasPrefix("gp (2 params") == true })
+    #expect(trials.last?.hpotop.gpPrediction != nil)
+  }
+}
