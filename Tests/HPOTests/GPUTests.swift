@@ -140,6 +140,12 @@ import Testing
     #expect(GPUOutOfMemory.find(in: Self.jaxOrdinal, gpus: [0, 3])?.reason == "CUDA out of memory on GPU 0")
   }
 
+  @Test func anOutOfMemoryErrorThatIsNotTheLastErrorIsNotTheReason() {
+    #expect(GPUOutOfMemory.find(in: Self.torch2 + "\nretrying with a smaller batch\nValueError: bad shape") == nil)
+    #expect(GPUOutOfMemory.find(in: "CUDA out of memory, retrying with batch 16") == nil)
+    #expect(GPUOutOfMemory.find(in: Self.torch1 + "\nepoch 3 done")?.gpu == 0)
+  }
+
   @Test func otherErrorsAreNotOutOfMemory() {
     #expect(GPUOutOfMemory.find(in: "RuntimeError: CUDA error: device-side assert triggered") == nil)
     #expect(GPUOutOfMemory.find(in: "MemoryError") == nil)

@@ -24,8 +24,13 @@ public struct GPUOutOfMemory: Hashable, Sendable {
   /// The out-of-memory error in `stderr`, or nil when it shows none. `gpus` are the trial's
   /// GPUs in `CUDA_VISIBLE_DEVICES` order (empty when hpotop did not assign any); `readings`
   /// the last `nvidia-smi` reading of each, used when the message gives no memory figures.
+  /// The message must be the last error the program printed (the last line that names an
+  /// `Error`, `Exception` or `RESOURCE_EXHAUSTED`): a program that caught an out-of-memory
+  /// error and later died of another fails with the general reason.
   public static func find(in stderr: String, gpus: [Int] = [], readings: [Int: GPUReading] = [:]) -> GPUOutOfMemory? {
-    let text = stderr
+    let names = { (l: Substring) in l.contains("Error") || l.contains("Exception") || l.contains("RESOURCE_EXHAUSTED") }
+    guard let last = stderr.split(whereSeparator: \.isNewline).last(where: names) else { return nil }
+    let text = String(last)
     var local: Int?
     var total: Double?, free: Double?
     if text.contains("CUDA out of memory") {
