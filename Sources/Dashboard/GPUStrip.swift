@@ -35,7 +35,7 @@ func gpuHeaderSegments(_ state: AppState) -> [HeaderSegment] {
     let bar = gaugeBar(util / 100, width: wide ? 8 : 4)
     spans.append(Span(bar.filled, style: theme.fg(util >= 90 ? "running" : "accent")))
     spans.append(Span(bar.empty, style: theme.dim))
-    spans.append(Span(r.utilization.map { String(format: "%4.0f%%", $0) } ?? "   -%"))
+    spans.append(Span(r.utilization.map { String(format: wide ? "%4.0f%%" : " %.0f%%", $0) } ?? " -%"))
     if wide, let used = r.memoryUsedMiB, let total = r.memoryTotalMiB {
       spans.append(Span(" \(gib(used))/\(gib(total))G", style: theme.dim))
     }

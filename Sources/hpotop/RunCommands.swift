@@ -96,7 +96,12 @@ func launch(_ spec: StudySpec, _ engine: EngineOptions) async throws
     spec.resources = resources
   }
   // Trials at once follow the GPUs (their slots) unless the file or the command line says.
-  let gpuLeases = await spec.resources?.leases()
+  let gpuLeases: GPULeases?
+  do {
+    gpuLeases = try await spec.resources?.leases()
+  } catch let e as TooFewGPUs {
+    throw BadInput(spec.error(e.description, at: "resources").description)
+  }
   if let gpuLeases, engine.workers == nil, spec.positions["parallelism"] == nil { spec.parallelism = gpuLeases.slots }
   let storage = try openStorage(engine.storage ?? spec.storage)
   let launcher: StudyLauncher

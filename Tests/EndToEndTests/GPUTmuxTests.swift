@@ -7,7 +7,7 @@ import Testing
 @Suite(.serialized) struct GPUTmuxTests {
   /// The trial numbers the strip shows on each GPU (`GPU2 … #3,7` wide, `2 … #3,7` narrow).
   static func strip(_ line: String, wide: Bool) -> [Int: [Int]] {
-    let pattern = wide ? #"GPU(\d) [█▉▊▋▌▍▎▏░]+ +\d+% [\d.]+/[\d.]+G \d+°C (#[\d,]+|idle)"# : #"(\d) [█▉▊▋▌▍▎▏░]+ +\d+% (#[\d,]+|idle)"#
+    let pattern = wide ? #"GPU(\d) [█▉▊▋▌▍▎▏░]+ +\d+% [\d.]+/[\d.]+G \d+°C (#[\d,]+|idle)"# : #"(\d) [█▉▊▋▌▍▎▏░]+ \d+% (#[\d,]+|idle)"#
     let re = try! NSRegularExpression(pattern: pattern)
     var out: [Int: [Int]] = [:]
     for m in re.matches(in: line, range: NSRange(line.startIndex..., in: line)) {
@@ -33,6 +33,25 @@ import Testing
       out[n] = String(row[start..<min(row.count, start + 3)]).trimmingCharacters(in: .whitespaces)
     }
     return out
+  }
+
+  /// Without `nvidia-smi` the same study (asking for `gpus: auto`) shows no strip and no column.
+  @Test func noStripAndNoColumnWithoutNvidiaSMI() async throws {
+    let (dir, env) = try FakeGPUBox.make("nosmi-tmux", withSMI: false)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try FakeGPUBox.script(dir + "/obj.sh", "#!/bin/sh\nsleep 60\necho \"[hpotop] value=1\"")
+    try """
+      name: plain
+      params: {x: {type: float, low: 0, high: 1}}
+      n_trials: 4
+      resources: {gpus: auto}
+      objective: {command: [./obj.sh], args: ""}
+      """.write(toFile: dir + "/plain.yaml", atomically: true, encoding: .utf8)
+    let tmux = try Tmux.start("cd \(dir) && PATH=\(env["PATH"]!) \(Binary.path) run plain.yaml", width: 200, height: 50)
+    defer { tmux.kill() }
+    let screen = try await tmux.waitFor(timeout: 60) { $0.contains("RUNNING (") || $0.contains("1 running") }
+    #expect(screen.contains("1 running"), "\(screen)")
+    #expect(!screen.contains("GPU"), "\(screen)")
   }
 
   @Test func gpuStripAndColumnAt200x50And80x24() async throws {
@@ -67,11 +86,11 @@ import Testing
     try tmux.resize(width: 80, height: 24)
     screen = try await tmux.waitFor(timeout: 30) { s in
       let l = s.split(separator: "\n").map(String.init)
-      return l.count > 2 && !l[2].contains("GPU0") && Self.strip(l[2], wide: false).count >= 3
+      return l.count > 2 && !l[2].contains("GPU0") && Self.strip(l[2], wide: false).count == 4
     }
     lines = screen.split(separator: "\n").map(String.init)
     let narrow = Self.strip(lines[2], wide: false)
-    #expect(narrow.count >= 3, "at 80 columns the strip keeps at least three gauges: \(lines[2])")
+    #expect(narrow.count == 4, "at 80 columns the strip keeps every gauge: \(lines[2])")
     for (gpu, trials) in narrow { #expect(trials == wide[gpu], "GPU \(gpu): \(lines[2])") }
     #expect(lines.allSatisfy { $0.count <= 80 })
     let narrowCells = Self.table(screen)

@@ -51,14 +51,25 @@ public struct GPUResources: Hashable, Sendable {
   /// The leases trials take their GPUs from on this machine, or nil when there is no GPU to
   /// give (`auto` without `nvidia-smi`): then trials run as without `resources`, and nothing
   /// is said about GPUs.
-  public func leases(directory: String = GPULeases.defaultDirectory) async -> GPULeases? {
+  /// Throws when GPUs exist but fewer than one trial needs (`gpus_per_trial: 2` on one GPU).
+  public func leases(directory: String = GPULeases.defaultDirectory) async throws -> GPULeases? {
     let available: [GPUReading]? = gpus == .auto ? await NvidiaSMI.query() : nil
     let list = resolve(available: available)
-    guard !list.isEmpty, slots(gpuCount: list.count) > 0 else { return nil }
+    guard !list.isEmpty else { return nil }
+    guard slots(gpuCount: list.count) > 0 else { throw TooFewGPUs(perTrial: Int(perTrial), gpus: list) }
     return GPULeases(gpus: list, perTrial: perTrial, directory: directory)
   }
 
   static func formatShare(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d) }
+}
+
+/// A trial needs more GPUs than the study may use.
+public struct TooFewGPUs: Error, CustomStringConvertible {
+  public let perTrial: Int
+  public let gpus: [Int]
+  public var description: String {
+    "gpus_per_trial is \(perTrial) but only \(gpus.count) GPU\(gpus.count == 1 ? "" : "s") (\(gpus.map(String.init).joined(separator: ", "))) can be used"
+  }
 }
 
 extension GPUResources {
