@@ -91,8 +91,14 @@ if command -v tmux >/dev/null; then
   sleep 25; snap 200x50
   tmux resize-window -t gpu-check -x 80 -y 24; sleep 3; snap 80x24
   tmux resize-window -t gpu-check -x 200 -y 50
-  for _ in $(seq 60); do grep -q "Study 'gpu-check':" run.log 2>/dev/null && break; sleep 2; done
-  [ -f run.log ] && cp run.log "$out/" || true
+  # The dashboard stays open after the study ends: wait until all five trials are finished.
+  for _ in $(seq 90); do
+    "$work/hpotop" trials --storage sqlite:///gpu-check.db --study-name gpu-check -f json 2>/dev/null \
+      | python3 -c 'import json,sys; t=json.load(sys.stdin); sys.exit(0 if len(t) >= 5 and all(x["state"] != "RUNNING" for x in t) else 1)' \
+      && break
+    sleep 2
+  done
+  snap end
 else
   # No tmux: the same view drawn by the dashboard's SVG renderer (demo study; GPU strip readings).
   nvidia-smi > "$out/nvidia-smi-svg.txt"
