@@ -21,8 +21,9 @@ actor GPUReadingsSource {
 }
 
 /// The header's GPU strip: one segment per GPU (a utilisation gauge, its memory, and the
-/// running trials on it), added to the header's third line. Narrow screens drop the last
-/// GPUs' segments first; wide ones (≥ 160 columns) add memory and temperature.
+/// running trials on it), added to the header's third line. The gauges are must-keep
+/// segments (priority 0): pace and ETA go first; when even the gauges do not fit, the last
+/// GPUs' go. Wide screens (≥ 160 columns) add memory and temperature.
 func gpuHeaderSegments(_ state: AppState) -> [HeaderSegment] {
   let readings = state.snapshot.gpuReadings
   guard !readings.isEmpty else { return [] }
@@ -44,7 +45,7 @@ func gpuHeaderSegments(_ state: AppState) -> [HeaderSegment] {
     spans.append(trials.isEmpty
       ? Span(" idle", style: theme.dim)
       : Span(" #" + trials.map(String.init).joined(separator: ","), style: theme.fg("running")))
-    return HeaderSegment("gpu\(r.index)", priority: 1, spans, gap: wide ? 2 : 1)
+    return HeaderSegment("gpu\(r.index)", priority: 0, spans, gap: wide ? 2 : 1)
   }
 }
 
