@@ -38,6 +38,8 @@ enum FakeGPUBox {
     return (dir, ["PATH": path, "HPOTOP_GPU_LEASE_DIR": dir + "/leases"])
   }
 
+  /// Writes an executable script. Objectives run it through `/bin/sh` (not by exec'ing the file
+  /// just written, which a concurrently forked process may still hold open: "Text file busy").
   static func script(_ path: String, _ text: String) throws {
     try (text + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     chmod(path, 0o755)
@@ -73,7 +75,7 @@ enum FakeGPUBox {
       params: {x: {type: float, low: 0, high: 1}}
       n_trials: 32
       resources: {gpus: auto, gpus_per_trial: 1}
-      objective: {command: [./obj.sh], args: ""}
+      objective: {command: [/bin/sh, obj.sh], args: ""}
       """.write(toFile: dir + "/share.yaml", atomically: true, encoding: .utf8)
     let outputs = try await withThrowingTaskGroup(of: Binary.Output.self) { group in
       for _ in 0..<2 { group.addTask { try await Binary.run(["worker", "share.yaml", "-j", "4"], in: dir, environment: env) } }
@@ -115,7 +117,7 @@ enum FakeGPUBox {
       params: {x: {type: float, low: 0, high: 1}}
       n_trials: 8
       resources: {gpus: auto}
-      objective: {command: [./obj.sh], args: ""}
+      objective: {command: [/bin/sh, obj.sh], args: ""}
       """.write(toFile: dir + "/kill.yaml", atomically: true, encoding: .utf8)
     let (p, _, _) = try Binary.start(["worker", "kill.yaml"], in: dir, environment: env)
     func leaseFiles() -> [String] {
@@ -153,7 +155,7 @@ enum FakeGPUBox {
         params: {x: {type: float, low: 0, high: 1}}
         n_trials: 1
         resources: {gpus: [2, 3]}
-        objective: {command: [\(program)], args: ""}
+        objective: {command: [/bin/sh, \(program)], args: ""}
         """.write(toFile: "\(dir)/\(name).yaml", atomically: true, encoding: .utf8)
       let r = try await Binary.run(["run", "\(name).yaml", "--no-tui"], in: dir, environment: env)
       #expect(r.status == 0, "\(r.stderr)")
@@ -186,7 +188,7 @@ enum FakeGPUBox {
       params: {x: {type: float, low: 0, high: 1}}
       n_trials: 3
       resources: {gpus: auto}
-      objective: {command: [./obj.sh], args: ""}
+      objective: {command: [/bin/sh, obj.sh], args: ""}
       """.write(toFile: dir + "/none.yaml", atomically: true, encoding: .utf8)
     let r = try await Binary.run(["run", "none.yaml", "--no-tui"], in: dir, environment: env)
     #expect(r.status == 0, "\(r.stderr)")

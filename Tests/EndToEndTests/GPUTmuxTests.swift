@@ -45,7 +45,7 @@ import Testing
       params: {x: {type: float, low: 0, high: 1}}
       n_trials: 4
       resources: {gpus: auto}
-      objective: {command: [./obj.sh], args: ""}
+      objective: {command: [/bin/sh, obj.sh], args: ""}
       """.write(toFile: dir + "/plain.yaml", atomically: true, encoding: .utf8)
     let tmux = try Tmux.start("cd \(dir) && PATH=\(env["PATH"]!) \(Binary.path) run plain.yaml", width: 200, height: 50)
     defer { tmux.kill() }
@@ -63,7 +63,7 @@ import Testing
       params: {x: {type: float, low: 0, high: 1}}
       n_trials: 8
       resources: {gpus: auto, gpus_per_trial: 0.5}
-      objective: {command: [./obj.sh], args: ""}
+      objective: {command: [/bin/sh, obj.sh], args: ""}
       """.write(toFile: dir + "/box.yaml", atomically: true, encoding: .utf8)
     let tmux = try Tmux.start(
       "cd \(dir) && PATH=\(env["PATH"]!) HPOTOP_GPU_LEASE_DIR=\(env["HPOTOP_GPU_LEASE_DIR"]!) \(Binary.path) run box.yaml",
