@@ -16,6 +16,7 @@ public actor StudyPoller {
   private var lastAttrs: String = ""
   private var lastStaleCheck: Date?
   private var last: StudySnapshot?
+  private let gpuSource = GPUReadingsSource()
   /// Seconds between stale-trial checks; nil never checks.
   public var staleCheckInterval: TimeInterval?
   /// The heartbeat grace given to `failStaleTrials`.
@@ -56,12 +57,14 @@ public actor StudyPoller {
     // Nothing changed: reuse the last snapshot (building one is O(trials)).
     if !dirty, revision > 0, var same = last {
       same.takenAt = now
+      same.gpuReadings = await gpuSource.readings(now: now)
       return same
     }
     revision += 1
-    let snap = StudySnapshot(
+    var snap = StudySnapshot(
       studyID: studyID, studyName: name ?? "", directions: directions, trials: cache.trials,
       systemAttrs: system, userAttrs: user, takenAt: now, revision: revision)
+    snap.gpuReadings = await gpuSource.readings(now: now)
     last = snap
     return snap
   }

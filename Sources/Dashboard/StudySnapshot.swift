@@ -21,6 +21,8 @@ public struct StudySnapshot: Sendable {
   public var takenAt: Date
   /// Increases whenever trials or attrs change (views cache derived data by it).
   public var revision: Int
+  /// This machine's GPUs as `nvidia-smi` read them at the poll (empty without `nvidia-smi`).
+  public var gpuReadings: [GPUReading] = []
 
   public init(
     studyID: Int64, studyName: String, directions: [StudyDirection], trials: [FrozenTrial],

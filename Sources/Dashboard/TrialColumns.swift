@@ -46,6 +46,7 @@ public enum TrialColumns {
     case "duration":
       return t.duration.map { .number($0) } ?? .missing
     case "start": return t.datetimeStart.map { .number($0.timeIntervalSince1970) } ?? .missing
+    case "gpu": return t.hpotop.gpus.first.map { .number(Double($0)) } ?? .missing
     default:
       if column.hasPrefix("value"), let i = Int(column.dropFirst(5)) {
         guard let vs = t.values, i < vs.count, !vs[i].isNaN else { return .missing }
@@ -88,6 +89,7 @@ public enum TrialColumns {
     case "duration": return "Duration"
     case "start": return "Started"
     case "curve": return "Curve"
+    case "gpu": return "GPU"
     default:
       if id.hasPrefix("value"), let i = Int(id.dropFirst(5)) { return state.metricName(i) }
       if id.hasPrefix("param:") { return String(id.dropFirst(6)) }

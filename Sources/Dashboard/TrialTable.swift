@@ -9,10 +9,11 @@ import Terminal
 struct TrialTable {
   /// What a column holds (decides its priority and alignment).
   enum Kind: Equatable {
-    case number, state, value, param, duration, start, curve
-    /// Dropped first (curve), then start, then duration.
+    case number, state, value, param, duration, start, curve, gpu
+    /// Dropped first (gpu, curve), then start, then duration.
     var dropOrder: Int? {
       switch self {
+      case .gpu: -1
       case .curve: 0
       case .start: 1
       case .duration: 2
@@ -67,6 +68,9 @@ struct TrialTable {
     cols.append(Self.stateColumn(trials))
     let best = Set(state.cachedBest.map(\.number))
     for i in 0..<objectives { cols.append(Self.valueColumn(i, trials, state, best: best)) }
+    // The GPUs each trial ran on, only when some trial on screen had one.
+    let gpuCells = trials.map { Line(gpuCellText($0)) }
+    if gpuCells.contains(where: { $0.width > 0 }) { cols.append(Self.textColumn("gpu", .gpu, "GPU", gpuCells, alignRight: false)) }
     cols.append(Self.textColumn("duration", .duration, "Duration", trials.map { t in
       if let d = t.duration { return Line(formatDuration(d)) }
       if t.state == .running, let s = t.datetimeStart {

@@ -162,6 +162,7 @@ func detailLines(_ state: AppState, _ t: FrozenTrial, width: Int) -> [Line] {
   if let c = t.datetimeComplete { times.append(Span("   Completed \(clockText(c))", style: theme.dim)) }
   if let d = t.duration ?? t.datetimeStart.map({ state.now.timeIntervalSince($0) }) { times.append(Span("   Duration \(formatDuration(d))", style: theme.dim)) }
   if !times.isEmpty { lines.append(Line(times)) }
+  if let gpu = gpuDetailLine(state, t) { lines.append(gpu) }
   // Why it failed or was pruned comes first: the error is what the user opened the detail for.
   for (label, text) in t.hpotop.reasons {
     // Kept as lines (stderr tails have several), each wrapped to the box.

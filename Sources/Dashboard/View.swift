@@ -119,6 +119,7 @@ func headerSegments(_ state: AppState) -> [[HeaderSegment]] {
     ], elidable: true))
   }
   if snap.isPaused { l3.append(HeaderSegment("paused", priority: 0, [Span("PAUSED", style: Style(fg: theme.color("paused"), modifiers: .bold))])) }
+  l3 += gpuHeaderSegments(state)
   return [l1, l2, l3]
 }
 

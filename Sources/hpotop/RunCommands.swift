@@ -16,8 +16,16 @@ struct EngineOptions: ParsableArguments {
   var staleGrace: Double?
   @Option(help: "Retry a stale trial (a killed worker's) up to this many times, as Optuna's RetryFailedTrialCallback.")
   var maxRetry: Int?
+  @Option(help: "GPUs trials run on: 'auto' (every GPU nvidia-smi lists) or indices such as 0,1,2,3 (overrides resources.gpus).")
+  var gpus: String?
+  @Option(help: "GPUs per trial: a whole number, or 1/n such as 0.5 to share a GPU (overrides resources.gpus_per_trial).")
+  var gpusPerTrial: Double?
 
   func validate() throws {
+    if let gpus, GPUResources.parseSelection(gpus).0 == nil { throw ValidationError(GPUResources.parseSelection(gpus).1 ?? "bad --gpus") }
+    if let gpusPerTrial, let problem = GPUResources.problem(perTrial: gpusPerTrial) {
+      throw ValidationError(problem.replacingOccurrences(of: "gpus_per_trial", with: "--gpus-per-trial"))
+    }
     if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
     if let workers, workers > StudySpec.maxParallelism {
       throw ValidationError("--workers must be at most \(StudySpec.maxParallelism) (run several workers for more)")
@@ -84,10 +92,24 @@ func launch(_ spec: StudySpec, _ engine: EngineOptions) async throws
   if let n = engine.nTrials { spec.nTrials = n }
   if let t = engine.timeout { spec.timeout = t }
   if let w = engine.workers { spec.parallelism = w }
+  if engine.gpus != nil || engine.gpusPerTrial != nil {
+    var resources = spec.resources ?? GPUResources()
+    if let g = engine.gpus, let selection = GPUResources.parseSelection(g).0 { resources.gpus = selection }
+    if let share = engine.gpusPerTrial { resources.perTrial = share }
+    spec.resources = resources
+  }
+  // Trials at once follow the GPUs (their slots) unless the file or the command line says.
+  let gpuLeases: GPULeases?
+  do {
+    gpuLeases = try await spec.resources?.leases()
+  } catch let e as TooFewGPUs {
+    throw BadInput(spec.error(e.description, at: "resources"))
+  }
+  if let gpuLeases, engine.workers == nil, spec.positions["parallelism"] == nil { spec.parallelism = gpuLeases.slots }
   let storage = try openStorage(engine.storage ?? spec.storage)
   let launcher: StudyLauncher
   do {
-    launcher = try StudyLauncher(spec: spec, storage: storage)
+    launcher = try StudyLauncher(spec: spec, storage: storage, gpuLeases: gpuLeases)
   } catch let e as StudyFileError {
     throw BadInput(e)
   }

@@ -19,6 +19,8 @@ import OrderedCollections
 /// | `hpotop:gp` | trial | `{acquisition, value, mean, sd, kernel: {inverse_squared_lengthscales, kernel_scale, noise_var}}` | the GP's prediction for the point it proposed |
 /// | `hpotop:sampler` | trial | string | the sampler `auto` ran for this trial and why (`gp (2 params, one objective)`) |
 /// | `hpotop:auto` | study | `[{from_trial, sampler, why}]` | `auto`'s recorded choices, each from a trial number on |
+/// | `hpotop:gpus` | trial | `[2]` | the GPUs (nvidia-smi indices) the trial ran on |
+/// | `hpotop:gpu_usage` | trial | `{"peak_memory_mib", "memory_total_mib", "mean_utilization", "samples"}` | the trial's GPU use |
 public enum HpotopKey: String, CaseIterable, Sendable {
   case paused = "hpotop:paused"
   case fixedParams = "hpotop:fixed_params"
@@ -36,6 +38,10 @@ public enum HpotopKey: String, CaseIterable, Sendable {
   case gpPrediction = "hpotop:gp"
   case sampler = "hpotop:sampler"
   case autoChoices = "hpotop:auto"
+  /// The GPUs a trial was given (`CUDA_VISIBLE_DEVICES`): `[2]`.
+  case gpus = "hpotop:gpus"
+  /// A trial's GPU use: peak memory (MiB), capacity (MiB), mean utilisation (%), sample count.
+  case gpuUsage = "hpotop:gpu_usage"
 
   /// What every hpotop key starts with (a retried trial drops the attrs under it).
   public static let prefix = "hpotop:"
@@ -176,6 +182,36 @@ public struct HpotopAttrs: Sendable, Equatable {
   /// Whether a system attr key holds a fail or prune reason (views that show `reasons` skip it).
   public static func isReason(_ key: String) -> Bool {
     key == HpotopKey.failReason.rawValue || key == HpotopKey.pruneReason.rawValue
+  }
+
+  /// The GPUs the trial runs or ran on (nvidia-smi indices); empty when it had none.
+  public var gpus: [Int] {
+    get { attrs[HpotopKey.gpus.rawValue]?.arrayValue?.compactMap(\.intValue) ?? [] }
+    set { attrs[HpotopKey.gpus.rawValue] = newValue.isEmpty ? nil : .array(newValue.map { .int($0) }) }
+  }
+
+  /// The trial's GPU use, recorded when it ended.
+  public var gpuUsage: GPUUsage? {
+    get {
+      guard let o = attrs[HpotopKey.gpuUsage.rawValue]?.objectValue else { return nil }
+      return GPUUsage(gpus: gpus, peakMemoryMiB: o["peak_memory_mib"]?.doubleValue, memoryTotalMiB: o["memory_total_mib"]?.doubleValue,
+                      meanUtilization: o["mean_utilization"]?.doubleValue, samples: o["samples"]?.intValue ?? 0)
+    }
+    set { attrs[HpotopKey.gpuUsage.rawValue] = newValue.map(Self.json) }
+  }
+
+  /// The user attrs that copy a trial's GPU use for Optuna users: peak memory in MiB and mean
+  /// utilisation in percent.
+  public static let gpuPeakMemoryUserAttr = "gpu_peak_memory_mib"
+  public static let gpuMeanUtilizationUserAttr = "gpu_mean_utilization"
+
+  static func json(_ u: GPUUsage) -> JSONValue {
+    var o = OrderedDictionary<String, JSONValue>()
+    if let v = u.peakMemoryMiB { o["peak_memory_mib"] = .double(v) }
+    if let v = u.memoryTotalMiB { o["memory_total_mib"] = .double(v) }
+    if let v = u.meanUtilization { o["mean_utilization"] = .double(v) }
+    o["samples"] = .int(u.samples)
+    return .object(o)
   }
 
   // MARK: Wording

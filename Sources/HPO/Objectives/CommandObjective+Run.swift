@@ -22,6 +22,8 @@ extension CommandObjective {
   /// intermediate value counts.
   public func run(_ trial: Trial, params: OrderedDictionary<String, ParamValue>) async throws -> [Double] {
     let dir = (trialsDirectory as NSString).appendingPathComponent(String(trial.number))
+    var gpu: GPUTrialSession?
+    if let gpuLeases { gpu = try await GPUTrialSession.start(gpuLeases, trial: trial, sampleInterval: gpuSampleInterval) }
     do {
       try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     } catch {
@@ -55,6 +57,7 @@ extension CommandObjective {
       "HPOTOP_STUDY_NAME": trial.study.name,
       "PYTHONUNBUFFERED": "1",
     ]
+    for (k, v) in gpu?.environment ?? [:] { env[Environment.Key(stringLiteral: k)] = v }
     for (k, v) in environment { env[Environment.Key(stringLiteral: k)] = v }
     guard let path = Self.resolve(program, environment: environment, cwd: workingDirectory) else {
       throw RunnerError(argv: args, reason: "cannot start \(program): not found on PATH", exitCode: nil, stderrTail: "")
@@ -152,6 +155,8 @@ extension CommandObjective {
       throw RunnerError(argv: args, reason: "cannot start \(program): \(error)", exitCode: nil, stderrTail: "")
     }
     let tail = await monitor.stderrTail.trimmingCharacters(in: .whitespacesAndNewlines)
+    let gpuReadings = await gpu?.finish(trial: trial) ?? [:]
+    let outOfMemory = GPUOutOfMemory.find(in: tail, gpus: gpu?.lease.gpus ?? [], readings: gpuReadings)
     if !tail.isEmpty { try? await trial.study.setSystemAttr(trialID: trial.id, key: HpotopKey.stderrTail.rawValue, value: .string(tail)) }
     let unreadable = await monitor.unreadableLines
     if unreadable.count > 0 {
@@ -193,9 +198,11 @@ extension CommandObjective {
       // The supervisor could not execute the program (its message is the stderr).
       throw RunnerError(argv: args, reason: String(tail.dropFirst("hpotop: ".count)), exitCode: 127, stderrTail: "")
     case .exited(let code):
-      throw RunnerError(argv: args, reason: "exited with code \(code)", exitCode: code, stderrTail: tail)
+      throw RunnerError(argv: args, reason: outOfMemory?.reason ?? "exited with code \(code)", exitCode: code,
+                        stderrTail: outOfMemory == nil ? tail : "")  // the OOM reason is one line; the tail has its own attr
     case .signaled(let signal):
-      throw RunnerError(argv: args, reason: "killed by signal \(signal)\(Self.signalName(signal))", exitCode: nil, stderrTail: tail)
+      throw RunnerError(argv: args, reason: outOfMemory?.reason ?? "killed by signal \(signal)\(Self.signalName(signal))", exitCode: nil,
+                        stderrTail: outOfMemory == nil ? tail : "")
     }
   }
 

@@ -33,6 +33,11 @@ public struct CommandObjective: Sendable {
   /// The executable that implements `hpotop __supervise` (the running hpotop itself).
   public var supervisorExecutable: String
 
+  /// The GPUs trials take their share of (`resources:`); nil runs trials without GPU settings.
+  public var gpuLeases: GPULeases?
+  /// Seconds between `nvidia-smi` samples of a trial's GPUs.
+  public var gpuSampleInterval: TimeInterval = 1
+
   /// The default `logLimit`: 64 MiB per file.
   public static let defaultLogLimit = 64 << 20
 

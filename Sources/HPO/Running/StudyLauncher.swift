@@ -14,8 +14,9 @@ public struct StudyLauncher: Sendable {
   public let trialsDirectory: String
 
   /// Checks the file's sampler, pruner and objective and prepares them; storage is given by the
-  /// caller (which knows the backends).
-  public init(spec: StudySpec, storage: any Storage) throws {
+  /// caller (which knows the backends). `gpuLeases` hands command trials their GPUs (see
+  /// `GPUResources.leases()`).
+  public init(spec: StudySpec, storage: any Storage, gpuLeases: GPULeases? = nil) throws {
     self.spec = spec
     self.storage = storage
     var sampler = try ComponentFactory.sampler(spec.sampler, directions: spec.directions, space: spec.searchSpace)
@@ -37,14 +38,16 @@ public struct StudyLauncher: Sendable {
       }
       objective = builtin.objective(options: BuiltinOptions(b.options), space: space)
     case .command(let c):
-      let command = CommandObjective(
+      var command = CommandObjective(
         argv: c.argv, workingDirectory: c.resolvedCwd, environment: Dictionary(uniqueKeysWithValues: c.env.map { ($0.key, $0.value) }),
         timeout: c.timeout, argumentTemplate: c.args ?? "--{name}={value}",
         trialsDirectory: trialsDirectory,
         metricNames: spec.metrics.map(\.name), constraintNames: spec.constraints.map(\.name), logLimit: c.logLimit)
+      command.gpuLeases = gpuLeases
+      let configured = command
       objective = { trial in
         let params = try await space.suggest(in: &trial)
-        return try await command.run(trial, params: params)
+        return try await configured.run(trial, params: params)
       }
     }
   }

@@ -6,7 +6,7 @@ extension StudySpec {
   /// The keys a study file may have at its top level.
   public static let topLevelKeys = [
     "name", "storage", "metric", "metrics", "constraints", "params", "sampler", "pruner", "n_trials",
-    "timeout", "parallelism", "objective",
+    "timeout", "parallelism", "objective", "resources",
   ]
   /// The most trials one process runs at once (`parallelism:`, `-j`). Each running trial holds a
   /// task, pipes and an objective process; beyond this, run several workers on the storage.
@@ -211,7 +211,8 @@ struct StudyFileParser {
     return StudySpec(
       path: path, name: name, storage: storage, storageIsExplicit: top["storage"] != nil, metrics: metrics,
       constraints: constraints, declaredSpace: declared, searchSpace: space, sampler: sampler, pruner: pruner,
-      nTrials: nTrials, timeout: timeout, parallelism: parallelism, objective: objective, positions: positions)
+      nTrials: nTrials, timeout: timeout, parallelism: parallelism, objective: objective, positions: positions,
+      resources: try top["resources"].map { try parseResources($0.value) })
   }
 
   // MARK: Storage

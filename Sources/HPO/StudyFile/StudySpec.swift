@@ -36,6 +36,8 @@ public struct StudySpec: Sendable {
   /// Where each top-level key and each param was written (`"n_trials"`, `"params.lr"`, …), so
   /// later stages can report positioned errors with `error(_:at:)`.
   public var positions: [String: SourcePosition]
+  /// The GPUs trials run on (`resources:`); nil: trials get no GPU settings.
+  public var resources: GPUResources? = nil
 
   public var directions: [StudyDirection] { metrics.map(\.direction) }
 
