@@ -190,6 +190,11 @@ func detailLines(_ state: AppState, _ t: FrozenTrial, width: Int) -> [Line] {
     lines.append(Line("CHART"))  // placeholder row: the chart is drawn over the next rows
     for _ in 0..<5 { lines.append("") }
   }
+  if let gp = t.hpotop.gpPrediction {
+    lines.append(Line([Span("GP: ", style: theme.fg("title").adding(.bold)),
+      Span("predicted \(formatNumber(gp.mean)) ± \(formatNumber(gp.sd)), \(gp.acquisition) \(formatNumber(gp.value))")]))
+  }
+  if let choice = t.hpotop.autoSampler { lines.append(Line([Span("Sampler: ", style: theme.dim), Span(choice)])) }
   if let unreadable = t.systemAttrs[HpotopKey.unreadableReportLines.rawValue]?.objectValue, let n = unreadable["count"]?.doubleValue {
     lines.append(Line([Span("Unreadable [hpotop] lines: ", style: theme.fg("failed").adding(.bold)),
       Span("\(Int(n))" + (unreadable["first"]?.stringValue.map { ", the first: \($0)" } ?? ""))]))

@@ -77,7 +77,21 @@ func headerSegments(_ state: AppState) -> [[HeaderSegment]] {
     rs == "paused" ? " PAUSED " : rs.uppercased(),
     style: rs == "paused" ? Style(fg: theme.color("paused"), modifiers: [.bold, .reverse]) : theme.fg(rs == "running" ? "running" : "complete").adding(.bold))]))
   if state.info.mode == .watch { l1.append(HeaderSegment("mode", priority: 3, [Span("[watch]", style: theme.dim)])) }
-  if let s = state.info.samplerName { l1.append(HeaderSegment("sampler", priority: 4, [Span("sampler "), Span(s, style: theme.fg("accent"))])) }
+  if let s = state.info.samplerName {
+    var spans = [Span("sampler "), Span(s, style: theme.fg("accent"))]
+    // `auto`: what it runs now; the GP: its acquisition function (from the newest GP trial).
+    let choice = snap.systemAttrs.hpotop.autoChoices.last
+    if let choice, choice.sampler != s { spans.append(Span("→" + choice.sampler, style: theme.fg("accent"))) }
+    if s == "gp" || choice?.sampler == "gp",
+      let acquisition = snap.trials.last(where: { $0.hpotop.gpPrediction != nil })?.hpotop.gpPrediction?.acquisition
+    {
+      spans.append(Span(" " + acquisition, style: theme.dim))
+    }
+    l1.append(HeaderSegment("sampler", priority: 4, spans))
+    if let choice, !choice.why.isEmpty {
+      l1.append(HeaderSegment("sampler.why", priority: 7, [Span("(" + choice.why + ")", style: theme.dim)], elidable: true, gap: 1))
+    }
+  }
   if let p = state.info.prunerName { l1.append(HeaderSegment("pruner", priority: 5, [Span("pruner "), Span(p, style: theme.fg("accent"))])) }
   l1.append(HeaderSegment("storage", priority: 6, [Span(state.info.storageURL, style: theme.dim)], elidable: true))
 
