@@ -6,7 +6,7 @@ extension StudySpec {
   /// The keys a study file may have at its top level.
   public static let topLevelKeys = [
     "name", "storage", "metric", "metrics", "constraints", "params", "sampler", "pruner", "n_trials",
-    "timeout", "parallelism", "objective",
+    "timeout", "parallelism", "objective", "budget",
   ]
   /// The keys of one param.
   public static let paramKeys = ["type", "low", "high", "step", "log", "choices", "when"]
@@ -194,7 +194,8 @@ struct StudyFileParser {
     return StudySpec(
       path: path, name: name, storage: storage, storageIsExplicit: top["storage"] != nil, metrics: metrics,
       constraints: constraints, declaredSpace: declared, searchSpace: space, sampler: sampler, pruner: pruner,
-      nTrials: nTrials, timeout: timeout, parallelism: parallelism, objective: objective, positions: positions)
+      nTrials: nTrials, timeout: timeout, parallelism: parallelism, objective: objective, positions: positions,
+      budget: try top["budget"].map { try parseBudget($0.value) })
   }
 
   // MARK: Storage

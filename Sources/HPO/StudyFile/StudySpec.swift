@@ -36,6 +36,8 @@ public struct StudySpec: Sendable {
   /// Where each top-level key and each param was written (`"n_trials"`, `"params.lr"`, …), so
   /// later stages can report positioned errors with `error(_:at:)`.
   public var positions: [String: SourcePosition]
+  /// The compute budget (`budget: {steps:, trial_hours:}`), nil when the file sets none.
+  public var budget: ComputeBudget? = nil
 
   public var directions: [StudyDirection] { metrics.map(\.direction) }
 
@@ -46,7 +48,9 @@ public struct StudySpec: Sendable {
 
   /// The limits of an optimization run as the file gives them.
   public var limits: OptimizeLimits {
-    OptimizeLimits(nTrials: nTrials, timeout: timeout, parallelism: parallelism)
+    var limits = OptimizeLimits(nTrials: nTrials, timeout: timeout, parallelism: parallelism)
+    limits.budget = budget
+    return limits
   }
 }
 
