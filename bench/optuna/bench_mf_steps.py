@@ -95,7 +95,9 @@ class Tracker:
 def run_optuna(task, seed, workers):
     import optuna
 
+    # A fixed study name: Hyperband assigns brackets by crc32("<study>_<number>").
     study = optuna.create_study(
+        study_name=f"{task.name}-tpe_hyperband-{seed}",
         sampler=optuna.samplers.TPESampler(seed=seed, multivariate=True),
         pruner=optuna.pruners.HyperbandPruner(min_resource=task.min_b, max_resource=task.max_b, reduction_factor=3))
     tracker = Tracker()
