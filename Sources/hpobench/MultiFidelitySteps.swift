@@ -14,7 +14,7 @@ struct MultiFidelitySteps: AsyncParsableCommand {
   @Option(help: "Simulated asynchronous workers.") var workers = 1
   @Option(help: "Number of seeds.") var seeds = 20
   @Option(help: "First seed.") var firstSeed = 0
-  @Option(help: "Comma-separated methods: bohb, bohb_asha, tpe_hyperband, tpe_asha, bohb_nowindow, bohb_rf<pct>.")
+  @Option(help: "Comma-separated methods: bohb, bohb_asha, tpe_hyperband, tpe_asha, bohb_nowindow, bohb_asha_plain, bohb_b<bootstrap>_w<window>.")
   var methods = "bohb,tpe_hyperband"
 
   static let fractions = ["0.1", "0.25", "0.5", "1.0"]
@@ -136,6 +136,13 @@ struct MultiFidelitySteps: AsyncParsableCommand {
       return try await Study.create(
         name: name, storage: storage, sampler: TPESampler(seed: s, options: o),
         pruner: try SuccessiveHalvingPruner(minResource: task.minB, reductionFactor: 3))
+    case let m where m.hasPrefix("bohb_b"):  // bohb_b<bootstrap>_w<window>
+      let parts = m.dropFirst("bohb_b".count).split(separator: "_w")
+      guard parts.count == 2, let b = Int(parts[0]), let w = Int(parts[1]) else { throw ValidationError("bad method \(m)") }
+      return try await Study.create(
+        name: name, storage: storage, sampler: bohb,
+        pruner: try BOHBSampler.defaultPruner(
+          minResource: task.minB, maxResource: task.maxB, reductionFactor: 3, bootstrapCount: b, promotionWindow: w))
     default:
       throw ValidationError("unknown method \(method)")
     }
