@@ -27,6 +27,8 @@ public struct DashboardInfo: Sendable {
   public var trialsDirectory: String?
   /// Metric names (column titles); nil uses `value` / `value0`….
   public var metricNames: [String]?
+  /// The study file's compute budget (`budget:`), shown in the header with the ETA following it.
+  public var budget: ComputeBudget? = nil
 
   public init(
     mode: Mode, storageURL: String, samplerName: String? = nil, prunerName: String? = nil,

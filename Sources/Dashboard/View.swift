@@ -123,6 +123,12 @@ func headerSegments(_ state: AppState) -> [[HeaderSegment]] {
     let left = max(0, n - finished)
     eta = left == 0 ? "done" : formatDuration(Double(left) / perMinute * 60) + " (\(finished)/\(n))"
   }
+  if let (segment, budgetETA) = budgetHeader(state, elapsed: elapsed) {
+    l3.append(segment)
+    // The ETA follows whichever of the trial budget and the compute budget ends the study first.
+    let trialsLeft = state.info.nTrials.map { Double(max(0, $0 - finished)) / perMinute * 60 } ?? .infinity
+    if let budgetETA, eta == nil || budgetETA.seconds < trialsLeft { eta = budgetETA.text }
+  }
   if let t = state.info.timeout, eta == nil { eta = formatDuration(max(0, t - elapsed)) + " (timeout)" }
   if let eta { l3.append(HeaderSegment("eta", priority: 1, [Span("ETA \(eta)")])) }
   let fixed = snap.fixedParams

@@ -92,11 +92,13 @@ func printThemeWarnings(_ theme: Theme) {
 
 /// What the dashboard shows about a study it runs itself.
 func dashboardInfo(_ spec: StudySpec, _ storage: any Storage, _ launcher: StudyLauncher, mode: DashboardInfo.Mode) -> DashboardInfo {
-  DashboardInfo(
+  var info = DashboardInfo(
     mode: mode, storageURL: storage.displayURL, samplerName: launcher.sampler.name, prunerName: launcher.pruner.name,
     nTrials: spec.nTrials, timeout: spec.timeout, startedAt: Date(),
     space: spec.searchSpace, trialsDirectory: launcher.trialsDirectory,
     metricNames: spec.metrics.map(\.name))
+  info.budget = spec.budget
+  return info
 }
 
 /// `demo --svg`: runs the study headless for `after` seconds, then draws the dashboard it would

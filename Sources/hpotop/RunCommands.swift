@@ -160,7 +160,8 @@ func runStudy(spec: StudySpec, engine: EngineOptions) async throws {
   let (spec, storage, launcher, study) = try await launch(spec, engine)
   let reporter = HeadlessReporter(study: study, total: spec.nTrials, directions: spec.directions)
   printError("[I \(logTimestamp())] Study '\(study.name)' on \(storage.displayURL): sampler \(launcher.sampler.name), "
-    + "pruner \(launcher.pruner.name), \(spec.parallelism) at a time" + (spec.nTrials.map { ", budget \($0) trials" } ?? ""))
+    + "pruner \(launcher.pruner.name), \(spec.parallelism) at a time" + (spec.nTrials.map { ", budget \($0) trials" } ?? "")
+    + (spec.budget.map { ", compute budget \($0.description)" } ?? ""))
   let run = Task {
     try await study.optimize(limits: engine.limits(spec), onEvent: { event in reporter.handle(event) },
                              objective: launcher.objective)
@@ -188,6 +189,7 @@ func runStudy(spec: StudySpec, engine: EngineOptions) async throws {
   defer { sources.forEach { $0.cancel() } }
   let result = await run.result
   reporter.finish()
+  if let budget = spec.budget, interrupted.signal == nil { try await printBudgetEnd(study, budget) }
   try await printRunSummary(study, interrupted: interrupted)
   if case .failure(let error) = result, !(error is CancellationError) { throw error }
 }

@@ -405,3 +405,28 @@ private let objective = "objective: {builtin: branin}\n"
     #expect(throws: StudyFileError.self) { try StudySpec.parse(yaml: yaml, path: "s.yaml") }
   }
 }
+
+/// `budget:` in the study file (issue 17).
+@Suite struct StudyFileBudgetTests {
+  @Test func budgetPartsAreReadIntoTheLimits() throws {
+    let spec = try StudySpec.parse(yaml: "budget: {steps: 5000, trial_hours: 1.5}\n" + objective, path: "/tmp/s/b.yaml")
+    #expect(spec.budget == ComputeBudget(steps: 5000, trialHours: 1.5))
+    #expect(spec.limits.budget == ComputeBudget(steps: 5000, trialHours: 1.5))
+    let none = try StudySpec.parse(yaml: objective, path: "/tmp/s/b.yaml")
+    #expect(none.budget == nil && none.limits.budget == nil)
+  }
+
+  @Test(arguments: [
+    ("budget: {}\n", 1, 9, "budget needs 'steps' or 'trial_hours'"),
+    ("budget: {steps: 0}\n", 1, 17, "budget steps must be a positive integer, got 0"),
+    ("budget: {step: 10}\n", 1, 10, "did you mean 'steps'?"),
+    ("budget: {trial_hours: -2}\n", 1, 23, "budget trial_hours must be a positive number"),
+    ("budget: 5000\n", 1, 9, "budget must be a mapping"),
+  ])
+  func badBudgetsArePositioned(_ yaml: String, _ line: Int, _ column: Int, _ message: String) throws {
+    let e = try #require(parseError(yaml + objective))
+    #expect(e.description.contains(message), "\(e.description)")
+    #expect(e.description.hasPrefix("/tmp/s/study.yaml:\(line):\(column): error: "), "\(e.description)")
+  }
+}
+

@@ -96,6 +96,28 @@ extension BuiltinObjective {
           noiseScale: o.double("noise") ?? 1, trialNumber: number)
         return Evaluation(curve: curve, values: [curve.last ?? .nan])
       }),
+    BuiltinObjective(
+      name: "learning_curve",
+      summary: "the multi-fidelity bench's learning curve (loss per epoch, 81 epochs), for budgets and pruners",
+      source: "hpotop `LearningCurveTask`, identical to bench/optuna/learning_curve.py",
+      metricNames: ["val_loss"],
+      options: [
+        BuiltinOption("epochs", .int(min: 1, max: 100_000), default: .int(LearningCurveTask.epochs), help: "epochs (steps) per trial"),
+        BuiltinOption("seed", .int(min: 0, max: Int.max), default: .int(0), help: "noise seed"),
+      ],
+      reportsIntermediateValues: true,
+      space: { _ in LearningCurveTask.searchSpace },
+      optimum: { _ in
+        KnownOptimum(
+          values: [LearningCurveTask.optimum],
+          params: ["lr": .float(0.00428659372856706), "batch_size": .int(64), "layers": .int(4),
+                   "dropout": .float(0.17887092709541325), "weight_decay": .float(0.0001)])
+      },
+      evaluate: { p, o, number in
+        let curve = LearningCurveTask.curve(
+          p, seed: UInt64(max(0, o.int("seed") ?? 0)), number: number, epochs: o.int("epochs") ?? LearningCurveTask.epochs)
+        return Evaluation(curve: curve, values: [curve.last ?? .nan])
+      }),
   ]
 
   static func dimsOption(default d: Int, min: Int) -> BuiltinOption {

@@ -26,6 +26,9 @@ public struct OptimizeLimits: Sendable {
   public var maxRetry: Int?
   /// Closed: start no new trial here, finish the running ones (nil: always open).
   public var gate: TrialGate?
+  /// The study's compute budget (`budget:`): no new trial starts once its usage, counted from
+  /// storage over every worker's trials, reaches it (nil: none).
+  public var budget: ComputeBudget?
 
   public init(
     nTrials: Int? = nil, timeout: TimeInterval? = nil, parallelism: Int = 1, heartbeatInterval: TimeInterval = 5,
@@ -78,6 +81,7 @@ extension Study {
               continue
             }
             guard try await self.samplerHasMore() else { return }
+            if let budget = limits.budget, budget.isSpent(await self.computeBudgetUsage()) { return }
             guard var trial = try await self.ask(budget: await self.budgetCountingRetriesOnce(limits.nTrials), heartbeat: true) else {
               if lingerDeadline == .distantFuture {
                 lingerDeadline = Date().addingTimeInterval(limits.staleGrace + 2 * limits.heartbeatInterval)

@@ -6,7 +6,7 @@ extension StudySpec {
   /// The keys a study file may have at its top level.
   public static let topLevelKeys = [
     "name", "storage", "metric", "metrics", "constraints", "params", "sampler", "pruner", "n_trials",
-    "timeout", "parallelism", "objective", "resources",
+    "timeout", "parallelism", "objective", "resources", "budget",
   ]
   /// The most trials one process runs at once (`parallelism:`, `-j`). Each running trial holds a
   /// task, pipes and an objective process; beyond this, run several workers on the storage.
@@ -212,7 +212,8 @@ struct StudyFileParser {
       path: path, name: name, storage: storage, storageIsExplicit: top["storage"] != nil, metrics: metrics,
       constraints: constraints, declaredSpace: declared, searchSpace: space, sampler: sampler, pruner: pruner,
       nTrials: nTrials, timeout: timeout, parallelism: parallelism, objective: objective, positions: positions,
-      resources: try top["resources"].map { try parseResources($0.value) })
+      resources: try top["resources"].map { try parseResources($0.value) },
+      budget: try top["budget"].map { try parseBudget($0.value) })
   }
 
   // MARK: Storage

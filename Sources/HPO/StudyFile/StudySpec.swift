@@ -38,6 +38,8 @@ public struct StudySpec: Sendable {
   public var positions: [String: SourcePosition]
   /// The GPUs trials run on (`resources:`); nil: trials get no GPU settings.
   public var resources: GPUResources? = nil
+  /// The compute budget (`budget: {steps:, trial_hours:}`), nil when the file sets none.
+  public var budget: ComputeBudget? = nil
 
   public var directions: [StudyDirection] { metrics.map(\.direction) }
 
@@ -48,7 +50,9 @@ public struct StudySpec: Sendable {
 
   /// The limits of an optimization run as the file gives them.
   public var limits: OptimizeLimits {
-    OptimizeLimits(nTrials: nTrials, timeout: timeout, parallelism: parallelism)
+    var limits = OptimizeLimits(nTrials: nTrials, timeout: timeout, parallelism: parallelism)
+    limits.budget = budget
+    return limits
   }
 }
 

@@ -1,0 +1,230 @@
+import ArgumentParser
+import Foundation
+import HPO
+import OrderedCollections
+
+/// Issue 17: multi-fidelity at equal compute, hpotop's side of `bench/optuna/bench_mf_steps.py`
+/// (same tasks, same simulated asynchronous workers, same cap and regret; see that file's
+/// docstring). Prints one JSON document.
+struct MultiFidelitySteps: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "mfsteps", abstract: "Multi-fidelity at equal steps, 1 or more simulated workers.")
+
+  @Option(help: "counting_ones or learning_curve.") var task = "learning_curve"
+  @Option(help: "Simulated asynchronous workers.") var workers = 1
+  @Option(help: "Number of seeds.") var seeds = 20
+  @Option(help: "First seed.") var firstSeed = 0
+  @Option(help: "Comma-separated methods: bohb, bohb_asha, tpe_hyperband, tpe_asha, bohb_nowindow, bohb_asha_plain, bohb_b<bootstrap>_w<window>.")
+  var methods = "bohb,tpe_hyperband"
+
+  static let fractions = ["0.1", "0.25", "0.5", "1.0"]
+
+  /// A benchmark task: params, the observation at a report step, and the regret of a config.
+  struct Task {
+    let steps: [Int]
+    let minB: Int
+    let maxB: Int
+    var cap: Int { 100 * maxB }
+    let suggest: @Sendable (inout Trial) async throws -> OrderedDictionary<String, ParamValue>
+    /// The observed value at `step`, given the previous report step (counting-ones draws the increment).
+    let observe: (_ p: OrderedDictionary<String, ParamValue>, _ state: inout [Double], _ seed: Int, _ number: Int,
+                  _ prev: Int, _ step: Int) -> Double
+    let regret: (OrderedDictionary<String, ParamValue>) -> Double
+
+    static func named(_ name: String) throws -> Task {
+      switch name {
+      case "counting_ones":
+        return Task(
+          steps: [9, 27, 81, 243, 729], minB: 9, maxB: 729,
+          suggest: { t in
+            var p: OrderedDictionary<String, ParamValue> = [:]
+            for i in 0..<8 { p["c\(i)"] = try await t.suggestCategorical("c\(i)", [.int(0), .int(1)]) }
+            for j in 0..<8 { p["x\(j)"] = .float(try await t.suggestFloat("x\(j)", 0, 1)) }
+            return p
+          },
+          observe: { p, counts, seed, number, prev, b in
+            if counts.isEmpty { counts = [Double](repeating: 0, count: 9) }  // 8 counts + the RNG's draws so far
+            var rng = SeededRNG(seed: UInt64(seed), trialNumber: number, purpose: "counting-ones")
+            for _ in 0..<Int(counts[8]) { _ = rng.uniform() }  // resume the trial's stream
+            var c = 0.0
+            for i in 0..<8 { c += p["c\(i)"]?.doubleValue ?? 0 }
+            for j in 0..<8 {
+              let x = p["x\(j)"]?.doubleValue ?? 0
+              for _ in 0..<(b - prev) where rng.uniform() < x { counts[j] += 1 }
+            }
+            counts[8] += Double(8 * (b - prev))
+            return -(c + (0..<8).reduce(0) { $0 + counts[$1] / Double(b) })
+          },
+          regret: { p in
+            16 - (0..<8).reduce(0) { $0 + (p["c\($1)"]?.doubleValue ?? 0) + (p["x\($1)"]?.doubleValue ?? 0) }
+          })
+      case "learning_curve":
+        return Task(
+          steps: Array(1...LearningCurveTask.epochs), minB: 1, maxB: LearningCurveTask.epochs,
+          suggest: { t in
+            var p: OrderedDictionary<String, ParamValue> = [:]
+            for param in LearningCurveTask.searchSpace.params { p[param.name] = try await t.suggest(param.name, param.distribution) }
+            return p
+          },
+          observe: { p, _, seed, number, _, b in LearningCurveTask.loss(p, seed: UInt64(seed), number: number, t: b) },
+          regret: { p in LearningCurveTask.trueLoss(p) - LearningCurveTask.optimum })
+      default:
+        throw ValidationError("unknown task \(name)")
+      }
+    }
+
+    /// The rung steps of Hyperband/successive halving with η = 3 (BOHB's budgets).
+    var rungs: Set<Int> {
+      var r: Set<Int> = []
+      var b = minB
+      while b <= maxB { r.insert(b); b *= 3 }
+      return r
+    }
+  }
+
+  /// multifidelity.py's incumbent trajectory, against the steps consumed by all workers.
+  struct Tracker {
+    var best: [Int: (observed: Double, regret: Double)] = [:]
+    var points: [(consumed: Int, regret: Double)] = []
+
+    mutating func add(consumed: Int, budget: Int, observed: Double, regret: Double) {
+      if let cur = best[budget], cur.observed <= observed {} else { best[budget] = (observed, regret) }
+      if let top = best.keys.max(), let b = best[top] { points.append((consumed, b.regret)) }
+    }
+
+    func regret(at c: Double) -> Double {
+      var r = Double.nan
+      for p in points {
+        if Double(p.consumed) <= c + 1e-9 { r = p.regret } else { break }
+      }
+      return r
+    }
+  }
+
+  func makeStudy(_ method: String, _ task: Task, seed: Int) async throws -> Study {
+    let s = UInt64(seed)
+    let storage = InMemoryStorage()
+    let name = "\(self.task)-\(method)-\(seed)"
+    let bohb = BOHBSampler(seed: s, budgets: task.rungs)
+    switch method {
+    case "bohb":
+      return try await Study.create(
+        name: name, storage: storage, sampler: bohb,
+        pruner: try BOHBSampler.defaultPruner(minResource: task.minB, maxResource: task.maxB, reductionFactor: 3))
+    case "bohb_nowindow":
+      return try await Study.create(
+        name: name, storage: storage, sampler: bohb,
+        pruner: try BOHBSampler.defaultPruner(minResource: task.minB, maxResource: task.maxB, reductionFactor: 3, promotionWindow: 0))
+    case "bohb_asha":
+      // One bracket, every trial starts at the smallest budget (ASHA with BOHB's model).
+      return try await Study.create(
+        name: name, storage: storage, sampler: bohb,
+        pruner: try SuccessiveHalvingPruner(minResource: task.minB, reductionFactor: 3, bootstrapCount: 2, promotionWindow: 3))
+    case "bohb_asha_plain":
+      return try await Study.create(
+        name: name, storage: storage, sampler: bohb,
+        pruner: try SuccessiveHalvingPruner(minResource: task.minB, reductionFactor: 3))
+    case "tpe_hyperband":
+      var o = TPEOptions()
+      o.multivariate = true
+      return try await Study.create(
+        name: name, storage: storage, sampler: TPESampler(seed: s, options: o),
+        pruner: try HyperbandPruner(minResource: task.minB, maxResource: task.maxB, reductionFactor: 3))
+    case "tpe_asha":
+      var o = TPEOptions()
+      o.multivariate = true
+      return try await Study.create(
+        name: name, storage: storage, sampler: TPESampler(seed: s, options: o),
+        pruner: try SuccessiveHalvingPruner(minResource: task.minB, reductionFactor: 3))
+    case let m where m.hasPrefix("bohb_b"):  // bohb_b<bootstrap>_w<window>
+      let parts = m.dropFirst("bohb_b".count).split(separator: "_w")
+      guard parts.count == 2, let b = Int(parts[0]), let w = Int(parts[1]) else { throw ValidationError("bad method \(m)") }
+      return try await Study.create(
+        name: name, storage: storage, sampler: bohb,
+        pruner: try BOHBSampler.defaultPruner(
+          minResource: task.minB, maxResource: task.maxB, reductionFactor: 3, bootstrapCount: b, promotionWindow: w))
+    default:
+      throw ValidationError("unknown method \(method)")
+    }
+  }
+
+  struct Running {
+    var trial: Trial
+    var params: OrderedDictionary<String, ParamValue>
+    var state: [Double] = []
+    var next = 0
+    var start: Int
+  }
+
+  /// The simulated asynchronous workers of bench_mf_steps.py's `run_optuna`, on hpotop's study.
+  func run(_ method: String, _ task: Task, seed: Int) async throws -> (Tracker, Int, Int) {
+    let study = try await makeStudy(method, task, seed: seed)
+    var tracker = Tracker()
+    var doneSteps = 0
+    var running: [Int: Running] = [:]
+    var events: [(time: Int, worker: Int)] = []
+    var n = 0
+    func launch(_ w: Int, _ now: Int) async throws {
+      var trial = try await study.ask()
+      let p = try await task.suggest(&trial)
+      running[w] = Running(trial: trial, params: p, start: now)
+      events.append((now + task.steps[0], w))
+    }
+    for w in 0..<workers { try await launch(w, 0) }
+    var now = 0
+    while !events.isEmpty {
+      let i = events.indices.min { (events[$0].time, events[$0].worker) < (events[$1].time, events[$1].worker) }!
+      let (t, w) = events.remove(at: i)
+      now = t
+      var r = running[w]!
+      let b = task.steps[r.next]
+      let prev = r.next == 0 ? 0 : task.steps[r.next - 1]
+      let val = task.observe(r.params, &r.state, seed, r.trial.number, prev, b)
+      try await r.trial.report(val, step: b)
+      let pruned = b < task.maxB ? try await r.trial.shouldPrune() : false
+      if !pruned && b < task.maxB {
+        r.next += 1
+        running[w] = r
+        events.append((r.start + task.steps[r.next], w))
+        continue
+      }
+      doneSteps += b
+      let inFlight = running.filter { $0.key != w }.reduce(0) { $0 + (now - $1.value.start) }
+      tracker.add(consumed: doneSteps + inFlight, budget: b, observed: val, regret: task.regret(r.params))
+      if pruned {
+        try await study.tell(trialID: r.trial.id, state: .pruned)
+      } else {
+        try await study.tell(trialID: r.trial.id, values: [val])
+      }
+      n += 1
+      running[w] = nil
+      if doneSteps + inFlight >= task.cap { break }
+      try await launch(w, now)
+    }
+    return (tracker, n, doneSteps + running.values.reduce(0) { $0 + (now - $1.start) })
+  }
+
+  func run() async throws {
+    let task = try Task.named(self.task)
+    var perMethod: [String: Any] = [:]
+    for method in methods.split(separator: ",").map(String.init) {
+      var rows: [[String: Any]] = []
+      for seed in firstSeed..<(firstSeed + seeds) {
+        let t0 = Date()
+        let (tracker, n, consumed) = try await run(method, task, seed: seed)
+        let wall = Date().timeIntervalSince(t0)
+        var regret: [String: Double] = [:]
+        for f in Self.fractions { regret[f] = tracker.regret(at: Double(f)! * Double(task.cap)) }
+        rows.append(["seed": seed, "regret": regret, "n_trials": n, "wall_s": wall, "consumed": consumed,
+                     "curve": tracker.points.map { [$0.consumed, $0.regret] as [Any] }])
+        FileHandle.standardError.write(Data(
+          "hpotop \(self.task) w=\(workers) \(method) seed=\(seed) wall=\(String(format: "%.1f", wall))s n=\(n) regret@100%=\(String(format: "%.4f", regret["1.0"] ?? .nan))\n".utf8))
+      }
+      perMethod[method] = rows
+    }
+    let doc: [String: Any] = ["engine": "hpotop", "task": self.task, "workers": workers, "cap": task.cap, "per_method": perMethod]
+    let data = try JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys])
+    FileHandle.standardOutput.write(data)
+    FileHandle.standardOutput.write(Data("\n".utf8))
+  }
+}
