@@ -42,7 +42,7 @@ public struct ForestSobol: Sendable {
 
     public init(
       forest: RandomForest.Configuration = .init(treeCount: 64, maxDepth: 64, minSamplesLeaf: 1, seed: 0),
-      replicateTrees: Int = 32, replicates: Int = 20, gridSize: Int = 256, pairGridSize: Int = 48,
+      replicateTrees: Int = 16, replicates: Int = 20, gridSize: Int = 256, pairGridSize: Int = 48,
       mcSamples: Int = 2048, level: Double = 0.9, residualBins: Int = 20
     ) {
       self.residualBins = residualBins
@@ -92,7 +92,9 @@ public struct ForestSobol: Sendable {
     }
     let mc = space.monteCarloPoints(count: options.mcSamples, seed: options.forest.seed)
     let main = RandomForest(columns: data.columns, targets: data.targets, configuration: options.forest)
-    let point = indices(main, columns: data.columns, targets: data.targets, space: space, mc: mc).flattened
+    let point = indices(
+      main, columns: data.columns, targets: data.targets, ids: nil, space: space, mc: mc
+    ).flattened
     guard options.replicates > 0 else {
       return SobolIndices(
         params: names, trialCount: n, flat: point.map { Estimate(value: $0, low: $0, high: $0) },
@@ -112,7 +114,7 @@ public struct ForestSobol: Sendable {
         config.seed = options.forest.seed &+ UInt64(b + 1) &* 0x9E37_79B9
         let forest = RandomForest(columns: cols, targets: ys, configuration: config)
         base.pointer?.advanced(by: b).pointee =
-          indices(forest, columns: cols, targets: ys, space: space, mc: mc).flattened
+          indices(forest, columns: cols, targets: ys, ids: pick, space: space, mc: mc).flattened
       }
     }
     let alpha = (1 - options.level) / 2
@@ -136,7 +138,8 @@ public struct ForestSobol: Sendable {
   }
 
   func indices(
-    _ forest: RandomForest, columns: [[Double]], targets: [Double], space: SobolSpace, mc: [[Double]]
+    _ forest: RandomForest, columns: [[Double]], targets: [Double], ids: [Int]?, space: SobolSpace,
+    mc: [[Double]]
   ) -> Raw {
     let g = space.params.count
     let G = options.gridSize, P = options.pairGridSize
@@ -147,18 +150,33 @@ public struct ForestSobol: Sendable {
     var pairGrid = pairIndex.map { p, q in
       [Double](repeating: 0, count: (space.points(for: p, grid: P) + 1) * (space.points(for: q, grid: P) + 1))
     }
+    let c = space.bounds.count
+    var boxLo = [Double](repeating: 0, count: c), boxHi = boxLo
+    var cover = [Double](repeating: 0, count: g)
+    var mainRuns = [[Range<Int>]](repeating: [], count: g), pairRuns = mainRuns
     for tree in forest.trees {
       let (leaves, lo, hi) = tree.leafBoxes(bounds: space.bounds)
-      let c = space.bounds.count
       for (k, leaf) in leaves.enumerated() {
-        let box = (lo: Array(lo[(k * c)..<((k + 1) * c)]), hi: Array(hi[(k * c)..<((k + 1) * c)]))
-        let cover = (0..<g).map { space.fraction(of: $0, in: box) }
-        if cover.contains(where: { $0 <= 0 }) { continue }
+        for j in 0..<c {
+          boxLo[j] = lo[k * c + j]
+          boxHi[j] = hi[k * c + j]
+        }
+        let box = (lo: boxLo, hi: boxHi)
+        var empty = false
+        for p in 0..<g {
+          cover[p] = space.fraction(of: p, in: box)
+          if cover[p] <= 0 { empty = true }
+        }
+        if empty { continue }
+        for p in 0..<g {
+          mainRuns[p] = space.runs(of: p, in: box, grid: G)
+          pairRuns[p] = space.runs(of: p, in: box, grid: P)
+        }
         let value = tree.value[leaf] / K
         for p in 0..<g {
           var w = value
           for r in 0..<g where r != p { w *= cover[r] }
-          for run in space.runs(of: p, in: box, grid: G) {
+          for run in mainRuns[p] {
             mainGrid[p][run.lowerBound] += w
             mainGrid[p][run.upperBound] -= w
           }
@@ -167,8 +185,8 @@ public struct ForestSobol: Sendable {
           var w = value
           for r in 0..<g where r != p && r != q { w *= cover[r] }
           let stride = space.points(for: q, grid: P) + 1
-          for a in space.runs(of: p, in: box, grid: P) {
-            for b in space.runs(of: q, in: box, grid: P) {
+          for a in pairRuns[p] {
+            for b in pairRuns[q] {
               pairGrid[idx][a.lowerBound * stride + b.lowerBound] += w
               pairGrid[idx][a.lowerBound * stride + b.upperBound] -= w
               pairGrid[idx][a.upperBound * stride + b.lowerBound] -= w
@@ -180,8 +198,9 @@ public struct ForestSobol: Sendable {
     }
     // Main effects: the forest's marginal plus the binned mean of the out-of-bag residuals (what
     // the forest misses along x_p), less the binning noise the residual means add.
-    let oob = forest.outOfBagPredictions(columns: columns)
+    let oob = forest.outOfBagPredictions(columns: columns, ids: ids)
     let residuals = zip(targets, oob).map { $0 - $1 }
+    var forestMain = [Double](repeating: 0, count: g)
     let main = (0..<g).map { p -> Double in
       var acc = 0.0
       var values: [Double] = []
@@ -189,6 +208,7 @@ public struct ForestSobol: Sendable {
         acc += mainGrid[p][i]
         values.append(acc)
       }
+      forestMain[p] = Self.variance(values)
       let bins = space.params[p].categorical ? values.count : max(1, options.residualBins)
       var sum = [Double](repeating: 0, count: bins), sq = sum, count = sum
       for i in residuals.indices {
@@ -225,7 +245,7 @@ public struct ForestSobol: Sendable {
           colMeans[b] += v / Double(rows)
         }
       }
-      pairs.append(max(0, Self.variance(all) - Self.variance(rowMeans) - Self.variance(colMeans)))
+      pairs.append(Self.variance(all) - Self.variance(rowMeans) - Self.variance(colMeans))
     }
     // Monte Carlo: rows 0..<m are A, m..<2m are B; the forest's variance over A and B, and
     // Jansen's total effect E[(F(A) − F(A with p from B))²] / 2.
@@ -244,8 +264,14 @@ public struct ForestSobol: Sendable {
       }
       total.append(m > 0 ? sum / Double(2 * m) : 0)
     }
-    return Raw(
-      main: main, dataVariance: Self.variance(targets), pairs: pairs, total: total, variance: variance)
+    // Totals: the corrected main effect plus the forest's share of the terms with interactions.
+    let dataVariance = Self.variance(targets)
+    if variance > 0 {
+      for p in 0..<g {
+        total[p] = (main[p] / max(dataVariance, .leastNormalMagnitude) + (total[p] - forestMain[p]) / variance) * variance
+      }
+    }
+    return Raw(main: main, dataVariance: dataVariance, pairs: pairs, total: total, variance: variance)
   }
 
   static func variance(_ xs: [Double]) -> Double {

@@ -82,14 +82,20 @@ public struct RandomForest: Sendable {
 
   /// Out-of-bag predictions: for each sample of `columns`, the mean prediction of the trees whose
   /// bootstrap sample left it out (the forest's mean prediction where every tree holds it).
-  public func outOfBagPredictions(columns: [[Double]]) -> [Double] {
+  /// `ids` names the original sample of each row when rows repeat (a resample): a row is out of
+  /// a tree's bag only when no copy of it is in.
+  public func outOfBagPredictions(columns: [[Double]], ids: [Int]? = nil) -> [Double] {
     let n = columns.first?.count ?? 0
     var sum = [Double](repeating: 0, count: n), count = [Int](repeating: 0, count: n)
     var x = [Double](repeating: 0, count: columns.count)
+    let ids = ids ?? Array(0..<n)
+    var inBag = [Bool](repeating: false, count: (ids.max() ?? 0) + 1)
     for (k, tree) in trees.enumerated() {
       var rng = SeededRNG(seed: configuration.seed, trialNumber: k, purpose: "random-forest")
       let w = TreeBuilder.sampleWeights(n: n, bootstrap: configuration.bootstrap, rng: &rng)
-      for i in 0..<n where w[i] == 0 {
+      for i in inBag.indices { inBag[i] = false }
+      for i in 0..<n where w[i] > 0 { inBag[ids[i]] = true }
+      for i in 0..<n where !inBag[ids[i]] {
         for c in columns.indices { x[c] = columns[c][i] }
         sum[i] += tree.predict(x)
         count[i] += 1
