@@ -6,7 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 bench_venv
 bench_build hpobench
-DATA="$RESULTS/data_importance_analytic"
+DATA="$RESULTS/data/importance_analytic"
 (cd "$BENCH/optuna" && "$PY" importance_analytic.py data --dir "$DATA")
 "$BIN/hpobench" importance-analytic --data "$DATA" > "$RESULTS/importance_analytic_hpotop.json"
 if [ "${OPTUNA:-0}" = 1 ]; then

@@ -35,10 +35,12 @@ import Testing
   /// Optuna's fANOVA misses.
   @Test func sobolGFindsWeakParams() throws {
     let a: [Double] = [0, 1, 4.5, 9]
-    let input = try uniformStudy(n: 1000, d: 4, seed: 3) { u in
-      (0..<4).reduce(1.0) { $0 * (abs(4 * u[$1] - 2) + a[$1]) / (1 + a[$1]) }
+    let input = try uniformStudy(n: 1000, d: 4, seed: 3) { (u: [Double]) -> Double in
+      var p = 1.0
+      for i in 0..<4 { p *= (abs(4 * u[i] - 2) + a[i]) / (1 + a[i]) }
+      return p
     }
-    let v = a.map { 1 / (3 * (1 + $0) * (1 + $0)) }
+    let v: [Double] = a.map { (ai: Double) -> Double in 1 / (3 * (1 + ai) * (1 + ai)) }
     let sum = v.reduce(0, +)
     let s = ForestSobol(options: .init(replicates: 0)).evaluate(ImportanceDataset(input))
     for j in 0..<4 {
@@ -71,12 +73,13 @@ import Testing
   }
 
   @Test func categoricalParamsUseTheirChoices() throws {
-    // y depends on the choice only: the categorical takes the whole main effect.
+    // y depends on the choice only: the categorical takes the whole main effect. Choices are
+    // balanced (first-order indices divide by the trials' variance; the grid weighs choices equally).
     let cat = Distribution.categorical(try CategoricalDistribution(choices: [.string("a"), .string("b"), .string("c")]))
     let flt = Distribution.float(try FloatDistribution(low: 0, high: 1))
     var rng = SeededRNG(seed: 5)
     let trials = (0..<300).map { i -> FrozenTrial in
-      let c = Int(rng.next() % 3), x = rng.uniform()
+      let c = i % 3, x = rng.uniform()
       return trial(i, values: [[0.0, 5, 10][c] + 0.01 * x], params: [("c", .string(["a", "b", "c"][c]), cat), ("x", .float(x), flt)])
     }
     let s = ForestSobol(options: .init(replicates: 0)).evaluate(
