@@ -42,7 +42,7 @@ public struct ForestSobol: Sendable {
 
     public init(
       forest: RandomForest.Configuration = .init(treeCount: 64, maxDepth: 64, minSamplesLeaf: 1, seed: 0),
-      replicateTrees: Int = 16, replicates: Int = 20, gridSize: Int = 256, pairGridSize: Int = 48,
+      replicateTrees: Int = 8, replicates: Int = 20, gridSize: Int = 256, pairGridSize: Int = 48,
       mcSamples: Int = 2048, level: Double = 0.9, residualBins: Int = 20
     ) {
       self.residualBins = residualBins
