@@ -28,7 +28,7 @@ func drawSobolImportance(_ s: SobolIndices, _ state: AppState, _ buf: inout Buff
     let lo = column(e.low), hi = column(e.high)
     if hi > lo {
       for x in (lo + 1)..<hi where x > end { buf.setString(x: x, y: y, "─", style: theme.dim) }
-      buf.setString(x: lo, y: y, "├", style: theme.fg("accent"))
+      if lo > end || e.value <= 0 { buf.setString(x: lo, y: y, "├", style: theme.fg("accent")) }
       buf.setString(x: hi, y: y, "┤", style: theme.fg("accent"))
     } else {
       buf.setString(x: lo, y: y, "│", style: theme.fg("accent"))
@@ -43,7 +43,7 @@ func drawSobolImportance(_ s: SobolIndices, _ state: AppState, _ buf: inout Buff
   let cell = 6
   let fits = max(1, min(order.count, (area.width - labelWidth - 1) / cell))
   buf.setString(
-    x: area.x, y: top, "interactions S_ij (share of variance; darker = stronger, max \(String(format: "%.3f", maxPair)))",
+    x: area.x, y: top, "interactions S_ij (share of variance; colour: low → high, max \(String(format: "%.3f", maxPair)))",
     style: theme.dim, maxWidth: area.width)
   for (c, j) in order.prefix(fits).enumerated() {
     buf.setString(x: x0 + c * cell, y: top + 1, String(s.params[j].prefix(cell - 1)), style: theme.dim, maxWidth: cell - 1)
