@@ -50,16 +50,21 @@ public struct DashboardInfo: Sendable {
 }
 
 /// Which importance evaluator the importance tab shows.
-public enum ImportanceKind: String, Sendable, Hashable { case fanova, mdi }
+public enum ImportanceKind: String, Sendable, Hashable { case fanova, mdi, sobol }
 
 /// A finished importance computation, cached by trial count and evaluator.
 public struct ImportanceResult: Sendable {
   public var kind: ImportanceKind
   public var completeCount: Int
   public var info: ImportanceInfo?
+  /// Sobol indices with intervals and interactions (kind `.sobol`).
+  public var sobol: SobolIndices?
   public var error: String?
-  public init(kind: ImportanceKind, completeCount: Int, info: ImportanceInfo?, error: String? = nil) {
+  public init(
+    kind: ImportanceKind, completeCount: Int, info: ImportanceInfo?, sobol: SobolIndices? = nil, error: String? = nil
+  ) {
     self.kind = kind
+    self.sobol = sobol
     self.completeCount = completeCount
     self.info = info
     self.error = error

@@ -133,6 +133,10 @@ public final class DashboardController: @unchecked Sendable {
         return on ? .drainProgress(running: running) : .commandDone(message: "new trials start again", isError: false)
       case .computeImportance(let kind, let trials, let directions, let completeCount):
         let input = AnalysisInput(trials: trials, directions: directions)
+        if kind == .sobol {
+          let sobol = ForestSobol().evaluate(ImportanceDataset(input))
+          return .importance(ImportanceResult(kind: kind, completeCount: completeCount, info: nil, sobol: sobol))
+        }
         let info = ImportanceInfo(input, evaluator: kind == .fanova ? .fanova(seed: 0) : .meanDecreaseImpurity(seed: 0))
         return .importance(ImportanceResult(kind: kind, completeCount: completeCount, info: info))
       }

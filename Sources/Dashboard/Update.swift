@@ -176,7 +176,11 @@ func perform(_ state: inout AppState, _ action: Action) -> Reaction {
   case .showAllAxes:
     state.plots.hiddenAxes = []
   case .importanceKind:
-    state.importanceKind = state.importanceKind == .fanova ? .mdi : .fanova
+    switch state.importanceKind {  // fANOVA → Sobol (intervals, interactions) → MDI
+    case .fanova: state.importanceKind = .sobol
+    case .sobol: state.importanceKind = .mdi
+    case .mdi: state.importanceKind = .fanova
+    }
     requestImportanceIfNeeded(&state)
   case .cycleParam:
     if state.tab == .parallel {

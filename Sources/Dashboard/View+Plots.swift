@@ -457,7 +457,7 @@ func drawPareto(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
 
 func drawImportance(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   let theme = state.theme
-  let kindName = state.importanceKind == .fanova ? "fANOVA" : "MDI"
+  let kindName = [ImportanceKind.fanova: "fANOVA", .mdi: "MDI", .sobol: "Sobol"][state.importanceKind] ?? ""
   var top = area
   if area.height >= 2 {
     let (h, r) = area.splitTop(1)
@@ -472,6 +472,7 @@ func drawImportance(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
     return message(complete < 2 ? "importances need 2 completed trials" : "computing \(kindName)…", state, &buf, top)
   }
   if let e = r.error { return message(e, state, &buf, top) }
+  if let sobol = r.sobol { return drawSobolImportance(sobol, state, &buf, top) }
   guard let info = r.info, !info.names.isEmpty else { return message("no params to rank", state, &buf, top) }
   let bars = zip(info.names, info.values).enumerated().map { i, p in
     Bar(p.0, p.1, valueText: String(format: "%.3f", p.1), style: Style(fg: theme.gradient(1 - Double(i) / Double(max(1, info.names.count - 1)))))

@@ -80,6 +80,34 @@ public struct RandomForest: Sendable {
     self.trees = Array(slots)
   }
 
+  /// Out-of-bag predictions: for each sample of `columns`, the mean prediction of the trees whose
+  /// bootstrap sample left it out (the forest's mean prediction where every tree holds it).
+  /// `ids` names the original sample of each row when rows repeat (a resample): a row is out of
+  /// a tree's bag only when no copy of it is in.
+  public func outOfBagPredictions(columns: [[Double]], ids: [Int]? = nil) -> [Double] {
+    let n = columns.first?.count ?? 0
+    var sum = [Double](repeating: 0, count: n), count = [Int](repeating: 0, count: n)
+    var x = [Double](repeating: 0, count: columns.count)
+    let ids = ids ?? Array(0..<n)
+    var inBag = [Bool](repeating: false, count: (ids.max() ?? 0) + 1)
+    for (k, tree) in trees.enumerated() {
+      var rng = SeededRNG(seed: configuration.seed, trialNumber: k, purpose: "random-forest")
+      let w = TreeBuilder.sampleWeights(n: n, bootstrap: configuration.bootstrap, rng: &rng)
+      for i in inBag.indices { inBag[i] = false }
+      for i in 0..<n where w[i] > 0 { inBag[ids[i]] = true }
+      for i in 0..<n where !inBag[ids[i]] {
+        for c in columns.indices { x[c] = columns[c][i] }
+        sum[i] += tree.predict(x)
+        count[i] += 1
+      }
+    }
+    return (0..<n).map { i in
+      if count[i] > 0 { return sum[i] / Double(count[i]) }
+      for c in columns.indices { x[c] = columns[c][i] }
+      return predict(x)
+    }
+  }
+
   /// The mean prediction of the trees.
   public func predict(_ x: [Double]) -> Double {
     guard !trees.isEmpty else { return 0 }
@@ -122,16 +150,19 @@ struct TreeBuilder: Sendable {
   /// scikit-learn's `FEATURE_THRESHOLD`: values closer than this are not split apart.
   static let featureThreshold = 1.0e-7
 
+  /// The weight of each sample in one tree: its bootstrap count, drawn first from the tree's
+  /// stream (all ones without bootstrap).
+  static func sampleWeights(n: Int, bootstrap: Bool, rng: inout SeededRNG) -> [Double] {
+    var w = [Double](repeating: bootstrap ? 0 : 1, count: n)
+    if bootstrap { for _ in 0..<n { w[Int(rng.next() % UInt64(n))] += 1 } }
+    return w
+  }
+
   func build(rng: inout SeededRNG) -> RegressionTree {
     let n = y.count
     let d = columns.count
     // Bootstrap counts become sample weights.
-    var w = [Double](repeating: 0, count: n)
-    if config.bootstrap {
-      for _ in 0..<n { w[Int(rng.next() % UInt64(n))] += 1 }
-    } else {
-      for i in 0..<n { w[i] = 1 }
-    }
+    let w = Self.sampleWeights(n: n, bootstrap: config.bootstrap, rng: &rng)
     var m = 0
     for i in 0..<n where w[i] > 0 { m += 1 }
     // order[f * m + k]: the k-th sample of feature f's sorted order (samples with weight > 0).

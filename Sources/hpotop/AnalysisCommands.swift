@@ -15,10 +15,11 @@ extension StudyOptions {
 
 struct Importance: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Parameter importances (fANOVA as Optuna computes it, or mean decrease in impurity).")
+    abstract: "Parameter importances with intervals and interactions (sobol), or fANOVA / MDI as Optuna computes them.")
   @OptionGroup var options: StudyOptions
   @OptionGroup var format: FormatOption
-  @Option(help: "fanova or mdi.") var evaluator: String = "fanova"
+  @Option(help: "sobol (shares of the main effects, intervals, totals, interactions), fanova or mdi.")
+  var evaluator: String = "sobol"
   @Option(help: "The objective index, for studies with several.") var objective: Int = 0
   @Option(help: "Seed of the random forest.") var seed: UInt64 = 0
 
@@ -27,11 +28,20 @@ struct Importance: AsyncParsableCommand {
     guard objective >= 0 && objective < input.directions.count else {
       throw BadInput("--objective must be in 0..<\(input.directions.count)")
     }
+    if evaluator == "sobol" {
+      let sobol = ForestSobol(options: .init(forest: .init(seed: seed)))
+        .evaluate(ImportanceDataset(input, objective: objective))
+      if sobol.params.isEmpty || sobol.trialCount < 2 { throw BadInput("no complete trial with params to analyse yet") }
+      print(SobolRecords(sobol).render(format.format))
+      printError("[I \(logTimestamp())] sobol over \(sobol.trialCount) complete trials; "
+        + "\(Int((sobol.level * 100).rounded()))% bootstrap intervals.")
+      return
+    }
     let importances: ParamImportances
     switch evaluator {
     case "fanova": importances = FanovaImportance(seed: seed).evaluate(input, objective: objective)
     case "mdi": importances = MDIImportance(seed: seed).evaluate(input, objective: objective)
-    default: throw BadInput("--evaluator must be fanova or mdi, not '\(evaluator)'")
+    default: throw BadInput("--evaluator must be sobol, fanova or mdi, not '\(evaluator)'")
     }
     if importances.entries.isEmpty { throw BadInput("no complete trial with params to analyse yet") }
     let rows = importances.entries.map { e -> OrderedDictionary<String, JSONValue> in
@@ -40,6 +50,50 @@ struct Importance: AsyncParsableCommand {
     print(Records(columns: ["param", "importance", "raw", "std"], rows: rows).render(format.format))
     printError("[I \(logTimestamp())] \(evaluator) over \(importances.trialCount) complete trials.")
   }
+}
+
+/// `hpotop importance --evaluator sobol` output: one row per param (most important first), then
+/// one row per pair of params (strongest interaction first); JSON is one object with both lists.
+struct SobolRecords {
+  let params: Records
+  let interactions: Records
+  let indices: SobolIndices
+
+  init(_ s: SobolIndices) {
+    indices = s
+    let order = s.params.indices.sorted { s.shares[$0].value > s.shares[$1].value }
+    params = Records(
+      columns: ["param", "importance", "low", "high", "first_order", "total", "total_low", "total_high"],
+      rows: order.map { i in
+        ["param": .string(s.params[i]), "importance": .double(s.shares[i].value), "low": .double(s.shares[i].low),
+         "high": .double(s.shares[i].high), "first_order": .double(s.firstOrder[i].value),
+         "total": .double(s.total[i].value), "total_low": .double(s.total[i].low),
+         "total_high": .double(s.total[i].high)]
+      })
+    interactions = Records(
+      columns: ["param", "with", "interaction", "low", "high"],
+      rows: s.pairs.sorted { $0.index.value > $1.index.value }.map { p in
+        ["param": .string(p.first), "with": .string(p.second), "interaction": .double(p.index.value),
+         "low": .double(p.index.low), "high": .double(p.index.high)]
+      })
+  }
+
+  func render(_ format: OutputFormat) -> String {
+    if format == .json {
+      let doc: OrderedDictionary<String, JSONValue> = [
+        "evaluator": .string("sobol"), "level": .double(indices.level), "trials": .int(indices.trialCount),
+        "params": JSONValue(parsingOrNull: params.render(.json)),
+        "interactions": JSONValue(parsingOrNull: interactions.render(.json)),
+      ]
+      return JSONValue.object(doc).pythonJSON
+    }
+    if interactions.rows.isEmpty { return params.render(format) }
+    return params.render(format) + "\n\n" + interactions.render(format)
+  }
+}
+
+private extension JSONValue {
+  init(parsingOrNull text: String) { self = (try? JSONValue(parsing: text)) ?? .null }
 }
 
 struct Pareto: AsyncParsableCommand {

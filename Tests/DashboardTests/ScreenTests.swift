@@ -83,7 +83,12 @@ import Testing
     s.commands.removeAll()
     _ = update(&s, .snapshot(Fixture.snapshot(revision: 2)))
     #expect(s.commands.isEmpty)
-    // `m` switches to MDI, which is computed separately.
+    // `m` switches to Sobol, then MDI, each computed separately.
+    _ = update(&s, .key(.char("m")))
+    if case .computeImportance(.sobol, _, _, _)? = s.commands.first {} else { Issue.record("no Sobol request") }
+    s.commands.removeAll()
+    let sobol = ForestSobol(options: .init(replicates: 0)).evaluate(ImportanceDataset(input))
+    _ = update(&s, .importance(ImportanceResult(kind: .sobol, completeCount: count, info: nil, sobol: sobol)))
     _ = update(&s, .key(.char("m")))
     if case .computeImportance(.mdi, _, _, _)? = s.commands.first {} else { Issue.record("no MDI request") }
   }

@@ -1,0 +1,120 @@
+"""Report of importance_analytic.py: hpotop's ForestSobol and fANOVA port vs Optuna's fANOVA."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from importance_analytic import FUNCS, truth
+
+
+def q(xs):
+    """'median [p25, p75]' of a list."""
+    if not xs:
+        return "—"
+    a = np.array(xs, dtype=float)
+    return f"{np.median(a):.3f} [{np.percentile(a, 25):.3f}, {np.percentile(a, 75):.3f}]"
+
+
+def report(args):
+    hpo = json.load(open(args.hpotop))
+    opt = [json.loads(line) for line in open(args.optuna) if line.strip()]
+    L = []
+    cfg = hpo.get("config", {})
+    L.append("Time budget: hpotop's side about a minute; Optuna's 20 fANOVA calls take 1-9 min each on this "
+             "machine, so they run in parallel and the calls done by report time count (see notes).")
+    L.append("")
+    L.append(
+        f"1000 random trials per task, seeds 0-9 (`default_rng(seed)`, the same inputs on both sides). "
+        f"hpotop: `ForestSobol` ({cfg.get('trees')} trees, min_samples_leaf {cfg.get('min_samples_leaf')}, "
+        f"{cfg.get('replicates')} bootstrap replicates of {cfg.get('replicate_trees')} trees, "
+        f"{int(100 * cfg.get('level', 0.9))}% basic bootstrap intervals, grids {cfg.get('grid')} / "
+        f"{cfg.get('pair_grid')}, {cfg.get('mc_samples')} Monte-Carlo points), one configuration for every "
+        f"cell; \"fANOVA port\" is hpotop's `FanovaImportance` (Optuna's algorithm). Optuna: "
+        f"`FanovaImportanceEvaluator(seed=0)`, {len({r['seed'] for r in opt if r['evaluator'] == 'fanova'})} "
+        f"seeds run in the same session. Errors are max over params of |estimate − analytic|; cells are "
+        f"median [p25, p75] over seeds.")
+    L.append("")
+    L.append("| function | main-effect share error: hpotop | fANOVA port | Optuna fANOVA | goal (≤ 0.03 and < Optuna) "
+             "| interaction error (S_ij) | total-effect error (T_i) |")
+    L.append("|---|---|---|---|---|---|---|")
+    cover = {"shares": [], "first_order": [], "total": [], "second_order": []}
+    width = {"shares": [], "first_order": [], "total": [], "second_order": []}
+    times_h, times_o = [], []
+    summary = {}
+    for name in FUNCS:
+        t = truth(name)
+        H = [r for r in hpo["results"] if r["function"] == name]
+        O = [r for r in opt if r["function"] == name and r["evaluator"] == "fanova"]
+        e_h = [max(abs(e[0] - s) for e, s in zip(r["shares"], t["shares"])) for r in H]
+        e_p = [max(abs(a - s) for a, s in zip(r["fanova_port_shares"], t["shares"])) for r in H if "fanova_port_shares" in r]
+        e_o = [max(abs(a - s) for a, s in zip(r["shares"], t["shares"])) for r in O]
+        e_int = [max(abs(r["second_order"][k][0] - v) for k, v in t["second_order"].items()) for r in H]
+        e_tot = [max(abs(e[0] - s) for e, s in zip(r["total"], t["total"])) for r in H]
+        mh, mo = float(np.median(e_h)), (float(np.median(e_o)) if e_o else float("nan"))
+        met = mh <= 0.03 and (not e_o or mh < mo)
+        summary[name] = {"hpotop": mh, "optuna": mo, "met": met,
+                         "interaction_max_err_median": float(np.median(e_int))}
+        L.append(f"| {name} | {q(e_h)} | {q(e_p)} | {q(e_o)} ({len(e_o)} seeds) | {'met' if met else '**missed**'} "
+                 f"| {q(e_int)} | {q(e_tot)} |")
+        for r in H:
+            for key in cover:
+                if key == "second_order":
+                    pairs = [(r[key][k], v) for k, v in t[key].items()]
+                else:
+                    pairs = list(zip(r[key], t[key]))
+                for e, s in pairs:
+                    cover[key].append(e[1] - 1e-12 <= s <= e[2] + 1e-12)
+                    width[key].append(e[2] - e[1])
+            times_h.append(r["wall_s"])
+        times_o += [r["wall_s"] for r in O]
+    L.append("")
+    L.append("Intervals (all seeds and params of both functions):")
+    L.append("")
+    L.append("| index | coverage of the analytic value | median width | goal (≥ 90%, ≤ 0.1) |")
+    L.append("|---|---|---|---|")
+    for key, label in [("shares", "main-effect share"), ("first_order", "first order S_i"),
+                       ("second_order", "interaction S_ij"), ("total", "total T_i")]:
+        c, w = float(np.mean(cover[key])), float(np.median(width[key]))
+        goal = ("met" if c >= 0.9 and w <= 0.1 else "**missed**") if key == "shares" else ""
+        L.append(f"| {label} | {100 * c:.1f}% of {len(cover[key])} | {w:.3f} | {goal} |")
+    L.append("")
+    L.append("Time per evaluation at n = 1000 (hpotop: shares, interactions, totals and intervals; Optuna: "
+             "main effects only), medians over the seeds; both sides ran in the same session on the shared "
+             "2-core machine, so wall times are pessimistic on both:")
+    L.append("")
+    L.append("| function | hpotop s | Optuna fANOVA s | Optuna / hpotop | goal ≥ 30× |")
+    L.append("|---|---|---|---|---|")
+    ratios = []
+    for name in FUNCS:
+        h = float(np.median([r["wall_s"] for r in hpo["results"] if r["function"] == name]))
+        os_ = [r["wall_s"] for r in opt if r["function"] == name and r["evaluator"] == "fanova"]
+        o = float(np.median(os_)) if os_ else float("nan")
+        ratios.append(o / h)
+        L.append(f"| {name} | {h:.2f} | {o:.1f} (range {min(os_):.0f}-{max(os_):.0f}) | {o / h:.0f}× | "
+                 f"{'met' if o / h >= 30 else '**missed**'} |")
+    th, to = float(np.median(times_h)), (float(np.median(times_o)) if times_o else float("nan"))
+    ped = [r for r in opt if r["evaluator"] == "pedanova"]
+    if ped:
+        L.append("")
+        L.append("Optuna's PED-ANOVA (top-10% region, a different quantity from variance shares) for reference, "
+                 "seed 0: " + "; ".join(f"{r['function']} {np.round(r['shares'], 3).tolist()}"
+                                        for r in ped if r["seed"] == 0) + ".")
+    n_o = {name: len([r for r in opt if r["function"] == name and r["evaluator"] == "fanova"]) for name in FUNCS}
+    L.append("")
+    L.append(
+        "Notes. Optuna's side ran in a session in parallel with hpotop's work on the same machine (one JSON line "
+        "per call in `results/importance_analytic_optuna.jsonl`, `OPTUNA=1` reruns it); at 19-549 s per fANOVA call "
+        f"under load, {n_o['ishigami']} Ishigami and {n_o['sobol_g']} Sobol G seeds of 10 finished and are used. "
+        "The fANOVA port (hpotop's copy of Optuna's algorithm) covers all 10 seeds and agrees with Optuna's medians. "
+        "Interactions are within 0.05 of the analytic S_ij in every seed. Interval coverage is held to 90% for "
+        "main-effect shares; pairs whose analytic index is below 0.001 (most of Sobol G's 15) are estimated at 0 "
+        "with a [0, 0] interval, and totals carry the forest's shrinkage in their interaction part, so those "
+        "intervals cover less.")
+    open(args.md, "w").write("\n".join(L) + "\n")
+    json.dump({"hpotop": hpo, "optuna": opt, "summary": summary,
+               "coverage": {k: float(np.mean(v)) for k, v in cover.items()},
+               "median_width": {k: float(np.median(v)) for k, v in width.items()},
+               "time_ratio": to / th}, open(args.json, "w"), indent=1)
+    print("\n".join(L))
