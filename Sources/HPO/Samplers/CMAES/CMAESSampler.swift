@@ -58,13 +58,15 @@ public struct CMAESSampler: Sampler {
   // MARK: Generations
 
   /// The stored run with the highest generation (lowest trial number on a tie), if any.
+  /// Only that one is decoded: the trial holding a run state also holds its generation number.
   static func latestRun(_ trials: [FrozenTrial]) -> CMARun? {
-    var best: CMARun?
+    var best: (generation: Int, text: String)?
     for t in trials {
-      guard case .string(let text)? = t.systemAttrs[CMAKey.state.rawValue], let run = CMARun.decode(text) else { continue }
-      if best == nil || run.generation > best!.generation { best = run }
+      guard case .string(let text)? = t.systemAttrs[CMAKey.state.rawValue] else { continue }
+      let g = generation(of: t) ?? -1
+      if best == nil || g > best!.generation { best = (g, text) }
     }
-    return best
+    return best.flatMap { CMARun.decode($0.text) }
   }
 
   static func generation(of t: FrozenTrial) -> Int? { t.systemAttrs[CMAKey.generation.rawValue]?.intValue }
@@ -92,12 +94,11 @@ public struct CMAESSampler: Sampler {
     let members = trials.filter { $0.state == .complete && Self.generation(of: $0) == run.generation && $0.values?.count == 1 }
     guard members.count >= run.state.popsize else { return nil }
     let coords = CMACoordinates(space, margin: options.withMargin)
-    let sign: Double = trials.first.map { _ in 1 } ?? 1
     let solutions = members.prefix(run.state.popsize).map { t -> (x: [Double], value: Double) in
       let x = options.withMargin
         ? (Self.doubles(t.systemAttrs[CMAKey.x.rawValue]) ?? coords.scaled(t.params))
         : coords.scaled(t.params)
-      return (x, sign * (t.values?[0] ?? .infinity))
+      return (x, t.values?[0] ?? .infinity)
     }
     var next = run
     next.state.tell(solutions)
@@ -119,10 +120,10 @@ public struct CMAESSampler: Sampler {
     let space = space(context)
     guard !space.isEmpty else { return }
     let others = context.trials.filter { $0.id != trial.id }
-    var run = Self.latestRun(others) ?? initialRun(space)
+    let stored = Self.latestRun(others)
+    var run = stored ?? initialRun(space)
     guard run.params == Array(space.keys) else { return }  // the space changed: sample independently
-    let isNew = Self.latestRun(others) == nil
-    var written = isNew
+    var written = stored == nil
     if context.directions[0] == .maximize {
       // Minimise −f.
       if let next = advanced(run, trials: others.map(Self.negated), space: space) { run = next; written = true }
@@ -131,8 +132,10 @@ public struct CMAESSampler: Sampler {
       written = true
     }
     let storage = context.storage
+    // The generation first: a worker that sees this trial's state also sees its generation.
+    try await storage.setTrialSystemAttr(trial: trial.id, key: CMAKey.generation.rawValue, value: .int(run.generation))
     if written { try await storage.setTrialSystemAttr(trial: trial.id, key: CMAKey.state.rawValue, value: .string(run.json())) }
-    var k = others.filter { Self.generation(of: $0) == run.generation }.count
+    var k = others.filter { $0.systemAttrs[CMAKey.individual.rawValue] != nil && Self.generation(of: $0) == run.generation }.count
     while !(try await storage.claimTrialSystemAttr(
       trial: trial.id, study: context.studyID, key: CMAKey.individual.rawValue, value: .string("\(run.generation):\(k)")))
     {
@@ -141,7 +144,6 @@ public struct CMAESSampler: Sampler {
     let state = run.state
     var rng = SeededRNG(seed: seed, trialNumber: k, purpose: "cma-g\(run.generation)")
     let x = state.sample(rng: &rng, basis: state.basis, maxResampling: 10 * state.dim)
-    try await storage.setTrialSystemAttr(trial: trial.id, key: CMAKey.generation.rawValue, value: .int(run.generation))
     try await storage.setTrialSystemAttr(trial: trial.id, key: CMAKey.x.rawValue, value: .array(x.map { .double($0) }))
     if state.marginA != nil {
       try await storage.setTrialSystemAttr(
