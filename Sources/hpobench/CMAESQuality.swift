@@ -28,13 +28,35 @@ struct CMAESQuality: AsyncParsableCommand {
   /// the centre is not the optimum).
   static func function(_ name: String) -> (low: Double, high: Double, f: ([Double]) -> Double)? {
     switch name {
-    case "sphere": return (-5, 5, { $0.reduce(0) { $0 + ($1 - 1.5) * ($1 - 1.5) } })
-    case "rosenbrock":
-      return (-5, 10, { x in (0..<(x.count - 1)).reduce(0) { s, i in s + 100 * pow(x[i + 1] - x[i] * x[i], 2) + pow(1 - x[i], 2) } })
-    case "rastrigin":
-      return (-5.12, 5.12, { x in x.reduce(10 * Double(x.count)) { s, v in let z = v - 1.3; return s + z * z - 10 * cos(2 * .pi * z) } })
+    case "sphere": return (-5, 5, sphere)
+    case "rosenbrock": return (-5, 10, rosenbrock)
+    case "rastrigin": return (-5.12, 5.12, rastrigin)
     default: return nil
     }
+  }
+
+  static func sphere(_ x: [Double]) -> Double {
+    var s = 0.0
+    for v in x { s += (v - 1.5) * (v - 1.5) }
+    return s
+  }
+
+  static func rosenbrock(_ x: [Double]) -> Double {
+    var s = 0.0
+    for i in 0..<(x.count - 1) {
+      let a = x[i + 1] - x[i] * x[i], b = 1 - x[i]
+      s += 100 * a * a + b * b
+    }
+    return s
+  }
+
+  static func rastrigin(_ x: [Double]) -> Double {
+    var s = 10 * Double(x.count)
+    for v in x {
+      let z = v - 1.3
+      s += z * z - 10 * cos(2 * Double.pi * z)
+    }
+    return s
   }
 
   struct Task: Sendable { let function: String, dims: Int, sampler: String, seed: Int }
