@@ -1,5 +1,6 @@
 import Foundation
 import OrderedCollections
+import Synchronization
 
 /// CMA-ES (Hansen, arXiv:1604.00772) over the study's float and int params, as Optuna's
 /// `CmaEsSampler`: params are scaled to [0, 1] (log ones in log space; stepped ones over
@@ -33,6 +34,8 @@ public struct CMAESSampler: Sampler {
   public let seed: UInt64
   public let options: Options
   public var name: String { "cmaes" }
+  /// The last decoded run and its eigen-decomposition (a cache: the stored JSON is the truth).
+  let cache = CMARunCache()
 
   public init(seed: UInt64? = nil, options: Options = Options()) {
     self.seed = seed ?? UInt64.random(in: .min ... .max)
@@ -43,10 +46,23 @@ public struct CMAESSampler: Sampler {
 
   /// The params CMA-ES samples: those of every complete trial, neither categorical nor single.
   public func space(_ context: SamplingContext) -> OrderedDictionary<String, Distribution> {
-    BOHBSampler.intersectionSearchSpace(context.trials([.complete])).filter { _, d in
+    Self.intersection(context.trials([.complete])).filter { _, d in
       if case .categorical = d { return false }
       return !d.isSingle
     }
+  }
+
+  /// The params every trial has with the same distribution (Optuna's intersection search
+  /// space); a trial whose distributions equal the previous one's is skipped without hashing.
+  static func intersection(_ trials: [FrozenTrial]) -> OrderedDictionary<String, Distribution> {
+    guard var space = trials.first?.distributions else { return [:] }
+    var previous = space
+    for t in trials.dropFirst() where t.distributions != previous {
+      space = space.filter { t.distributions[$0.key] == $0.value }
+      previous = t.distributions
+      if space.isEmpty { break }
+    }
+    return space
   }
 
   public mutating func inferRelativeSearchSpace(_ context: SamplingContext, trial: FrozenTrial)
@@ -59,14 +75,16 @@ public struct CMAESSampler: Sampler {
 
   /// The stored run with the highest generation (lowest trial number on a tie), if any.
   /// Only that one is decoded: the trial holding a run state also holds its generation number.
-  static func latestRun(_ trials: [FrozenTrial]) -> CMARun? {
+  static func latestRun(_ trials: [FrozenTrial], cache: CMARunCache? = nil) -> CMARun? {
     var best: (generation: Int, text: String)?
-    for t in trials {
+    for t in trials.reversed() {  // newest first: the newest state is usually on a recent trial
       guard case .string(let text)? = t.systemAttrs[CMAKey.state.rawValue] else { continue }
       let g = generation(of: t) ?? -1
-      if best == nil || g > best!.generation { best = (g, text) }
+      if best == nil || g >= best!.generation { best = (g, text) }
     }
-    return best.flatMap { CMARun.decode($0.text) }
+    guard let best else { return nil }
+    if let cache { return cache.run(for: best.text) }
+    return CMARun.decode(best.text)
   }
 
   static func generation(of t: FrozenTrial) -> Int? { t.systemAttrs[CMAKey.generation.rawValue]?.intValue }
@@ -120,7 +138,7 @@ public struct CMAESSampler: Sampler {
     let space = space(context)
     guard !space.isEmpty else { return }
     let others = context.trials.filter { $0.id != trial.id }
-    let stored = Self.latestRun(others)
+    let stored = Self.latestRun(others, cache: cache)
     var run = stored ?? initialRun(space)
     guard run.params == Array(space.keys) else { return }  // the space changed: sample independently
     var written = stored == nil
@@ -143,7 +161,7 @@ public struct CMAESSampler: Sampler {
     }
     let state = run.state
     var rng = SeededRNG(seed: seed, trialNumber: k, purpose: "cma-g\(run.generation)")
-    let x = state.sample(rng: &rng, basis: state.basis, maxResampling: 10 * state.dim)
+    let x = state.sample(rng: &rng, basis: cache.basis(of: run), maxResampling: 10 * state.dim)
     try await storage.setTrialSystemAttr(trial: trial.id, key: CMAKey.x.rawValue, value: .array(x.map { .double($0) }))
     if state.marginA != nil {
       try await storage.setTrialSystemAttr(
@@ -172,6 +190,26 @@ public struct CMAESSampler: Sampler {
   ) -> ParamValue {
     var rng = SeededRNG(seed: seed, trialNumber: trial.number, purpose: name)
     return sampleUniformly(distribution, rng: &rng)
+  }
+}
+
+/// The last run a sampler decoded and its basis, so that the λ trials of a generation decode
+/// and decompose its state once.
+final class CMARunCache: Sendable {
+  private let last = Mutex<(text: String, run: CMARun?, basis: CMAState.Basis?)?>(nil)
+
+  func run(for text: String) -> CMARun? {
+    if let hit = last.withLock({ $0?.text == text ? $0 : nil }) { return hit.run }
+    let run = CMARun.decode(text)
+    last.withLock { $0 = (text, run, nil) }
+    return run
+  }
+
+  func basis(of run: CMARun) -> CMAState.Basis {
+    if let b = last.withLock({ $0?.run == run ? $0?.basis : nil }) { return b }
+    let b = run.state.basis
+    last.withLock { if $0?.run == run { $0?.basis = b } }
+    return b
   }
 }
 
