@@ -46,7 +46,7 @@ public struct CMAESSampler: Sampler {
 
   /// The params CMA-ES samples: those of every complete trial, neither categorical nor single.
   public func space(_ context: SamplingContext) -> OrderedDictionary<String, Distribution> {
-    Self.intersection(context.trials([.complete])).filter { _, d in
+    Self.intersection(context.trials.lazy.filter { $0.state == .complete }).filter { _, d in
       if case .categorical = d { return false }
       return !d.isSingle
     }
@@ -54,10 +54,12 @@ public struct CMAESSampler: Sampler {
 
   /// The params every trial has with the same distribution (Optuna's intersection search
   /// space); a trial whose distributions equal the previous one's is skipped without hashing.
-  static func intersection(_ trials: [FrozenTrial]) -> OrderedDictionary<String, Distribution> {
-    guard var space = trials.first?.distributions else { return [:] }
+  static func intersection<S: Sequence<FrozenTrial>>(_ trials: S) -> OrderedDictionary<String, Distribution> {
+    var iterator = trials.makeIterator()
+    guard var space = iterator.next()?.distributions else { return [:] }
     var previous = space
-    for t in trials.dropFirst() where t.distributions != previous {
+    while let t = iterator.next() {
+      if t.distributions == previous { continue }
       space = space.filter { t.distributions[$0.key] == $0.value }
       previous = t.distributions
       if space.isEmpty { break }
@@ -75,9 +77,9 @@ public struct CMAESSampler: Sampler {
 
   /// The stored run with the highest generation (lowest trial number on a tie), if any.
   /// Only that one is decoded: the trial holding a run state also holds its generation number.
-  static func latestRun(_ trials: [FrozenTrial], cache: CMARunCache? = nil) -> CMARun? {
+  static func latestRun(_ trials: [FrozenTrial], except: Int64? = nil, cache: CMARunCache? = nil) -> CMARun? {
     var best: (generation: Int, text: String)?
-    for t in trials.reversed() {  // newest first: the newest state is usually on a recent trial
+    for t in trials.reversed() where t.id != except {  // newest first: the newest state is usually on a recent trial
       guard case .string(let text)? = t.systemAttrs[CMAKey.state.rawValue] else { continue }
       let g = generation(of: t) ?? -1
       if best == nil || g >= best!.generation { best = (g, text) }
@@ -108,15 +110,19 @@ public struct CMAESSampler: Sampler {
 
   /// Tells the run's generation when λ of its trials are complete, restarting when the run stops.
   /// Returns nil when it is not yet complete.
-  func advanced(_ run: CMARun, trials: [FrozenTrial], space: OrderedDictionary<String, Distribution>) -> CMARun? {
-    let members = trials.filter { $0.state == .complete && Self.generation(of: $0) == run.generation && $0.values?.count == 1 }
+  func advanced(_ run: CMARun, trials: [FrozenTrial], space: OrderedDictionary<String, Distribution>, sign: Double) -> CMARun? {
+    var members: [FrozenTrial] = []
+    for t in trials where t.state == .complete && t.values?.count == 1 && Self.generation(of: t) == run.generation {
+      members.append(t)
+      if members.count == run.state.popsize { break }
+    }
     guard members.count >= run.state.popsize else { return nil }
     let coords = CMACoordinates(space, margin: options.withMargin)
     let solutions = members.prefix(run.state.popsize).map { t -> (x: [Double], value: Double) in
       let x = options.withMargin
         ? (Self.doubles(t.systemAttrs[CMAKey.x.rawValue]) ?? coords.scaled(t.params))
         : coords.scaled(t.params)
-      return (x, t.values?[0] ?? .infinity)
+      return (x, sign * (t.values?[0] ?? .infinity))
     }
     var next = run
     next.state.tell(solutions)
@@ -134,18 +140,17 @@ public struct CMAESSampler: Sampler {
 
   public func beforeTrial(_ context: SamplingContext, trial: FrozenTrial) async throws {
     guard trial.systemAttrs[CMAKey.individual.rawValue] == nil, context.directions.count == 1 else { return }
-    guard context.trials([.complete]).count >= options.nStartupTrials else { return }
+    var complete = 0
+    for t in context.trials where t.state == .complete { complete += 1 }
+    guard complete >= options.nStartupTrials else { return }
     let space = space(context)
     guard !space.isEmpty else { return }
-    let others = context.trials.filter { $0.id != trial.id }
-    let stored = Self.latestRun(others, cache: cache)
+    let stored = Self.latestRun(context.trials, except: trial.id, cache: cache)
     var run = stored ?? initialRun(space)
     guard run.params == Array(space.keys) else { return }  // the space changed: sample independently
     var written = stored == nil
-    if context.directions[0] == .maximize {
-      // Minimise −f.
-      if let next = advanced(run, trials: others.map(Self.negated), space: space) { run = next; written = true }
-    } else if let next = advanced(run, trials: others, space: space) {
+    // A maximised objective: minimise −f.
+    if let next = advanced(run, trials: context.trials, space: space, sign: context.directions[0] == .maximize ? -1 : 1) {
       run = next
       written = true
     }
@@ -153,7 +158,8 @@ public struct CMAESSampler: Sampler {
     // The generation first: a worker that sees this trial's state also sees its generation.
     try await storage.setTrialSystemAttr(trial: trial.id, key: CMAKey.generation.rawValue, value: .int(run.generation))
     if written { try await storage.setTrialSystemAttr(trial: trial.id, key: CMAKey.state.rawValue, value: .string(run.json())) }
-    var k = others.filter { $0.systemAttrs[CMAKey.individual.rawValue] != nil && Self.generation(of: $0) == run.generation }.count
+    var k = 0
+    for t in context.trials where t.id != trial.id && t.systemAttrs[CMAKey.individual.rawValue] != nil && Self.generation(of: t) == run.generation { k += 1 }
     while !(try await storage.claimTrialSystemAttr(
       trial: trial.id, study: context.studyID, key: CMAKey.individual.rawValue, value: .string("\(run.generation):\(k)")))
     {
@@ -167,12 +173,6 @@ public struct CMAESSampler: Sampler {
       try await storage.setTrialSystemAttr(
         trial: trial.id, key: CMAKey.point.rawValue, value: .array(state.encoded(x).map { .double($0) }))
     }
-  }
-
-  static func negated(_ t: FrozenTrial) -> FrozenTrial {
-    var c = t
-    c.values = t.values?.map { -$0 }
-    return c
   }
 
   public mutating func sampleRelative(
