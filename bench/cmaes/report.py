@@ -53,7 +53,8 @@ def fmt(x):
 
 
 def main():
-    runs = load(os.path.join(BENCH, "results", "hpotop_cmaes.json")) + load(
+    import glob
+    runs = [r for p in sorted(glob.glob(os.path.join(BENCH, "results", "hpotop_cmaes*.json"))) for r in load(p)] + load(
         os.path.join(BENCH, "optuna", "results", "optuna_cmaes.json"))
     cells = {}
     for r in runs:
