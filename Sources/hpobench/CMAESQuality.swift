@@ -14,7 +14,7 @@ struct CMAESQuality: AsyncParsableCommand {
   var functions = "sphere,rosenbrock,rastrigin"
   @Option(help: "Dimensions, comma-separated.")
   var dims = "10,20"
-  @Option(help: "Samplers, comma-separated (cmaes, cmaes_ipop, cmaes_bipop, random).")
+  @Option(help: "Samplers, comma-separated (cmaes, cmaes_ipop, cmaes_bipop, tpe, random).")
   var samplers = "cmaes,cmaes_ipop"
   @Option(help: "Seeds 0..<seeds.")
   var seeds = 20
@@ -102,6 +102,7 @@ struct CMAESQuality: AsyncParsableCommand {
     case "cmaes_ipop": o.restartStrategy = .ipop; sampler = CMAESSampler(seed: UInt64(t.seed), options: o)
     case "cmaes_bipop": o.restartStrategy = .bipop; sampler = CMAESSampler(seed: UInt64(t.seed), options: o)
     case "random": sampler = RandomSampler(seed: UInt64(t.seed))
+    case "tpe": sampler = TPESampler(seed: UInt64(t.seed))
     default: throw ValidationError("unknown sampler \(t.sampler)")
     }
     let study = try await Study.create(name: "cmaes", storage: InMemoryStorage(), sampler: sampler)

@@ -46,26 +46,12 @@ public struct CMAESSampler: Sampler {
 
   /// The params CMA-ES samples: those of every complete trial, neither categorical nor single.
   public func space(_ context: SamplingContext) -> OrderedDictionary<String, Distribution> {
-    Self.intersection(context.trials.lazy.filter { $0.state == .complete }).filter { _, d in
+    cache.intersection(context).filter { _, d in
       if case .categorical = d { return false }
       return !d.isSingle
     }
   }
 
-  /// The params every trial has with the same distribution (Optuna's intersection search
-  /// space); a trial whose distributions equal the previous one's is skipped without hashing.
-  static func intersection<S: Sequence<FrozenTrial>>(_ trials: S) -> OrderedDictionary<String, Distribution> {
-    var iterator = trials.makeIterator()
-    guard var space = iterator.next()?.distributions else { return [:] }
-    var previous = space
-    while let t = iterator.next() {
-      if t.distributions == previous { continue }
-      space = space.filter { t.distributions[$0.key] == $0.value }
-      previous = t.distributions
-      if space.isEmpty { break }
-    }
-    return space
-  }
 
   public mutating func inferRelativeSearchSpace(_ context: SamplingContext, trial: FrozenTrial)
     -> OrderedDictionary<String, Distribution>
@@ -79,9 +65,10 @@ public struct CMAESSampler: Sampler {
   /// Only that one is decoded: the trial holding a run state also holds its generation number.
   static func latestRun(_ trials: [FrozenTrial], except: Int64? = nil, cache: CMARunCache? = nil) -> CMARun? {
     var best: (generation: Int, text: String)?
-    for t in trials.reversed() where t.id != except {  // newest first: the newest state is usually on a recent trial
-      guard case .string(let text)? = t.systemAttrs[CMAKey.state.rawValue] else { continue }
-      let g = generation(of: t) ?? -1
+    // Newest first; by index, so that no trial is copied.
+    for i in trials.indices.reversed() where trials[i].id != except {
+      guard case .string(let text)? = trials[i].systemAttrs[CMAKey.state.rawValue] else { continue }
+      let g = generation(of: trials[i]) ?? -1
       if best == nil || g >= best!.generation { best = (g, text) }
     }
     guard let best else { return nil }
@@ -112,8 +99,9 @@ public struct CMAESSampler: Sampler {
   /// Returns nil when it is not yet complete.
   func advanced(_ run: CMARun, trials: [FrozenTrial], space: OrderedDictionary<String, Distribution>, sign: Double) -> CMARun? {
     var members: [FrozenTrial] = []
-    for t in trials where t.state == .complete && t.values?.count == 1 && Self.generation(of: t) == run.generation {
-      members.append(t)
+    for i in trials.indices where trials[i].state == .complete && Self.generation(of: trials[i]) == run.generation {
+      guard trials[i].values?.count == 1 else { continue }
+      members.append(trials[i])
       if members.count == run.state.popsize { break }
     }
     guard members.count >= run.state.popsize else { return nil }
@@ -141,7 +129,7 @@ public struct CMAESSampler: Sampler {
   public func beforeTrial(_ context: SamplingContext, trial: FrozenTrial) async throws {
     guard trial.systemAttrs[CMAKey.individual.rawValue] == nil, context.directions.count == 1 else { return }
     var complete = 0
-    for t in context.trials where t.state == .complete { complete += 1 }
+    for i in context.trials.indices where context.trials[i].state == .complete { complete += 1 }
     guard complete >= options.nStartupTrials else { return }
     let space = space(context)
     guard !space.isEmpty else { return }
@@ -159,7 +147,9 @@ public struct CMAESSampler: Sampler {
     try await storage.setTrialSystemAttr(trial: trial.id, key: CMAKey.generation.rawValue, value: .int(run.generation))
     if written { try await storage.setTrialSystemAttr(trial: trial.id, key: CMAKey.state.rawValue, value: .string(run.json())) }
     var k = 0
-    for t in context.trials where t.id != trial.id && t.systemAttrs[CMAKey.individual.rawValue] != nil && Self.generation(of: t) == run.generation { k += 1 }
+    for i in context.trials.indices where context.trials[i].id != trial.id && Self.generation(of: context.trials[i]) == run.generation {
+      if context.trials[i].systemAttrs[CMAKey.individual.rawValue] != nil { k += 1 }
+    }
     while !(try await storage.claimTrialSystemAttr(
       trial: trial.id, study: context.studyID, key: CMAKey.individual.rawValue, value: .string("\(run.generation):\(k)")))
     {
@@ -197,6 +187,28 @@ public struct CMAESSampler: Sampler {
 /// and decompose its state once.
 final class CMARunCache: Sendable {
   private let last = Mutex<(text: String, run: CMARun?, basis: CMAState.Basis?)?>(nil)
+  private let space = Mutex<[Int64: (folded: Set<Int64>, space: OrderedDictionary<String, Distribution>?)]>([:])
+
+  /// The params every complete trial has with the same distribution (Optuna's intersection
+  /// search space), folding in only the trials completed since the last call (per study).
+  func intersection(_ context: SamplingContext) -> OrderedDictionary<String, Distribution> {
+    space.withLock { byStudy in
+      var entry = byStudy[context.studyID] ?? ([], nil)
+      let trials = context.trials
+      for i in trials.indices where trials[i].state == .complete && !entry.folded.contains(trials[i].id) {
+        entry.folded.insert(trials[i].id)
+        if let current = entry.space {
+          if trials[i].distributions != current {
+            entry.space = current.filter { trials[i].distributions[$0.key] == $0.value }
+          }
+        } else {
+          entry.space = trials[i].distributions
+        }
+      }
+      byStudy[context.studyID] = entry
+      return entry.space ?? [:]
+    }
+  }
 
   func run(for text: String) -> CMARun? {
     if let hit = last.withLock({ $0?.text == text ? $0 : nil }) { return hit.run }
