@@ -68,7 +68,7 @@ public struct CMAESSampler: Sampler {
     // Newest first; by index, so that no trial is copied.
     for i in trials.indices.reversed() where trials[i].id != except {
       guard case .string(let text)? = trials[i].systemAttrs[CMAKey.state.rawValue] else { continue }
-      let g = generation(of: trials[i]) ?? -1
+      let g = trials[i].systemAttrs[CMAKey.generation.rawValue]?.intValue ?? -1
       if best == nil || g >= best!.generation { best = (g, text) }
     }
     guard let best else { return nil }
@@ -99,7 +99,7 @@ public struct CMAESSampler: Sampler {
   /// Returns nil when it is not yet complete.
   func advanced(_ run: CMARun, trials: [FrozenTrial], space: OrderedDictionary<String, Distribution>, sign: Double) -> CMARun? {
     var members: [FrozenTrial] = []
-    for i in trials.indices where trials[i].state == .complete && Self.generation(of: trials[i]) == run.generation {
+    for i in trials.indices where trials[i].state == .complete && trials[i].systemAttrs[CMAKey.generation.rawValue]?.intValue == run.generation {
       guard trials[i].values?.count == 1 else { continue }
       members.append(trials[i])
       if members.count == run.state.popsize { break }
@@ -147,7 +147,7 @@ public struct CMAESSampler: Sampler {
     try await storage.setTrialSystemAttr(trial: trial.id, key: CMAKey.generation.rawValue, value: .int(run.generation))
     if written { try await storage.setTrialSystemAttr(trial: trial.id, key: CMAKey.state.rawValue, value: .string(run.json())) }
     var k = 0
-    for i in context.trials.indices where context.trials[i].id != trial.id && Self.generation(of: context.trials[i]) == run.generation {
+    for i in context.trials.indices where context.trials[i].id != trial.id && context.trials[i].systemAttrs[CMAKey.generation.rawValue]?.intValue == run.generation {
       if context.trials[i].systemAttrs[CMAKey.individual.rawValue] != nil { k += 1 }
     }
     while !(try await storage.claimTrialSystemAttr(
