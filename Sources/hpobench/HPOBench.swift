@@ -7,6 +7,6 @@ struct HPOBench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hpobench",
     abstract: "hpotop benchmarks (run them through bench/run.sh, which also runs Optuna).",
-    subcommands: [Quality.self, Overhead.self, MultiFidelity.self, Importance.self, ImportanceAnalytic.self, Pareto.self, InfoTiming.self,
+    subcommands: [Quality.self, CMAESQuality.self, Overhead.self, MultiFidelity.self, Importance.self, ImportanceAnalytic.self, Pareto.self, InfoTiming.self,
                   Throughput.self, GPTiming.self, MultiFidelitySteps.self])
 }

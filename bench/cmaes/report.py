@@ -1,0 +1,97 @@
+"""Tables for bench/cmaes.sh: best value after 200/500/1000 trials, median [q1, q3] per cell for
+hpotop cmaes, hpotop cmaes with IPOP and Optuna CmaEsSampler, a one-sided Mann-Whitney test
+(hpotop cmaes < Optuna; normal approximation with tie correction), and the engine's time per
+trial at trial 1000. Reads bench/results/hpotop_cmaes.json and bench/optuna/results/optuna_cmaes.json.
+"""
+import json
+import math
+import os
+import statistics
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BENCH = os.path.dirname(HERE)
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)["runs"]
+
+
+def quartiles(v):
+    v = sorted(v)
+    q = statistics.quantiles(v, n=4, method="inclusive") if len(v) > 1 else [v[0]] * 3
+    return q[1], q[0], q[2]
+
+
+def mann_whitney_less(a, b):
+    """P(U <= observed) for H1: a tends to be smaller than b."""
+    pooled = sorted((x, i) for i, x in enumerate(a + b))
+    ranks = [0.0] * len(pooled)
+    i, ties = 0, 0.0
+    while i < len(pooled):
+        j = i
+        while j + 1 < len(pooled) and pooled[j + 1][0] == pooled[i][0]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[pooled[k][1]] = (i + j) / 2 + 1
+        t = j - i + 1
+        ties += t ** 3 - t
+        i = j + 1
+    n1, n2 = len(a), len(b)
+    u = sum(ranks[:n1]) - n1 * (n1 + 1) / 2
+    mu = n1 * n2 / 2
+    n = n1 + n2
+    sigma = math.sqrt(n1 * n2 / 12 * ((n + 1) - ties / (n * (n - 1))))
+    if sigma == 0:
+        return 1.0
+    z = (u - mu + 0.5) / sigma
+    return 0.5 * math.erfc(-z / math.sqrt(2))
+
+
+def fmt(x):
+    return f"{x:.3g}"
+
+
+def main():
+    import glob
+    runs = [r for p in sorted(glob.glob(os.path.join(BENCH, "results", "hpotop_cmaes*.json"))) for r in load(p)] + load(
+        os.path.join(BENCH, "optuna", "results", "optuna_cmaes.json"))
+    cells = {}
+    for r in runs:
+        cells.setdefault((r["function"], r["dims"], r["sampler"]), []).append(r)
+    samplers = ["cmaes", "cmaes_ipop", "optuna_cmaes"]
+    keys = sorted({(f, d) for f, d, _ in cells})
+    seeds = {s: len(cells.get((keys[0][0], keys[0][1], s), [])) for s in samplers}
+    print(f"seeds per cell: {seeds}\n")
+    print("| function | d | trials | hpotop cmaes | hpotop cmaes ipop | Optuna CmaEsSampler | p (hpotop < Optuna) | met |")
+    print("|---|---|---|---|---|---|---|---|")
+    for f, d in keys:
+        for budget in ("200", "500", "1000"):
+            vals = {s: [r["best"][budget] for r in cells.get((f, d, s), [])] for s in samplers}
+            cols = []
+            for s in samplers:
+                if vals[s]:
+                    m, q1, q3 = quartiles(vals[s])
+                    cols.append(f"{fmt(m)} [{fmt(q1)}, {fmt(q3)}]")
+                else:
+                    cols.append("-")
+            p = mann_whitney_less(vals["cmaes"], vals["optuna_cmaes"]) if vals["cmaes"] and vals["optuna_cmaes"] else float("nan")
+            met = ""
+            if vals["cmaes"] and vals["optuna_cmaes"]:
+                lower = statistics.median(vals["cmaes"]) <= statistics.median(vals["optuna_cmaes"])
+                p_greater = mann_whitney_less(vals["optuna_cmaes"], vals["cmaes"])
+                met = "median lower" if lower else ("not distinguishable (p>=0.1)" if p_greater >= 0.1 else "NO")
+            print(f"| {f} | {d} | {budget} | " + " | ".join(cols) + f" | {p:.3f} | {met} |")
+    print("\nEngine time per trial at trial 1000 (ask + suggests + tell, median of trials 990-999, then median over runs), ms:\n")
+    print("| function | d | hpotop cmaes | Optuna CmaEsSampler | ratio |")
+    print("|---|---|---|---|---|")
+    for f, d in keys:
+        h = [r["ms_per_trial_last10"] for r in cells.get((f, d, "cmaes"), [])]
+        o = [r["ms_per_trial_last10"] for r in cells.get((f, d, "optuna_cmaes"), [])]
+        if h and o:
+            mh, mo = statistics.median(h), statistics.median(o)
+            print(f"| {f} | {d} | {mh:.3f} | {mo:.3f} | {mo / mh:.1f}x |")
+
+
+if __name__ == "__main__":
+    main()
