@@ -28,7 +28,8 @@ import Testing
       if try await condition() { return true }
       try await Task.sleep(for: .milliseconds(100))
     }
-    return false
+    // Once more at the deadline: a test process held up past it still sees the present state.
+    return try await condition()
   }
 
   func alive(_ pid: Int32) -> Bool {
@@ -50,7 +51,7 @@ import Testing
     let started = try await waitUntil(60) { FileManager.default.fileExists(atPath: trialPID()) }
     kill(victim.processIdentifier, SIGKILL)
     _ = await Binary.waitForExit(victim)
-    let said = String(decoding: victimErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let said = String(decoding: await Binary.readToEnd(victimErr.fileHandleForReading), as: UTF8.self)
     try #require(started, "trial 0 never started; the worker said: \(said.suffix(1500))")
     let survivor = try await Binary.run(
       ["worker", "k.yaml", "--heartbeat-interval", "0.3", "--stale-grace", "1.5"], in: dir)
@@ -84,8 +85,8 @@ import Testing
     #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: trialPID()) })
     let pid = Int32(try String(contentsOfFile: trialPID(), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     kill(run.processIdentifier, sig)
-    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    _ = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = String(decoding: await Binary.readToEnd(err.fileHandleForReading), as: UTF8.self)
+    _ = await Binary.readToEnd(out.fileHandleForReading)
     let status = await Binary.waitForExit(run)
     #expect(status == 128 + sig, "\(stderr.suffix(400))")
     #expect(stderr.contains("Interrupted"))
@@ -127,8 +128,8 @@ import Testing
     #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: Binary.trialFolder(dir, 0) + "/term") },
             "the trial got no SIGTERM it could trap: \((try? String(contentsOfFile: Binary.trialFolder(dir, 0) + "/signals", encoding: .utf8)) ?? "")")
     kill(run.processIdentifier, SIGINT)
-    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    _ = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = String(decoding: await Binary.readToEnd(err.fileHandleForReading), as: UTF8.self)
+    _ = await Binary.readToEnd(out.fileHandleForReading)
     let status = await Binary.waitForExit(run)
     #expect(status == 130, "\(stderr.suffix(400))")
     #expect(stderr.contains("Stopping at once"), "\(stderr.suffix(400))")
