@@ -201,7 +201,8 @@ extension DashboardInteractionTmuxTests {
     defer { tmux.kill() }
     _ = try await tmux.waitFor(timeout: 30) { $0.contains(" RUNNING ") }
     try tmux.send("?")
-    let top = try await tmux.waitFor(timeout: 10) { $0.contains("lines 1–20 of") }
+    // Until the overlay is drawn whole: a capture can catch the terminal mid-redraw.
+    let top = try await tmux.waitFor(timeout: 10) { $0.contains("lines 1–20 of") && $0.contains("▼ more") }
     #expect(top.contains("lines 1–20 of") && top.contains("▼ more"), "\(top)")
     let total = top.firstMatch(of: #/lines 1–20 of (\d+)/#).flatMap { Int($0.1) } ?? -1
     try tmux.send("End")
