@@ -138,7 +138,6 @@ func headerSegments(_ state: AppState) -> [[HeaderSegment]] {
       Span(fixed.map { "\($0.key)=\($0.value.compactJSON)" }.joined(separator: " "), style: theme.fg("accent")),
     ], elidable: true))
   }
-  if snap.isPaused { l3.append(HeaderSegment("paused", priority: 0, [Span("PAUSED", style: Style(fg: theme.color("paused"), modifiers: .bold))])) }
   l3 += gpuHeaderSegments(state)
   return [l1, l2, l3]
 }

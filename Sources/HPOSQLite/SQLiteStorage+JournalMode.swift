@@ -84,6 +84,12 @@ extension SQLiteStorage {
   /// Closes the pool and switches the file back to DELETE, without waiting:
   /// when another connection holds the file, it stays in WAL. Runs once.
   func restoreJournalMode() {
+    // Held to the end, so that `exit` (in `restoreAll`) waits for a restore that a deinit on
+    // another thread has begun: exit would otherwise end the process mid-switch, leaving WAL.
+    JournalModeKeeper.shared.restoring.withLock { _ in restoreJournalModeNow() }
+  }
+
+  private func restoreJournalModeNow() {
     guard JournalModeKeeper.shared.unregister(self) else { return }
     try? pool.close()
     // Never create a file that was removed meanwhile.
@@ -106,6 +112,8 @@ final class JournalModeKeeper: Sendable {
   private struct Entry { weak var storage: SQLiteStorage? }
   private let open = Mutex<[ObjectIdentifier: Entry]>([:])
   private let installed = Mutex(false)
+  /// Held while a storage switches its file back (see `restoreJournalMode`).
+  let restoring = Mutex(())
 
   func register(_ storage: SQLiteStorage) {
     open.withLock { $0[ObjectIdentifier(storage)] = Entry(storage: storage) }
@@ -124,5 +132,7 @@ final class JournalModeKeeper: Sendable {
   func restoreAll() {
     let storages = open.withLock { entries in entries.values.compactMap(\.storage) }
     for storage in storages { storage.restoreJournalMode() }
+    // Waits for a restore still running on another thread (a storage's deinit).
+    restoring.withLock { _ in }
   }
 }

@@ -40,12 +40,21 @@ enum Binary {
   /// blocks on a full pipe.
   static func run(_ args: [String], in directory: String, environment: [String: String] = [:]) async throws -> Output {
     let (p, out, err) = try start(args, in: directory, environment: environment)
-    async let o = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-    async let e = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
+    async let o = readToEnd(out.fileHandleForReading)
+    async let e = readToEnd(err.fileHandleForReading)
     let (od, ed) = await (o, e)
     let status = await waitForExit(p)
     return Output(status: status, stdout: String(decoding: od, as: UTF8.self),
                   stderr: String(decoding: ed, as: UTF8.self))
+  }
+
+  /// Reads a pipe to its end on a thread of its own. A blocking read on the Swift concurrency
+  /// pool (as many threads as cores) stalls every test in the process for as long as the child,
+  /// or anything that inherited the pipe, runs: on 2 cores one `run` blocked all tests for 60 s.
+  static func readToEnd(_ handle: FileHandle) async -> Data {
+    await withCheckedContinuation { c in
+      Thread { c.resume(returning: handle.readDataToEndOfFile()) }.start()
+    }
   }
 
   /// Trial `number`'s folder, `<dir>/trials/<study-key>/<number>`, for the one study whose

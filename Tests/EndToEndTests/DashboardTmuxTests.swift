@@ -78,7 +78,7 @@ import Testing
     let n2 = count(later) ?? -1
     #expect(n2 >= n1 + 3, "no new trials shown live (\(n1) → \(n2)):\n\(later)")
     #expect(later.contains("pystudy") && later.contains(" x"))
-    let log = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let log = String(decoding: await Binary.readToEnd(out.fileHandleForReading), as: UTF8.self)
     let writerStatus = await Binary.waitForExit(writer)
     #expect(writerStatus == 0, "\(log)")
     #expect(!log.lowercased().contains("locked"), "\(log)")

@@ -68,7 +68,7 @@ extension Tag {
     let before = Self.trialProcesses(under: dir)
     kill(worker.processIdentifier, SIGKILL)
     _ = await Binary.waitForExit(worker)
-    let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let said = String(decoding: await Binary.readToEnd(err.fileHandleForReading), as: UTF8.self)
     try #require(allUp, "four trials never ran: \(said.suffix(800))")
     #expect(before.count >= 8, "objectives and grandchildren seen before the kill: \(before)")
     let gone = try await waitUntil(2) { Self.trialProcesses(under: dir).isEmpty }
@@ -111,7 +111,7 @@ extension Tag {
     let before = Self.trialProcesses(under: dir)
     kill(worker.processIdentifier, SIGKILL)
     _ = await Binary.waitForExit(worker)
-    let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let said = String(decoding: await Binary.readToEnd(err.fileHandleForReading), as: UTF8.self)
     #expect(!before.isEmpty, "no trial was running at the kill: \(said.suffix(800))")
     let gone = try await waitUntil(2) { Self.trialProcesses(under: dir).isEmpty }
     #expect(gone, "left running 2 s after kill -9 of the worker: \(Self.trialProcesses(under: dir))")

@@ -15,13 +15,27 @@ import Testing
     return (count, numbers)
   }
 
+  /// Whether the status line tells of a sort other than the default (`#` descending): the
+  /// "sorted by" message, or once that message has timed out (4 s), the `sort:` line.
+  static func sortedByAColumnOtherThanNumber(_ screen: String) -> Bool {
+    screen.contains("sorted by") || (screen.contains(" sort: ") && !screen.contains(" sort: # "))
+  }
+
   @Test func newTrialsStayOnTopAndASortStartsAtRowOne() async throws {
     guard Tmux.available else { return }
     let dir = try Binary.temporaryDirectory("tmux-follow")
     let tmux = try Tmux.start("cd \(dir) && \(Binary.path) demo --epoch-seconds 0.05; sleep 60", width: 120, height: 30)
     defer { tmux.kill() }
     // Far more trials arrive than the table has rows: the view must follow the top.
-    let later = try await tmux.waitFor(timeout: 90) { (Self.table($0)?.count ?? 0) >= 40 }
+    // Two captures in a row with the same table: a capture taken while the terminal is half
+    // redrawn would pair one frame's count with another frame's rows.
+    var last: (count: Int, numbers: [Int])?
+    let later = try await tmux.waitFor(timeout: 90) { screen in
+      let now = Self.table(screen)
+      defer { last = now }
+      guard let now, let last else { return false }
+      return now.count >= 40 && now.count == last.count && now.numbers == last.numbers
+    }
     let t = try #require(Self.table(later), "\(later)")
     #expect(t.count >= 40, "\(later)")
     #expect(t.numbers.count >= 5 && t.numbers.count < 30, "\(later)")
@@ -33,10 +47,12 @@ import Testing
     try tmux.send("Down")
     try tmux.send("Down")
     try tmux.send("s")
-    let sorted = try await tmux.waitFor(timeout: 10) { $0.contains("sorted by") }
-    #expect(sorted.contains("sorted by"), "\(sorted)")
-    try await Task.sleep(for: .milliseconds(300))
-    let screen = try tmux.capture()
+    var previous = ""
+    let screen = try await tmux.waitFor(timeout: 10) { screen in
+      defer { previous = screen }
+      return Self.sortedByAColumnOtherThanNumber(screen) && screen == previous
+    }
+    #expect(Self.sortedByAColumnOtherThanNumber(screen), "\(screen)")
     let top = try #require(Self.table(screen)?.numbers.first, "\(screen)")
     try tmux.send("Enter")
     let detail = try await tmux.waitFor(timeout: 10) { $0.contains("(Esc closes") }

@@ -15,16 +15,26 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try writeStudy(dir, name: "k", nTrials: 4, script: """
       echo $$ > "$HPOTOP_TRIAL_DIR/pid"
-      if [ "$HPOTOP_TRIAL_NUMBER" = 0 ]; then sleep 60; fi
+      if [ "$HPOTOP_TRIAL_NUMBER" = 0 ]; then sleep 600; fi
       echo "[hpotop] loss=$HPOTOP_TRIAL_NUMBER"
       """)
     let (victim, _, victimErr) = try Binary.start(
       ["worker", "k.yaml", "--heartbeat-interval", "0.3", "--stale-grace", "1.5"], in: dir)
     let trialPID = { Binary.trialFolder(dir, 0) + "/pid" }
+    func stopTrialProcess() {
+      if let pid = Int32((try? String(contentsOfFile: trialPID(), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
+        kill(-pid, SIGKILL)
+        kill(pid, SIGKILL)
+      }
+    }
     let started = try await waitUntil(60) { FileManager.default.fileExists(atPath: trialPID()) }
     kill(victim.processIdentifier, SIGKILL)
     _ = await Binary.waitForExit(victim)
-    let said = String(decoding: victimErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    // The killed worker could not stop its trial's process (SIGKILL gives it no chance); the
+    // test stops it (trial 0 sleeps far longer than the test waits), which also closes the
+    // worker's stderr that the trial inherited, so it can be read to its end.
+    stopTrialProcess()
+    let said = String(decoding: await Binary.readToEnd(victimErr.fileHandleForReading), as: UTF8.self)
     try #require(started, "trial 0 never started; the worker said: \(said.suffix(1500))")
     let survivor = try await Binary.run(
       ["worker", "k.yaml", "--heartbeat-interval", "0.3", "--stale-grace", "1.5"], in: dir)
@@ -35,12 +45,6 @@ import Testing
     #expect(killed.state == .fail)
     #expect(killed.systemAttrs["hpotop:fail_reason"] == .string("stale"))
     #expect(trials.filter { $0.state == .complete }.count == 3)
-    // The killed worker could not stop its trial's process (SIGKILL gives it no chance);
-    // the test stops it so nothing outlives the test.
-    if let pid = Int32((try? String(contentsOfFile: trialPID(), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
-      kill(-pid, SIGKILL)
-      kill(pid, SIGKILL)
-    }
   }
 
   /// Ctrl-C, `kill`, or the SSH session hanging up.
@@ -55,11 +59,17 @@ import Testing
       """)
     let (run, out, err) = try Binary.start(["run", "c.yaml", "--no-tui"], in: dir)
     let trialPID = { Binary.trialFolder(dir, 0) + "/pid" }
+    func stopTrialProcess() {
+      if let pid = Int32((try? String(contentsOfFile: trialPID(), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
+        kill(-pid, SIGKILL)
+        kill(pid, SIGKILL)
+      }
+    }
     #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: trialPID()) })
     let pid = Int32(try String(contentsOfFile: trialPID(), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     kill(run.processIdentifier, sig)
-    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    _ = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = String(decoding: await Binary.readToEnd(err.fileHandleForReading), as: UTF8.self)
+    _ = await Binary.readToEnd(out.fileHandleForReading)
     let status = await Binary.waitForExit(run)
     #expect(status == 128 + sig, "\(stderr.suffix(400))")
     #expect(stderr.contains("Interrupted"))
@@ -93,6 +103,12 @@ import Testing
       """)
     let (run, out, err) = try Binary.start(["run", "s.yaml", "--no-tui"], in: dir)
     let trialPID = { Binary.trialFolder(dir, 0) + "/pid" }
+    func stopTrialProcess() {
+      if let pid = Int32((try? String(contentsOfFile: trialPID(), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
+        kill(-pid, SIGKILL)
+        kill(pid, SIGKILL)
+      }
+    }
     #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: trialPID()) })
     let pid = Int32(try String(contentsOfFile: trialPID(), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     defer { kill(-pid, SIGKILL) }
@@ -101,8 +117,8 @@ import Testing
     #expect(try await waitUntil(30) { FileManager.default.fileExists(atPath: Binary.trialFolder(dir, 0) + "/term") },
             "the trial got no SIGTERM it could trap: \((try? String(contentsOfFile: Binary.trialFolder(dir, 0) + "/signals", encoding: .utf8)) ?? "")")
     kill(run.processIdentifier, SIGINT)
-    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    _ = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = String(decoding: await Binary.readToEnd(err.fileHandleForReading), as: UTF8.self)
+    _ = await Binary.readToEnd(out.fileHandleForReading)
     let status = await Binary.waitForExit(run)
     #expect(status == 130, "\(stderr.suffix(400))")
     #expect(stderr.contains("Stopping at once"), "\(stderr.suffix(400))")
