@@ -37,8 +37,8 @@ extension Tmux {
   /// the dashboard paused with the stored trial count and none running. Returns that screen and
   /// the count.
   func stillPausedScreen(_ s: DashboardSession) async throws -> (screen: String, count: Int) {
-    #expect(try await s.waitUntil(30) { try await s.controls.isPaused() }, "the pause was not stored:\n\(s.screen)")
-    #expect(try await s.waitUntil(30) { try await s.trials().allSatisfy { $0.state != .running } })
+    #expect(try await waitUntil(30) { try await s.controls.isPaused() }, "the pause was not stored:\n\(s.screen)")
+    #expect(try await waitUntil(30) { try await s.trials().allSatisfy { $0.state != .running } })
     let count = try await s.trials().count
     var last = ""
     let screen = try await s.tmux.waitFor(timeout: 20) { screen in
