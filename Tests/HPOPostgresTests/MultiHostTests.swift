@@ -92,7 +92,8 @@ struct MultiHostTests {
       .trimmingCharacters(in: .whitespacesAndNewlines)
     #expect(adminURL.contains(server.address))
     // Each trial is a subprocess that notes "<worker pid> <trial number>" in started.txt, so the
-    // test can kill a worker that is certainly mid-trial.
+    // test can kill a worker that is certainly mid-trial. Its parent is the trial's supervisor
+    // (`hpotop __supervise`), whose parent is the worker.
     try """
       name: mh
       metric: {name: val_loss, direction: minimize}
@@ -101,7 +102,7 @@ struct MultiHostTests {
       sampler: {name: random, seed: 5}
       n_trials: 400
       objective:
-        command: [/bin/sh, -c, 'echo "$PPID $HPOTOP_TRIAL_NUMBER" >> "$0"; sleep 0.15; echo "[hpotop] val_loss=$1"', \(dir)/started.txt, "{x}"]
+        command: [/bin/sh, -c, 'w=$(cut -d" " -f4 /proc/$PPID/stat); echo "$w $HPOTOP_TRIAL_NUMBER" >> "$0"; sleep 0.15; echo "[hpotop] val_loss=$1"', \(dir)/started.txt, "{x}"]
       """.write(toFile: dir + "/mh.yaml", atomically: true, encoding: .utf8)
     let common = ["--heartbeat-interval", "0.5", "--stale-grace", "2"]
     // Create the study (and schema) once, from host B across the veth.
