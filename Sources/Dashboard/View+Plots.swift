@@ -169,8 +169,11 @@ func label(_ v: Double) -> String { NumberFormat.compact(v, digits: 4) }
 
 /// A number in at most `width` columns: fewer significant digits (a rounded value), never cut;
 /// nil when even one digit does not fit.
-func fittedLabel(_ v: Double, width: Int) -> String? {
-  for d in stride(from: 4, through: 1, by: -1) {
+///
+/// With `range` (the axis' other end, or the values it must be told apart from), it starts from
+/// the digits that make those read differently (1000.29 and 1000.31, not 1000 and 1000).
+func fittedLabel(_ v: Double, width: Int, separating range: [Double] = []) -> String? {
+  for d in stride(from: NumberFormat.digitsToSeparate([v] + range), through: 1, by: -1) {
     let s = NumberFormat.compact(v, digits: d)
     if TextWidth.of(s) <= width { return s }
   }
@@ -216,7 +219,9 @@ func shade(_ t: Double, _ theme: Theme) -> (color: Color?, glyph: String) {
 func drawColorBar(_ state: AppState, _ buf: inout Buffer, _ row: Rect, name: String, best: Double, worst: Double) {
   let theme = state.theme
   guard row.width >= 20 else { return }
-  let left = "\(name) best \(label(best)) ", right = " \(label(worst)) worst"
+  let digits = NumberFormat.digitsToSeparate([best, worst])
+  let left = "\(name) best \(NumberFormat.compact(best, digits: digits)) "
+  let right = " \(NumberFormat.compact(worst, digits: digits)) worst"
   let barWidth = max(4, min(24, row.width - TextWidth.of(left) - TextWidth.of(right)))
   var x = buf.setString(x: row.x, y: row.y, left, style: theme.dim, maxWidth: row.width)
   for i in 0..<barWidth where x < row.right {
@@ -358,9 +363,13 @@ func drawParallel(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
     // The axis' ends (its real low and high), then nice ticks between them.
     var ticks: [(position: Double, text: String)] = []
     if i == 0 {
-      let inner = AxisTicks.nice(lo, hi, maxCount: maxTicks).map(\.value).filter { $0 > lo && $0 < hi }
-      for v in [lo, hi] + inner {
-        ticks.append((hi > lo ? (v - lo) / (hi - lo) : 0.5, fittedLabel(v, width: room) ?? ""))
+      // The ends with the digits that tell them apart; nice ticks keep their step's decimals.
+      for v in [lo, hi] {
+        ticks.append((hi > lo ? (v - lo) / (hi - lo) : 0.5, fittedLabel(v, width: room, separating: [lo, hi]) ?? ""))
+      }
+      for t in AxisTicks.nice(lo, hi, maxCount: maxTicks) where t.value > lo && t.value < hi {
+        let text = TextWidth.of(t.label) <= room ? t.label : fittedLabel(t.value, width: room, separating: [lo, hi]) ?? ""
+        ticks.append(((t.value - lo) / (hi - lo), text))
       }
     } else {
       let a = i - 1, axis = info.paramAxes[a]
@@ -370,8 +379,9 @@ func drawParallel(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
         }
       } else {
         let inner = paramTicks(axis, range: axis.low...axis.high, maxCount: maxTicks).map(\.value).filter { $0 > axis.low && $0 < axis.high }
+        let ends = [axis.low, axis.high].map { axis.isLog ? pow(10, $0) : $0 }
         for c in [axis.low, axis.high] + inner {
-          ticks.append((info.position(axis: a, coordinate: c), fittedLabel(axis.isLog ? pow(10, c) : c, width: room) ?? ""))
+          ticks.append((info.position(axis: a, coordinate: c), fittedLabel(axis.isLog ? pow(10, c) : c, width: room, separating: ends) ?? ""))
         }
       }
       if info.axisHasMissing[a] { ticks.append((ParallelCoordinateInfo.missingPosition, "n/a")) }
@@ -397,7 +407,7 @@ func drawParallel(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
     var x = barRow.x
     if theme.isMonochrome {
       // Lines carry no colour here: no bar, just the range.
-      x = buf.setString(x: x, y: barRow.y, "\(info.targetName) best \(label(b)) … \(label(w)) worst", style: theme.dim, maxWidth: barRow.width)
+      x = buf.setString(x: x, y: barRow.y, "\(info.targetName) best \(fittedLabel(b, width: 12, separating: [w]) ?? "") … \(fittedLabel(w, width: 12, separating: [b]) ?? "") worst", style: theme.dim, maxWidth: barRow.width)
     } else {
       drawColorBar(state, &buf, barRow, name: info.targetName, best: b, worst: w)
       x = barRow.x + min(barRow.width, 60)

@@ -61,6 +61,20 @@ import Testing
     #expect(text.contains("◆ best #\(best.number)"))
   }
 
+  /// Values 1000.29…1000.31 (a Python study's): the value axis and the colour bar read as many
+  /// digits as tell their ends apart, never "1000" four times.
+  @Test func parallelValueLabelsTellCloseValuesApart() {
+    let values = (0..<12).map { 1000.29 + 0.02 * Double($0) / 11 }
+    var s = AppState(info: DashboardInfo(mode: .watch, storageURL: "x"), snapshot: Self.study(values), theme: .builtinDefault, width: 120, height: 40)
+    s.tab = .parallel
+    s.plotMaximized = true
+    let text = Fixture.lines(s).joined(separator: "\n")
+    #expect(text.contains("1000.29") && text.contains("1000.31"), "\(text)")
+    #expect(text.contains("best 1000.29") && text.contains("1000.31 worst"), "\(text)")
+    let labels = text.split { !$0.isNumber && $0 != "." }.filter { $0.hasPrefix("1000") }
+    #expect(!labels.contains("1000"), "\(text)")
+  }
+
   @Test func parallelLabelsAreNeverCutNumbers() {
     // batch_size up to 256: the top label reads 256, never "25".
     let snap = Self.study((0..<12).map { Double($0) }) { i in ["batch_size": .int([16, 32, 64, 128, 256][i % 5])] }
