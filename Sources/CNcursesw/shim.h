@@ -37,7 +37,7 @@ static inline int sh_get_mouse(int *x, int *y, int *kind) {
   if (e.bstate & BUTTON4_PRESSED) *kind = 4;
   else if (e.bstate & BUTTON5_PRESSED) *kind = 5;
   else if (e.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) *kind = 1;
-  else if (e.bstate & (BUTTON1_RELEASED | BUTTON2_RELEASED | BUTTON3_RELEASED)) *kind = 2;
+  else if (e.bstate & BUTTON1_RELEASED) *kind = 2;
   else *kind = 0;
   return 1;
 }

@@ -212,6 +212,8 @@ public struct AppState: Sendable {
   public var commands: [Command] = []
   /// Whether the loop should stop.
   public var quitting = false
+  /// The last left-button press, so that its release on the same cell is not a second click.
+  var lastMousePress: Mouse?
   /// Draining (quit dialog): no new trial starts here; the app quits when `drainLeft` reaches 0.
   public var draining = false
   public var drainLeft: Int?

@@ -23,6 +23,12 @@ func handleMouse(_ state: inout AppState, _ m: Mouse) -> Reaction {
   // A release is a click too: ncurses may hand over only one of a quick press/release pair, and
   // both on one cell select the same thing.
   case .press(button: 1), .release:
+    // A release on the cell just pressed is the same click: a footer toggle must not run twice.
+    if m.kind == .release, let press = state.lastMousePress, press.x == m.x, press.y == m.y {
+      state.lastMousePress = nil
+      return []
+    }
+    state.lastMousePress = m.kind == .press(button: 1) ? m : nil
     if let number = ScreenMap.trialNumber(screen, x: m.x, y: m.y) {
       guard let i = state.rows.firstIndex(where: { state.snapshot.trials[$0].number == number }) else { return [] }
       state.table.selected = i

@@ -211,6 +211,21 @@ import Testing
     #expect(s.table.selected == before)
   }
 
+  /// ncurses hands over both the press and the release of one click: a footer toggle runs once.
+  @Test func aClickWithItsReleaseTogglesOnce() {
+    var s = Fixture.state(width: 120, height: 40)
+    let footer = Fixture.lines(s)[39]
+    let pause = try! #require(footer.range(of: "p Pause"))
+    let x = footer.distance(from: footer.startIndex, to: pause.lowerBound) + 2
+    _ = update(&s, .mouse(Mouse(.press(button: 1), x: x, y: 39)))
+    _ = update(&s, .mouse(Mouse(.release, x: x, y: 39)))
+    #expect(s.snapshot.isPaused)
+    #expect(s.commands.count == 1, "\(s.commands)")
+    // A release alone (ncurses sometimes gives only that) is still a click.
+    _ = update(&s, .mouse(Mouse(.release, x: x, y: 39)))
+    #expect(!s.snapshot.isPaused)
+  }
+
   @Test func footerEntriesAreButtons() {
     var s = Fixture.state(width: 120, height: 40)
     let footer = Fixture.lines(s)[39]
