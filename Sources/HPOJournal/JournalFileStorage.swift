@@ -86,12 +86,15 @@ public actor JournalFileStorage: Storage {
     var lineStart = 0
     for i in 0..<got where buffer[i] == UInt8(ascii: "\n") {
       let line = buffer[lineStart..<i]
+      let start = lineStart
       lineStart = i + 1
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
       let text = String(decoding: line, as: UTF8.self)
       do {
         try state.apply(try JSONValue(parsing: text))
       } catch {
+        // The lines before this one are applied: never read them again.
+        offset += start
         throw StorageError(
           .backend, "\(path): journal line \(state.linesApplied + 1) cannot be read: \(error)")
       }
