@@ -93,6 +93,7 @@ extension Study {
               try await Task.sleep(for: .milliseconds(Int64(limits.heartbeatInterval * 1000)))
               continue
             }
+            lingerDeadline = .distantFuture  // a retry ran: the next wait for stale trials starts afresh
             onEvent(.started(try await self.storage.trial(id: trial.id)))
             let heartbeat = Task { [storage = self.storage, id = trial.id] in
               while !Task.isCancelled {
