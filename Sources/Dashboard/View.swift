@@ -83,7 +83,9 @@ func headerSegments(_ state: AppState) -> [[HeaderSegment]] {
     let choice = snap.systemAttrs.hpotop.autoChoices.last
     if let choice, choice.sampler != s { spans.append(Span("→" + choice.sampler, style: theme.fg("accent"))) }
     if s == "gp" || choice?.sampler == "gp",
-      let acquisition = snap.trials.last(where: { $0.hpotop.gpPrediction != nil })?.hpotop.gpPrediction?.acquisition
+      let acquisition = state.cache.value(slot: "gpAcquisition", key: cacheKey(state), {
+        snap.trials.last(where: { $0.hpotop.gpPrediction != nil })?.hpotop.gpPrediction?.acquisition
+      })
     {
       spans.append(Span(" " + acquisition, style: theme.dim))
     }
