@@ -28,7 +28,7 @@ func gpuHeaderSegments(_ state: AppState) -> [HeaderSegment] {
   let readings = state.snapshot.gpuReadings
   guard !readings.isEmpty else { return [] }
   let theme = state.theme
-  let onGPU = runningTrialsByGPU(state.snapshot)
+  let onGPU = state.cache.value(slot: "gpuTrials", key: cacheKey(state)) { runningTrialsByGPU(state.snapshot) }
   let wide = state.width >= 160
   return readings.map { r in
     let util = r.utilization ?? 0
