@@ -136,7 +136,7 @@ struct Plot: AsyncParsableCommand {
     guard (0..<max(1, study.directions.count)).contains(objective) else {
       throw BadInput("--objective \(objective): the study has \(study.directions.count) objective(s), 0..\(study.directions.count - 1)")
     }
-    let names = (try? await study.storage.studySystemAttrs(study: study.id))?["study:metric_names"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    let names = ((try? await study.metricNames()) ?? nil) ?? []
     let document: String
     do {
       document = try render(input, PlotRequest(
