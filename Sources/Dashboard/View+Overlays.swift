@@ -63,11 +63,7 @@ func drawOverlay(_ state: AppState, _ overlay: Overlay, _ buf: inout Buffer, _ a
     var lines: [Line] = []
     // The note as typed, wrapped; the cursor block at its end.
     for para in (d.text + "█").split(separator: "\n", omittingEmptySubsequences: false) {
-      var rest = Substring(para)
-      repeat {
-        lines.append(Line(String(rest.prefix(inner))))
-        rest = rest.dropFirst(inner)
-      } while !rest.isEmpty
+      for piece in wrapped(String(para), width: inner) { lines.append(Line(piece)) }
     }
     lines.append("")
     lines.append(Line("Enter: save   Esc: cancel   C-u: clear   (optuna-dashboard shows it too)", style: state.theme.dim))

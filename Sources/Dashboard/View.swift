@@ -177,7 +177,8 @@ func drawFooter(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
     let keyStyle = disabled ? theme.dim : theme.fg("key").adding(.bold)
     let key = Span(" " + (b.keys.first?.description ?? ""), style: keyStyle)
     let label = Span(" " + b.label + " ", style: disabled ? theme.dim : Style())
-    // Whole entries only: one that does not fit is left out, never cut.
+    // Whole entries only, in the table's order: from the first that does not fit on, entries are
+    // left out, never cut.
     guard used + key.width + label.width - 1 <= area.width else { break }
     spans += [key, label]
     used += key.width + label.width

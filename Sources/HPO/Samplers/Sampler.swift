@@ -33,8 +33,9 @@ public protocol Sampler: Sendable {
   /// sampling. Defaults to true; samplers whose `beforeTrial` writes nothing say false.
   var beforeTrialWrites: Bool { get }
 
-  /// System attrs the study stores on the trial once its relative step ran (the GP's
-  /// prediction, the sampler `auto` ran); called once per trial. Defaults to none.
+  /// System attrs the study stores on the trial after sampling (the GP's prediction, the sampler
+  /// `auto` ran); called once per ask, after the relative step (which may have been skipped).
+  /// Defaults to none.
   mutating func sampledTrialAttrs(_ context: SamplingContext, trial: FrozenTrial)
     -> OrderedDictionary<String, JSONValue>
 
