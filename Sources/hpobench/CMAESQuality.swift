@@ -41,14 +41,7 @@ struct CMAESQuality: AsyncParsableCommand {
     return s
   }
 
-  static func rosenbrock(_ x: [Double]) -> Double {
-    var s = 0.0
-    for i in 0..<(x.count - 1) {
-      let a = x[i + 1] - x[i] * x[i], b = 1 - x[i]
-      s += 100 * a * a + b * b
-    }
-    return s
-  }
+  static func rosenbrock(_ x: [Double]) -> Double { TestFunctions.rosenbrock(x) }
 
   static func rastrigin(_ x: [Double]) -> Double {
     var s = 10 * Double(x.count)
