@@ -20,7 +20,7 @@ enum FakeGPUBox {
 
   /// A study folder with `bin/nvidia-smi` and an empty lease folder; returns the folder and the
   /// environment that puts the fake first on PATH and the leases in the folder.
-  static func make(_ label: String, withSMI: Bool = true) throws -> (dir: String, env: [String: String]) {
+  static func make(_ label: String, withSMI: Bool = true, readings: String = FakeGPUBox.readings) throws -> (dir: String, env: [String: String]) {
     let dir = try Binary.temporaryDirectory(label)
     try FileManager.default.createDirectory(atPath: dir + "/bin", withIntermediateDirectories: true)
     try FileManager.default.createDirectory(atPath: dir + "/leases", withIntermediateDirectories: true)
@@ -170,6 +170,39 @@ enum FakeGPUBox {
     #expect(tfTrial.userAttrs[HpotopAttrs.gpuPeakMemoryUserAttr] == .double(23654))
     #expect(tfTrial.userAttrs[HpotopAttrs.gpuMeanUtilizationUserAttr] == .double(100))
     #expect(tfTrial.hpotop.gpuUsage?.memoryTotalMiB == 24576)
+  }
+
+  /// A box with one GPU runs the same study file unchanged: `gpus: auto` finds the one GPU, sets
+  /// `parallelism` to 1 from it, and every trial runs on GPU 0, one at a time.
+  @Test func aOneGPUBoxRunsTheStudyUnchanged() async throws {
+    let (dir, env) = try FakeGPUBox.make("onegpu", readings: "0, 12, 1024, 16384, 40, 70.00")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try FakeGPUBox.script(dir + "/obj.sh", """
+      #!/bin/sh
+      M="\(dir)/marks"
+      echo "[$CUDA_VISIBLE_DEVICES] [$HPOTOP_GPUS]" >> "$M/env"
+      touch "$M/on-$$"
+      n=$(ls "$M" | grep -c "^on-")
+      [ "$n" -gt 1 ] && echo "$n trials at once" >> "$M/overbooked"
+      sleep 0.2
+      rm "$M/on-$$"
+      echo "[hpotop] value=1"
+      """)
+    try """
+      name: one
+      params: {x: {type: float, low: 0, high: 1}}
+      n_trials: 4
+      resources: {gpus: auto, gpus_per_trial: 1}
+      objective: {command: [/bin/sh, obj.sh], args: ""}
+      """.write(toFile: dir + "/one.yaml", atomically: true, encoding: .utf8)
+    let r = try await Binary.run(["run", "one.yaml", "--no-tui"], in: dir, environment: env)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("1 at a time"), "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: dir + "/marks/overbooked"))
+    let seen = try String(contentsOfFile: dir + "/marks/env", encoding: .utf8)
+    #expect(seen == String(repeating: "[0] [0]\n", count: 4))
+    let trials = try await FakeGPUBox.trials(dir, "one")
+    #expect(trials.count == 4 && trials.allSatisfy { $0.state == .complete && $0.hpotop.gpus == [0] })
   }
 
   /// No `nvidia-smi`: a study that asks for `gpus: auto` runs as it would without `resources`;
