@@ -108,7 +108,8 @@ func optunaSampler(_ className: String?, kwargs: String?, space: OrderedDictiona
     if kwargs != nil { throw BadInput("`--sampler_kwargs` is set without `--sampler`. Please specify `--sampler` as well or omit `--sampler-kwargs`.") }
     return RandomSampler()
   }
-  let names = ["RandomSampler": "random", "TPESampler": "tpe", "GridSampler": "grid", "NSGAIISampler": "nsga2"]
+  let names = ["RandomSampler": "random", "TPESampler": "tpe", "GridSampler": "grid", "NSGAIISampler": "nsga2",
+               "CmaEsSampler": "cmaes", "GPSampler": "gp"]
   guard let kind = names[className] ?? SamplerRegistry.kind(named: className)?.name else {
     throw BadInput("--sampler: unknown sampler '\(className)' (known: \(names.keys.sorted().joined(separator: ", ")))")
   }

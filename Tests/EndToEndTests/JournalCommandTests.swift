@@ -28,6 +28,20 @@ import Testing
     #expect(missing.stderr.contains("no storage file nothing-here"))
   }
 
+  /// `ask --sampler` takes every Optuna sampler class hpotop has a twin of, CMA-ES and GP included.
+  @Test(arguments: ["RandomSampler", "TPESampler", "NSGAIISampler", "CmaEsSampler", "GPSampler"])
+  func askTakesOptunasSamplerClassNames(_ className: String) async throws {
+    let dir = try Binary.temporaryDirectory("ask-sampler")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let s = ["--storage", "sqlite:///" + dir + "/a.db", "--study-name", "a"]
+    #expect(try await Binary.run(["create-study"] + s, in: dir).status == 0)
+    let space = #"{"x": {"name": "FloatDistribution", "attributes": {"low": 0, "high": 1, "step": null, "log": false}}}"#
+    let ask = try await Binary.run(
+      ["ask"] + s + ["--sampler", className, "--sampler-kwargs", #"{"seed": 1}"#, "--search-space", space, "-f", "json"], in: dir)
+    #expect(ask.status == 0, "\(className): \(ask.stderr)")
+    #expect(ask.stdout.contains(#""x":"#), "\(ask.stdout)")
+  }
+
   @Test func migrateCopiesAJournalToSQLiteAndBack() async throws {
     guard PythonPeer.shouldRun(for: "journal migrate test") else { return }
     let dir = try Binary.temporaryDirectory("journal-migrate")

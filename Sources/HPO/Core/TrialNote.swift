@@ -45,8 +45,6 @@ public enum TrialNote {
   /// Saves `body` as the note of `trialID` (next version), as optuna-dashboard's `save_note` does.
   public static func save(_ body: String, trialID: Int64?, study: Int64, storage: any Storage) async throws {
     let attrs = try await storage.studySystemAttrs(study: study)
-    try await storage.setStudySystemAttr(
-      study: study, key: versionKey(trialID), value: .int(version(attrs, trialID: trialID) + 1))
     let parts = chunks(body)
     let prefix = chunkPrefix(trialID)
     for (i, part) in parts.enumerated() {
@@ -56,6 +54,9 @@ public enum TrialNote {
     for i in parts.count..<max(parts.count, old) {
       try await storage.setStudySystemAttr(study: study, key: prefix + String(i), value: .string(""))
     }
+    // The version goes last: a reader that sees the new version finds the whole new text.
+    try await storage.setStudySystemAttr(
+      study: study, key: versionKey(trialID), value: .int(version(attrs, trialID: trialID) + 1))
   }
 }
 
