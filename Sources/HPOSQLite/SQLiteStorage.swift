@@ -158,7 +158,7 @@ public final class SQLiteStorage: Storage {
     async throws -> T
   {
     if isReadOnly {
-      throw StorageError(.invalidValue, "\(op) is not possible: \(displayURL) is open read-only (a read-only file or mount)")
+      throw StorageError(.readOnly, "\(op) is not possible: \(displayURL) is open read-only (a read-only file or mount)")
     }
     return try mappingErrors(op) { try writeNow(body) }
   }

@@ -88,7 +88,7 @@ import Testing
       _ = try await reader.createStudy(name: "t", directions: [.minimize])
       Issue.record("a read-only storage wrote")
     } catch let e as StorageError {
-      #expect(e.message.contains("is open read-only"), "\(e.message)")
+      #expect(e.kind == .readOnly && e.message.contains("is open read-only"), "\(e.message)")
     }
     #expect(try Self.journalMode(path) == "delete")
   }

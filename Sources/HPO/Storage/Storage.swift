@@ -136,6 +136,8 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
     case trialNotFound
     case trialFinished
     case invalidValue
+    /// A write to a storage opened read-only (a read-only file or mount).
+    case readOnly
     case incompatibleSchema
     case backend
   }
