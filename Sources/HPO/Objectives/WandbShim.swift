@@ -167,33 +167,20 @@ def _sweep_params():
     return out
 
 
-def _merge(base, extra):
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            _merge(base[key], value)
-        else:
-            base[key] = value
-
-
 class Config(object):
     """wandb.config: the sweep's params (locked, as W&B locks them) over the script's defaults."""
 
     def __init__(self, locked=None):
         object.__setattr__(self, "_items", {})
         object.__setattr__(self, "_locked", dict(locked or {}))
-        _merge(self._items, self._locked)
+        self._items.update(self._locked)
 
     def update(self, data=None, allow_val_change=False, **kwargs):
         values = _as_dict(data)
         values.update(kwargs)
         for key, value in values.items():
-            if key in self._locked:
-                if isinstance(value, dict) and isinstance(self._locked[key], dict):
-                    merged = dict(value)
-                    _merge(merged, self._locked[key])
-                    self._items[key] = merged
-                continue  # the sweep's value wins, as in W&B
-            self._items[key] = value
+            if key not in self._locked:  # the sweep's value wins, nested ones whole, as in W&B
+                self._items[key] = value
 
     def setdefaults(self, data):
         for key, value in _as_dict(data).items():
@@ -397,8 +384,10 @@ class Run(object):
         for key, value in self.summary.items():
             if key == _METRIC or len(extras) >= 32:
                 continue
-            if isinstance(value, (str, bool)) or _number(value) is not None:
-                extras["summary." + key] = value if isinstance(value, (str, bool)) else _number(value)
+            if isinstance(value, (str, bool, int)):
+                extras["summary." + key] = value
+            elif _number(value) is not None:
+                extras["summary." + key] = _number(value)
         if extras:
             _emit(extras)
         value = self._value()

@@ -218,9 +218,10 @@ struct WandbSweepParser {
     }
     var argv: [String] = []
     for (text, at) in items {
-      guard text.hasPrefix("${"), text.hasSuffix("}") else {
-        if text.contains("\0") { throw reader.error(at: at, "a command item must not contain a NUL character") }
-        argv.append(text)
+      if text.contains("\0") { throw reader.error(at: at, "a command item must not contain a NUL character") }
+      guard text.hasPrefix("${"), text.hasSuffix("}"), !Self.paramMacro(text, space) else {
+        // `--batch_size=${batch_size}`: a param's value inside an item.
+        argv.append(space.names.reduce(text) { $0.replacingOccurrences(of: "${\($1)}", with: "{\($1)}") })
         continue
       }
       let macro = String(text.dropFirst(2).dropLast())
@@ -270,6 +271,11 @@ struct WandbSweepParser {
       argv: argv, resolvedCwd: directory, env: env, args: "", placeholders: placeholders, position: anchor)
     command.wandbShim = true
     return command
+  }
+
+  /// Whether a whole item is `${name}` for a param name.
+  static func paramMacro(_ text: String, _ space: SearchSpace) -> Bool {
+    space.names.contains { text == "${\($0)}" }
   }
 
   /// `${interpreter}`: W&B's `python`, or `python3` where only that is on PATH.
