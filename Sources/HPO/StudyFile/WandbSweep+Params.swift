@@ -224,7 +224,7 @@ extension WandbSweepParser {
   private func stepped(_ lo: Double, _ hi: Double, _ q: (q: Double, integral: Bool), what: String, node: Node) throws -> Distribution {
     let a = (lo / q.q).rounded() * q.q, b = (hi / q.q).rounded() * q.q
     do {
-      if q.integral, abs(a) < 9e15, abs(b) < 9e15 {
+      if q.integral, q.q < 9e15, abs(a) < 9e15, abs(b) < 9e15 {
         return .int(try IntDistribution(low: Int(a), high: Int(b), step: Int(q.q)))
       }
       return .float(try FloatDistribution(low: a, high: b, step: q.q))

@@ -145,7 +145,7 @@ struct WandbSweepParser {
     var eta = 3
     if let x = e["eta"] {
       let v = try reader.number(x.value, "eta")
-      guard v > 1 else { throw reader.error(x.value, "eta must be above 1, got \(Self.text(v))") }
+      guard v > 1, v <= 1000 else { throw reader.error(x.value, "eta must be above 1 (and at most 1000), got \(Self.text(v))") }
       eta = max(2, Int(v.rounded()))
       if Double(eta) != v { warn(at: reader.position(x.value), "eta \(Self.text(v)): hpotop's Hyperband takes an integer reduction factor; using \(eta)") }
     }
