@@ -147,7 +147,9 @@ func terminalProblem(environment: [String: String] = ProcessInfo.processInfo.env
 /// Reads a study file; its errors are bad input (exit 2) with file:line:col.
 func loadSpec(_ path: String) throws -> StudySpec {
   do {
-    return try StudySpec.loadChecked(path: path)
+    let spec = try StudySpec.loadChecked(path: path)
+    for w in spec.warnings { printError(w.description) }
+    return spec
   } catch let e as StudyFileError {
     throw BadInput(e)
   }

@@ -59,6 +59,21 @@ extension CommandObjective {
     ]
     for (k, v) in gpu?.environment ?? [:] { env[Environment.Key(stringLiteral: k)] = v }
     for (k, v) in environment { env[Environment.Key(stringLiteral: k)] = v }
+    if !pythonPathFiles.isEmpty {
+      let folder = dir + "/python"
+      do {
+        for (file, text) in pythonPathFiles {
+          let target = (folder as NSString).appendingPathComponent(file)
+          try FileManager.default.createDirectory(
+            atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+          try Data(text.utf8).write(to: URL(fileURLWithPath: target))
+        }
+      } catch {
+        throw RunnerError(argv: argv, reason: "cannot write \(folder): \(Self.reason(error))", exitCode: nil, stderrTail: "")
+      }
+      let inherited = environment["PYTHONPATH"] ?? ProcessInfo.processInfo.environment["PYTHONPATH"] ?? ""
+      env["PYTHONPATH"] = inherited.isEmpty ? folder : folder + ":" + inherited
+    }
     guard let path = Self.resolve(program, environment: environment, cwd: workingDirectory) else {
       throw RunnerError(argv: args, reason: "cannot start \(program): not found on PATH", exitCode: nil, stderrTail: "")
     }

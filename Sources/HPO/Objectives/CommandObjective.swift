@@ -37,6 +37,9 @@ public struct CommandObjective: Sendable {
   public var gpuLeases: GPULeases?
   /// Seconds between `nvidia-smi` samples of a trial's GPUs.
   public var gpuSampleInterval: TimeInterval = 1
+  /// Python files (path relative to the folder → text) written to each trial's `python/`
+  /// folder, which goes first on the trial's `PYTHONPATH` (the offline `wandb` module).
+  public var pythonPathFiles: [String: String] = [:]
 
   /// The default `logLimit`: 64 MiB per file.
   public static let defaultLogLimit = 64 << 20
@@ -63,7 +66,8 @@ public struct CommandObjective: Sendable {
 
   /// The argv for one trial: `{name}` placeholders replaced by the value's text (literally: it is
   /// never parsed by a shell), then the params that had no placeholder, in the chosen style.
-  /// `{trial_number}`, `{trial_dir}` and `{study_name}` are also replaced.
+  /// `{trial_number}`, `{trial_dir}`, `{study_name}` and `{params_json}` (the params as one JSON
+  /// object) are also replaced.
   public func arguments(
     params: OrderedDictionary<String, ParamValue>, trialNumber: Int, trialDir: String, studyName: String = ""
   ) -> [String] {
@@ -78,6 +82,10 @@ public struct CommandObjective: Sendable {
       a = a.replacingOccurrences(of: "{trial_number}", with: String(trialNumber))
       a = a.replacingOccurrences(of: "{trial_dir}", with: trialDir)
       a = a.replacingOccurrences(of: "{study_name}", with: studyName)
+      if a.contains("{params_json}") {
+        let json = JSONValue.object(OrderedDictionary(uniqueKeysWithValues: params.map { ($0.key, $0.value.json) }))
+        a = a.replacingOccurrences(of: "{params_json}", with: json.pythonJSON)
+      }
       return a
     }
     let pieces = argumentTemplate.split(separator: " ").map(String.init)

@@ -44,6 +44,7 @@ public struct StudyLauncher: Sendable {
         trialsDirectory: trialsDirectory,
         metricNames: spec.metrics.map(\.name), constraintNames: spec.constraints.map(\.name), logLimit: c.logLimit)
       command.gpuLeases = gpuLeases
+      if c.wandbShim { command.pythonPathFiles = WandbShim.files }
       let configured = command
       objective = { trial in
         let params = try await space.suggest(in: &trial)

@@ -40,3 +40,22 @@ public struct StudyFileError: Error, CustomStringConvertible, Sendable, Equatabl
     return "\(path):\(line):\(column): error: \(oneLine)"
   }
 }
+
+/// Something in a study file that hpotop reads but cannot honour (a W&B sweep key with no
+/// counterpart, a distribution it approximates), printed as `path:line:col: warning: message`.
+public struct StudyFileWarning: CustomStringConvertible, Sendable, Equatable {
+  public let path: String
+  public let position: SourcePosition
+  public let message: String
+
+  public init(path: String, at position: SourcePosition, _ message: String) {
+    self.path = path
+    self.position = position
+    self.message = message
+  }
+
+  public var description: String {
+    let oneLine = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+    return "\(path):\(position.line):\(position.column): warning: \(oneLine)"
+  }
+}

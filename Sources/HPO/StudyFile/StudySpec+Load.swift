@@ -42,6 +42,10 @@ extension StudySpec {
     let r = YAMLReader(path: path)
     guard let root else { throw r.error(at: .start, "the study file is empty") }
     try r.checkExpansion(root)
+    if WandbSweepParser.isSweep(root) {
+      var sweep = WandbSweepParser(reader: r, path: path)
+      return try sweep.parse(root)
+    }
     var parser = StudyFileParser(reader: r, path: path)
     return try parser.parse(root)
   }

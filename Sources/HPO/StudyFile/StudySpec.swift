@@ -40,6 +40,8 @@ public struct StudySpec: Sendable {
   public var resources: GPUResources? = nil
   /// The compute budget (`budget: {steps:, trial_hours:}`), nil when the file sets none.
   public var budget: ComputeBudget? = nil
+  /// What the file asks for that hpotop cannot honour exactly, with positions (W&B sweep files).
+  public var warnings: [StudyFileWarning] = []
 
   public var directions: [StudyDirection] { metrics.map(\.direction) }
 
@@ -146,7 +148,7 @@ public struct BuiltinSpec: Hashable, Sendable {
 /// (never through a shell), with params substituted into `{name}` placeholders or appended.
 public struct CommandSpec: Hashable, Sendable {
   /// Placeholders a command may use besides param names.
-  public static let reservedPlaceholders = ["trial_number", "trial_dir", "study_name"]
+  public static let reservedPlaceholders = ["trial_number", "trial_dir", "study_name", "params_json"]
 
   public let argv: [String]
   /// The working directory as written (nil: the study file's directory).
@@ -164,6 +166,9 @@ public struct CommandSpec: Hashable, Sendable {
   public let placeholders: [String]
   /// `log_limit`: the most bytes kept of each trial's stdout.log and stderr.log; nil for none.
   public var logLimit: Int? = CommandObjective.defaultLogLimit
+  /// Whether trials find the offline `wandb` module (`WandbShim`) first on `PYTHONPATH` (a W&B
+  /// sweep file's objective).
+  public var wandbShim = false
   public let position: SourcePosition
 
   public init(
