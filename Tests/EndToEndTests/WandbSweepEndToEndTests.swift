@@ -16,6 +16,12 @@ import Testing
     let dir = try Binary.temporaryDirectory("wandb-check")
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try FileManager.default.copyItem(atPath: fixtures + "/" + fixture, toPath: dir + "/" + fixture)
+    // The script the sweep names, beside it (trials would run it; check only looks for it).
+    let text = try String(contentsOfFile: dir + "/" + fixture, encoding: .utf8)
+    if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("program:") }) {
+      let program = line.dropFirst("program:".count).trimmingCharacters(in: .whitespaces)
+      FileManager.default.createFile(atPath: dir + "/" + program, contents: Data())
+    }
     let r = try await Binary.run(["check", "-f", "json", fixture], in: dir)
     #expect(r.status == 0, "\(fixture): \(r.stderr)")
     return (try JSONValue(parsing: r.stdout), r.stderr)
@@ -92,6 +98,25 @@ import Testing
       "main.py", "model.num_groups={model.num_groups}", "dataset={dataset}", "dataset.train_batch={dataset.train_batch}",
       "normalization={normalization}", "+num_gpus=1",
     ])
+  }
+
+  /// A sweep kept in `configs/` naming a script at the repository root, checked from the root
+  /// as `wandb agent` would run it: trials run in the root, with a warning that says so.
+  @Test func programBesideTheStartingFolder() async throws {
+    let dir = try Binary.temporaryDirectory("wandb-root")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try FileManager.default.createDirectory(atPath: dir + "/configs", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: Self.fixtures + "/allennlp-nli-lstm.yaml", toPath: dir + "/configs/sweep.yaml")
+    FileManager.default.createFile(atPath: dir + "/run.py", contents: Data())
+    let r = try await Binary.run(["check", "-f", "json", "configs/sweep.yaml"], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    let j = try JSONValue(parsing: r.stdout)
+    let root = URL(fileURLWithPath: dir).resolvingSymlinksInPath().path
+    #expect(j["objective"]?["cwd"]?.stringValue.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path } == root)
+    #expect(r.stderr.hasPrefix("configs/sweep.yaml:4:10: warning: program 'run.py' is not beside the sweep file"), "\(r.stderr)")
+    let missing = try await Binary.run(["check", "sweep.yaml"], in: dir + "/configs")
+    #expect(missing.status == 0)
+    #expect(missing.stderr.contains("warning: program 'run.py' is neither beside the sweep file nor in"), "\(missing.stderr)")
   }
 
   @Test func allennlpQuantizedAndConstants() async throws {
