@@ -248,6 +248,39 @@ import Testing
     }
   }
 
+  /// hpotop's own study files print the same normalised form: conditions, seeds, options, the
+  /// built-in objective, and the params `hpotop ask --search-space` takes.
+  @Test func ownStudyFileNormalised() async throws {
+    let dir = try Binary.temporaryDirectory("check-own")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let demos = URL(fileURLWithPath: Self.fixtures).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("demos/simulated-training.yaml").path
+    try FileManager.default.copyItem(atPath: demos, toPath: dir + "/study.yaml")
+    let r = try await Binary.run(["check", "-f", "json", "study.yaml"], in: dir)
+    #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+    let j = try JSONValue(parsing: r.stdout)
+    #expect(j["format"] == .string("hpotop"))
+    #expect(j["metric_names"] == .array([.string("val_loss")]))
+    #expect(j["sampler"] == .object(["name": .string("tpe"), "seed": .int(1)]))
+    #expect(j["pruner"]?["max_resource"] == .int(27))
+    #expect(j["objective"]?["builtin"] == .string("simulated_training"))
+    #expect(j["conditions"] == .object(["momentum": .object(["optimizer": .array([.string("sgd")])])]))
+    #expect(j["n_trials"] == .int(60) && j["parallelism"] == .int(4) && j["timeout"] == .double(1800))
+    #expect(try Self.distribution(j, "width") == .int(try IntDistribution(low: 16, high: 1024, log: true)))
+    // The params are what `ask --search-space` reads.
+    let db = "sqlite:///" + dir + "/ask.db"
+    let create = try await Binary.run(["create-study", "--storage", db, "--study-name", "s"], in: dir)
+    #expect(create.status == 0, "\(create.stderr)")
+    let ask = try await Binary.run(
+      ["ask", "--storage", db, "--study-name", "s", "-f", "json", "--search-space", try #require(j["params"]).pythonJSON], in: dir)
+    #expect(ask.status == 0, "\(ask.stderr)")
+    let asked = try JSONValue(parsing: ask.stdout)
+    #expect(asked["params"]?.objectValue?.keys.contains("width") == true, "\(ask.stdout)")
+    let text = try await Binary.run(["check", "study.yaml"], in: dir)
+    #expect(text.stdout.hasPrefix("study.yaml: ok: study 'simulated-training', 7 param(s), sampler tpe, builtin simulated_training\n"))
+    #expect(text.stdout.contains("    momentum    float [0.0, 0.99]  when optimizer in ['sgd']"), "\(text.stdout)")
+  }
+
   /// A sweep hpotop cannot read fails with a positioned error and exit 2, before any trial.
   @Test func badSweepExitsTwoWithItsPosition() async throws {
     let dir = try Binary.temporaryDirectory("wandb-bad")
