@@ -16,6 +16,12 @@ import Testing
     let dir = try Binary.temporaryDirectory("wandb-check")
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try FileManager.default.copyItem(atPath: fixtures + "/" + fixture, toPath: dir + "/" + fixture)
+    // The script the sweep names, beside it (trials would run it; check only looks for it).
+    let text = try String(contentsOfFile: dir + "/" + fixture, encoding: .utf8)
+    if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("program:") }) {
+      let program = line.dropFirst("program:".count).trimmingCharacters(in: .whitespaces)
+      FileManager.default.createFile(atPath: dir + "/" + program, contents: Data())
+    }
     let r = try await Binary.run(["check", "-f", "json", fixture], in: dir)
     #expect(r.status == 0, "\(fixture): \(r.stderr)")
     return (try JSONValue(parsing: r.stdout), r.stderr)
@@ -92,6 +98,25 @@ import Testing
       "main.py", "model.num_groups={model.num_groups}", "dataset={dataset}", "dataset.train_batch={dataset.train_batch}",
       "normalization={normalization}", "+num_gpus=1",
     ])
+  }
+
+  /// A sweep kept in `configs/` naming a script at the repository root, checked from the root
+  /// as `wandb agent` would run it: trials run in the root, with a warning that says so.
+  @Test func programBesideTheStartingFolder() async throws {
+    let dir = try Binary.temporaryDirectory("wandb-root")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try FileManager.default.createDirectory(atPath: dir + "/configs", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: Self.fixtures + "/allennlp-nli-lstm.yaml", toPath: dir + "/configs/sweep.yaml")
+    FileManager.default.createFile(atPath: dir + "/run.py", contents: Data())
+    let r = try await Binary.run(["check", "-f", "json", "configs/sweep.yaml"], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    let j = try JSONValue(parsing: r.stdout)
+    let root = URL(fileURLWithPath: dir).resolvingSymlinksInPath().path
+    #expect(j["objective"]?["cwd"]?.stringValue.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path } == root)
+    #expect(r.stderr.hasPrefix("configs/sweep.yaml:4:10: warning: program 'run.py' is not beside the sweep file"), "\(r.stderr)")
+    let missing = try await Binary.run(["check", "sweep.yaml"], in: dir + "/configs")
+    #expect(missing.status == 0)
+    #expect(missing.stderr.contains("warning: program 'run.py' is neither beside the sweep file nor in"), "\(missing.stderr)")
   }
 
   @Test func allennlpQuantizedAndConstants() async throws {
@@ -221,6 +246,39 @@ import Testing
         "--depth=3", #"{"flag": \#(flag.lowercased()), "model.depth": 3, "optimizer.lr": 0.5}"#, folder + "/params.json",
       ])
     }
+  }
+
+  /// hpotop's own study files print the same normalised form: conditions, seeds, options, the
+  /// built-in objective, and the params `hpotop ask --search-space` takes.
+  @Test func ownStudyFileNormalised() async throws {
+    let dir = try Binary.temporaryDirectory("check-own")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let demos = URL(fileURLWithPath: Self.fixtures).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("demos/simulated-training.yaml").path
+    try FileManager.default.copyItem(atPath: demos, toPath: dir + "/study.yaml")
+    let r = try await Binary.run(["check", "-f", "json", "study.yaml"], in: dir)
+    #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+    let j = try JSONValue(parsing: r.stdout)
+    #expect(j["format"] == .string("hpotop"))
+    #expect(j["metric_names"] == .array([.string("val_loss")]))
+    #expect(j["sampler"] == .object(["name": .string("tpe"), "seed": .int(1)]))
+    #expect(j["pruner"]?["max_resource"] == .int(27))
+    #expect(j["objective"]?["builtin"] == .string("simulated_training"))
+    #expect(j["conditions"] == .object(["momentum": .object(["optimizer": .array([.string("sgd")])])]))
+    #expect(j["n_trials"] == .int(60) && j["parallelism"] == .int(4) && j["timeout"] == .double(1800))
+    #expect(try Self.distribution(j, "width") == .int(try IntDistribution(low: 16, high: 1024, log: true)))
+    // The params are what `ask --search-space` reads.
+    let db = "sqlite:///" + dir + "/ask.db"
+    let create = try await Binary.run(["create-study", "--storage", db, "--study-name", "s"], in: dir)
+    #expect(create.status == 0, "\(create.stderr)")
+    let ask = try await Binary.run(
+      ["ask", "--storage", db, "--study-name", "s", "-f", "json", "--search-space", try #require(j["params"]).pythonJSON], in: dir)
+    #expect(ask.status == 0, "\(ask.stderr)")
+    let asked = try JSONValue(parsing: ask.stdout)
+    #expect(asked["params"]?.objectValue?.keys.contains("width") == true, "\(ask.stdout)")
+    let text = try await Binary.run(["check", "study.yaml"], in: dir)
+    #expect(text.stdout.hasPrefix("study.yaml: ok: study 'simulated-training', 7 param(s), sampler tpe, builtin simulated_training\n"))
+    #expect(text.stdout.contains("    momentum    float [0.0, 0.99]  when optimizer in ['sgd']"), "\(text.stdout)")
   }
 
   /// A sweep hpotop cannot read fails with a positioned error and exit 2, before any trial.

@@ -574,6 +574,8 @@ class _SubmoduleLoader(_abc.Loader):
         module = _types.ModuleType(spec.name)
         module.__path__ = []
         module.__getattr__ = lambda name, owner=spec.name: _missing(owner, name)
+        if spec.name == __name__ + ".errors":  # `except wandb.errors.CommError:` needs classes
+            module.__dict__.update(vars(errors))
         return module
 
     def exec_module(self, module):
@@ -583,7 +585,8 @@ class _SubmoduleLoader(_abc.Loader):
 class _SubmoduleFinder(_abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
         if fullname.startswith(__name__ + "."):
-            _warn(fullname)
+            if fullname != __name__ + ".errors":
+                _warn(fullname)
             return _machinery.ModuleSpec(fullname, _SubmoduleLoader(), is_package=True)
         return None
 

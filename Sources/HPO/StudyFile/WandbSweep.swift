@@ -267,10 +267,28 @@ struct WandbSweepParser {
       env[WandbShim.nestedVariable] = JSONValue.array(nestedPrefixes.map { .string($0) }).pythonJSON
     }
     if let p = top["project"], let project = try? reader.string(p.value, "project") { env[WandbShim.projectVariable] = project }
+    let cwd = programFolder(program, used: items.contains { $0.text == "${program}" }, at: top["program"]?.value)
     var command = CommandSpec(
-      argv: argv, resolvedCwd: directory, env: env, args: "", placeholders: placeholders, position: anchor)
+      argv: argv, resolvedCwd: cwd, env: env, args: "", placeholders: placeholders, position: anchor)
     command.wandbShim = true
     return command
+  }
+
+  /// Where trials run: the sweep file's folder, or, when `program` is not there but is in the
+  /// folder hpotop was started from (a sweep in `configs/` naming a script at the repository
+  /// root, as `wandb agent` run from the root finds it), that folder, with a warning.
+  mutating func programFolder(_ program: String?, used: Bool, at node: Node?) -> String {
+    guard let program, used, !(program as NSString).isAbsolutePath else { return directory }
+    let fm = FileManager.default
+    if fm.fileExists(atPath: (directory as NSString).appendingPathComponent(program)) { return directory }
+    let here = fm.currentDirectoryPath
+    let at = node.map(reader.position) ?? .start
+    if fm.fileExists(atPath: (here as NSString).appendingPathComponent(program)) {
+      warn(at: at, "program '\(program)' is not beside the sweep file; trials run in \(here), where it is (as wandb agent started there would)")
+      return here
+    }
+    warn(at: at, "program '\(program)' is neither beside the sweep file nor in \(here): every trial would fail to start it")
+    return directory
   }
 
   /// Whether a whole item is `${name}` for a param name.
