@@ -17,9 +17,12 @@ public enum TrialColumns {
       + params.map { "param:" + $0 }
   }
 
-  /// Ids that can be sorted by (all but the sparkline).
-  public static func sortable(objectives: Int, params: [String]) -> [String] {
-    ids(objectives: objectives, params: params).filter { $0 != "curve" }
+  /// Ids that can be sorted by (all but the sparkline); `seeds` (configurations by mean over
+  /// their seeds) after the objectives when some configuration ran more than once.
+  public static func sortable(objectives: Int, params: [String], seeds: Bool = false) -> [String] {
+    var out = ids(objectives: objectives, params: params).filter { $0 != "curve" }
+    if seeds { out.insert("seeds", at: 2 + max(1, objectives)) }
+    return out
   }
 
   /// A sort key: numbers sort numerically, text after numbers, missing values last.
@@ -62,14 +65,17 @@ public enum TrialColumns {
     }
   }
 
-  /// Sorts trial indices by a column (ties by number); missing values always last.
-  static func sorted(_ idx: [Int], trials: [FrozenTrial], column: String, descending: Bool) -> [Int] {
+  /// Sorts trial indices by a column (ties by number); missing values always last. `seedMeans`:
+  /// each trial's configuration mean, for the `seeds` column.
+  static func sorted(_ idx: [Int], trials: [FrozenTrial], column: String, descending: Bool, seedMeans: [Int: Double] = [:]) -> [Int] {
     if column == "number" {
       // Snapshots keep trials by ascending number: the indices are already in order.
       let asc = idx.isSorted(by: { trials[$0].number < trials[$1].number }) ? idx : idx.sorted { trials[$0].number < trials[$1].number }
       return descending ? asc.reversed() : asc
     }
-    let keys = idx.map { key(trials[$0], column: column) }
+    let keys = idx.map { i in
+      column == "seeds" ? seedMeans[trials[i].number].map { SortKey.number($0) } ?? .missing : key(trials[i], column: column)
+    }
     var order = Array(idx.indices)
     order.sort { a, b in
       let ka = keys[a], kb = keys[b]
@@ -90,6 +96,7 @@ public enum TrialColumns {
     case "start": return "Started"
     case "curve": return "Curve"
     case "gpu": return "GPU"
+    case "seeds": return "Mean±sd"
     default:
       if id.hasPrefix("value"), let i = Int(id.dropFirst(5)) { return state.metricName(i) }
       if id.hasPrefix("param:") { return String(id.dropFirst(6)) }
