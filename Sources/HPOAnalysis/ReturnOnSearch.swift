@@ -46,7 +46,8 @@ public struct ReturnOnSearch: Sendable, Hashable {
     // and at least `minStretchTrials` trials.
     var start = finished.count
     var hours = 0.0
-    while start > 0, hours < total * Self.stretchFraction || finished.count - start < Self.minStretchTrials {
+    // (A relative margin keeps a sum of equal durations from missing the quarter by rounding.)
+    while start > 0, hours < total * Self.stretchFraction * (1 - 1e-9) || finished.count - start < Self.minStretchTrials {
       start -= 1
       hours += finished[start].hours
     }

@@ -27,7 +27,7 @@ extension LintRule {
   }
 
   /// The upper end of a total-importance interval below which a param counts as not mattering.
-  static let negligibleImportance = 0.02
+  static let negligibleImportance = 0.05
   /// The fewest complete trials before importances are judged (and at least 10 per param).
   static let minImportanceTrials = 30
 
