@@ -123,7 +123,7 @@ public enum Bindings {
     Binding([.char("F")], .unfix, label: "Unfix", "Unfix a fixed param", section: .control, disabledReason: { s in
       s.snapshot.fixedParams.isEmpty ? "no param is fixed" : nil }),
     Binding([.char("n")], .note, label: "Note", "Write the selected trial's note (the one optuna-dashboard shows)", section: .control, disabledReason: noTrial),
-    Binding([.char("R")], .rerunSeeds, label: "Re-run", "Enqueue the selected trial's configuration \(rerunSeedCount) more times with other seeds (a seed param, else HPOTOP_SEED)", section: .control, disabledReason: { s in
+    Binding([.char("R")], .rerunSeeds, label: "Re-run", "Re-run the selected configuration \(rerunSeedCount) more times with other seeds", section: .control, disabledReason: { s in
       guard let t = s.selectedTrial else { return "no trial selected" }
       return t.params.isEmpty ? "trial \(t.number) has no params yet" : nil }),
   ]
