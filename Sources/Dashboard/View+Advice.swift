@@ -18,8 +18,8 @@ func adviceHeaderSegments(_ state: AppState) -> [HeaderSegment] {
   var out: [HeaderSegment] = []
   if let ros {
     out.append(HeaderSegment("return", priority: 4, [
-      Span("return "), Span("\(formatNumber(ros.perHour))/h", style: theme.fg("accent")),
-      Span(" (last \(formatDuration(ros.stretchHours * 3600)))", style: theme.dim),
+      Span("return "), Span(String(format: "%.3g", ros.perHour) + "/h", style: theme.fg("accent")),
+      Span(" (last \(formatDuration(ros.stretchHours * 3600)) compute)", style: theme.dim),
     ]))
   }
   if let advice {
@@ -57,8 +57,11 @@ func seedsColumnCells(_ trials: [FrozenTrial], _ state: AppState) -> [Line]? {
 }
 
 extension SeedGroups {
-  /// Each grouped trial's configuration mean (the `seeds` sort key).
-  var meanByTrial: [Int: Double] { groupOfTrial.mapValues { groups[$0].mean } }
+  /// The configuration mean of each trial whose configuration ran more than once (the `seeds`
+  /// sort key; the others, blank in the column, sort last).
+  var meanByTrial: [Int: Double] {
+    groupOfTrial.compactMapValues { groups[$0].runs > 1 ? groups[$0].mean : nil }
+  }
 }
 
 /// Re-runs the `R` key enqueues for the selected trial's configuration.

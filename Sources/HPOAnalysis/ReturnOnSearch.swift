@@ -69,7 +69,7 @@ public struct ReturnOnSearch: Sendable, Hashable {
 
   /// "0.0123/h over the last 2h05m (8% of the gain)", for `hpotop best` and the header.
   public func summary(duration: (Double) -> String) -> String {
-    var s = "\(formatNumber(perHour))/compute-h over the last \(duration(stretchHours * 3600)) of compute (\(stretchTrials) trials"
+    var s = "\(String(format: "%.3g", perHour))/compute-h over the last \(duration(stretchHours * 3600)) of compute (\(stretchTrials) trials"
     if let share { s += ", \(Int((share * 100).rounded()))% of the gain" }
     return s + ")"
   }

@@ -3,8 +3,8 @@ import HPO
 import HPOAnalysis
 import OrderedCollections
 
-/// What `hpotop best` adds to a single-objective study's best trial: the configurations ranked by
-/// mean ± sd over their seeds (when some configuration ran more than once, `SeedGroups`), and the
+/// What `hpotop best` adds to a single-objective study's best trial: the configurations that ran
+/// more than once, ranked by mean ± sd over their seeds (`SeedGroups`), and the
 /// return on search (`ReturnOnSearch`). The table format prints them below the trial; JSON and
 /// YAML add the keys `configurations` and `return_on_search` to the trial's object.
 struct BestExtras {
@@ -19,12 +19,12 @@ struct BestExtras {
     returnOnSearch = ReturnOnSearch(trials, directions: [direction])
   }
 
-  /// One row per configuration, best mean first.
+  /// One row per configuration that ran more than once, best mean first (a single run's value
+  /// says nothing about its seed-to-seed spread).
   var configurationRows: [OrderedDictionary<String, JSONValue>] {
-    guard groups.hasRepeats else { return [] }
-    return groups.groups.prefix(Self.listed).enumerated().map { k, g in
+    groups.groups.filter { $0.runs > 1 }.prefix(Self.listed).enumerated().map { k, g in
       [
-        "rank": .int(k + 1), "mean": .double(g.mean), "sd": g.sd.map { .double($0) } ?? .null, "runs": .int(g.runs),
+        "rank": .int(k + 1), "mean": .double(g.mean), "sd": .double(g.sd ?? 0), "runs": .int(g.runs),
         "trials": .array(g.trialNumbers.map { .int($0) }),
         "params": .object(OrderedDictionary(uniqueKeysWithValues: g.params.map { ($0.key, $0.value.json) })),
       ]
@@ -59,7 +59,7 @@ struct BestExtras {
       let rows = configurationRows
       if !rows.isEmpty {
         let seed = groups.seedParam.map { " (\($0) left out)" } ?? ""
-        out += "\nConfigurations by mean ± sd over their seeds\(seed):\n"
+        out += "\nConfigurations run more than once, by mean ± sd over their seeds\(seed):\n"
         out += Records(columns: ["rank", "mean", "sd", "runs", "trials", "params"], rows: rows).render(.table)
       }
       if let r = returnOnSearch { out += "\nReturn on search: " + r.summary(duration: formatHours) }

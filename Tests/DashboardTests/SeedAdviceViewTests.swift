@@ -112,7 +112,7 @@ import Testing
     let wide = Fixture.lines(Self.state(trials, width: 200, height: 50))
     #expect(wide[1].contains("hint: the 10 best lr are within 3% of the upper bound 0.1: widen it"), "\(wide[1])")
     // Nothing improved in the last stretch (the best came first).
-    #expect(wide[1].contains("return 0/h (last 10m00s)"), "\(wide[1])")
+    #expect(wide[1].contains("return 0/h (last 10m00s compute)"), "\(wide[1])")
     // At 80 columns the hint goes first and nothing is cut mid-word.
     let narrow = Fixture.lines(Self.state(trials, width: 80, height: 24))
     #expect(!narrow[0].contains("hint") && !narrow[1].contains("widen"), "\(narrow[1])")
