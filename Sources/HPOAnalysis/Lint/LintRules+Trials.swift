@@ -16,7 +16,8 @@ extension LintRule {
     guard d >= 2, data.targets.count >= max(minImportanceTrials, 10 * d) else { return [] }
     let sobol = ForestSobol().evaluate(data)
     return zip(sobol.params, sobol.total).compactMap { name, total in
-      guard total.high < negligibleImportance, let v = best.params[name] else { return nil }
+      // A seed param is meant not to matter: freezing it is no advice.
+      guard total.high < negligibleImportance, !SeedGroups.seedParamNames.contains(name), let v = best.params[name] else { return nil }
       let pct = max(total.high * 100, 0.1)
       return LintFinding(
         id: "unimportant-param", severity: .hint,

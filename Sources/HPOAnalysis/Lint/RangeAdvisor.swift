@@ -52,7 +52,7 @@ public struct RangeAdvice: Sendable, Hashable {
       return x == y ? a.number < b.number : direction.isBetter(x, than: y)
     }
     var out: [RangeAdvice] = []
-    for (name, d) in distributions {
+    for (name, d) in distributions where !SeedGroups.seedParamNames.contains(name) {
       guard let scale = Scale(d) else { continue }
       let positions = ranked.lazy.compactMap { $0.params[name]?.doubleValue }.prefix(best).map(scale.position)
       guard positions.count == best else { continue }
