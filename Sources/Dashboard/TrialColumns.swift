@@ -8,21 +8,19 @@ extension Array {
   }
 }
 
-/// The trial table's columns: `number`, `state`, one per objective (`value0`…), `duration`,
-/// `start`, `curve` (live sparkline), then `param:<name>` per param.
+/// The trial table's columns: `number`, `state`, one per objective (`value0`…), `seeds` (the
+/// configuration's mean ± sd over its seeds, once some configuration ran more than once),
+/// `duration`, `start`, `curve` (live sparkline), then `param:<name>` per param.
 public enum TrialColumns {
   /// Column ids in display order for a study.
-  public static func ids(objectives: Int, params: [String]) -> [String] {
-    ["number", "state"] + (0..<max(1, objectives)).map { "value\($0)" } + ["duration", "start", "curve"]
-      + params.map { "param:" + $0 }
+  public static func ids(objectives: Int, params: [String], seeds: Bool = false) -> [String] {
+    ["number", "state"] + (0..<max(1, objectives)).map { "value\($0)" } + (seeds ? ["seeds"] : [])
+      + ["duration", "start", "curve"] + params.map { "param:" + $0 }
   }
 
-  /// Ids that can be sorted by (all but the sparkline); `seeds` (configurations by mean over
-  /// their seeds) after the objectives when some configuration ran more than once.
+  /// Ids that can be sorted by (all but the sparkline).
   public static func sortable(objectives: Int, params: [String], seeds: Bool = false) -> [String] {
-    var out = ids(objectives: objectives, params: params).filter { $0 != "curve" }
-    if seeds { out.insert("seeds", at: 2 + max(1, objectives)) }
-    return out
+    ids(objectives: objectives, params: params, seeds: seeds).filter { $0 != "curve" }
   }
 
   /// A sort key: numbers sort numerically, text after numbers, missing values last.

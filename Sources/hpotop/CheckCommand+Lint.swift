@@ -6,15 +6,17 @@ import HPOAnalysis
 /// when that file exists) and the findings of `LintRegistry`'s rules on them.
 enum CheckLint {
   /// The lint context of a study file: its trials from `storageURL` (given: it must open; nil:
-  /// the file's own storage, read only if it is a SQLite or journal file that exists). A storage
-  /// without the study gives a context with no trials (the file's own rules still run).
+  /// the file's own storage, read only if it is a SQLite file that exists; a PostgreSQL URL in
+  /// the file is not contacted). A storage without the study gives a context with no trials (the
+  /// file's own rules still run).
   static func context(spec: StudySpec, storageURL: String?) async throws -> LintContext {
     let url: String
     if let storageURL {
       url = storageURL
     } else {
-      let file = sqliteFilePath(spec.storage) ?? (spec.storage.contains("://") ? nil : spec.storage)
-      guard let file, FileManager.default.fileExists(atPath: file) else { return LintContext(spec: spec, trials: []) }
+      guard let file = sqliteFilePath(spec.storage), FileManager.default.fileExists(atPath: file) else {
+        return LintContext(spec: spec, trials: [])
+      }
       url = spec.storage
     }
     let storage = try openStorage(url, readOnly: true)

@@ -40,9 +40,16 @@ extension LintRule {
   public static let startupTrials = LintRule(
     id: "startup-trials", summary: "n_startup_trials below 2·d for TPE or GP"
   ) { c in
-    guard let spec = c.spec, let name = c.samplerName, name == "tpe" || name == "gp" else { return [] }
+    guard let spec = c.spec, let name = c.samplerName else { return [] }
+    // The count the built sampler uses (its option, or its default).
+    let built = try? ComponentFactory.sampler(spec.sampler, directions: spec.directions, space: spec.searchSpace)
+    let startup: Int
+    switch built {
+    case let tpe as TPESampler: startup = tpe.options.nStartupTrials
+    case let gp as GPSampler: startup = gp.options.nStartupTrials
+    default: return []
+    }
     let d = spec.searchSpace.params.filter { !$0.distribution.isSingle }.count
-    let startup = spec.sampler?.options["n_startup_trials"]?.intValue ?? 10
     guard d > 0, startup < 2 * d else { return [] }
     return [LintFinding(
       id: "startup-trials", severity: .hint,
