@@ -31,12 +31,12 @@ func adviceHeaderSegments(_ state: AppState) -> [HeaderSegment] {
 }
 
 extension AppState {
-  /// The snapshot's trials grouped by configuration over seeds (`SeedGroups`), once per
-  /// snapshot; empty for several objectives.
+  /// The snapshot's configurations that ran more than once (`SeedGroups`), once per snapshot;
+  /// empty for several objectives.
   var seedGroups: SeedGroups {
     let snap = snapshot
     return cache.value(slot: "seedGroups", key: cacheKey(self)) {
-      SeedGroups(snap.directions.count == 1 ? snap.trials : [], direction: snap.directions.first ?? .minimize)
+      SeedGroups(snap.directions.count == 1 ? snap.trials : [], direction: snap.directions.first ?? .minimize, repeatedOnly: true)
     }
   }
 }

@@ -31,7 +31,8 @@ public struct SeedGroups: Sendable {
     return seedParamNames.first { all.contains($0) }
   }
 
-  /// Groups, best mean first (ties by the first trial number).
+  /// Groups, best mean first (ties by the first trial number); with `repeatedOnly`, only those
+  /// that ran more than once.
   public let groups: [Group]
   /// The group index of each grouped trial number.
   public let groupOfTrial: [Int: Int]
@@ -39,40 +40,67 @@ public struct SeedGroups: Sendable {
   public let seedParam: String?
 
   /// Groups the COMPLETE trials with a finite first value. `seedParam` defaults to the first of
-  /// `seedParamNames` any trial has.
-  public init(_ trials: [FrozenTrial], direction: StudyDirection, seedParam: String? = nil) {
-    let seed = seedParam ?? Self.seedParam(in: Set(trials.flatMap(\.params.keys)))
+  /// `seedParamNames` any trial has. With `repeatedOnly`, only configurations that ran more than
+  /// once become groups (what the dashboard shows; far cheaper on a large study). Linear in the
+  /// trials, without building a key per trial: params are bucketed by an order-independent hash
+  /// and compared only within a bucket.
+  public init(_ trials: [FrozenTrial], direction: StudyDirection, seedParam: String? = nil, repeatedOnly: Bool = false) {
+    let seed = seedParam ?? Self.seedParamNames.first { name in trials.contains { $0.params[name] != nil } }
     self.seedParam = seed
-    var order: [String] = []
-    var byKey: [String: (params: OrderedDictionary<String, ParamValue>, numbers: [Int], values: [Double])] = [:]
-    for t in trials where t.state == .complete {
+    // One pass, no allocation per trial: each configuration is the index of its first trial;
+    // configurations with equal hashes are chained.
+    var firstOfHash: [Int: Int] = [:]
+    var nextWithHash: [Int] = []
+    var firstTrial: [Int] = []
+    var runs: [Int] = []
+    var members: [(trial: Int, configuration: Int)] = []
+    for (i, t) in trials.enumerated() where t.state == .complete {
       guard let v = t.value, v.isFinite else { continue }
-      var params = t.params
-      if let seed { params[seed] = nil }
-      let key = Self.key(params)
-      if byKey[key] == nil {
-        order.append(key)
-        byKey[key] = (params, [], [])
+      let h = Self.hash(t.params, without: seed)
+      var c = firstOfHash[h] ?? -1
+      while c >= 0, !Self.same(trials[firstTrial[c]].params, t.params, without: seed) { c = nextWithHash[c] }
+      if c < 0 {
+        c = firstTrial.count
+        nextWithHash.append(firstOfHash[h] ?? -1)
+        firstOfHash[h] = c
+        firstTrial.append(i)
+        runs.append(0)
       }
-      byKey[key]?.numbers.append(t.number)
-      byKey[key]?.values.append(v)
+      runs[c] += 1
+      members.append((i, c))
     }
-    var groups: [Group] = order.compactMap { k in
-      guard let g = byKey[k] else { return nil }
-      let (mean, sd) = Self.meanSD(g.values)
-      return Group(params: g.params, trialNumbers: g.numbers.sorted(), values: g.values, mean: mean, sd: sd)
+    // Groups for the configurations kept, their runs in trial order.
+    var slot = [Int](repeating: -1, count: firstTrial.count)
+    var kept: [Int] = []
+    for c in firstTrial.indices where !repeatedOnly || runs[c] > 1 {
+      slot[c] = kept.count
+      kept.append(c)
+    }
+    var numbers = [[Int]](repeating: [], count: kept.count)
+    var values = [[Double]](repeating: [], count: kept.count)
+    for (i, c) in members where slot[c] >= 0 {
+      numbers[slot[c]].append(trials[i].number)
+      values[slot[c]].append(trials[i].value ?? 0)
+    }
+    var groups: [Group] = kept.indices.map { k in
+      var params = trials[firstTrial[kept[k]]].params
+      if let seed { params[seed] = nil }
+      let (mean, sd) = Self.meanSD(values[k])
+      return Group(params: params, trialNumbers: numbers[k], values: values[k], mean: mean, sd: sd)
     }
     groups.sort { a, b in
       a.mean == b.mean ? a.trialNumbers[0] < b.trialNumbers[0] : direction.isBetter(a.mean, than: b.mean)
     }
     self.groups = groups
     var of: [Int: Int] = [:]
+    of.reserveCapacity(members.count)
     for (i, g) in groups.enumerated() { for n in g.trialNumbers { of[n] = i } }
     groupOfTrial = of
+    hasRepeats = groups.contains { $0.values.count > 1 }
   }
 
   /// Whether some configuration ran more than once.
-  public var hasRepeats: Bool { groups.contains { $0.runs > 1 } }
+  public let hasRepeats: Bool
 
   /// The group of a trial, nil for a trial not grouped (not COMPLETE).
   public func group(ofTrial number: Int) -> Group? { groupOfTrial[number].map { groups[$0] } }
@@ -88,13 +116,27 @@ public struct SeedGroups: Sendable {
     return dof > 0 ? (ss / Double(dof)).squareRoot() : nil
   }
 
-  /// A canonical text of params (sorted names, JSON values; ints and equal floats alike).
-  static func key(_ params: OrderedDictionary<String, ParamValue>) -> String {
-    params.keys.sorted().map { name -> String in
-      let v = params[name] ?? .null
-      if case .int(let i) = v { return name + "=" + JSONValue.pythonFloat(Double(i)) }
-      return name + "=" + v.json.compactJSON
-    }.joined(separator: "\u{1}")
+  /// An order-independent hash of params, the seed param left out.
+  static func hash(_ params: OrderedDictionary<String, ParamValue>, without seed: String?) -> Int {
+    var h = 0
+    for (name, value) in params where name != seed {
+      var hasher = Hasher()
+      hasher.combine(name)
+      hasher.combine(value)
+      h &+= hasher.finalize()
+    }
+    return h
+  }
+
+  /// Whether two trials' params are one configuration: the same names with equal values, in any
+  /// order, the seed param left out.
+  public static func same(
+    _ a: OrderedDictionary<String, ParamValue>, _ b: OrderedDictionary<String, ParamValue>, without seed: String?
+  ) -> Bool {
+    let countA = a.count - (seed.map { a[$0] != nil ? 1 : 0 } ?? 0)
+    let countB = b.count - (seed.map { b[$0] != nil ? 1 : 0 } ?? 0)
+    guard countA == countB else { return false }
+    return a.allSatisfy { name, value in name == seed || b[name] == value }
   }
 
   static func meanSD(_ values: [Double]) -> (Double, Double?) {

@@ -43,17 +43,13 @@ public enum SeedReruns {
     distributions: OrderedDictionary<String, Distribution>
   ) throws -> [Run] {
     guard seeds > 0 else { return [] }
-    let key = SeedGroups.key(configuration)
     // Every run of the configuration, in any state but failed (a failed run's seed may be tried again).
     let runs = trials.filter { t in
-      guard t.state != .fail else { return false }
-      var p = t.state == .waiting ? t.fixedParams : t.params
-      if let seedParam { p[seedParam] = nil }
-      return SeedGroups.key(p) == key
+      t.state != .fail && SeedGroups.same(t.state == .waiting ? t.fixedParams : t.params, configuration, without: seedParam)
     }
     if let seedParam, let d = distributions[seedParam] {
       let used = Set(runs.compactMap { t in (t.state == .waiting ? t.fixedParams : t.params)[seedParam] })
-      let free = candidates(d).lazy.filter { v in !used.contains { SeedGroups.key(["s": $0]) == SeedGroups.key(["s": v]) } }
+      let free = candidates(d).lazy.filter { v in !used.contains { SeedGroups.same(["s": $0], ["s": v], without: nil) } }
       let values = Array(free.prefix(seeds))
       guard values.count == seeds else {
         throw RerunError("\(seedParam)'s range has only \(values.count) unused value(s) for \(seeds) more run(s)")

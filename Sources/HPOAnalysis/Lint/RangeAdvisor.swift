@@ -5,8 +5,8 @@ import OrderedCollections
 /// The range advisor: a numeric param whose best trials crowd one bound of its range ("the 10
 /// best lr are within 5% of the upper bound 0.1: widen it") probably has its optimum outside.
 ///
-/// Single objective, at least `minComplete` COMPLETE trials. Of the `best` best trials holding a
-/// param, at least `minNear` must lie within `band` of one bound, measured on the param's scale
+/// Single objective, at least `minComplete` COMPLETE trials. The `best` best trials must all hold
+/// the param, and at least `minNear` of them lie within `band` of one bound, measured on the param's scale
 /// (log scale for log params) as a fraction of the range. A bound at 0 of a linear param, or at 1
 /// of a linear param in [0, 1], is a natural limit and is not reported; an int range with fewer
 /// than 5 values is too coarse to tell.
@@ -45,16 +45,26 @@ public struct RangeAdvice: Sendable, Hashable {
     trials: [FrozenTrial], directions: [StudyDirection], distributions: OrderedDictionary<String, Distribution>
   ) -> [RangeAdvice] {
     guard directions.count == 1, let direction = directions.first else { return [] }
-    let complete = trials.filter { $0.state == .complete && ($0.value?.isFinite ?? false) }
-    guard complete.count >= minComplete else { return [] }
-    let ranked = complete.sorted { a, b in
+    // The `best` best COMPLETE trials, kept in order in one pass (no sort of the whole study).
+    func better(_ a: FrozenTrial, _ b: FrozenTrial) -> Bool {
       let x = a.value ?? 0, y = b.value ?? 0
       return x == y ? a.number < b.number : direction.isBetter(x, than: y)
     }
+    var ranked: [FrozenTrial] = []
+    var complete = 0
+    for t in trials where t.state == .complete {
+      guard let v = t.value, v.isFinite else { continue }
+      complete += 1
+      if ranked.count == best, let last = ranked.last, !better(t, last) { continue }
+      ranked.insert(t, at: ranked.firstIndex { better(t, $0) } ?? ranked.count)
+      if ranked.count > best { ranked.removeLast() }
+    }
+    guard complete >= minComplete else { return [] }
     var out: [RangeAdvice] = []
     for (name, d) in distributions where !SeedGroups.seedParamNames.contains(name) {
       guard let scale = Scale(d) else { continue }
-      let positions = ranked.lazy.compactMap { $0.params[name]?.doubleValue }.prefix(best).map(scale.position)
+      // Every one of the best trials must hold the param (a conditional one may be inactive).
+      let positions = ranked.compactMap { $0.params[name]?.doubleValue }.map(scale.position)
       guard positions.count == best else { continue }
       for bound in [Bound.high, .low] {
         let distances = positions.map { bound == .high ? 1 - $0 : $0 }.filter { $0 <= band }
