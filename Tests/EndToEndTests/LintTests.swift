@@ -80,9 +80,22 @@ import Testing
     }
     let found = try await Self.findings(b)
     #expect(found.isEmpty, "\(found)")
-    // The text form says so too.
+    // The text form lists no finding (no fix to make) either.
     let text = try await Binary.run(["check", b.file], in: b.dir)
-    #expect(text.status == 0 && text.stdout.contains("lint: 60 trial(s), no findings"), "\(text.stdout)")
+    #expect(text.status == 0 && text.stdout.contains(": ok: study 's'") && !text.stdout.contains("fix:"), "\(text.stdout)")
+  }
+
+  @Test func findingsInTextHaveTheirIdMessageAndFix() async throws {
+    let b = try await Self.build("text", """
+      params:
+        x: {type: float, low: 0.0, high: 1.0, step: 0.1}
+      sampler: {name: grid}
+
+      """)
+    let r = try await Binary.run(["check", b.file], in: b.dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("grid-continuous") && r.stdout.contains("the grid tries only 11 values of the continuous range x [0, 1]"), "\(r.stdout)")
+    #expect(r.stdout.contains("fix: use sampler: random or tpe for x"), "\(r.stdout)")
   }
 
   @Test func gridPitfallsComeFromTheFileAlone() async throws {
