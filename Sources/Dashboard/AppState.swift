@@ -80,6 +80,8 @@ public enum Command: Sendable {
   case fix(name: String, value: JSONValue, distribution: Distribution? = nil)
   case unfix(name: String)
   case enqueue(params: OrderedDictionary<String, ParamValue>, skipIfExists: Bool)
+  /// Enqueue seed re-runs of one configuration (`SeedReruns`).
+  case enqueueReruns([SeedReruns.Run])
   case computeImportance(
     kind: ImportanceKind, trials: [FrozenTrial], directions: [StudyDirection], completeCount: Int)
   /// Save a trial's note where optuna-dashboard keeps it (`TrialNote`).
@@ -259,7 +261,8 @@ public struct AppState: Sendable {
     rowsKey = key
     var idx = Array(trials.indices)
     if let f = filter { idx = idx.filter { f.matches(trials[$0]) } }
-    rows = TrialColumns.sorted(idx, trials: trials, column: sortColumn, descending: sortDescending)
+    rows = TrialColumns.sorted(idx, trials: trials, column: sortColumn, descending: sortDescending,
+                               seedMeans: sortColumn == "seeds" ? seedGroups.meanByTrial : [:])
     if following, !rows.isEmpty {
       table.selected = 0
       table.offset = 0

@@ -14,6 +14,7 @@ public enum Action: String, Sendable, CaseIterable {
   case prune, enqueue, pause, fix, unfix, markFailed
   case scrollLeft, scrollRight, jumpRunning
   case note
+  case rerunSeeds
 }
 
 /// One key binding: the single table the footer, the help overlay and `docs/keys.md` come from.
@@ -122,6 +123,9 @@ public enum Bindings {
     Binding([.char("F")], .unfix, label: "Unfix", "Unfix a fixed param", section: .control, disabledReason: { s in
       s.snapshot.fixedParams.isEmpty ? "no param is fixed" : nil }),
     Binding([.char("n")], .note, label: "Note", "Write the selected trial's note (the one optuna-dashboard shows)", section: .control, disabledReason: noTrial),
+    Binding([.char("R")], .rerunSeeds, label: "Re-run", "Re-run the selected configuration \(rerunSeedCount) more times with other seeds", section: .control, disabledReason: { s in
+      guard let t = s.selectedTrial else { return "no trial selected" }
+      return t.params.isEmpty ? "trial \(t.number) has no params yet" : nil }),
   ]
 
   /// The binding for a key, if any.

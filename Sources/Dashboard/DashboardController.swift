@@ -124,6 +124,11 @@ public final class DashboardController: @unchecked Sendable {
           return .commandDone(message: "enqueued trial \(t.number): \(pythonDictRepr(params))", isError: false)
         }
         return .commandDone(message: "not enqueued: a trial with these params exists", isError: false)
+      case .enqueueReruns(let runs):
+        let study = try await Study.load(name: try await storage.studyName(id: studyID), storage: storage)
+        var numbers: [Int] = []
+        for r in runs { if let t = try await study.enqueue(params: r.params, systemAttrs: r.systemAttrs) { numbers.append(t.number) } }
+        return .commandDone(message: "enqueued \(numbers.count) re-run(s): trials \(numbers.map(String.init).joined(separator: ", "))", isError: false)
       case .saveNote(let trialID, let number, let text):
         try await TrialNote.save(text, trialID: trialID, study: studyID, storage: storage)
         return .commandDone(message: "note saved on trial \(number)", isError: false)

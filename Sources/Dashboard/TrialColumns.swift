@@ -8,18 +8,19 @@ extension Array {
   }
 }
 
-/// The trial table's columns: `number`, `state`, one per objective (`value0`…), `duration`,
-/// `start`, `curve` (live sparkline), then `param:<name>` per param.
+/// The trial table's columns: `number`, `state`, one per objective (`value0`…), `seeds` (the
+/// configuration's mean ± sd over its seeds, once some configuration ran more than once),
+/// `duration`, `start`, `curve` (live sparkline), then `param:<name>` per param.
 public enum TrialColumns {
   /// Column ids in display order for a study.
-  public static func ids(objectives: Int, params: [String]) -> [String] {
-    ["number", "state"] + (0..<max(1, objectives)).map { "value\($0)" } + ["duration", "start", "curve"]
-      + params.map { "param:" + $0 }
+  public static func ids(objectives: Int, params: [String], seeds: Bool = false) -> [String] {
+    ["number", "state"] + (0..<max(1, objectives)).map { "value\($0)" } + (seeds ? ["seeds"] : [])
+      + ["duration", "start", "curve"] + params.map { "param:" + $0 }
   }
 
   /// Ids that can be sorted by (all but the sparkline).
-  public static func sortable(objectives: Int, params: [String]) -> [String] {
-    ids(objectives: objectives, params: params).filter { $0 != "curve" }
+  public static func sortable(objectives: Int, params: [String], seeds: Bool = false) -> [String] {
+    ids(objectives: objectives, params: params, seeds: seeds).filter { $0 != "curve" }
   }
 
   /// A sort key: numbers sort numerically, text after numbers, missing values last.
@@ -62,14 +63,17 @@ public enum TrialColumns {
     }
   }
 
-  /// Sorts trial indices by a column (ties by number); missing values always last.
-  static func sorted(_ idx: [Int], trials: [FrozenTrial], column: String, descending: Bool) -> [Int] {
+  /// Sorts trial indices by a column (ties by number); missing values always last. `seedMeans`:
+  /// each trial's configuration mean, for the `seeds` column.
+  static func sorted(_ idx: [Int], trials: [FrozenTrial], column: String, descending: Bool, seedMeans: [Int: Double] = [:]) -> [Int] {
     if column == "number" {
       // Snapshots keep trials by ascending number: the indices are already in order.
       let asc = idx.isSorted(by: { trials[$0].number < trials[$1].number }) ? idx : idx.sorted { trials[$0].number < trials[$1].number }
       return descending ? asc.reversed() : asc
     }
-    let keys = idx.map { key(trials[$0], column: column) }
+    let keys = idx.map { i in
+      column == "seeds" ? seedMeans[trials[i].number].map { SortKey.number($0) } ?? .missing : key(trials[i], column: column)
+    }
     var order = Array(idx.indices)
     order.sort { a, b in
       let ka = keys[a], kb = keys[b]
@@ -90,6 +94,7 @@ public enum TrialColumns {
     case "start": return "Started"
     case "curve": return "Curve"
     case "gpu": return "GPU"
+    case "seeds": return "Mean±sd"
     default:
       if id.hasPrefix("value"), let i = Int(id.dropFirst(5)) { return state.metricName(i) }
       if id.hasPrefix("param:") { return String(id.dropFirst(6)) }

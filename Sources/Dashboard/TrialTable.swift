@@ -9,14 +9,15 @@ import Terminal
 struct TrialTable {
   /// What a column holds (decides its priority and alignment).
   enum Kind: Equatable {
-    case number, state, value, param, duration, start, curve, gpu
-    /// Dropped first (gpu, curve), then start, then duration.
+    case number, state, value, param, duration, start, curve, gpu, seeds
+    /// Dropped first (gpu, curve), then start, then duration, then seeds.
     var dropOrder: Int? {
       switch self {
       case .gpu: -1
       case .curve: 0
       case .start: 1
       case .duration: 2
+      case .seeds: 3
       default: nil
       }
     }
@@ -68,6 +69,8 @@ struct TrialTable {
     cols.append(Self.stateColumn(trials))
     let best = Set(state.cachedBest.map(\.number))
     for i in 0..<objectives { cols.append(Self.valueColumn(i, trials, state, best: best)) }
+    // The configuration's mean ± sd over its seeds, once some configuration ran more than once.
+    if let cells = seedsColumnCells(trials, state) { cols.append(Self.textColumn("seeds", .seeds, "Mean±sd", cells, alignRight: true)) }
     // The GPUs each trial ran on, only when some trial on screen had one.
     let gpuCells = trials.map { Line(gpuCellText($0)) }
     if gpuCells.contains(where: { $0.width > 0 }) { cols.append(Self.textColumn("gpu", .gpu, "GPU", gpuCells, alignRight: false)) }

@@ -113,7 +113,7 @@ func perform(_ state: inout AppState, _ action: Action) -> Reaction {
     if action == .sortReverse {
       state.sortDescending.toggle()
     } else {
-      let ids = TrialColumns.sortable(objectives: state.snapshot.directions.count, params: state.paramNames)
+      let ids = TrialColumns.sortable(objectives: state.snapshot.directions.count, params: state.paramNames, seeds: state.seedGroups.hasRepeats)
       let i = ids.firstIndex(of: state.sortColumn) ?? -1
       state.sortColumn = ids.isEmpty ? "number" : ids[(i + 1) % ids.count]
       state.sortDescending = state.sortColumn == "number"
@@ -230,6 +230,8 @@ func perform(_ state: inout AppState, _ action: Action) -> Reaction {
   case .unfix:
     state.overlay = .picker(ParamPicker(
       purpose: .unfix, entries: state.snapshot.fixedParams.map { ($0.key, $0.value) }, selected: 0))
+  case .rerunSeeds:
+    rerunSelected(&state)
   case .note:
     if let t = state.selectedTrial {
       state.overlay = .note(NoteDialog(

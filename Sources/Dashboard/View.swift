@@ -109,6 +109,7 @@ func headerSegments(_ state: AppState) -> [[HeaderSegment]] {
   } else if snap.directions.count > 1 {
     l2.append(HeaderSegment("best", priority: 0, [Span("Pareto front: "), Span("\(best.count) trials", style: theme.fg("best").adding(.bold))]))
   }
+  l2 += adviceHeaderSegments(state)
 
   // Line 3: time, pace, ETA, fixed params.
   var l3: [HeaderSegment] = []

@@ -91,7 +91,11 @@ struct Best: AsyncParsableCommand {
     }
     let records = TrialRecords.trials(
       best, directions: study.directions, flatten: flatten, metricNames: try await study.metricNames())
-    print(records.render(format.format, single: study.directions.count == 1))
+    guard study.directions.count == 1 else { return print(records.render(format.format)) }
+    // One objective: configurations by mean ± sd over their seeds and the return on search
+    // (BestExtras) join the best trial.
+    let extras = BestExtras(try await study.trials(), direction: study.directions[0])
+    print(extras.render(records, format.format))
   }
 }
 

@@ -211,7 +211,7 @@ func numberMatches(_ shown: String, _ stored: Double) -> Bool {
 
   static func check(_ lines: [String], _ s: AppState) -> [String] {
     let snap = s.snapshot
-    let ids = TrialColumns.ids(objectives: s.snapshot.directions.count, params: s.paramNames)
+    let ids = TrialColumns.ids(objectives: s.snapshot.directions.count, params: s.paramNames, seeds: s.seedGroups.hasRepeats)
     var titles: [String: String] = [:]
     for id in ids { titles[id] = TrialColumns.title(id, state: s) }
     let table = ParsedTable(lines, ids: ids, titles: titles)
@@ -269,6 +269,20 @@ func numberMatches(_ shown: String, _ stored: Double) -> Bool {
           if c.text.range(of: #"^\d\d:\d\d:\d\d$"#, options: .regularExpression) == nil { out.append("#\(number) start `\(c.text)`") }
         } else if c.column == "state" {
           if c.text != TrialTable.stateName(t.state) { out.append("#\(number) state `\(c.text)`") }
+        } else if c.column == "seeds" {
+          // `mean±sd` then `×runs`: the trial's configuration over its seeds.
+          guard let g = s.seedGroups.group(ofTrial: number), g.runs > 1 else {
+            out.append("#\(number) seeds shows `\(c.text)` but ran once")
+            continue
+          }
+          if c.text.hasPrefix("×") {
+            if c.text != "×\(g.runs)" { out.append("#\(number) seeds shows `\(c.text)` for \(g.runs) runs") }
+          } else {
+            let parts = c.text.split(separator: "±").map(String.init)
+            if parts.count != 2 || !numberMatches(parts[0], g.mean) || !numberMatches(parts[1], g.sd ?? 0) {
+              out.append("#\(number) seeds shows `\(c.text)` for \(g.mean) ± \(g.sd ?? 0)")
+            }
+          }
         }
       }
     }

@@ -21,6 +21,7 @@ import OrderedCollections
 /// | `hpotop:auto` | study | `[{from_trial, sampler, why}]` | `auto`'s recorded choices, each from a trial number on |
 /// | `hpotop:gpus` | trial | `[2]` | the GPUs (nvidia-smi indices) the trial ran on |
 /// | `hpotop:gpu_usage` | trial | `{"peak_memory_mib", "memory_total_mib", "mean_utilization", "samples"}` | the trial's GPU use |
+/// | `hpotop:seed` | trial | int | the seed a re-run trial's command gets as `HPOTOP_SEED` (`hpotop rerun`) |
 public enum HpotopKey: String, CaseIterable, Sendable {
   case paused = "hpotop:paused"
   case fixedParams = "hpotop:fixed_params"
@@ -42,6 +43,8 @@ public enum HpotopKey: String, CaseIterable, Sendable {
   case gpus = "hpotop:gpus"
   /// A trial's GPU use: peak memory (MiB), capacity (MiB), mean utilisation (%), sample count.
   case gpuUsage = "hpotop:gpu_usage"
+  /// The seed of an enqueued re-run (`hpotop rerun`), exported to its command as `HPOTOP_SEED`.
+  case seed = "hpotop:seed"
 
   /// What every hpotop key starts with (a retried trial drops the attrs under it).
   public static let prefix = "hpotop:"
@@ -198,6 +201,12 @@ public struct HpotopAttrs: Sendable, Equatable {
                       meanUtilization: o["mean_utilization"]?.doubleValue, samples: o["samples"]?.intValue ?? 0)
     }
     set { attrs[HpotopKey.gpuUsage.rawValue] = newValue.map(Self.json) }
+  }
+
+  /// The seed a re-run trial's command gets as `HPOTOP_SEED`; nil for a trial not re-run that way.
+  public var seed: Int? {
+    get { attrs[HpotopKey.seed.rawValue]?.intValue }
+    set { attrs[HpotopKey.seed.rawValue] = newValue.map { .int($0) } }
   }
 
   /// The user attrs that copy a trial's GPU use for Optuna users: peak memory in MiB and mean

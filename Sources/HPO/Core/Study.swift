@@ -310,11 +310,12 @@ public actor Study {
   /// Adds a WAITING trial whose params are fixed to `params`, exactly as Optuna's
   /// `enqueue_trial` stores it (system attr `fixed_params`, external values), so Python workers
   /// pick it up too. With `skipIfExists`, nothing is added when a trial already has these params.
-  /// Returns the new trial, or `nil` when it was skipped.
+  /// Returns the new trial, or `nil` when it was skipped. `systemAttrs` (hpotop's, e.g.
+  /// `HpotopAttrs.seed`) are stored with the trial, so no worker starts it without them.
   @discardableResult
   public func enqueue(
     params: OrderedDictionary<String, ParamValue>, userAttrs: OrderedDictionary<String, JSONValue> = [:],
-    skipIfExists: Bool = false
+    systemAttrs: OrderedDictionary<String, JSONValue> = [:], skipIfExists: Bool = false
   ) async throws -> FrozenTrial? {
     if skipIfExists {
       for t in try await trials() {
@@ -322,9 +323,9 @@ public actor Study {
         if Self.sameParams(existing, params) { return nil }
       }
     }
-    let template = FrozenTrial(
-      id: 0, number: 0, state: .waiting, userAttrs: userAttrs,
-      systemAttrs: ["fixed_params": .object(OrderedDictionary(uniqueKeysWithValues: params.map { ($0.key, $0.value.json) }))])
+    var attrs = systemAttrs
+    attrs["fixed_params"] = .object(OrderedDictionary(uniqueKeysWithValues: params.map { ($0.key, $0.value.json) }))
+    let template = FrozenTrial(id: 0, number: 0, state: .waiting, userAttrs: userAttrs, systemAttrs: attrs)
     return try await storage.createTrial(study: id, template: template)
   }
 

@@ -11,9 +11,15 @@ public struct GPUOutOfMemory: Hashable, Sendable {
   public var usedBytes: Double?
   public var totalBytes: Double?
 
+  /// How every out-of-memory fail reason starts.
+  public static let reasonPrefix = "CUDA out of memory"
+
+  /// Whether a stored fail reason is an out-of-memory one.
+  public static func isReason(_ failReason: String) -> Bool { failReason.hasPrefix(reasonPrefix) }
+
   /// The one-line fail reason.
   public var reason: String {
-    var s = "CUDA out of memory"
+    var s = Self.reasonPrefix
     if let gpu { s += " on GPU \(gpu)" }
     if let usedBytes, let totalBytes, totalBytes > 0 {
       s += ", \(Self.gib(usedBytes)) of \(Self.gib(totalBytes)) GiB in use"

@@ -57,6 +57,8 @@ extension CommandObjective {
       "HPOTOP_STUDY_NAME": trial.study.name,
       "PYTHONUNBUFFERED": "1",
     ]
+    // A seed re-run (`hpotop rerun`) gets its seed; the objective's own env may still set one.
+    if let seed = (try? await trial.study.storage.trial(id: trial.id))?.hpotop.seed { env["HPOTOP_SEED"] = String(seed) }
     for (k, v) in gpu?.environment ?? [:] { env[Environment.Key(stringLiteral: k)] = v }
     for (k, v) in environment { env[Environment.Key(stringLiteral: k)] = v }
     if !pythonPathFiles.isEmpty {

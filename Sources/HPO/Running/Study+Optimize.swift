@@ -187,6 +187,7 @@ extension Study {
     var system = failed.systemAttrs.filter { !HpotopAttrs.isHpotopKey($0.key) && $0.key != "grid_id" }
     system["failed_trial"] = first
     system["retry_history"] = .array(history)
+    system.hpotop.seed = failed.hpotop.seed  // a retried re-run keeps its seed
     let template = FrozenTrial(
       id: 0, number: 0, state: .waiting, params: failed.params, distributions: failed.distributions,
       userAttrs: failed.userAttrs, systemAttrs: system)
