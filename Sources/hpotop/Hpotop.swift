@@ -13,7 +13,7 @@ struct Hpotop: AsyncParsableCommand {
       CreateStudy.self, DeleteStudy.self, Studies.self, Trials.self, Best.self,
       Ask.self, Tell.self, Enqueue.self, Export.self,
       Pause.self, Resume.self, Prune.self, Fail.self, Fix.self, Unfix.self, Migrate.self,
-      Importance.self, Pareto.self, Plot.self, Check.self, Rerun.self,
+      Importance.self, Pareto.self, Plot.self, Check.self, Rerun.self, PBTCommand.self,
       BestTrial.self, BestTrials.self, StudyNames.self, StudyCommand.self, StorageCommand.self,
     ])
 

@@ -5,10 +5,15 @@ the two-moons data set, generated here, and reports its validation loss after ev
 hpotop passes the params as --name=value arguments (and in HPOTOP_PARAMS) and reads lines
 starting with [hpotop] from stdout. When hpotop prunes the trial it sends SIGTERM: the script
 finishes the current batch, says so, and exits cleanly.
+
+Checkpoints (hpotop's checkpoint protocol): after every epoch the network and its epoch go to
+$HPOTOP_CHECKPOINT_DIR/model.json; when $HPOTOP_RESTORE_FROM is set the run starts from the
+model saved there, and under PBT it trains up to $HPOTOP_STOP_STEP epochs (pbt.yaml).
 """
 import argparse
 import json
 import math
+import os
 import random
 import signal
 import sys
@@ -62,6 +67,13 @@ class Network:
             total -= label * math.log(p) + (1 - label) * math.log(1 - p)
         return total / len(data)
 
+    def state(self):
+        return {"w1": self.w1, "b1": self.b1, "w2": self.w2, "b2": self.b2, "velocity": self.velocity}
+
+    def load(self, state):
+        self.w1, self.b1, self.w2, self.b2 = state["w1"], state["b1"], state["w2"], state["b2"]
+        self.velocity = state["velocity"]
+
     def train_batch(self, batch, lr, momentum, weight_decay):
         hidden = len(self.w2)
         g_w1 = [[0.0, 0.0] for _ in range(hidden)]
@@ -95,6 +107,17 @@ class Network:
         self.b2 += self.velocity[i]
 
 
+def save_checkpoint(net, epoch):
+    """Saves the model and its epoch in $HPOTOP_CHECKPOINT_DIR (written whole, then renamed)."""
+    folder = os.environ.get("HPOTOP_CHECKPOINT_DIR")
+    if not folder:
+        return
+    path = os.path.join(folder, "model.json")
+    with open(path + ".tmp", "w") as f:
+        json.dump({"epoch": epoch, "model": net.state()}, f)
+    os.replace(path + ".tmp", path)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--lr", type=float, default=0.1)
@@ -110,8 +133,16 @@ def main():
     data = two_moons(600, 0.2, rng)
     train, val = data[:400], data[400:]
     net = Network(args.hidden, random.Random(1))
+    first = 1
+    restore = os.environ.get("HPOTOP_RESTORE_FROM")
+    if restore and os.path.exists(os.path.join(restore, "model.json")):
+        with open(os.path.join(restore, "model.json")) as f:
+            saved = json.load(f)
+        net.load(saved["model"])
+        first = saved["epoch"] + 1
+    last = int(os.environ.get("HPOTOP_STOP_STEP", args.epochs))
     loss = net.loss(val)
-    for epoch in range(1, args.epochs + 1):
+    for epoch in range(first, last + 1):
         order = list(range(len(train)))
         random.Random(epoch).shuffle(order)
         for start in range(0, len(order), args.batch_size):
@@ -125,6 +156,7 @@ def main():
             print("[hpotop] val_loss=nan", flush=True)  # diverged: the trial fails with a reason
             return 0
         accuracy = sum((net.forward(x, y)[1] > 0.5) == (label == 1.0) for x, y, label in val) / len(val)
+        save_checkpoint(net, epoch)
         print("[hpotop] " + json.dumps({"step": epoch, "val_loss": loss, "val_accuracy": accuracy}), flush=True)
     print(f"[hpotop] val_loss={loss}", flush=True)
     return 0

@@ -22,6 +22,8 @@ import OrderedCollections
 /// | `hpotop:gpus` | trial | `[2]` | the GPUs (nvidia-smi indices) the trial ran on |
 /// | `hpotop:gpu_usage` | trial | `{"peak_memory_mib", "memory_total_mib", "mean_utilization", "samples"}` | the trial's GPU use |
 /// | `hpotop:seed` | trial | int | the seed a re-run trial's command gets as `HPOTOP_SEED` (`hpotop rerun`) |
+/// | `hpotop:pbt` | trial | `{"member", "generation", "parent", "exploited", "start_step", "stop_step", "params"}` | the PBT segment this trial trains (see `PBTSegment`) |
+/// | `hpotop:pbt_claim` | trial | `"m<member>@<trial number>"` | PBT's atomic claim of a member's next segment (one per member and predecessor) |
 public enum HpotopKey: String, CaseIterable, Sendable {
   case paused = "hpotop:paused"
   case fixedParams = "hpotop:fixed_params"
@@ -45,6 +47,10 @@ public enum HpotopKey: String, CaseIterable, Sendable {
   case gpuUsage = "hpotop:gpu_usage"
   /// The seed of an enqueued re-run (`hpotop rerun`), exported to its command as `HPOTOP_SEED`.
   case seed = "hpotop:seed"
+  /// The PBT segment a trial trains: member, generation, the segment it restores, its steps.
+  case pbtSegment = "hpotop:pbt"
+  /// PBT's claim of a member's next segment, taken atomically (`Storage.claimTrialSystemAttr`).
+  case pbtClaim = "hpotop:pbt_claim"
 
   /// What every hpotop key starts with (a retried trial drops the attrs under it).
   public static let prefix = "hpotop:"
@@ -222,6 +228,30 @@ public struct HpotopAttrs: Sendable, Equatable {
     o["samples"] = .int(u.samples)
     return .object(o)
   }
+
+  /// The PBT segment this trial trains (absent for trials PBT did not plan).
+  public var pbtSegment: PBTSegment? {
+    get {
+      guard let o = attrs[HpotopKey.pbtSegment.rawValue]?.objectValue, let member = o["member"]?.intValue else { return nil }
+      var params = OrderedDictionary<String, ParamValue>()
+      for (k, v) in o["params"]?.objectValue ?? [:] { if let p = ParamValue(json: v) { params[k] = p } }
+      return PBTSegment(
+        member: member, generation: o["generation"]?.intValue ?? 0, parent: o["parent"]?.intValue,
+        exploitedMember: o["exploited"]?.intValue, startStep: o["start_step"]?.intValue ?? 0,
+        stopStep: o["stop_step"]?.intValue, params: params)
+    }
+    set {
+      guard let s = newValue else { attrs[HpotopKey.pbtSegment.rawValue] = nil; return }
+      attrs[HpotopKey.pbtSegment.rawValue] = .object([
+        "member": .int(s.member), "generation": .int(s.generation), "parent": s.parent.map { .int($0) } ?? .null,
+        "exploited": s.exploitedMember.map { .int($0) } ?? .null, "start_step": .int(s.startStep),
+        "stop_step": s.stopStep.map { .int($0) } ?? .null, "params": .object(Self.json(s.params)),
+      ])
+    }
+  }
+
+  /// The value of PBT's claim on a member's next segment: member `m` after trial `after` (-1: none yet).
+  public static func pbtClaimValue(member: Int, after: Int) -> JSONValue { .string("m\(member)@\(after)") }
 
   // MARK: Wording
 

@@ -39,6 +39,13 @@ extension CommandObjective {
     } catch {
       throw RunnerError(argv: argv, reason: "cannot write params.json: \(Self.reason(error))", exitCode: nil, stderrTail: "")
     }
+    // The checkpoint protocol (HPOTOP_CHECKPOINT_DIR, HPOTOP_RESTORE_FROM; see TrialCheckpoint).
+    let checkpoint: TrialCheckpoint
+    do {
+      checkpoint = try TrialCheckpoint.prepare(try await trial.study.storage.trial(id: trial.id), trialsDirectory: trialsDirectory)
+    } catch let failure as TrialCheckpoint.Failure {
+      throw RunnerError(argv: argv, reason: failure.description, exitCode: nil, stderrTail: "")
+    }
     let stdoutLog = try TrialLogWriter(path: dir + "/stdout.log", limit: logLimit, argv: argv)
     let stderrLog = try TrialLogWriter(path: dir + "/stderr.log", limit: logLimit, argv: argv)
     defer {
@@ -59,6 +66,7 @@ extension CommandObjective {
     ]
     // A seed re-run (`hpotop rerun`) gets its seed; the objective's own env may still set one.
     if let seed = (try? await trial.study.storage.trial(id: trial.id))?.hpotop.seed { env["HPOTOP_SEED"] = String(seed) }
+    for (k, v) in checkpoint.environment { env[Environment.Key(stringLiteral: k)] = v }
     for (k, v) in gpu?.environment ?? [:] { env[Environment.Key(stringLiteral: k)] = v }
     for (k, v) in environment { env[Environment.Key(stringLiteral: k)] = v }
     if !pythonPathFiles.isEmpty {
@@ -200,6 +208,10 @@ extension CommandObjective {
     }
     switch result.terminationStatus {
     case .exited(0):
+      if let stop = checkpoint.stopStep, let last = await monitor.lastStep, last > stop {
+        throw RunnerError(argv: args, reason: "reported step \(last) past HPOTOP_STOP_STEP=\(stop): a PBT segment must save its checkpoint and exit at that step",
+                          exitCode: 0, stderrTail: tail)
+      }
       if !constraintNames.isEmpty {
         let constraints = await monitor.values(of: constraintNames)
         guard let constraints else {
@@ -275,6 +287,8 @@ actor RunMonitor {
   private var endedStreams = 0
   private var finalFields = OrderedDictionary<String, JSONValue>()
   private var lastIntermediate: Double?
+  /// The largest step reported.
+  private(set) var lastStep: Int?
   /// `[hpotop]` lines that could not be read: how many, and the first one (cut to 200 characters).
   private(set) var unreadableLines: (count: Int, first: String?) = (0, nil)
   /// The last 2 KiB of the program's stderr.
@@ -316,6 +330,7 @@ actor RunMonitor {
     if let step = m.step {
       guard metricNames.count == 1, let v = objective(in: m.fields, at: 0) else { return }
       lastIntermediate = v
+      lastStep = max(lastStep ?? step, step)
       try? await trial.report(v, step: step)
       if stopReason == nil, (try? await trial.shouldPrune()) == true { stopReason = .pruned }
     } else {

@@ -32,7 +32,8 @@ public struct ComputeBudget: Sendable, Equatable {
   public static func usage(of trials: some Sequence<FrozenTrial>, now: Date = Date()) -> Usage {
     var u = Usage()
     for t in trials {
-      u.steps += max(0, t.lastStep ?? 0)
+      // A PBT segment reports from the step its checkpoint holds: it used the steps after that.
+      u.steps += max(0, (t.lastStep ?? 0) - (t.hpotop.pbtSegment?.startStep ?? 0))
       if let start = t.datetimeStart {
         let end = t.state == .running ? now : (t.datetimeComplete ?? start)
         u.trialSeconds += max(0, end.timeIntervalSince(start))

@@ -81,6 +81,10 @@ extension Study {
               continue
             }
             guard try await self.samplerHasMore() else { return }
+            if await self.samplerIsWaiting() {  // PBT: every member with steps left is training
+              try await Task.sleep(for: .milliseconds(200))
+              continue
+            }
             if let budget = limits.budget, budget.isSpent(await self.computeBudgetUsage()) { return }
             guard var trial = try await self.ask(budget: await self.budgetCountingRetriesOnce(limits.nTrials), heartbeat: true) else {
               if lingerDeadline == .distantFuture {
@@ -182,6 +186,8 @@ extension Study {
   /// `RetryFailedTrialCallback` attrs (`failed_trial`: the first failed number, `retry_history`).
   func requeue(_ failed: FrozenTrial) async throws {
     guard !failed.params.isEmpty else { return }
+    // PBT trains a failed segment again itself, from the same checkpoint (PBTSampler.plan).
+    guard failed.hpotop.pbtSegment == nil else { return }
     let history = (failed.systemAttrs["retry_history"]?.arrayValue ?? []) + [.int(failed.number)]
     let first = failed.systemAttrs["failed_trial"] ?? .int(failed.number)
     var system = failed.systemAttrs.filter { !HpotopAttrs.isHpotopKey($0.key) && $0.key != "grid_id" }
@@ -210,6 +216,9 @@ extension Study {
     try await refresh()
     return !sampler.isExhausted(samplingContext())
   }
+
+  /// Whether the sampler waits for a running trial before it can propose (as of the last refresh).
+  func samplerIsWaiting() -> Bool { sampler.isWaiting(samplingContext()) }
 
   /// The best trial(s) for log lines: the best trial, or the Pareto front.
   func bestForLog() async throws -> [FrozenTrial] {

@@ -25,6 +25,10 @@ public struct StudyLauncher: Sendable {
       auto.facts.pruner = spec.pruner?.name
       sampler = auto
     }
+    if var pbt = sampler as? PBTSampler, pbt.options.memberSteps == nil, let steps = spec.budget?.steps {
+      pbt.options.memberSteps = max(1, steps / pbt.options.population)  // the step budget, shared by the members
+      sampler = pbt
+    }
     self.sampler = sampler
     self.pruner = try ComponentFactory.pruner(spec.pruner, samplerName: sampler.name)
     let studyDir = (spec.path as NSString).deletingLastPathComponent

@@ -45,6 +45,10 @@ public protocol Sampler: Sendable {
   /// True when the sampler has nothing left to propose (a used-up grid); the optimizer then
   /// stops starting trials.
   func isExhausted(_ context: SamplingContext) -> Bool
+
+  /// True while the sampler can propose nothing until a running trial ends (every PBT member is
+  /// training); the optimizer then waits instead of starting a trial. Defaults to false.
+  func isWaiting(_ context: SamplingContext) -> Bool
 }
 
 extension Sampler {
@@ -69,6 +73,8 @@ extension Sampler {
   ) {}
 
   public func isExhausted(_ context: SamplingContext) -> Bool { false }
+
+  public func isWaiting(_ context: SamplingContext) -> Bool { false }
 }
 
 /// What a sampler may look at: the study's identity and a snapshot of its trials.

@@ -47,7 +47,7 @@ public struct SamplerKind: Sendable, CustomStringConvertible {
 /// The samplers a study file can name, in the order messages and the docs list them.
 public enum SamplerRegistry {
   /// The samplers built into hpotop (the ones docs/study-file.md documents).
-  public static let builtin: [SamplerKind] = [.random, .grid, .tpe, .bohb, .nsga2, .gp, .cmaes, .auto]
+  public static let builtin: [SamplerKind] = [.random, .grid, .tpe, .bohb, .nsga2, .gp, .cmaes, .pbt, .auto]
 
   private static let registered = Mutex<[SamplerKind]>([])
 
