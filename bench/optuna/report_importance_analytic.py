@@ -29,7 +29,8 @@ def report(args):
         f"1000 random trials per task, seeds 0-9 (`default_rng(seed)`, the same inputs on both sides). "
         f"hpotop: `ForestSobol` ({cfg.get('trees')} trees, min_samples_leaf {cfg.get('min_samples_leaf')}, "
         f"{cfg.get('replicates')} bootstrap replicates of {cfg.get('replicate_trees')} trees, "
-        f"{int(100 * cfg.get('level', 0.9))}% basic bootstrap intervals, grids {cfg.get('grid')} / "
+        f"{int(100 * cfg.get('level', 0.9))}% bootstrap intervals widened by the bootstrap's bias estimate "
+        f"(DECISIONS 2026-12-05), out-of-bag residual corrections of main effects and pairs, grids {cfg.get('grid')} / "
         f"{cfg.get('pair_grid')}, {cfg.get('mc_samples')} Monte-Carlo points), one configuration for every "
         f"cell; \"fANOVA port\" is hpotop's `FanovaImportance` (Optuna's algorithm). Optuna: "
         f"`FanovaImportanceEvaluator(seed=0)`, {len({r['seed'] for r in opt if r['evaluator'] == 'fanova'})} "
@@ -70,7 +71,8 @@ def report(args):
             times_h.append(r["wall_s"])
         times_o += [r["wall_s"] for r in O]
     L.append("")
-    L.append("Intervals (all seeds and params of both functions):")
+    L.append("Intervals (all seeds and params of both functions; every kind `hpotop importance` reports: "
+             "shares and totals per param, S_ij per pair; first order S_i is shown too):")
     L.append("")
     L.append("| index | coverage of the analytic value | median width | goal (≥ 90%, ≤ 0.1) |")
     L.append("|---|---|---|---|")
