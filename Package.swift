@@ -58,7 +58,10 @@ let package = Package(
         "HPO", "HPOSQLite", "HPOJournal", "HPOAnalysis", "Dashboard", "Terminal", "TerminalNCurses",
         .target(name: "HPOPostgres", condition: .when(traits: ["PostgreSQL"])),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]),
+      ],
+      plugins: ["BuildCommit"]),
+    // `hpotop --version`: the commit the binary was built from (Plugins/BuildCommit).
+    .plugin(name: "BuildCommit", capability: .buildTool()),
     .executableTarget(
       name: "hpobench",
       dependencies: [

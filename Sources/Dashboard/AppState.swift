@@ -50,7 +50,7 @@ public struct DashboardInfo: Sendable {
 }
 
 /// Which importance evaluator the importance tab shows.
-public enum ImportanceKind: String, Sendable, Hashable { case fanova, mdi, sobol }
+public enum ImportanceKind: String, Sendable, Hashable { case fanova, mdi, sobol, pedAnova = "ped-anova" }
 
 /// A finished importance computation, cached by trial count and evaluator.
 public struct ImportanceResult: Sendable {

@@ -106,7 +106,7 @@ public enum Bindings {
       s.tab == .parallel ? nil : "only on the parallel tab" }),
     Binding([.char("H")], .showAllAxes, label: "All axes", "Parallel coordinates: show the hidden axes again", section: .plots, disabledReason: { s in
       s.tab != .parallel ? "only on the parallel tab" : (s.plots.hiddenAxes.isEmpty ? "no axis is hidden" : nil) }),
-    Binding([.char("m")], .importanceKind, label: "fANOVA/Sobol/MDI", "Importance: switch fANOVA / Sobol (intervals, interactions) / mean decrease impurity", section: .plots, disabledReason: { s in
+    Binding([.char("m")], .importanceKind, label: "Evaluator", "Importance: switch fANOVA / Sobol (intervals, interactions) / MDI / PED-ANOVA (top 10%)", section: .plots, disabledReason: { s in
       s.tab == .importance ? nil : "only on the importance tab" }),
     Binding([.char("c")], .cycleParam, label: "Param", "Slice/contour: next param; Pareto: next x objective; parallel: focus the next axis", section: .plots, disabledReason: { s in
       [.slice, .contour, .pareto, .parallel].contains(s.tab) ? (s.tab != .pareto && s.paramNames.isEmpty ? "the study has no params" : nil)

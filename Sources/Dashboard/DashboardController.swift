@@ -142,7 +142,13 @@ public final class DashboardController: @unchecked Sendable {
           let sobol = ForestSobol().evaluate(ImportanceDataset(input))
           return .importance(ImportanceResult(kind: kind, completeCount: completeCount, info: nil, sobol: sobol))
         }
-        let info = ImportanceInfo(input, evaluator: kind == .fanova ? .fanova(seed: 0) : .meanDecreaseImpurity(seed: 0))
+        let evaluator: ImportanceInfo.Evaluator =
+          switch kind {
+          case .mdi: .meanDecreaseImpurity(seed: 0)
+          case .pedAnova: .pedAnova
+          case .fanova, .sobol: .fanova(seed: 0)
+          }
+        let info = ImportanceInfo(input, evaluator: evaluator)
         return .importance(ImportanceResult(kind: kind, completeCount: completeCount, info: info))
       }
     } catch {

@@ -176,10 +176,11 @@ func perform(_ state: inout AppState, _ action: Action) -> Reaction {
   case .showAllAxes:
     state.plots.hiddenAxes = []
   case .importanceKind:
-    switch state.importanceKind {  // fANOVA → Sobol (intervals, interactions) → MDI
+    switch state.importanceKind {  // fANOVA → Sobol (intervals, interactions) → MDI → PED-ANOVA
     case .fanova: state.importanceKind = .sobol
     case .sobol: state.importanceKind = .mdi
-    case .mdi: state.importanceKind = .fanova
+    case .mdi: state.importanceKind = .pedAnova
+    case .pedAnova: state.importanceKind = .fanova
     }
     requestImportanceIfNeeded(&state)
   case .cycleParam:

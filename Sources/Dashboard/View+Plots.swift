@@ -467,7 +467,7 @@ func drawPareto(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
 
 func drawImportance(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   let theme = state.theme
-  let kindName = [ImportanceKind.fanova: "fANOVA", .mdi: "MDI", .sobol: "Sobol"][state.importanceKind] ?? ""
+  let kindName = [ImportanceKind.fanova: "fANOVA", .mdi: "MDI", .sobol: "Sobol", .pedAnova: "PED-ANOVA (top 10%)"][state.importanceKind] ?? ""
   var top = area
   if area.height >= 2 {
     let (h, r) = area.splitTop(1)

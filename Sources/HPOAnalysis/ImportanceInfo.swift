@@ -7,11 +7,14 @@ public struct ImportanceInfo: Sendable, Hashable {
   public enum Evaluator: Sendable, Hashable {
     case fanova(seed: UInt64)
     case meanDecreaseImpurity(seed: UInt64)
+    /// PED-ANOVA with Optuna's defaults (top 10% against all trials).
+    case pedAnova
 
     public var name: String {
       switch self {
       case .fanova: return "fANOVA"
       case .meanDecreaseImpurity: return "Mean Decrease Impurity"
+      case .pedAnova: return "PED-ANOVA"
       }
     }
   }
@@ -31,10 +34,12 @@ public struct ImportanceInfo: Sendable, Hashable {
   ) {
     self.evaluator = evaluator
     self.targetName = targetName
-    let data = ImportanceDataset(input, objective: objective, target: target)
     switch evaluator {
-    case .fanova(let seed): importances = FanovaImportance(seed: seed).evaluate(data)
-    case .meanDecreaseImpurity(let seed): importances = MDIImportance(seed: seed).evaluate(data)
+    case .fanova(let seed):
+      importances = FanovaImportance(seed: seed).evaluate(ImportanceDataset(input, objective: objective, target: target))
+    case .meanDecreaseImpurity(let seed):
+      importances = MDIImportance(seed: seed).evaluate(ImportanceDataset(input, objective: objective, target: target))
+    case .pedAnova: importances = PedAnovaImportance().evaluate(input, objective: objective, target: target)
     }
   }
 }

@@ -7,8 +7,9 @@ import OrderedCollections
 /// Issue 23: importances against analytic Sobol indices on the tasks of
 /// `bench/optuna/importance_analytic.py` (Ishigami a = 7, b = 0.1; Sobol G with
 /// a = (0, 1, 4.5, 9, 99, 99)), on the same inputs (`X_<function>_<seed>.f64`, the unit-cube draws
-/// `default_rng(seed).random((1000, d))`). For each task: Optuna's fANOVA as hpotop ports it and
-/// `ForestSobol` (main-effect shares, interactions, totals, intervals), timed. One JSON document.
+/// `default_rng(seed).random((1000, d))`). For each task: Optuna's fANOVA as hpotop ports it,
+/// `PedAnovaImportance` and `ForestSobol` (main-effect shares, interactions, totals, intervals),
+/// timed. One JSON document.
 struct ImportanceAnalytic: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "importance-analytic", abstract: "Sobol-index importances vs analytic indices (issue 23).")
@@ -85,6 +86,10 @@ struct ImportanceAnalytic: AsyncParsableCommand {
           rec["fanova_port_wall_s"] = Self.elapsed(t0)
           rec["fanova_port_shares"] = names.map { imp[$0] ?? 0 }
         }
+        let tp = DispatchTime.now().uptimeNanoseconds
+        let ped = PedAnovaImportance().evaluate(input)
+        rec["ped_anova_wall_s"] = Self.elapsed(tp)
+        rec["ped_anova_raw"] = names.map { ped.raw($0) ?? 0 }
         let t0 = DispatchTime.now().uptimeNanoseconds
         let sobol = ForestSobol(options: options).evaluate(ImportanceDataset(input))
         rec["wall_s"] = Self.elapsed(t0)

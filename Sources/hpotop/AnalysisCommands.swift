@@ -15,11 +15,13 @@ extension StudyOptions {
 
 struct Importance: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Parameter importances with intervals and interactions (sobol), or fANOVA / MDI as Optuna computes them.")
+    abstract: "Parameter importances with intervals and interactions (sobol), or fANOVA / MDI / PED-ANOVA as Optuna computes them.")
   @OptionGroup var options: StudyOptions
   @OptionGroup var format: FormatOption
-  @Option(help: "sobol (shares of the main effects, intervals, totals, interactions), fanova or mdi.")
+  @Option(help: "sobol (shares of the main effects, intervals, totals, interactions), fanova, mdi or ped-anova (what matters among the best trials).")
   var evaluator: String = "sobol"
+  @Option(help: "ped-anova: the top quantile of trials whose importances are measured.") var targetQuantile: Double = 0.1
+  @Option(help: "ped-anova: the top quantile they are compared with (1: all trials).") var regionQuantile: Double = 1
   @Option(help: "The objective index, for studies with several.") var objective: Int = 0
   @Option(help: "Seed of the random forest.") var seed: UInt64 = 0
 
@@ -41,7 +43,13 @@ struct Importance: AsyncParsableCommand {
     switch evaluator {
     case "fanova": importances = FanovaImportance(seed: seed).evaluate(input, objective: objective)
     case "mdi": importances = MDIImportance(seed: seed).evaluate(input, objective: objective)
-    default: throw BadInput("--evaluator must be sobol, fanova or mdi, not '\(evaluator)'")
+    case "ped-anova":
+      guard 0 < targetQuantile, targetQuantile < regionQuantile, regionQuantile <= 1 else {
+        throw BadInput("ped-anova needs 0 < --target-quantile < --region-quantile ≤ 1")
+      }
+      importances = PedAnovaImportance(targetQuantile: targetQuantile, regionQuantile: regionQuantile)
+        .evaluate(input, objective: objective)
+    default: throw BadInput("--evaluator must be sobol, fanova, mdi or ped-anova, not '\(evaluator)'")
     }
     if importances.entries.isEmpty { throw BadInput("no complete trial with params to analyse yet") }
     let rows = importances.entries.map { e -> OrderedDictionary<String, JSONValue> in

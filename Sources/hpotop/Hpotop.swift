@@ -8,6 +8,7 @@ struct Hpotop: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hpotop",
     abstract: "The htop of hyperparameter tuning: a terminal dashboard with a tuner built in.",
+    version: HpotopVersion.line,
     subcommands: [
       Demo.self, Run.self, Watch.self, Worker.self, Keys.self, BenchFrame.self,
       CreateStudy.self, DeleteStudy.self, Studies.self, Trials.self, Best.self,
@@ -15,6 +16,7 @@ struct Hpotop: AsyncParsableCommand {
       Pause.self, Resume.self, Prune.self, Fail.self, Fix.self, Unfix.self, Migrate.self,
       Importance.self, Pareto.self, Plot.self, Check.self, Rerun.self, PBTCommand.self,
       BestTrial.self, BestTrials.self, StudyNames.self, StudyCommand.self, StorageCommand.self,
+      GenerateManual.self,
     ])
 
   /// Runs the command with hpotop's exit codes: 0 success, 1 failure, 2 usage or bad input.
