@@ -3,11 +3,12 @@
 # trivial command trials per second with `hpotop run -j 4` on SQLite, and the end of a run
 # (`-j 4` on 4 trials), against Optuna 5.0 in the same run. ~8 min on the shared 2 cores.
 #   bash bench/engine.sh [THROUGHPUT_TRIALS]   (default 1000; Optuna runs 200 of them)
+# HPOTOP_BENCH_BIN=DIR takes hpotop, hpotop-supervise and hpobench from DIR instead of building.
 # PostgreSQL with 8 workers is `bash bench/postgres.sh` (it needs the PostgreSQL trait).
 source "$(dirname "$0")/lib.sh"
 TRIALS="${1:-1000}"
 bench_venv
-bench_build hpotop hpotop-supervise hpobench
+if [[ -n "${HPOTOP_BENCH_BIN:-}" ]]; then BIN="$HPOTOP_BENCH_BIN"; else bench_build hpotop hpotop-supervise hpobench; fi
 SCRATCH="$(mktemp -d)"
 trap 'rm -rf "$SCRATCH"' EXIT
 rm -f "$RESULTS"/engine_*.json
