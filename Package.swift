@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "hpotop", targets: ["hpotop"]),
+    .executable(name: "hpotop-supervise", targets: ["hpotop-supervise"]),
     .library(name: "HPO", targets: ["HPO"]),
     .library(name: "HPOSQLite", targets: ["HPOSQLite"]),
     .library(name: "HPOPostgres", targets: ["HPOPostgres"]),
@@ -26,6 +27,7 @@ let package = Package(
   targets: [
     .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
     .target(name: "CProcessSupervisor"),
+    .executableTarget(name: "hpotop-supervise", dependencies: ["CProcessSupervisor"]),
     .target(
       name: "HPO",
       dependencies: [

@@ -11,7 +11,7 @@ BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SECTIONS=(quality overhead)
 # Sections with their own arguments (seed counts); `all` runs them with their defaults.
 # postgres needs the PostgreSQL trait and a server: run it by name (bash bench/run.sh postgres).
-MORE=(multifidelity importance pareto throughput)
+MORE=(multifidelity importance pareto throughput engine)
 
 what="${1:-all}"
 shift || true

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 TRIALS="${1:-1000}"
 bench_venv
-bench_build hpotop hpobench
+bench_build hpotop hpotop-supervise hpobench
 SCRATCH="$(mktemp -d)"
 trap 'rm -rf "$SCRATCH"' EXIT
 runs=()

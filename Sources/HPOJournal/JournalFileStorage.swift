@@ -429,8 +429,12 @@ public actor JournalFileStorage: Storage {
   public func trials(study: Int64, filter: TrialFilter) throws -> [FrozenTrial] {
     try catchUp()
     let j = try studyIndex(study, in: state)
-    return state.studies[j]!.trialIDs.compactMap { tid in
-      let t = state.trials[tid]
+    let ids = state.studies[j]!.trialIDs
+    let positions = filter.candidatePositions(
+      count: ids.count, idAt: { JournalReplay.hpotopID(ids[$0]) },
+      position: { state.trialIndex($0).map { state.trials[$0].number } })
+    return positions.compactMap { p in
+      let t = state.trials[ids[p]]
       return filter.matches(id: t.id, state: t.state) ? t : nil
     }
   }

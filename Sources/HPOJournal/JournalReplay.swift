@@ -38,6 +38,15 @@ struct JournalReplay {
     /// skipped when popped.
     var waitingQueue: [Int] = []
     var nonWaitingCount = 0
+    /// Per param name, the lowest-numbered trial holding it and its distribution there (what
+    /// `studyDistribution` answers), kept as params arrive so a param line does not scan the study.
+    var firstDistribution: [String: (number: Int, distribution: Distribution)] = [:]
+
+    /// Notes that the trial numbered `number` now holds `name` with `distribution`.
+    mutating func noteDistribution(_ name: String, _ distribution: Distribution, number: Int) {
+      if let held = firstDistribution[name], held.number < number { return }
+      firstDistribution[name] = (number, distribution)
+    }
   }
 
   var studies: OrderedDictionary<Int, StudyRecord> = [:]
@@ -65,10 +74,7 @@ struct JournalReplay {
   /// The distribution a param name already has in the study (the first trial holding it), as
   /// Optuna's replay checks compatibility against.
   func studyDistribution(study: Int, name: String) -> Distribution? {
-    for tid in studies[study]?.trialIDs ?? [] {
-      if let d = trials[tid].distributions[name] { return d }
-    }
-    return nil
+    studies[study]?.firstDistribution[name]?.distribution
   }
 
   // MARK: Applying one line
@@ -169,6 +175,7 @@ struct JournalReplay {
     trials.append(t)
     trialStudy.append(sid)
     studies[sid]?.trialIDs.append(tid)
+    for (k, d) in t.distributions { studies[sid]?.noteDistribution(k, d, number: t.number) }
     if state == .waiting {
       studies[sid]?.waitingQueue.append(tid)
     } else {
@@ -184,6 +191,7 @@ struct JournalReplay {
     if let prior = studyDistribution(study: trialStudy[tid], name: name), !prior.isCompatible(with: d) { return }
     trials[tid].params[name] = d.toExternal(x)
     trials[tid].distributions[name] = d
+    studies[trialStudy[tid]]?.noteDistribution(name, d, number: trials[tid].number)
   }
 
   private mutating func applySetState(_ log: JSONValue) throws {

@@ -252,6 +252,18 @@ extension StorageConformance {
         try c.equal(try await s.claimTrialSystemAttr(trial: t3.id, study: other, key: "grid_id", value: .int(3)), true,
                     "claims are per study")
         try c.equal(try await s.trial(id: t2.id).systemAttrs["grid_id"], .int(4), "the claimed value is stored")
+        // Values written other ways count too, and a value given up is free again.
+        try await s.setTrialSystemAttr(trial: t2.id, key: "grid_id", value: .int(5))
+        let t4 = try await s.createTrial(study: sid, template: nil)
+        try c.equal(try await s.claimTrialSystemAttr(trial: t4.id, study: sid, key: "grid_id", value: .int(5)), false,
+                    "claiming a value set by setTrialSystemAttr")
+        try c.equal(try await s.claimTrialSystemAttr(trial: t4.id, study: sid, key: "grid_id", value: .int(4)), true,
+                    "claiming a value its holder gave up")
+        _ = try await s.createTrial(
+          study: sid, template: FrozenTrial(id: 0, number: 0, state: .waiting, systemAttrs: ["grid_id": .int(7)]))
+        let t6 = try await s.createTrial(study: sid, template: nil)
+        try c.equal(try await s.claimTrialSystemAttr(trial: t6.id, study: sid, key: "grid_id", value: .int(7)), false,
+                    "claiming a value an enqueued trial was created with")
       },
       check("trialFilterSemantics") { make, c in
         let s = try await make()

@@ -20,6 +20,34 @@ import Testing
     #expect(trials.filter { $0.params["opt"] == .string("sgd") }.allSatisfy { $0.params["momentum"] != nil })
   }
 
+  /// Issue 25: a worker that finds the budget used up does not wait a heartbeat interval for
+  /// trials its own run holds (that tail was 5 s per `hpotop run`). With an hour-long interval,
+  /// the run must end with its last trial.
+  @Test func aRunEndsWithItsLastTrialNotAHeartbeatLater() async throws {
+    let study = try await Study.create(name: "s", storage: InMemoryStorage(), sampler: RandomSampler(seed: 2))
+    let limits = OptimizeLimits(nTrials: 4, parallelism: 4, heartbeatInterval: 3600)
+    let run = Task {
+      try await study.optimize(limits: limits) { trial in
+        try await Task.sleep(for: .milliseconds(100 * (trial.number + 1)))
+        return [try await trial.suggestFloat("x", 0, 1)]
+      }
+    }
+    // Not a timing check: the old code waited an hour here, this bound only keeps a hang short.
+    let ended = await withTaskGroup(of: Bool.self) { group in
+      group.addTask { (try? await run.value) != nil }
+      group.addTask {
+        try? await Task.sleep(for: .seconds(120))
+        run.cancel()
+        return false
+      }
+      let first = await group.next() ?? false
+      group.cancelAll()
+      return first
+    }
+    #expect(ended, "optimize still waited after its last trial")
+    #expect(try await study.trials().filter { $0.state == .complete }.count == 4)
+  }
+
   @Test func enqueuedTrialRunsFirstWithItsParams() async throws {
     let study = try await Study.create(name: "s", storage: InMemoryStorage())
     try await study.enqueue(params: ["x": .float(0.25), "opt": .string("sgd")])

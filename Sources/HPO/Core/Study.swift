@@ -15,7 +15,7 @@ public actor Study {
   public private(set) var sampler: any Sampler
   public private(set) var pruner: any Pruner
 
-  private var mirror = TrialCache()
+  private(set) var mirror = TrialCache()
   private var active: [Int64: ActiveTrial] = [:]
   /// When this process last looked for stale trials (see `recoverStaleTrials`).
   var lastStaleCheck: Date?
@@ -113,7 +113,13 @@ public actor Study {
   /// The Pareto-optimal COMPLETE trials (Optuna `best_trials`), feasible ones only when any trial
   /// carries constraints. For one objective: every trial tied with the best value.
   public func bestTrials() async throws -> [FrozenTrial] {
-    let complete = try await trials(states: [.complete]).filter { ($0.values?.count ?? 0) == directions.count }
+    try await refresh()
+    return paretoFront(of: mirror.trials)
+  }
+
+  /// The Pareto-optimal COMPLETE trials among `trials` (see `bestTrials`).
+  func paretoFront(of trials: [FrozenTrial]) -> [FrozenTrial] {
+    let complete = trials.filter { $0.state == .complete && ($0.values?.count ?? 0) == directions.count }
     let pool = complete.contains(where: { $0.constraints != nil }) ? complete.filter(\.isFeasible) : complete
     let front = ParetoFront.indices(of: pool.map { $0.values ?? [] }, directions: directions)
     return front.map { pool[$0] }
@@ -136,12 +142,23 @@ public actor Study {
   public func ask(
     budget: Int?, heartbeat: Bool = false, fixedDistributions: OrderedDictionary<String, Distribution> = [:]
   ) async throws -> Trial? {
+    try await ask(budget: budget, heartbeat: heartbeat, fixedDistributions: fixedDistributions, studyState: nil)
+  }
+
+  /// `ask(budget:heartbeat:fixedDistributions:)` with the study's hpotop attrs (its fixed params)
+  /// as the caller read them, or read now when `nil`.
+  func ask(
+    budget: Int?, heartbeat: Bool, fixedDistributions: OrderedDictionary<String, Distribution> = [:],
+    studyState: HpotopAttrs?
+  ) async throws -> Trial? {
     guard var frozen = try await storage.startTrial(study: id, budget: budget, heartbeat: heartbeat)
     else { return nil }
     try await refresh()
     if let fresh = mirror.trial(id: frozen.id) { frozen = fresh }
     var fixed = frozen.fixedParams
-    for (k, p) in try await storage.hpotopState(study: id).fixedParams where fixed[k] == nil { fixed[k] = p }
+    let state: HpotopAttrs
+    if let studyState { state = studyState } else { state = try await storage.hpotopState(study: id) }
+    for (k, p) in state.fixedParams where fixed[k] == nil { fixed[k] = p }
     let context = pruner.samplerView(samplingContext(), trial: frozen)
     try await sampler.beforeTrial(context, trial: frozen)
     // The refresh above loaded the trial; read it again only if the sampler may have written to it.
@@ -159,6 +176,9 @@ public actor Study {
     }
     return trial
   }
+
+  /// A trial this process runs, as it knows it (what it wrote since the ask).
+  func runningTrial(id: Int64) -> FrozenTrial? { active[id]?.trial }
 
   /// The value for one param of a running trial: already suggested, fixed, sampled jointly, or
   /// sampled now. The value is written to storage before it is returned.

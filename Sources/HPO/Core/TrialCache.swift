@@ -23,6 +23,10 @@ public struct TrialCache: Sendable {
   public private(set) var anyConstrained = false
   /// The direction the best trial is kept for (the first objective's).
   public let bestDirection: StudyDirection
+  /// Ids of the trials that are retries (they carry Optuna's `retry_history`).
+  private var retryIDs: Set<Int64> = []
+  /// The compute-budget usage of the finished trials (a finished trial's usage never changes).
+  private var finishedUsage = ComputeBudget.Usage()
 
   public init(bestDirection: StudyDirection = .minimize) { self.bestDirection = bestDirection }
 
@@ -46,6 +50,19 @@ public struct TrialCache: Sendable {
     return id.flatMap { trial(id: $0) }
   }
 
+  /// How many trials are retries (made by re-queueing a failed trial: they carry
+  /// `retry_history`), kept as trials arrive.
+  public var retryCount: Int { retryIDs.count }
+
+  /// The compute-budget usage of all trials at `now`: the finished ones' sum, kept as trials
+  /// arrive, plus the unfinished ones' (few), so it costs what is running, not the study's size.
+  public func budgetUsage(now: Date = Date()) -> ComputeBudget.Usage {
+    var u = ComputeBudget.usage(of: unfinishedIDs.compactMap { trial(id: $0) }, now: now)
+    u.steps += finishedUsage.steps
+    u.trialSeconds += finishedUsage.trialSeconds
+    return u
+  }
+
   /// Folds in freshly loaded trials; returns whether any trial was added or differs from the
   /// copy held.
   @discardableResult
@@ -53,12 +70,16 @@ public struct TrialCache: Sendable {
     var dirty = false
     var unordered = false
     for t in changed {
+      if t.systemAttrs["retry_history"] != nil { retryIDs.insert(t.id) } else { retryIDs.remove(t.id) }
       if let i = indexByID[t.id] {
         if trials[i] != t {
+          if trials[i].state.isFinished { finishedUsage.subtract(ComputeBudget.usage(of: CollectionOfOne(trials[i]))) }
+          if t.state.isFinished { finishedUsage.add(ComputeBudget.usage(of: CollectionOfOne(t))) }
           trials[i] = t
           dirty = true
         }
       } else {
+        if t.state.isFinished { finishedUsage.add(ComputeBudget.usage(of: CollectionOfOne(t))) }
         if let last = trials.last, last.number > t.number { unordered = true }
         indexByID[t.id] = trials.count
         trials.append(t)

@@ -30,7 +30,7 @@ public struct CommandObjective: Sendable {
   /// The most bytes kept of each of a trial's stdout.log and stderr.log; nil for no limit.
   /// Output past it is still read (and `[hpotop]` lines acted on), just not written.
   public var logLimit: Int?
-  /// The executable that implements `hpotop __supervise` (the running hpotop itself).
+  /// The program that supervises each trial (`ObjectiveSupervisor.executable` by default).
   public var supervisorExecutable: String
 
   /// The GPUs trials take their share of (`resources:`); nil runs trials without GPU settings.
@@ -48,7 +48,7 @@ public struct CommandObjective: Sendable {
     argv: [String], workingDirectory: String? = nil, environment: [String: String] = [:],
     timeout: TimeInterval? = nil, argumentTemplate: String = "--{name}={value}", killGrace: TimeInterval = 5,
     trialsDirectory: String, metricNames: [String], constraintNames: [String] = [], pollInterval: TimeInterval = 0.5,
-    logLimit: Int? = CommandObjective.defaultLogLimit, supervisorExecutable: String = ObjectiveSupervisor.currentExecutable
+    logLimit: Int? = CommandObjective.defaultLogLimit, supervisorExecutable: String = ObjectiveSupervisor.executable
   ) {
     self.logLimit = logLimit
     self.supervisorExecutable = supervisorExecutable

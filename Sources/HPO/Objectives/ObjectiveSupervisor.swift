@@ -14,10 +14,15 @@ public enum ObjectiveSupervisor {
   /// The hidden first argument that selects the supervisor mode of the hpotop executable.
   public static let mode = "__supervise"
 
-  /// The executable that implements `__supervise`: this process's own binary (hpotop).
-  public static let currentExecutable: String = {
+  /// The program that supervises trials: `hpotop-supervise` when it lies next to this process's
+  /// executable (the same supervisor as a small C program, which starts in a fraction of the
+  /// ~8 ms of CPU a start of hpotop costs: see Sources/hpotop-supervise/main.c), else this
+  /// process's own binary (hpotop) in `__supervise` mode. Both take `arguments(…)`.
+  public static let executable: String = {
     let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "/proc/self/exe"
-    return resolved.hasSuffix(" (deleted)") ? "/proc/self/exe" : resolved
+    let own = resolved.hasSuffix(" (deleted)") ? "/proc/self/exe" : resolved
+    let helper = (own as NSString).deletingLastPathComponent + "/hpotop-supervise"
+    return own != "/proc/self/exe" && access(helper, X_OK) == 0 ? helper : own
   }()
 
   /// The arguments after the executable: `__supervise <grace-ms> <path> -- <argv…>`.

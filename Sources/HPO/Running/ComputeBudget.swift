@@ -26,6 +26,16 @@ public struct ComputeBudget: Sendable, Equatable {
       self.steps = steps
       self.trialSeconds = trialSeconds
     }
+
+    mutating func add(_ u: Usage) {
+      steps += u.steps
+      trialSeconds += u.trialSeconds
+    }
+
+    mutating func subtract(_ u: Usage) {
+      steps -= u.steps
+      trialSeconds -= u.trialSeconds
+    }
   }
 
   /// The usage of `trials` at `now`. WAITING trials have used nothing.
@@ -79,8 +89,9 @@ public struct ComputeBudget: Sendable, Equatable {
 }
 
 extension Study {
-  /// The study's usage of a compute budget as of the last refresh (all workers' trials).
+  /// The study's usage of a compute budget as of the last refresh (all workers' trials), kept
+  /// by the trial cache as trials arrive.
   public func computeBudgetUsage(now: Date = Date()) -> ComputeBudget.Usage {
-    ComputeBudget.usage(of: samplingContext().trials, now: now)
+    mirror.budgetUsage(now: now)
   }
 }

@@ -6,9 +6,7 @@ extension Study {
   /// A retry replaces its failed trial in the budget, so `optimize` lets the storage hold this
   /// many trials more than `n_trials`: the study ends with `n_trials` trials counting each
   /// retried config once. A stale count is smaller, so concurrent workers never overshoot.
-  func retryCount() -> Int {
-    samplingContext().trials.reduce(0) { $0 + ($1.systemAttrs["retry_history"] != nil ? 1 : 0) }
-  }
+  func retryCount() -> Int { mirror.retryCount }
 
   /// The budget to give the storage for `n_trials`: one more per retry.
   func budgetCountingRetriesOnce(_ nTrials: Int?) -> Int? { nTrials.map { $0 + retryCount() } }

@@ -62,52 +62,73 @@ extension Study {
     objective: @escaping Objective
   ) async throws {
     let deadline = limits.timeout.map { Date().addingTimeInterval($0) }
+    let ownTrials = TrialIDSet()
     try await withThrowingTaskGroup(of: Void.self) { group in
       for _ in 0..<limits.parallelism {
         group.addTask {
           var lingerDeadline = Date.distantFuture
+          var lingerWait = min(0.05, limits.heartbeatInterval)
+          // Whether the trial cache was refreshed by this worker's last tell (nothing to reload).
+          var refreshed = false
           while !Task.isCancelled {
             if let deadline, Date() >= deadline { return }
             // The gate counts this worker as busy from here to the end of the iteration, so a
             // drain never sees 0 while a trial is being asked.
             if let gate = limits.gate, !gate.enter() {
+              refreshed = false
               try await Task.sleep(for: .milliseconds(200))
               continue
             }
             defer { limits.gate?.leave() }
             try await self.recoverStaleTrials(limits: limits)
-            if try await self.isPaused() {
+            // One read of the study's hpotop attrs per trial: the pause here, the fixed params in `ask`.
+            let studyState = try await self.storage.hpotopState(study: self.id)
+            if studyState.isPaused {
+              refreshed = false
               try await Task.sleep(for: .milliseconds(300))
               continue
             }
-            guard try await self.samplerHasMore() else { return }
+            if !refreshed { try await self.refresh() }
+            refreshed = false
+            guard await self.samplerHasMore() else { return }
             if await self.samplerIsWaiting() {  // PBT: every member with steps left is training
               try await Task.sleep(for: .milliseconds(200))
               continue
             }
             if let budget = limits.budget, budget.isSpent(await self.computeBudgetUsage()) { return }
-            guard var trial = try await self.ask(budget: await self.budgetCountingRetriesOnce(limits.nTrials), heartbeat: true) else {
+            guard var trial = try await self.ask(
+              budget: await self.budgetCountingRetriesOnce(limits.nTrials), heartbeat: true, studyState: studyState)
+            else {
               if lingerDeadline == .distantFuture {
                 lingerDeadline = Date().addingTimeInterval(limits.staleGrace + 2 * limits.heartbeatInterval)
               }
-              // The budget is used up. While other trials still run (here or in other
-              // processes), stay to fail them if their worker dies, and to run their retries.
-              // Bounded: a trial whose worker died before its first heartbeat never turns stale.
-              guard try await self.hasRunningTrials(), Date() < lingerDeadline else { return }
-              try await Task.sleep(for: .milliseconds(Int64(limits.heartbeatInterval * 1000)))
+              // The budget is used up. While other processes still run trials, stay to fail them
+              // if their worker dies, and to run their retries; the trials this run holds end
+              // with their own workers. Bounded: a trial whose worker died before its first
+              // heartbeat never turns stale. The wait grows from 50 ms to a heartbeat interval,
+              // so a run ends soon after the last trial elsewhere does.
+              guard try await self.hasRunningTrials(except: ownTrials.ids), Date() < lingerDeadline else { return }
+              try await Task.sleep(for: .milliseconds(Int64(lingerWait * 1000)))
+              lingerWait = min(lingerWait * 2, limits.heartbeatInterval)
               continue
             }
             lingerDeadline = .distantFuture  // a retry ran: the next wait for stale trials starts afresh
-            onEvent(.started(try await self.storage.trial(id: trial.id)))
+            lingerWait = min(0.05, limits.heartbeatInterval)
+            ownTrials.insert(trial.id)
+            defer { ownTrials.remove(trial.id) }
+            if let started = await self.runningTrial(id: trial.id) { onEvent(.started(started)) }
+            // `startTrial` wrote the first heartbeat; the next one is due an interval later.
             let heartbeat = Task { [storage = self.storage, id = trial.id] in
               while !Task.isCancelled {
-                try? await storage.recordHeartbeat(trial: id)
                 try? await Task.sleep(for: .milliseconds(Int64(limits.heartbeatInterval * 1000)))
+                if Task.isCancelled { break }
+                try? await storage.recordHeartbeat(trial: id)
               }
             }
             defer { heartbeat.cancel() }
             let finished = try await self.run(&trial, objective: objective)
-            let best = try await self.bestForLog()
+            refreshed = true  // `tell` refreshed the cache after writing the outcome
+            let best = await self.bestForLog()
             onEvent(.finished(finished, best: best))
           }
         }
@@ -205,24 +226,33 @@ extension Study {
     try await storage.hpotopState(study: id).isPaused
   }
 
-  /// Whether any trial of the study is RUNNING (in any process).
-  func hasRunningTrials() async throws -> Bool {
+  /// Whether any trial of the study other than `except` is RUNNING (in any process).
+  func hasRunningTrials(except: Set<Int64> = []) async throws -> Bool {
     try await refresh()
-    return samplingContext().trials.contains { $0.state == .running }
+    return mirror.unfinishedIDs.contains { !except.contains($0) && mirror.trial(id: $0)?.state == .running }
   }
 
-  /// False once the sampler has nothing left to propose (a used-up grid).
-  func samplerHasMore() async throws -> Bool {
-    try await refresh()
-    return !sampler.isExhausted(samplingContext())
+  /// False once the sampler has nothing left to propose (a used-up grid), as of the last refresh.
+  func samplerHasMore() -> Bool {
+    !sampler.isExhausted(samplingContext())
   }
 
   /// Whether the sampler waits for a running trial before it can propose (as of the last refresh).
   func samplerIsWaiting() -> Bool { sampler.isWaiting(samplingContext()) }
 
-  /// The best trial(s) for log lines: the best trial, or the Pareto front.
-  func bestForLog() async throws -> [FrozenTrial] {
-    if isMultiObjective { return try await bestTrials() }
-    return try await bestTrial().map { [$0] } ?? []
+  /// The best trial(s) for log lines, as of the last refresh: the best trial, or the Pareto front.
+  func bestForLog() -> [FrozenTrial] {
+    if isMultiObjective { return paretoFront(of: mirror.trials) }
+    return mirror.bestSingle.map { [$0] } ?? []
   }
+}
+
+/// The ids of the trials one `optimize` call runs now, shared by its workers.
+final class TrialIDSet: @unchecked Sendable {
+  private let lock = NSLock()
+  private var set: Set<Int64> = []
+
+  func insert(_ id: Int64) { _ = lock.withLock { set.insert(id) } }
+  func remove(_ id: Int64) { _ = lock.withLock { set.remove(id) } }
+  var ids: Set<Int64> { lock.withLock { set } }
 }

@@ -50,7 +50,9 @@ public struct StudyControls: Sendable {
   public func fix(_ name: String, _ value: ParamValue, distribution: Distribution? = nil, unchecked: Bool = false)
     async throws
   {
-    let known = try await distributions()
+    // The study's trials are read only when the caller does not know the distribution (the
+    // dashboard's form does: it comes from the trials it shows).
+    let known = distribution == nil ? try await distributions() : [:]
     var coerced = value
     if let d = distribution ?? known[name] {
       coerced = Self.coerce(value, to: d)

@@ -16,6 +16,9 @@ public actor InMemoryStorage: Storage {
     var waitingHead = 0
     /// Trials that are not WAITING (the `budget` of `startTrial` counts these).
     var nonWaitingCount = 0
+    /// For each system-attr key ever claimed (`claimTrialSystemAttr`): which trials hold which
+    /// value, kept on every write, so a claim does not scan the study.
+    var claimIndex: [String: [JSONValue: Set<Int64>]] = [:]
   }
 
   private var studyRecords: OrderedDictionary<Int64, StudyRecord> = [:]
@@ -26,6 +29,19 @@ public actor InMemoryStorage: Storage {
   private var nextTrialID: Int64 = 1
 
   public init() {}
+
+  /// Keeps the claim index of a study up to date when a trial's system attr changes.
+  private func indexSystemAttr(trial tid: Int64, key: String, old: JSONValue?, new: JSONValue?) {
+    guard let sid = trialStudy[tid], studyRecords[sid]?.claimIndex[key] != nil, old != new else { return }
+    if let old { studyRecords[sid]?.claimIndex[key]?[old]?.remove(tid) }
+    if let new { studyRecords[sid]?.claimIndex[key]?[new, default: []].insert(tid) }
+  }
+
+  /// Sets a trial's system attr, keeping the claim index.
+  private func setSystemAttr(trial tid: Int64, key: String, value: JSONValue) {
+    indexSystemAttr(trial: tid, key: key, old: trialRecords[tid]?.systemAttrs[key], new: value)
+    trialRecords[tid]?.systemAttrs[key] = value
+  }
 
   public nonisolated var displayURL: String { "inmemory://" }
 
@@ -122,6 +138,7 @@ public actor InMemoryStorage: Storage {
     }
     trialRecords[trialID] = t
     trialStudy[trialID] = id
+    for (k, v) in t.systemAttrs { indexSystemAttr(trial: trialID, key: k, old: nil, new: v) }
     return t
   }
 
@@ -171,7 +188,7 @@ public actor InMemoryStorage: Storage {
   ) throws -> Bool {
     let t = try updatable(id)
     if state == .running && t.state != .waiting { return false }
-    for (k, v) in systemAttrs { trialRecords[id]?.systemAttrs[k] = v }
+    for (k, v) in systemAttrs { setSystemAttr(trial: id, key: k, value: v) }
     if t.state == .waiting && state != .waiting, let sid = trialStudy[id] {
       studyRecords[sid]?.nonWaitingCount += 1
     }
@@ -195,17 +212,23 @@ public actor InMemoryStorage: Storage {
 
   public func setTrialSystemAttr(trial id: Int64, key: String, value: JSONValue) throws {
     _ = try updatable(id)
-    trialRecords[id]?.systemAttrs[key] = value
+    setSystemAttr(trial: id, key: key, value: value)
   }
 
   public func claimTrialSystemAttr(trial id: Int64, study sid: Int64, key: String, value: JSONValue)
     throws -> Bool
   {
     _ = try updatable(id)
-    for other in try study(sid).trialIDs where other != id {
-      if trialRecords[other]?.systemAttrs[key] == value { return false }
+    let s = try study(sid)
+    if s.claimIndex[key] == nil {  // the first claim of this key: index the values held so far
+      var holders: [JSONValue: Set<Int64>] = [:]
+      for tid in s.trialIDs {
+        if let v = trialRecords[tid]?.systemAttrs[key] { holders[v, default: []].insert(tid) }
+      }
+      studyRecords[sid]?.claimIndex[key] = holders
     }
-    trialRecords[id]?.systemAttrs[key] = value
+    if let holders = studyRecords[sid]?.claimIndex[key]?[value], holders.contains(where: { $0 != id }) { return false }
+    setSystemAttr(trial: id, key: key, value: value)
     return true
   }
 
@@ -213,30 +236,7 @@ public actor InMemoryStorage: Storage {
 
   public func trials(study id: Int64, filter: TrialFilter) throws -> [FrozenTrial] {
     let ids = try study(id).trialIDs
-    if filter.ids == nil && filter.idGreaterThan == nil {
-      return ids.compactMap { tid in
-        guard let t = trialRecords[tid], filter.matches(id: tid, state: t.state) else { return nil }
-        return t
-      }
-    }
-    // Only the listed ids and the ids above the bound: positions (= numbers) found by lookup and
-    // binary search, so a poll costs what changed, not the study's size.
-    var positions: [Int] = []
-    var start = ids.count
-    if let g = filter.idGreaterThan {
-      var lo = 0, hi = ids.count
-      while lo < hi {
-        let mid = (lo + hi) / 2
-        if ids[mid] > g { hi = mid } else { lo = mid + 1 }
-      }
-      start = lo
-    }
-    for tid in filter.ids ?? [] {
-      guard let n = trialRecords[tid]?.number, n < start, n < ids.count, ids[n] == tid else { continue }
-      positions.append(n)
-    }
-    positions.sort()
-    positions.append(contentsOf: start..<ids.count)
+    let positions = filter.candidatePositions(count: ids.count, idAt: { ids[$0] }, position: { trialRecords[$0]?.number })
     var out: [FrozenTrial] = []
     out.reserveCapacity(positions.count)
     for p in positions {
@@ -261,7 +261,7 @@ public actor InMemoryStorage: Storage {
       else { continue }
       trialRecords[tid]?.state = .fail
       trialRecords[tid]?.datetimeComplete = now
-      trialRecords[tid]?.systemAttrs[HpotopKey.failReason.rawValue] = .string(HpotopKey.staleReason)
+      setSystemAttr(trial: tid, key: HpotopKey.failReason.rawValue, value: .string(HpotopKey.staleReason))
       failed.append(tid)
     }
     return failed

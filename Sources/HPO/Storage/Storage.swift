@@ -100,6 +100,31 @@ public struct TrialFilter: Sendable, Hashable {
     case (let ids?, let g?): return ids.contains(id) || id > g
     }
   }
+
+  /// The places in a study's trial list (by number, so ids ascend) that may pass the filter,
+  /// ascending: the listed ids (found by `position`, the number of a trial id) and every place
+  /// whose id is above the bound, found by binary search; every place when neither is set. So
+  /// a poll costs what changed, not the study's size. States are left to `matches`.
+  public func candidatePositions(count: Int, idAt: (Int) -> Int64, position: (Int64) -> Int?) -> [Int] {
+    if ids == nil && idGreaterThan == nil { return Array(0..<count) }
+    var start = count
+    if let g = idGreaterThan {
+      var lo = 0, hi = count
+      while lo < hi {
+        let mid = (lo + hi) / 2
+        if idAt(mid) > g { hi = mid } else { lo = mid + 1 }
+      }
+      start = lo
+    }
+    var positions: [Int] = []
+    for tid in ids ?? [] {
+      guard let n = position(tid), n >= 0, n < start, idAt(n) == tid else { continue }
+      positions.append(n)
+    }
+    positions.sort()
+    positions.append(contentsOf: start..<count)
+    return positions
+  }
 }
 
 /// One row of `hpotop studies`: what a study picker shows.
