@@ -2,7 +2,7 @@ import Foundation
 import HPO
 import OrderedCollections
 
-/// A study's COMPLETE trials grouped by configuration: trials whose params are equal once the
+/// A study's COMPLETE trials (PBT segments aside) grouped by configuration: trials whose params are equal once the
 /// seed param is left out (`SeedGroups.seedParamNames`) ran the same configuration with another
 /// seed, or with another `HPOTOP_SEED` (`hpotop rerun`). Each group has the mean and sample
 /// standard deviation of its objective value, and groups rank by mean — how a winner should be
@@ -55,7 +55,9 @@ public struct SeedGroups: Sendable {
     var runs: [Int] = []
     var members: [(trial: Int, configuration: Int)] = []
     for (i, t) in trials.enumerated() where t.state == .complete {
-      guard let v = t.value, v.isFinite else { continue }
+      // A PBT segment continues its member's training from a checkpoint: equal params there are
+      // one run in several pieces, not repeated runs of a configuration.
+      guard let v = t.value, v.isFinite, t.systemAttrs[HpotopKey.pbtSegment.rawValue] == nil else { continue }
       let h = Self.hash(t.params, without: seed)
       var c = firstOfHash[h] ?? -1
       while c >= 0, !Self.same(trials[firstTrial[c]].params, t.params, without: seed) { c = nextWithHash[c] }

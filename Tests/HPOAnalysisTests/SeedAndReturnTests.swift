@@ -45,6 +45,17 @@ import Testing
     #expect(abs((g.pooledSD ?? 0) - (0.0296 / 3).squareRoot()) < 1e-12)
   }
 
+  /// PBT segments of one member share its params: they are one run in pieces, never a group.
+  @Test func pbtSegmentsAreNotRepeatedRuns() {
+    var trials = (0..<3).map { Self.trial($0, ["x": .float(0.1)], 0.3 - 0.01 * Double($0)) }
+    for i in trials.indices {
+      trials[i].systemAttrs.hpotop.pbtSegment = PBTSegment(
+        member: 0, generation: 0, parent: i == 0 ? nil : i - 1, exploitedMember: nil, startStep: 4 * i,
+        stopStep: 4 * i + 4, params: ["x": .float(0.1)])
+    }
+    #expect(SeedGroups(trials, direction: .minimize).groups.isEmpty)
+  }
+
   @Test func rerunPlansNewSeedsWithTheSeedParamOrHPOTOPSeed() throws {
     // With a seed param: the smallest unused values of its range.
     let withParam = [
