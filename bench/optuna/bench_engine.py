@@ -57,7 +57,7 @@ def part_report(args):
                 continue
             g = goals.get((storage, w))
             verdict = "" if g is None else (f"≤ {g}: **{'met' if hv <= g else 'missed'}**")
-            ratio = "-" if ov is None else f"{hv / ov:.3f}"
+            ratio = "-" if ov is None else f"{hv / ov:.3g}"
             L.append(f"| {storage} | {w} | {fmt(hv)} | {fmt(ov)} | {ratio} | {verdict} |")
     # Throughput and the tail.
     L += ["", "Trivial command trials (`sh -c 'echo \"[hpotop] value=1\"'`, one float param, random sampler) "
