@@ -16,6 +16,9 @@ public actor InMemoryStorage: Storage {
     var waitingHead = 0
     /// Trials that are not WAITING (the `budget` of `startTrial` counts these).
     var nonWaitingCount = 0
+    /// For each system-attr key ever claimed (`claimTrialSystemAttr`): which trials hold which
+    /// value, kept on every write, so a claim does not scan the study.
+    var claimIndex: [String: [JSONValue: Set<Int64>]] = [:]
   }
 
   private var studyRecords: OrderedDictionary<Int64, StudyRecord> = [:]
@@ -26,6 +29,21 @@ public actor InMemoryStorage: Storage {
   private var nextTrialID: Int64 = 1
 
   public init() {}
+
+  /// Keeps the claim index of a study up to date when a trial's system attr changes.
+  private func indexSystemAttr(trial tid: Int64, key: String, old: JSONValue?, new: JSONValue?) {
+    guard let sid = trialStudy[tid], let i = studyRecords.index(forKey: sid),
+          studyRecords.values[i].claimIndex[key] != nil, old != new else { return }
+    // In place through the index (a keyed optional subscript would copy the index per write).
+    if let old { studyRecords.values[i].claimIndex[key]?[old]?.remove(tid) }
+    if let new { studyRecords.values[i].claimIndex[key]?[new, default: []].insert(tid) }
+  }
+
+  /// Sets a trial's system attr, keeping the claim index.
+  private func setSystemAttr(trial tid: Int64, key: String, value: JSONValue) {
+    indexSystemAttr(trial: tid, key: key, old: trialRecords[tid]?.systemAttrs[key], new: value)
+    trialRecords[tid]?.systemAttrs[key] = value
+  }
 
   public nonisolated var displayURL: String { "inmemory://" }
 
@@ -122,6 +140,7 @@ public actor InMemoryStorage: Storage {
     }
     trialRecords[trialID] = t
     trialStudy[trialID] = id
+    for (k, v) in t.systemAttrs { indexSystemAttr(trial: trialID, key: k, old: nil, new: v) }
     return t
   }
 
@@ -158,8 +177,8 @@ public actor InMemoryStorage: Storage {
   public func setTrialParam(trial id: Int64, name: String, internalValue: Double, distribution: Distribution)
     throws
   {
-    let t = try updatable(id)
-    if let existing = t.distributions[name], !existing.isCompatible(with: distribution) {
+    // No copy of the trial stays alive while it is written (its params would be copied).
+    if let existing = try updatable(id).distributions[name], !existing.isCompatible(with: distribution) {
       throw StorageError(.invalidValue, "Cannot set different distribution kind to the same parameter name.")
     }
     trialRecords[id]?.params[name] = distribution.toExternal(internalValue)
@@ -171,7 +190,7 @@ public actor InMemoryStorage: Storage {
   ) throws -> Bool {
     let t = try updatable(id)
     if state == .running && t.state != .waiting { return false }
-    for (k, v) in systemAttrs { trialRecords[id]?.systemAttrs[k] = v }
+    for (k, v) in systemAttrs { setSystemAttr(trial: id, key: k, value: v) }
     if t.state == .waiting && state != .waiting, let sid = trialStudy[id] {
       studyRecords[sid]?.nonWaitingCount += 1
     }
@@ -195,17 +214,22 @@ public actor InMemoryStorage: Storage {
 
   public func setTrialSystemAttr(trial id: Int64, key: String, value: JSONValue) throws {
     _ = try updatable(id)
-    trialRecords[id]?.systemAttrs[key] = value
+    setSystemAttr(trial: id, key: key, value: value)
   }
 
   public func claimTrialSystemAttr(trial id: Int64, study sid: Int64, key: String, value: JSONValue)
     throws -> Bool
   {
     _ = try updatable(id)
-    for other in try study(sid).trialIDs where other != id {
-      if trialRecords[other]?.systemAttrs[key] == value { return false }
+    if try study(sid).claimIndex[key] == nil {  // the first claim of this key: index the values held so far
+      var holders: [JSONValue: Set<Int64>] = [:]
+      for tid in try study(sid).trialIDs {
+        if let v = trialRecords[tid]?.systemAttrs[key] { holders[v, default: []].insert(tid) }
+      }
+      studyRecords[sid]?.claimIndex[key] = holders
     }
-    trialRecords[id]?.systemAttrs[key] = value
+    if let holders = studyRecords[sid]?.claimIndex[key]?[value], holders.contains(where: { $0 != id }) { return false }
+    setSystemAttr(trial: id, key: key, value: value)
     return true
   }
 
@@ -261,7 +285,7 @@ public actor InMemoryStorage: Storage {
       else { continue }
       trialRecords[tid]?.state = .fail
       trialRecords[tid]?.datetimeComplete = now
-      trialRecords[tid]?.systemAttrs[HpotopKey.failReason.rawValue] = .string(HpotopKey.staleReason)
+      setSystemAttr(trial: tid, key: HpotopKey.failReason.rawValue, value: .string(HpotopKey.staleReason))
       failed.append(tid)
     }
     return failed
