@@ -116,7 +116,7 @@ def main():
         budgets = sorted({b for rs in long.values() for r in rs for b in r["best"]}, key=int)
         print("\nIPOP against no restarts (hpotop, longer runs): best value, median [q1, q3]; "
               "p: one-sided Mann-Whitney, ipop < plain\n")
-        print("| function | d | trials | hpotop cmaes | hpotop cmaes ipop | restarts (median) | p | ipop better (median) |")
+        print("| function | d | trials | hpotop cmaes | hpotop cmaes ipop | restarts in the whole run (median) | p | ipop better (median) |")
         print("|---|---|---|---|---|---|---|---|")
         for f, d in sorted({(f, d) for f, d, _ in long}):
             plain, ipop = long.get((f, d, "cmaes"), []), long.get((f, d, "cmaes_ipop"), [])
