@@ -10,6 +10,18 @@ SEEDS="${SEEDS:-20}"
 BIN="${HPOBENCH:-$(hpobench_bin)}"
 echo "== cmaes: hpotop (hpobench cmaes, 2 jobs, $SEEDS seeds)"
 "$BIN" cmaes --seeds "$SEEDS" --jobs 2 --samplers cmaes,cmaes_ipop > "$RESULTS/hpotop_cmaes.json"
+echo "== cmaes: hpotop IPOP against none on Rastrigin, long enough for a restart (5000 / 10000 trials)"
+"$BIN" cmaes --functions rastrigin --dims 10 --samplers cmaes,cmaes_ipop --seeds "$SEEDS" --trials 5000 --jobs 2 > "$RESULTS/ipop10.tmp"
+"$BIN" cmaes --functions rastrigin --dims 20 --samplers cmaes,cmaes_ipop --seeds "$SEEDS" --trials 10000 --jobs 2 > "$RESULTS/ipop20.tmp"
+"$PY" - "$RESULTS" <<'PYEOF'
+import json, os, sys
+r = sys.argv[1]
+runs = [x for n in ("ipop10.tmp", "ipop20.tmp") for x in json.load(open(os.path.join(r, n)))["runs"]]
+json.dump({"engine": "hpotop", "benchmark": "cmaes ipop vs none, rastrigin, longer runs", "runs": runs},
+          open(os.path.join(r, "hpotop_ipop_long.json"), "w"), indent=1)
+for n in ("ipop10.tmp", "ipop20.tmp"):
+    os.remove(os.path.join(r, n))
+PYEOF
 echo "== cmaes: Optuna (bench/optuna/cmaes_quality.py, 2 jobs, $SEEDS seeds)"
 (cd "$BENCH/optuna" && PYTHONPATH="${CMAES_PYTHONPATH:-}" "$PY" cmaes_quality.py --jobs 2 --seeds "$SEEDS")
 "$PY" "$BENCH/cmaes/report.py"

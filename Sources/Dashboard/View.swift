@@ -94,6 +94,7 @@ func headerSegments(_ state: AppState) -> [[HeaderSegment]] {
       l1.append(HeaderSegment("sampler.why", priority: 7, [Span("(" + choice.why + ")", style: theme.dim)], elidable: true, gap: 1))
     }
   }
+  l1 += cmaHeaderSegments(state)
   if let p = state.info.prunerName { l1.append(HeaderSegment("pruner", priority: 5, [Span("pruner "), Span(p, style: theme.fg("accent"))])) }
   l1.append(HeaderSegment("storage", priority: 6, [Span(state.info.storageURL, style: theme.dim)], elidable: true))
 

@@ -16,9 +16,11 @@ struct CMAESQuality: AsyncParsableCommand {
   var dims = "10,20"
   @Option(help: "Samplers, comma-separated (cmaes, cmaes_ipop, cmaes_bipop, tpe, random).")
   var samplers = "cmaes,cmaes_ipop"
-  @Option(help: "Seeds 0..<seeds.")
+  @Option(help: "Seeds first-seed..<first-seed+seeds.")
   var seeds = 20
-  @Option(help: "Trials per run.")
+  @Option(help: "First seed.")
+  var firstSeed = 0
+  @Option(help: "Trials per run (the best value is recorded after 200, 500, 1000 and the last).")
   var trials = 1000
   @Option(help: "Runs at once.")
   var jobs = 2
@@ -60,7 +62,7 @@ struct CMAESQuality: AsyncParsableCommand {
       guard Self.function(f) != nil else { throw ValidationError("no function \(f)") }
       for d in dims.split(separator: ",").compactMap({ Int($0) }) {
         for s in samplers.split(separator: ",").map(String.init) {
-          for seed in 0..<seeds { tasks.append(Task(function: f, dims: d, sampler: s, seed: seed)) }
+          for seed in firstSeed..<(firstSeed + seeds) { tasks.append(Task(function: f, dims: d, sampler: s, seed: seed)) }
         }
       }
     }
@@ -115,11 +117,12 @@ struct CMAESQuality: AsyncParsableCommand {
       let t3 = clock.now
       if i >= n - 10 { engineMs.append(Self.ms(t1 - t0) + Self.ms(t3 - t2)) }
       best = min(best, v)
-      if [200, 500, 1000].contains(i + 1) { bests.append("\"\(i + 1)\": \(best)") }
+      if [200, 500, 1000].contains(i + 1) || i + 1 == n { bests.append("\"\(i + 1)\": \(best)") }
     }
     let median = engineMs.sorted()[engineMs.count / 2]
+    let restarts = CMARun.latest(in: try await study.trials())?.restarts ?? 0
     return "{\"function\": \"\(t.function)\", \"dims\": \(t.dims), \"sampler\": \"\(t.sampler)\", \"seed\": \(t.seed), "
-      + "\"best\": {\(bests.joined(separator: ", "))}, \"ms_per_trial_last10\": \(median)}"
+      + "\"best\": {\(bests.joined(separator: ", "))}, \"ms_per_trial_last10\": \(median), \"restarts\": \(restarts)}"
   }
 
   static func ms(_ d: Duration) -> Double {

@@ -136,6 +136,17 @@ struct MultiFidelitySteps: AsyncParsableCommand {
       return try await Study.create(
         name: name, storage: storage, sampler: TPESampler(seed: s, options: o),
         pruner: try SuccessiveHalvingPruner(minResource: task.minB, reductionFactor: 3))
+    case let m where m.hasPrefix("bohb_floor"):  // bohb_floor<k>: models on budgets >= k only
+      guard let k = Int(m.dropFirst("bohb_floor".count)) else { throw ValidationError("bad method \(m)") }
+      return try await Study.create(
+        name: name, storage: storage, sampler: BOHBSampler(seed: s, budgets: task.rungs, minModelBudget: k),
+        pruner: try BOHBSampler.defaultPruner(minResource: task.minB, maxResource: task.maxB, reductionFactor: 3))
+    case "tpe_bohbpruner":
+      var o = TPEOptions()
+      o.multivariate = true
+      return try await Study.create(
+        name: name, storage: storage, sampler: TPESampler(seed: s, options: o),
+        pruner: try BOHBSampler.defaultPruner(minResource: task.minB, maxResource: task.maxB, reductionFactor: 3))
     case let m where m.hasPrefix("bohb_b"):  // bohb_b<bootstrap>_w<window>
       let parts = m.dropFirst("bohb_b".count).split(separator: "_w")
       guard parts.count == 2, let b = Int(parts[0]), let w = Int(parts[1]) else { throw ValidationError("bad method \(m)") }

@@ -32,9 +32,11 @@ public actor InMemoryStorage: Storage {
 
   /// Keeps the claim index of a study up to date when a trial's system attr changes.
   private func indexSystemAttr(trial tid: Int64, key: String, old: JSONValue?, new: JSONValue?) {
-    guard let sid = trialStudy[tid], studyRecords[sid]?.claimIndex[key] != nil, old != new else { return }
-    if let old { studyRecords[sid]?.claimIndex[key]?[old]?.remove(tid) }
-    if let new { studyRecords[sid]?.claimIndex[key]?[new, default: []].insert(tid) }
+    guard let sid = trialStudy[tid], let i = studyRecords.index(forKey: sid),
+          studyRecords.values[i].claimIndex[key] != nil, old != new else { return }
+    // In place through the index (a keyed optional subscript would copy the index per write).
+    if let old { studyRecords.values[i].claimIndex[key]?[old]?.remove(tid) }
+    if let new { studyRecords.values[i].claimIndex[key]?[new, default: []].insert(tid) }
   }
 
   /// Sets a trial's system attr, keeping the claim index.
@@ -175,8 +177,8 @@ public actor InMemoryStorage: Storage {
   public func setTrialParam(trial id: Int64, name: String, internalValue: Double, distribution: Distribution)
     throws
   {
-    let t = try updatable(id)
-    if let existing = t.distributions[name], !existing.isCompatible(with: distribution) {
+    // No copy of the trial stays alive while it is written (its params would be copied).
+    if let existing = try updatable(id).distributions[name], !existing.isCompatible(with: distribution) {
       throw StorageError(.invalidValue, "Cannot set different distribution kind to the same parameter name.")
     }
     trialRecords[id]?.params[name] = distribution.toExternal(internalValue)
@@ -219,10 +221,9 @@ public actor InMemoryStorage: Storage {
     throws -> Bool
   {
     _ = try updatable(id)
-    let s = try study(sid)
-    if s.claimIndex[key] == nil {  // the first claim of this key: index the values held so far
+    if try study(sid).claimIndex[key] == nil {  // the first claim of this key: index the values held so far
       var holders: [JSONValue: Set<Int64>] = [:]
-      for tid in s.trialIDs {
+      for tid in try study(sid).trialIDs {
         if let v = trialRecords[tid]?.systemAttrs[key] { holders[v, default: []].insert(tid) }
       }
       studyRecords[sid]?.claimIndex[key] = holders

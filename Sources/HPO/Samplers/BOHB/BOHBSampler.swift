@@ -34,6 +34,9 @@ public struct BOHBSampler: Sampler {
   public let minBandwidth: Double
   /// The steps that count as budgets (the pruner's rung steps); `nil` takes every reported step.
   public let budgets: Set<Int>?
+  /// The smallest budget whose model may propose (`nil`: any). Below it, values reported early
+  /// may rank configurations against their final order (crossing learning curves).
+  public let minModelBudget: Int?
 
   public var name: String { "bohb" }
   public var beforeTrialWrites: Bool { false }
@@ -44,7 +47,7 @@ public struct BOHBSampler: Sampler {
   public init(
     seed: UInt64? = nil, minPointsInModel: Int? = nil, topNPercent: Int = 15, numSamples: Int = 64,
     randomFraction: Double = 1.0 / 3.0, bandwidthFactor: Double = 3, minBandwidth: Double = 1e-3,
-    budgets: Set<Int>? = nil
+    budgets: Set<Int>? = nil, minModelBudget: Int? = nil
   ) {
     self.seed = seed ?? UInt64.random(in: .min ... .max)
     self.minPointsInModel = minPointsInModel
@@ -54,6 +57,7 @@ public struct BOHBSampler: Sampler {
     self.bandwidthFactor = bandwidthFactor
     self.minBandwidth = minBandwidth
     self.budgets = budgets
+    self.minModelBudget = minModelBudget
   }
 
   /// The Hyperband pruner BOHB runs with: Optuna's bracket assignment, the sampler seeing
@@ -173,7 +177,7 @@ public struct BOHBSampler: Sampler {
         byBudget[step, default: []].append((loss(v), t.number, row))
       }
     }
-    for budget in byBudget.keys.sorted(by: >) {
+    for budget in byBudget.keys.sorted(by: >) where budget >= minModelBudget ?? .min {
       guard let obs = byBudget[budget], obs.count >= minPts else { continue }
       let n = obs.count
       let nGood = max(minPts, topNPercent * n / 100)

@@ -27,6 +27,9 @@ public struct CMAESSampler: Sampler {
     public var nStartupTrials = 1
     /// The first mean, by param name (external values); missing params start at the centre.
     public var x0: [String: Double] = [:]
+    /// A study in the same storage whose complete trials warm-start the first run (`CMAWarmStart`);
+    /// not with `x0`, `sigma0` or `separable`.
+    public var warmStartFrom: String?
 
     public init() {}
   }
@@ -46,12 +49,16 @@ public struct CMAESSampler: Sampler {
 
   /// The params CMA-ES samples: those of every complete trial, neither categorical nor single.
   public func space(_ context: SamplingContext) -> OrderedDictionary<String, Distribution> {
-    cache.intersection(context).filter { _, d in
+    cache.view(context, except: nil).space
+  }
+
+  /// The params CMA-ES samples, given the intersection search space of the complete trials.
+  static func sampledSpace(_ intersection: OrderedDictionary<String, Distribution>) -> OrderedDictionary<String, Distribution> {
+    intersection.filter { _, d in
       if case .categorical = d { return false }
       return !d.isSingle
     }
   }
-
 
   public mutating func inferRelativeSearchSpace(_ context: SamplingContext, trial: FrozenTrial)
     -> OrderedDictionary<String, Distribution>
@@ -63,7 +70,7 @@ public struct CMAESSampler: Sampler {
 
   /// The stored run with the highest generation (lowest trial number on a tie), if any.
   /// Only that one is decoded: the trial holding a run state also holds its generation number.
-  static func latestRun(_ trials: [FrozenTrial], except: Int64? = nil, cache: CMARunCache? = nil) -> CMARun? {
+  static func latestRun(_ trials: [FrozenTrial], except: Int64? = nil) -> CMARun? {
     var best: (generation: Int, text: String)?
     // Newest first; by index, so that no trial is copied.
     for i in trials.indices.reversed() where trials[i].id != except {
@@ -72,7 +79,6 @@ public struct CMAESSampler: Sampler {
       if best == nil || g >= best!.generation { best = (g, text) }
     }
     guard let best else { return nil }
-    if let cache { return cache.run(for: best.text) }
     return CMARun.decode(best.text)
   }
 
@@ -84,26 +90,41 @@ public struct CMAESSampler: Sampler {
     return out.count == items.count ? out : nil
   }
 
-  /// A new run on `space`.
-  func initialRun(_ space: OrderedDictionary<String, Distribution>) -> CMARun {
+  /// A new run on `space`, at `x0` or the centre, or where `warm` puts it.
+  func initialRun(_ space: OrderedDictionary<String, Distribution>, warm: CMAWarmStart? = nil) -> CMARun {
     let coords = CMACoordinates(space, margin: options.withMargin)
-    let mean = space.map { name, d in options.x0[name].map { coords.scaled($0, d) } ?? 0.5 }
+    let mean = warm?.mean ?? space.map { name, d in options.x0[name].map { coords.scaled($0, d) } ?? 0.5 }
     let state = CMAState(
-      mean: mean.map { min(max($0, 0), 1) }, sigma: max(options.sigma0 ?? 1.0 / 6, CMAState.eps),
+      mean: mean.map { min(max($0, 0), 1) }, sigma: max(warm?.sigma ?? options.sigma0 ?? 1.0 / 6, CMAState.eps),
       popsize: options.popsize, separable: options.separable && space.count > 1,
-      steps: options.withMargin ? coords.steps : nil)
+      steps: options.withMargin ? coords.steps : nil, cov: warm?.cov)
     return CMARun(params: Array(space.keys), generation: 0, state: state)
   }
 
-  /// Tells the run's generation when λ of its trials are complete, restarting when the run stops.
-  /// Returns nil when it is not yet complete.
-  func advanced(_ run: CMARun, trials: [FrozenTrial], space: OrderedDictionary<String, Distribution>, sign: Double) -> CMARun? {
-    var members: [FrozenTrial] = []
-    for i in trials.indices where trials[i].state == .complete && trials[i].systemAttrs[CMAKey.generation.rawValue]?.intValue == run.generation {
-      guard trials[i].values?.count == 1 else { continue }
-      members.append(trials[i])
-      if members.count == run.state.popsize { break }
+  /// The warm start from `warmStartFrom`'s complete trials that hold every param of `space`
+  /// (values signed for this study's direction); throws when the study is missing or has fewer
+  /// than 10 such trials.
+  func warmStart(_ source: String, space: OrderedDictionary<String, Distribution>, storage: any Storage, sign: Double)
+    async throws -> CMAWarmStart
+  {
+    guard let id = try await storage.studyID(named: source) else {
+      throw CMAOptionError(message: "cmaes warm_start_from: no study named '\(source)' in this storage")
     }
+    let coords = CMACoordinates(space, margin: options.withMargin)
+    var solutions: [(x: [Double], value: Double)] = []
+    for t in try await storage.trials(study: id, filter: TrialFilter(states: [.complete])) {
+      guard t.values?.count == 1, let v = t.values?[0], space.keys.allSatisfy({ t.params[$0] != nil }) else { continue }
+      solutions.append((coords.scaled(t.params), sign * v))
+    }
+    guard let warm = CMAWarmStart(solutions: solutions) else {
+      throw CMAOptionError(message: "cmaes warm_start_from '\(source)': needs at least 10 complete single-objective trials with the params \(space.keys.joined(separator: ", ")) (found \(solutions.count)), and their best tenth must not lie in one point")
+    }
+    return warm
+  }
+
+  /// Tells the run's generation when λ of its trials are complete, restarting when the run stops.
+  /// `members`: the generation's complete trials, by number. Returns nil when it is not yet complete.
+  func advanced(_ run: CMARun, members: [FrozenTrial], space: OrderedDictionary<String, Distribution>, sign: Double) -> CMARun? {
     guard members.count >= run.state.popsize else { return nil }
     let coords = CMACoordinates(space, margin: options.withMargin)
     let solutions = members.prefix(run.state.popsize).map { t -> (x: [Double], value: Double) in
@@ -128,17 +149,24 @@ public struct CMAESSampler: Sampler {
 
   public func beforeTrial(_ context: SamplingContext, trial: FrozenTrial) async throws {
     guard trial.systemAttrs[CMAKey.individual.rawValue] == nil, context.directions.count == 1 else { return }
-    var complete = 0
-    for i in context.trials.indices where context.trials[i].state == .complete { complete += 1 }
-    guard complete >= options.nStartupTrials else { return }
-    let space = space(context)
+    let view = cache.view(context, except: trial.id)
+    guard view.complete >= options.nStartupTrials else { return }
+    let space = view.space
     guard !space.isEmpty else { return }
-    let stored = Self.latestRun(context.trials, except: trial.id, cache: cache)
-    var run = stored ?? initialRun(space)
+    let stored = view.latestState(in: context.trials).flatMap { cache.run(for: $0) }
+    let sign = context.directions[0] == .maximize ? -1.0 : 1.0  // a maximised objective: minimise −f
+    var run: CMARun
+    if let stored {
+      run = stored
+    } else if let source = options.warmStartFrom {
+      run = initialRun(space, warm: try await warmStart(source, space: space, storage: context.storage, sign: sign))
+    } else {
+      run = initialRun(space)
+    }
     guard run.params == Array(space.keys) else { return }  // the space changed: sample independently
     var written = stored == nil
-    // A maximised objective: minimise −f.
-    if let next = advanced(run, trials: context.trials, space: space, sign: context.directions[0] == .maximize ? -1 : 1) {
+    let members = view.members(of: run.generation, in: context.trials, limit: run.state.popsize)
+    if let next = advanced(run, members: members, space: space, sign: sign) {
       run = next
       written = true
     }
@@ -146,10 +174,7 @@ public struct CMAESSampler: Sampler {
     // The generation first: a worker that sees this trial's state also sees its generation.
     try await storage.setTrialSystemAttr(trial: trial.id, key: CMAKey.generation.rawValue, value: .int(run.generation))
     if written { try await storage.setTrialSystemAttr(trial: trial.id, key: CMAKey.state.rawValue, value: .string(run.json())) }
-    var k = 0
-    for i in context.trials.indices where context.trials[i].id != trial.id && context.trials[i].systemAttrs[CMAKey.generation.rawValue]?.intValue == run.generation {
-      if context.trials[i].systemAttrs[CMAKey.individual.rawValue] != nil { k += 1 }
-    }
+    var k = view.claimed(in: run.generation)
     while !(try await storage.claimTrialSystemAttr(
       trial: trial.id, study: context.studyID, key: CMAKey.individual.rawValue, value: .string("\(run.generation):\(k)")))
     {
@@ -180,48 +205,6 @@ public struct CMAESSampler: Sampler {
   ) -> ParamValue {
     var rng = SeededRNG(seed: seed, trialNumber: trial.number, purpose: name)
     return sampleUniformly(distribution, rng: &rng)
-  }
-}
-
-/// The last run a sampler decoded and its basis, so that the λ trials of a generation decode
-/// and decompose its state once.
-final class CMARunCache: Sendable {
-  private let last = Mutex<(text: String, run: CMARun?, basis: CMAState.Basis?)?>(nil)
-  private let space = Mutex<[Int64: (folded: Set<Int64>, space: OrderedDictionary<String, Distribution>?)]>([:])
-
-  /// The params every complete trial has with the same distribution (Optuna's intersection
-  /// search space), folding in only the trials completed since the last call (per study).
-  func intersection(_ context: SamplingContext) -> OrderedDictionary<String, Distribution> {
-    space.withLock { byStudy in
-      var entry = byStudy[context.studyID] ?? ([], nil)
-      let trials = context.trials
-      for i in trials.indices where trials[i].state == .complete && !entry.folded.contains(trials[i].id) {
-        entry.folded.insert(trials[i].id)
-        if let current = entry.space {
-          if trials[i].distributions != current {
-            entry.space = current.filter { trials[i].distributions[$0.key] == $0.value }
-          }
-        } else {
-          entry.space = trials[i].distributions
-        }
-      }
-      byStudy[context.studyID] = entry
-      return entry.space ?? [:]
-    }
-  }
-
-  func run(for text: String) -> CMARun? {
-    if let hit = last.withLock({ $0?.text == text ? $0 : nil }) { return hit.run }
-    let run = CMARun.decode(text)
-    last.withLock { $0 = (text, run, nil) }
-    return run
-  }
-
-  func basis(of run: CMARun) -> CMAState.Basis {
-    if let b = last.withLock({ $0?.run == run ? $0?.basis : nil }) { return b }
-    let b = run.state.basis
-    last.withLock { if $0?.run == run { $0?.basis = b } }
-    return b
   }
 }
 
@@ -312,7 +295,7 @@ struct CMAOptionError: Error, CustomStringConvertible {
 extension SamplerKind {
   public static let cmaes = SamplerKind(
     name: "cmaes",
-    optionsDoc: "`sigma0` (1/6 of the [0,1]-scaled range), `popsize` (4+⌊3 ln d⌋), `restart_strategy` none, `inc_popsize` 2, `separable` false, `with_margin` false, `n_startup_trials` 1, `x0` (centre)",
+    optionsDoc: "`sigma0` (1/6 of the [0,1]-scaled range), `popsize` (4+⌊3 ln d⌋), `restart_strategy` none, `inc_popsize` 2, `separable` false, `with_margin` false, `n_startup_trials` 1, `x0` (centre), `warm_start_from` (a study in the same storage)",
     conformanceSampler: { seed, _ in
       // Three random trials first: the suite compares the first three trials of a batched run
       // with those of a concurrent one, where CMA-ES would start on whichever trial finished first.
@@ -340,6 +323,10 @@ extension SamplerKind {
         guard let d = v.doubleValue else { throw CMAESSampler.optionError(options, "'x0.\(k)' must be a number", "x0") }
         o.x0[k] = d
       }
+    }
+    o.warmStartFrom = try options.string("warm_start_from")
+    if o.warmStartFrom != nil, o.sigma0 != nil || !o.x0.isEmpty || o.separable {
+      throw CMAESSampler.optionError(options, "'warm_start_from' sets the first mean and step: not with 'x0', 'sigma0' or 'separable'", "warm_start_from")
     }
     try options.finish()
     return CMAESSampler(seed: seed, options: o)

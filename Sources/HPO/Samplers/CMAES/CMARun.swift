@@ -56,6 +56,23 @@ public struct CMARun: Codable, Sendable, Equatable {
   }
 }
 
+extension CMARun {
+  /// What the dashboard shows of a run: its generation across restarts, σ, λ and restarts.
+  public struct Summary: Sendable, Equatable {
+    public let generation: Int
+    public let sigma: Double
+    public let popsize: Int
+    public let restarts: Int
+  }
+
+  public var summary: Summary {
+    Summary(generation: generation, sigma: state.sigma, popsize: state.popsize, restarts: restarts)
+  }
+
+  /// The newest run state among `trials` (the highest generation; the lowest number on a tie).
+  public static func latest(in trials: [FrozenTrial]) -> CMARun? { CMAESSampler.latestRun(trials) }
+}
+
 /// How CMA-ES restarts once a run stops (`CMAState.shouldStop`).
 public enum CMARestartStrategy: String, Sendable, CaseIterable {
   case none

@@ -36,7 +36,9 @@ public struct CMAState: Codable, Sendable, Equatable {
   static let sigmaMax = 1e32
 
   /// A fresh run at `mean` with step size `sigma` and the default or given population.
-  public init(mean: [Double], sigma: Double, popsize: Int? = nil, separable: Bool = false, steps: [Double]? = nil) {
+  /// `cov`: the first C (n×n row-major, full CMA only; `nil`: the identity).
+  public init(mean: [Double], sigma: Double, popsize: Int? = nil, separable: Bool = false, steps: [Double]? = nil,
+              cov: [Double]? = nil) {
     let n = mean.count
     self.dim = n
     self.popsize = popsize ?? Self.defaultPopsize(n)
@@ -44,10 +46,11 @@ public struct CMAState: Codable, Sendable, Equatable {
     self.mean = mean
     self.sigma = sigma
     if separable {
-      cov = [Double](repeating: 1, count: n)
+      self.cov = [Double](repeating: 1, count: n)
     } else {
-      cov = [Double](repeating: 0, count: n * n)
-      for i in 0..<n { cov[i * n + i] = 1 }
+      self.cov = [Double](repeating: 0, count: n * n)
+      for i in 0..<n { self.cov[i * n + i] = 1 }
+      if let cov, cov.count == n * n { self.cov = cov }
     }
     pc = [Double](repeating: 0, count: n)
     pSigma = pc
