@@ -29,6 +29,10 @@ import Testing
       #expect(size > 200, "\(f): \(size) bytes")
     }
     #expect(fm.isExecutableFile(atPath: prefix.file("bin/hpotop")))
+    // The trial supervisor built beside hpotop goes beside it.
+    let supervise = (Binary.path as NSString).deletingLastPathComponent + "/hpotop-supervise"
+    try #require(fm.isExecutableFile(atPath: supervise), "the build has no \(supervise)")
+    #expect(fm.isExecutableFile(atPath: prefix.file("bin/hpotop-supervise")))
 
     // The version and a commit of this repository.
     let version = try ChildProcess.run(prefix.file("bin/hpotop"), ["--version"])
@@ -55,7 +59,7 @@ import Testing
     let uninstall = try ChildProcess.run(
       "/bin/bash", [Self.root + "/scripts/install.sh", "--prefix", prefix.url.path, "--uninstall"])
     #expect(uninstall.status == 0, "\(uninstall.stderr)")
-    for f in Self.installed { #expect(!fm.fileExists(atPath: prefix.file(f)), "\(f) left behind") }
+    for f in Self.installed + ["bin/hpotop-supervise"] { #expect(!fm.fileExists(atPath: prefix.file(f)), "\(f) left behind") }
     #expect(fm.fileExists(atPath: prefix.file("bin/other-tool")))
   }
 
