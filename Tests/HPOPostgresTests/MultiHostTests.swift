@@ -93,7 +93,7 @@ struct MultiHostTests {
     #expect(adminURL.contains(server.address))
     // Each trial is a subprocess that notes "<worker pid> <trial number>" in started.txt, so the
     // test can kill a worker that is certainly mid-trial. Its parent is the trial's supervisor
-    // (`hpotop __supervise`), whose parent is the worker.
+    // (`hpotop-supervise`, or `hpotop __supervise` without it), whose parent is the worker.
     try """
       name: mh
       metric: {name: val_loss, direction: minimize}
