@@ -91,8 +91,8 @@ def main():
         out["final_q"].append(q)
         out["wall_s"].append(wall)
         print(f"ray pbt{a.population} seed {seed}: final Q {q}, {wall:.1f} s", flush=True)
-    with open(a.out, "w") as f:
-        json.dump(out, f)
+        with open(a.out, "w") as f:  # after every seed: a long run stopped early keeps its seeds
+            json.dump(out, f)
 
 
 if __name__ == "__main__":
