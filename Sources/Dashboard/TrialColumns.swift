@@ -17,9 +17,10 @@ public enum TrialColumns {
       + params.map { "param:" + $0 }
   }
 
-  /// Ids that can be sorted by (all but the sparkline).
-  public static func sortable(objectives: Int, params: [String]) -> [String] {
-    ids(objectives: objectives, params: params).filter { $0 != "curve" }
+  /// Ids that can be sorted by (all but the sparkline; the PBT member after the number, for PBT studies).
+  public static func sortable(objectives: Int, params: [String], pbt: Bool = false) -> [String] {
+    let ids = ids(objectives: objectives, params: params).filter { $0 != "curve" }
+    return pbt ? [ids[0], "member"] + ids.dropFirst() : ids
   }
 
   /// A sort key: numbers sort numerically, text after numbers, missing values last.
@@ -47,6 +48,7 @@ public enum TrialColumns {
       return t.duration.map { .number($0) } ?? .missing
     case "start": return t.datetimeStart.map { .number($0.timeIntervalSince1970) } ?? .missing
     case "gpu": return t.hpotop.gpus.first.map { .number(Double($0)) } ?? .missing
+    case "member": return t.hpotop.pbtSegment.map { .number(Double($0.member)) } ?? .missing
     default:
       if column.hasPrefix("value"), let i = Int(column.dropFirst(5)) {
         guard let vs = t.values, i < vs.count, !vs[i].isNaN else { return .missing }
@@ -90,6 +92,7 @@ public enum TrialColumns {
     case "start": return "Started"
     case "curve": return "Curve"
     case "gpu": return "GPU"
+    case "member": return "Member"
     default:
       if id.hasPrefix("value"), let i = Int(id.dropFirst(5)) { return state.metricName(i) }
       if id.hasPrefix("param:") { return String(id.dropFirst(6)) }
