@@ -18,9 +18,10 @@ public enum TrialColumns {
       + ["duration", "start", "curve"] + params.map { "param:" + $0 }
   }
 
-  /// Ids that can be sorted by (all but the sparkline).
-  public static func sortable(objectives: Int, params: [String], seeds: Bool = false) -> [String] {
-    ids(objectives: objectives, params: params, seeds: seeds).filter { $0 != "curve" }
+  /// Ids that can be sorted by (all but the sparkline; the PBT member after the number, for PBT studies).
+  public static func sortable(objectives: Int, params: [String], seeds: Bool = false, pbt: Bool = false) -> [String] {
+    let ids = ids(objectives: objectives, params: params, seeds: seeds).filter { $0 != "curve" }
+    return pbt ? [ids[0], "member"] + ids.dropFirst() : ids
   }
 
   /// A sort key: numbers sort numerically, text after numbers, missing values last.
@@ -48,6 +49,7 @@ public enum TrialColumns {
       return t.duration.map { .number($0) } ?? .missing
     case "start": return t.datetimeStart.map { .number($0.timeIntervalSince1970) } ?? .missing
     case "gpu": return t.hpotop.gpus.first.map { .number(Double($0)) } ?? .missing
+    case "member": return t.hpotop.pbtSegment.map { .number(Double($0.member)) } ?? .missing
     default:
       if column.hasPrefix("value"), let i = Int(column.dropFirst(5)) {
         guard let vs = t.values, i < vs.count, !vs[i].isNaN else { return .missing }
@@ -95,6 +97,7 @@ public enum TrialColumns {
     case "curve": return "Curve"
     case "gpu": return "GPU"
     case "seeds": return "Mean±sd"
+    case "member": return "Member"
     default:
       if id.hasPrefix("value"), let i = Int(id.dropFirst(5)) { return state.metricName(i) }
       if id.hasPrefix("param:") { return String(id.dropFirst(6)) }

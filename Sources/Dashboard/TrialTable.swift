@@ -9,11 +9,11 @@ import Terminal
 struct TrialTable {
   /// What a column holds (decides its priority and alignment).
   enum Kind: Equatable {
-    case number, state, value, param, duration, start, curve, gpu, seeds
-    /// Dropped first (gpu, curve), then start, then duration, then seeds.
+    case number, state, value, param, duration, start, curve, gpu, seeds, member
+    /// Dropped first (gpu, PBT member, curve), then start, then duration, then seeds.
     var dropOrder: Int? {
       switch self {
-      case .gpu: -1
+      case .gpu, .member: -1
       case .curve: 0
       case .start: 1
       case .duration: 2
@@ -74,6 +74,10 @@ struct TrialTable {
     // The GPUs each trial ran on, only when some trial on screen had one.
     let gpuCells = trials.map { Line(gpuCellText($0)) }
     if gpuCells.contains(where: { $0.width > 0 }) { cols.append(Self.textColumn("gpu", .gpu, "GPU", gpuCells, alignRight: false)) }
+    // The PBT member and generation of each segment (`m2 g5`), only for a PBT study; sorting by
+    // it groups the segments by member.
+    let memberCells = trials.map { t in Line(t.hpotop.pbtSegment.map { "m\($0.member) g\($0.generation)" } ?? "") }
+    if memberCells.contains(where: { $0.width > 0 }) { cols.append(Self.textColumn("member", .member, "Member", memberCells, alignRight: false)) }
     cols.append(Self.textColumn("duration", .duration, "Duration", trials.map { t in
       if let d = t.duration { return Line(formatDuration(d)) }
       if t.state == .running, let s = t.datetimeStart {

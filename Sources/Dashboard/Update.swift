@@ -113,7 +113,9 @@ func perform(_ state: inout AppState, _ action: Action) -> Reaction {
     if action == .sortReverse {
       state.sortDescending.toggle()
     } else {
-      let ids = TrialColumns.sortable(objectives: state.snapshot.directions.count, params: state.paramNames, seeds: state.seedGroups.hasRepeats)
+      let ids = TrialColumns.sortable(
+        objectives: state.snapshot.directions.count, params: state.paramNames, seeds: state.seedGroups.hasRepeats,
+        pbt: state.snapshot.trials.contains { $0.systemAttrs[HpotopKey.pbtSegment.rawValue] != nil })
       let i = ids.firstIndex(of: state.sortColumn) ?? -1
       state.sortColumn = ids.isEmpty ? "number" : ids[(i + 1) % ids.count]
       state.sortDescending = state.sortColumn == "number"

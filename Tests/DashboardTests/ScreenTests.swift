@@ -22,6 +22,7 @@ import Testing
     case "contour": return "x=lr y=layers"
     case "timeline": return "lane"
     case "edf": return "share of trials"
+    case "pbt": return "PBT segment"
     default: return "unknown tab \(tab.id)"
     }
   }

@@ -28,10 +28,18 @@ import Testing
             with open(os.path.join(os.environ["HPOTOP_CHECKPOINT_DIR"], "state.json"), "w") as f:
                 json.dump({"theta": theta, "step": step}, f)
         print("[hpotop] step=%d q=%r" % (step, q), flush=True)
+        # While the test's hold file exists, a restored segment waits after its first step
+        # (the test kills the worker then, mid-segment).
+        hold = os.environ.get("TOY_HOLD", "")
+        if restore and hold and os.path.exists(hold):
+            open(hold + ".reached", "w").close()
+            while os.path.exists(hold):
+                time.sleep(0.05)
         time.sleep(float(os.environ.get("TOY_SLEEP", "0.05")))
     """
 
   static func writeStudy(_ dir: String) throws {
+    FileManager.default.createFile(atPath: dir + "/hold", contents: nil)
     try toy.write(toFile: dir + "/toy.py", atomically: true, encoding: .utf8)
     try """
       name: pbt
@@ -44,7 +52,7 @@ import Testing
       parallelism: 2
       objective:
         command: [\(PythonPeer.python.joined(separator: ", ")), toy.py]
-        env: {TOY_SLEEP: "0.08"}
+        env: {TOY_SLEEP: "0.02", TOY_HOLD: \(dir)/hold}
       """.write(toFile: dir + "/pbt.yaml", atomically: true, encoding: .utf8)
   }
 
@@ -56,20 +64,17 @@ import Testing
     let storage = try SQLiteStorage(path: dir + "/pbt.db")
     // Kill the first worker while a segment that restored a checkpoint is halfway through.
     let (victim, _, victimErr) = try Binary.start(args, in: dir)
-    var killedTrials: [Int] = []
-    let midSegment = try await waitUntil(120) {
-      guard let study = try? await Study.load(name: "pbt", storage: storage) else { return false }
-      let running = try await study.trials().filter { t in
-        guard t.state == .running, let s = t.hpotop.pbtSegment, s.parent != nil, let last = t.lastStep else { return false }
-        return last > s.startStep && last < (s.stopStep ?? 0)
-      }
-      killedTrials = running.map(\.number)
-      return !running.isEmpty
-    }
+    let midSegment = try await waitUntil(300) { FileManager.default.fileExists(atPath: dir + "/hold.reached") }
     kill(victim.processIdentifier, SIGKILL)
+    // The segments that were running (one at least held after its first restored step).
+    let killedTrials = try await Study.load(name: "pbt", storage: storage).trials().filter {
+      $0.state == .running && $0.hpotop.pbtSegment != nil
+    }.map(\.number)
+    try FileManager.default.removeItem(atPath: dir + "/hold")
     _ = await Binary.waitForExit(victim)
     let said = String(decoding: await Binary.readToEnd(victimErr.fileHandleForReading), as: UTF8.self)
     try #require(midSegment, "no segment ran past its restore point; the worker said: \(said.suffix(1500))")
+    try #require(!killedTrials.isEmpty)
 
     let survivor = try await Binary.run(args, in: dir)
     #expect(survivor.status == 0, "\(survivor.stderr.suffix(800))")

@@ -119,3 +119,43 @@ import Testing
     #expect(PBTPopulation(trials: trials, population: 2, memberSteps: 12).allDone)
   }
 }
+
+/// `sampler: {name: pbt, …}` in a study file: options, their errors, and the step budget.
+@Suite struct PBTStudyFileTests {
+  func spec(_ sampler: String, budget: String = "budget: {steps: 400}") throws -> StudySpec {
+    try StudySpec.parse(yaml: """
+      name: s
+      metric: {name: q, direction: maximize}
+      params: {h0: {type: float, low: 0, high: 1}}
+      sampler: \(sampler)
+      \(budget)
+      objective: {command: [/bin/true]}
+      """, path: "/tmp/pbt-study.yaml")
+  }
+
+  @Test func optionsAndTheStepBudgetReachTheSampler() throws {
+    let launcher = try StudyLauncher(spec: try spec("{name: pbt, seed: 1, population: 8, perturbation_interval: 5, quantile_fraction: 0.5, perturbation_factors: [1.5, 0.5]}"), storage: InMemoryStorage())
+    let pbt = try #require(launcher.sampler as? PBTSampler)
+    #expect(pbt.options.population == 8 && pbt.options.perturbationInterval == 5)
+    #expect(pbt.options.quantileFraction == 0.5 && pbt.options.perturbationFactors == [1.5, 0.5])
+    #expect(pbt.options.memberSteps == 50)  // budget steps 400 shared by 8 members
+    let own = try StudyLauncher(spec: try spec("{name: pbt, member_steps: 12}"), storage: InMemoryStorage())
+    #expect((own.sampler as? PBTSampler)?.options.memberSteps == 12)
+  }
+
+  @Test(arguments: [
+    ("{name: pbt, population: 1}", "'population' must be at least 2"),
+    ("{name: pbt, quantile_fraction: 0.75}", "'quantile_fraction' must be at most 0.5"),
+    ("{name: pbt, perturbation_factors: [1.2]}", "'perturbation_factors' must be two positive numbers"),
+    ("{name: pbt, interval: 4}", "unknown option 'interval' for pbt"),
+  ])
+  func badOptionsSayWhatIsWrong(_ sampler: String, _ message: String) throws {
+    do {
+      _ = try StudyLauncher(spec: try spec(sampler), storage: InMemoryStorage())
+      Issue.record("\(sampler) was accepted")
+    } catch {
+      #expect("\(error)".contains(message), "\(error)")
+      #expect("\(error)".hasPrefix("/tmp/pbt-study.yaml:"), "\(error)")
+    }
+  }
+}
