@@ -39,7 +39,7 @@ let package = Package(
       ]),
     .target(name: "HPOAnalysis", dependencies: ["HPO"]),
     .target(name: "PlotSVG", dependencies: ["HPO", "HPOAnalysis"]),
-    .target(name: "HPOSQLite", dependencies: ["HPO", .product(name: "GRDB", package: "GRDB.swift")]),
+    .target(name: "HPOSQLite", dependencies: ["HPO", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
     .target(
       name: "HPOJournal",
       dependencies: ["HPO", .product(name: "OrderedCollections", package: "swift-collections")]),

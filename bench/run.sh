@@ -23,6 +23,8 @@ if [[ "$what" == "all" ]]; then
   if [[ "${1:-}" != "--quick" ]]; then
     for s in "${MORE[@]}"; do bash "$BENCH/$s.sh"; done
     bash "$BENCH/dashboard/run.sh"
+    # Issue 25, reading side: watch/trials/export on 100k- and 1M-trial studies (~10 min).
+    bash "$BENCH/scale_dash.sh"
   fi
 elif [[ -f "$BENCH/$what.sh" && "$what" != "run" && "$what" != "common" ]]; then
   bash "$BENCH/$what.sh" "$@"

@@ -61,14 +61,17 @@ public final class DashboardController: @unchecked Sendable {
     guard start else { return }
     Task.detached { [self] in
       while true {
+        var loading = false
         do {
           let snap = try await poller.poll(now: Date())
           mailbox.post(.snapshot(snap))
+          // A big study still loading: its next page at once.
+          loading = await poller.needsAnotherPoll
         } catch {
           mailbox.post(.commandDone(message: "poll failed: \(error)", isError: true))
         }
         let again = lock.withLock { () -> Bool in
-          if pollAgain {
+          if pollAgain || loading {
             pollAgain = false
             return true
           }

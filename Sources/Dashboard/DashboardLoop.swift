@@ -46,7 +46,14 @@ public struct DashboardLoop<B: Backend> {
     _ = update(&state, .resize(width: size.width, height: size.height))
     while !state.quitting {
       var reaction: Reaction = []
-      for m in mailbox.drain() { reaction.formUnion(update(&state, m)) }
+      for m in mailbox.drain() {
+        // A replaced snapshot is let go on another thread: freeing a million trials' copies
+        // (a dozen releases each) would hold this one past several frames.
+        let replaced: RetiredSnapshot?
+        if case .snapshot = m { replaced = RetiredSnapshot(state.snapshot) } else { replaced = nil }
+        reaction.formUnion(update(&state, m))
+        replaced?.dropElsewhere()
+      }
       let now = clock()
       if lastTick.map({ now.timeIntervalSince($0) >= 0.5 || now < $0 }) ?? true {
         lastTick = now
@@ -97,5 +104,16 @@ public struct DashboardLoop<B: Backend> {
     let cs = state.commands
     state.commands.removeAll()
     for c in cs { controller?.perform(c) }
+  }
+}
+
+/// A snapshot the UI has replaced, freed on a background queue rather than the UI thread.
+final class RetiredSnapshot: @unchecked Sendable {
+  private var snapshot: StudySnapshot?
+  init(_ snapshot: StudySnapshot) { self.snapshot = snapshot }
+
+  /// Frees the snapshot (its last copy, once the state holds the new one) on a utility queue.
+  func dropElsewhere() {
+    DispatchQueue.global(qos: .utility).async { self.snapshot = nil }
   }
 }

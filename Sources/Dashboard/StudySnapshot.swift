@@ -23,11 +23,18 @@ public struct StudySnapshot: Sendable {
   public var revision: Int
   /// This machine's GPUs as `nvidia-smi` read them at the poll (empty without `nvidia-smi`).
   public var gpuReadings: [GPUReading] = []
+  /// While a big study still loads (newest trials first): how far. `trials`, `counts`,
+  /// `bestTrials` and `distributions` then cover the loaded trials only, and views mark them so.
+  public var loading: LoadProgress?
+
+  /// Whether `trials` (and what is computed from them) covers only part of the study.
+  public var isPartial: Bool { loading != nil }
 
   public init(
     studyID: Int64, studyName: String, directions: [StudyDirection], trials: [FrozenTrial],
     systemAttrs: OrderedDictionary<String, JSONValue> = [:],
-    userAttrs: OrderedDictionary<String, JSONValue> = [:], takenAt: Date = Date(), revision: Int = 1
+    userAttrs: OrderedDictionary<String, JSONValue> = [:], takenAt: Date = Date(), revision: Int = 1,
+    distributions known: OrderedDictionary<String, Distribution>? = nil
   ) {
     self.studyID = studyID
     self.studyName = studyName
@@ -37,9 +44,13 @@ public struct StudySnapshot: Sendable {
     self.userAttrs = userAttrs
     self.takenAt = takenAt
     self.revision = revision
-    var d = OrderedDictionary<String, Distribution>()
-    for t in trials { for (k, v) in t.distributions where d[k] == nil { d[k] = v } }
-    distributions = d
+    if let known {
+      distributions = known
+    } else {
+      var d = OrderedDictionary<String, Distribution>()
+      for t in trials { for (k, v) in t.distributions where d[k] == nil { d[k] = v } }
+      distributions = d
+    }
     counts = Self.count(trials)
     bestTrials = Self.best(trials, directions: directions)
   }
@@ -57,9 +68,13 @@ public struct StudySnapshot: Sendable {
   /// The study's fixed params as stored (`HpotopAttrs.fixedParamsJSON`).
   public var fixedParams: OrderedDictionary<String, JSONValue> { systemAttrs.hpotop.fixedParamsJSON }
 
+  // The scans below read fields by index: a `for t in trials` loop copies each trial (a dozen
+  // retains and releases), which at a million trials cost more than the counting.
   static func count(_ trials: [FrozenTrial]) -> [TrialState: Int] {
+    var byState = [Int](repeating: 0, count: TrialState.byOrdinal.count)
+    for i in trials.indices { byState[trials[i].state.ordinal] += 1 }
     var c: [TrialState: Int] = [:]
-    for t in trials { c[t.state, default: 0] += 1 }
+    for (k, st) in TrialState.byOrdinal.enumerated() where byState[k] > 0 { c[st] = byState[k] }
     return c
   }
 
@@ -67,13 +82,15 @@ public struct StudySnapshot: Sendable {
 
   static func best(_ trials: [FrozenTrial], directions: [StudyDirection]) -> [FrozenTrial] {
     if directions.count == 1, let d = directions.first {
-      var best: FrozenTrial?
-      for t in trials where t.state == .complete {
-        guard let v = t.values?.first, !v.isNaN else { continue }
-        if let b = best?.values?.first, !d.isBetter(v, than: b) { continue }
-        best = t
+      var best: Int?
+      var bestValue = 0.0
+      for i in trials.indices where trials[i].state == .complete {
+        guard let v = trials[i].values?.first, !v.isNaN else { continue }
+        if best != nil, !d.isBetter(v, than: bestValue) { continue }
+        best = i
+        bestValue = v
       }
-      return best.map { [$0] } ?? []
+      return best.map { [trials[$0]] } ?? []
     }
     let complete = trials.filter { $0.state == .complete && ($0.values?.count ?? 0) == directions.count }
     let idx = ParetoFront.indices(of: complete.compactMap(\.values), directions: directions)
@@ -84,5 +101,37 @@ public struct StudySnapshot: Sendable {
   public func trial(number: Int) -> FrozenTrial? {
     if number >= 0, number < trials.count, trials[number].number == number { return trials[number] }
     return trials.first { $0.number == number }
+  }
+}
+
+/// How much of a study a partial snapshot holds.
+public struct LoadProgress: Sendable, Equatable {
+  /// Trials loaded so far (the newest ones).
+  public var loaded: Int
+  /// The study's trials in all (loaded and not yet loaded).
+  public var total: Int
+
+  public init(loaded: Int, total: Int) {
+    self.loaded = loaded
+    self.total = total
+  }
+
+  /// Whole percent loaded, never 100 while something is left.
+  public var percent: Int { total == 0 ? 100 : min(99, loaded * 100 / total) }
+}
+
+extension TrialState {
+  /// Every state, in `ordinal` order.
+  static let byOrdinal: [TrialState] = [.running, .complete, .pruned, .fail, .waiting]
+
+  /// The state's place in `byOrdinal` (for counting into an array).
+  var ordinal: Int {
+    switch self {
+    case .running: 0
+    case .complete: 1
+    case .pruned: 2
+    case .fail: 3
+    case .waiting: 4
+    }
   }
 }

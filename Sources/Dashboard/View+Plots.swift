@@ -136,8 +136,11 @@ func trialsCaption(_ state: AppState, drawn: Int, topK: Int? = nil) -> String {
   if scope.isFiltered { why.append("filter") }
   if scope.isCapped { why.append("newest; A: all") }
   if let topK, drawn <= topK, drawn < total { why.append("top \(topK)") }
+  // A study still loading: the total is a lower bound, and the plot may change.
+  let partial = state.snapshot.isPartial
+  if partial { why.append("loading") }
   if drawn >= total && why.isEmpty { return "\(drawn) trial\(drawn == 1 ? "" : "s")" }
-  return "\(drawn) of \(total) trials" + (why.isEmpty ? "" : " (\(why.joined(separator: "; ")))")
+  return "\(drawn) of \(partial ? "≥" : "")\(total) trials" + (why.isEmpty ? "" : " (\(why.joined(separator: "; ")))")
 }
 
 /// The objective the plots show (`o`), clamped to the study's objectives.

@@ -23,6 +23,7 @@ func drawTable(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   let table = TrialTable(state, height: innerGuess.height)
   let shown = table.shown(width: innerGuess.width, scroll: state.paramScroll)
   var title = " Trials " + (state.filter != nil ? "(\(state.rows.count) of \(snap.trials.count)) " : "(\(snap.trials.count)) ")
+  if let p = snap.loading { title = " Trials (\(state.filter != nil ? "\(state.rows.count) matching, " : "")\(p.loaded) of \(p.total) loaded…) " }
   let params = table.paramColumns.count
   if shown.hiddenLeft + shown.hiddenRight > 0 {
     let count = params - shown.hiddenLeft - shown.hiddenRight

@@ -100,15 +100,22 @@ func headerSegments(_ state: AppState) -> [[HeaderSegment]] {
 
   // Line 2: counts and the best value.
   let c = state.cachedCounts
-  var l2: [HeaderSegment] = [HeaderSegment("trials", priority: 0, [Span("\(snap.trials.count) trials:")])]
+  // While a big study loads, the counts cover the loaded trials: each says "≥" and the best
+  // says "so far" — a partial figure never looks final.
+  let atLeast = snap.isPartial ? "≥" : ""
+  var l2: [HeaderSegment] = [HeaderSegment("trials", priority: 0, [Span("\(snap.loading?.total ?? snap.trials.count) trials:")])]
+  if let p = snap.loading {
+    l2.append(HeaderSegment("loading", priority: 0, [Span("loading \(p.percent)%…", style: theme.fg("accent").adding(.bold))], gap: 1))
+  }
   for (st, role, priority) in [(TrialState.complete, ThemeRole.complete, 1), (.running, .running, 1), (.pruned, .pruned, 2), (.fail, .failed, 2), (.waiting, .waiting, 3)] {
-    l2.append(HeaderSegment("count." + role.rawValue, priority: priority, [Span("\(c[st] ?? 0) \(st.rawValue.lowercased())", style: theme.fg(role))], gap: 1))
+    l2.append(HeaderSegment("count." + role.rawValue, priority: priority, [Span("\(atLeast)\(c[st] ?? 0) \(st.rawValue.lowercased())", style: theme.fg(role))], gap: 1))
   }
   let best = state.cachedBest
+  let soFar = snap.isPartial ? " so far" : ""
   if snap.directions.count == 1, let b = best.first, let v = b.value {
-    l2.append(HeaderSegment("best", priority: 0, [Span("best "), Span(formatNumber(v), style: theme.fg("best").adding(.bold)), Span(" (#\(b.number))")]))
+    l2.append(HeaderSegment("best", priority: 0, [Span("best\(soFar) "), Span(formatNumber(v), style: theme.fg("best").adding(.bold)), Span(" (#\(b.number))")]))
   } else if snap.directions.count > 1 {
-    l2.append(HeaderSegment("best", priority: 0, [Span("Pareto front: "), Span("\(best.count) trials", style: theme.fg("best").adding(.bold))]))
+    l2.append(HeaderSegment("best", priority: 0, [Span("Pareto front\(soFar): "), Span("\(best.count) trials", style: theme.fg("best").adding(.bold))]))
   }
   l2 += adviceHeaderSegments(state)
 
@@ -118,10 +125,13 @@ func headerSegments(_ state: AppState) -> [[HeaderSegment]] {
   let start = state.info.startedAt ?? snap.trials.first(where: { $0.datetimeStart != nil })?.datetimeStart
   let end = studyEnd(state) ?? state.now
   let elapsed = start.map { max(0, end.timeIntervalSince($0)) } ?? 0
-  l3.append(HeaderSegment("elapsed", priority: 0, [Span("elapsed \(formatDuration(elapsed))")]))
+  l3.append(HeaderSegment("elapsed", priority: 0, [Span("elapsed \(atLeast)\(formatDuration(elapsed))")]))
   let finished = (c[.complete] ?? 0) + (c[.pruned] ?? 0) + (c[.fail] ?? 0)
-  let perMinute = elapsed > 1 ? Double(finished) / (elapsed / 60) : 0
-  l3.append(HeaderSegment("pace", priority: 2, [Span("\(String(format: "%.1f", perMinute)) trials/min")]))
+  // Pace and ETA need the whole study: none while it loads.
+  let perMinute = elapsed > 1 && !snap.isPartial ? Double(finished) / (elapsed / 60) : 0
+  if !snap.isPartial {
+    l3.append(HeaderSegment("pace", priority: 2, [Span("\(String(format: "%.1f", perMinute)) trials/min")]))
+  }
   var eta: String?
   if let n = state.info.nTrials, perMinute > 0 {
     let left = max(0, n - finished)
@@ -134,7 +144,7 @@ func headerSegments(_ state: AppState) -> [[HeaderSegment]] {
     if let budgetETA, eta == nil || budgetETA.seconds < trialsLeft { eta = budgetETA.text }
   }
   if let t = state.info.timeout, eta == nil { eta = formatDuration(max(0, t - elapsed)) + " (timeout)" }
-  if let eta { l3.append(HeaderSegment("eta", priority: 1, [Span("ETA \(eta)")])) }
+  if let eta, !snap.isPartial { l3.append(HeaderSegment("eta", priority: 1, [Span("ETA \(eta)")])) }
   let fixed = snap.fixedParams
   if !fixed.isEmpty {
     l3.append(HeaderSegment("fixed", priority: 1, [
@@ -150,7 +160,9 @@ func headerSegments(_ state: AppState) -> [[HeaderSegment]] {
 /// (nil while it goes on), so elapsed time and trials/min stop counting.
 func studyEnd(_ state: AppState) -> Date? {
   let c = state.cachedCounts
-  guard !state.engineRunning, (c[.running] ?? 0) == 0, (c[.waiting] ?? 0) == 0, !state.snapshot.isPaused else { return nil }
+  guard !state.engineRunning, !state.snapshot.isPartial, (c[.running] ?? 0) == 0, (c[.waiting] ?? 0) == 0,
+    !state.snapshot.isPaused
+  else { return nil }
   let snap = state.snapshot
   return state.cache.value(slot: "studyEnd", key: "\(snap.studyID):\(snap.revision):\(snap.trials.count)") {
     snap.trials.compactMap(\.datetimeComplete).max()

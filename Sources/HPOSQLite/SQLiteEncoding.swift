@@ -39,10 +39,12 @@ enum SQLiteEncoding {
 
   /// Reads `YYYY-MM-DD[ T]HH:MM:SS[.f…]` (as naive UTC), or `nil` when the text is not one.
   static func parse(_ text: String) -> Date? {
-    var utf8 = text.utf8.makeIterator()
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(26)
-    while let b = utf8.next() { bytes.append(b) }
+    var text = text
+    return text.withUTF8 { parse(bytes: $0) }
+  }
+
+  /// `parse` on UTF-8 bytes (a column's text as SQLite hands it over).
+  static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
     guard bytes.count >= 19 else { return nil }
     func num(_ from: Int, _ count: Int) -> Int64? {
       var v: Int64 = 0
@@ -59,7 +61,7 @@ enum SQLiteEncoding {
     var fraction = 0.0
     if bytes.count > 20, bytes[19] == UInt8(ascii: ".") {
       var scale = 0.1
-      for c in bytes[20...] {
+      for c in bytes[20..<bytes.count] {
         guard c >= 48 && c <= 57 else { break }
         fraction += Double(c - 48) * scale
         scale /= 10

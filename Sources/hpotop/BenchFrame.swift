@@ -14,7 +14,8 @@ struct BenchFrame: AsyncParsableCommand {
   @Option var width: Int = 200
   @Option var height: Int = 50
   @Option(help: "Instead: write a SQLite study with --trials trials to this path.") var writeSqlite: String?
-  @Option(help: "Instead: time watch start-up (first poll + first frame) on this SQLite path.") var startup: String?
+  @Option(help: "Instead: time watch start-up (first rows, whole load) on this storage URL or SQLite path.") var startup: String?
+  @Flag(help: "With --startup: load the study in one poll, not newest first.") var atOnce = false
 
   func run() async throws {
     if let path = writeSqlite { return try await write(path) }
@@ -24,12 +25,19 @@ struct BenchFrame: AsyncParsableCommand {
     var state = AppState(
       info: DashboardInfo(mode: .watch, storageURL: "sqlite:///bench.db"), snapshot: snap, width: width, height: height)
     state.importance[.fanova] = nil
+    print("trials=\(trials) size=\(width)x\(height)")
+    timeFrames(&state)
+    print(String(format: "  RSS %.1f MB", Self.rssMB()))
+  }
+
+  /// Frame time per plot tab, then of the trial table alone: each frame moves the selection,
+  /// and every 10th a new snapshot revision arrives (the plot infos a live poll recomputes).
+  func timeFrames(_ state: inout AppState) {
     let area = Rect(width: width, height: height)
     var previous = Buffer(area: area)
-    print("trials=\(trials) size=\(width)x\(height)")
     for tab in PlotTab.allCases where tab != .pareto {
       state.tab = tab
-      var times: [Double] = []
+      var times: [Double] = [], cpu: [Double] = []
       for i in 0..<frames {
         _ = update(&state, .key(i % 2 == 0 ? .down : .up))
         // Simulate a live poll every few frames: a new revision invalidates plot caches.
@@ -38,17 +46,21 @@ struct BenchFrame: AsyncParsableCommand {
           s.revision += 1
           _ = update(&state, .snapshot(s))
         }
-        let t0 = DispatchTime.now().uptimeNanoseconds
+        let t0 = DispatchTime.now().uptimeNanoseconds, c0 = Self.threadCPU()
         let buf = view(state, area: area)
         let changes = buf.diff(from: previous)
         previous = buf
         let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
         times.append(dt)
+        cpu.append((Self.threadCPU() - c0) * 1000)
         _ = changes.count
       }
       times.sort()
+      cpu.sort()
       let median = times[times.count / 2], p95 = times[min(times.count - 1, Int(Double(times.count) * 0.95))]
-      print(String(format: "  %-12@ median %7.2f ms  p95 %7.2f ms", tab.title as NSString, median, p95))
+      let cpuP95 = cpu[min(cpu.count - 1, Int(Double(cpu.count) * 0.95))]
+      print(String(format: "  %-12@ median %7.2f ms  p95 %7.2f ms  cpu_median %7.2f ms  cpu_p95 %7.2f ms",
+                   tab.title as NSString, median, p95, cpu[cpu.count / 2], cpuP95))
     }
     // The trial table pane alone, at the width it gets beside the plot.
     var tableTimes: [Double] = []
@@ -62,7 +74,6 @@ struct BenchFrame: AsyncParsableCommand {
     tableTimes.sort()
     print(String(format: "  %-12@ median %7.2f ms  p95 %7.2f ms", "Table only" as NSString, tableTimes[tableTimes.count / 2],
                  tableTimes[min(tableTimes.count - 1, Int(Double(tableTimes.count) * 0.95))]))
-    print(String(format: "  RSS %.1f MB", Self.rssMB()))
   }
 
   /// A study like the demo's: lr (log), layers (int), optimizer (categorical), dropout; 20 steps.
@@ -98,11 +109,14 @@ struct BenchFrame: AsyncParsableCommand {
     print("wrote \(trials) trials in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
   }
 
-  /// Times what `watch` does: open the storage, list studies, draw the first frame (with the
-  /// study still loading), then the first full poll and a frame with every trial.
+  /// Times what `watch` does on a study file: open the storage, list studies and draw the first
+  /// frame (the study still loading); then the polls that load it newest first, each snapshot
+  /// applied and drawn as the UI thread does, with a key (Down) answered between them; then one
+  /// incremental poll, and with `--frames` the frame times on the loaded study.
   func timeStartup(_ path: String) async throws {
-    let t0 = DispatchTime.now().uptimeNanoseconds
+    func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
     func ms(_ a: UInt64, _ b: UInt64) -> Double { Double(b - a) / 1e6 }
+    let t0 = now()
     let storage = try openStorage(path)
     guard let s = try await storage.studies().first else { throw BadInput("no study in \(path)") }
     let area = Rect(width: width, height: height)
@@ -110,18 +124,57 @@ struct BenchFrame: AsyncParsableCommand {
       info: DashboardInfo(mode: .watch, storageURL: storage.displayURL),
       snapshot: .empty(studyID: s.id, name: s.name, directions: s.directions), width: width, height: height)
     _ = view(state, area: area)
-    let t1 = DispatchTime.now().uptimeNanoseconds
-    let controller = DashboardController(storage: storage, studyID: s.id, mailbox: Mailbox(), staleCheckInterval: nil)
-    let snap = try await controller.pollOnce()
-    let t2 = DispatchTime.now().uptimeNanoseconds
+    let tFrame = now()
+    let poller = StudyPoller(storage: storage, studyID: s.id, staleCheckInterval: nil, firstPage: atOnce ? Int.max : 2000)
+    var snap = try await poller.poll()
+    let tPolled = now()
     _ = update(&state, .snapshot(snap))
     _ = view(state, area: area)
-    let t3 = DispatchTime.now().uptimeNanoseconds
-    let again = try await controller.pollOnce()
-    let t4 = DispatchTime.now().uptimeNanoseconds
-    print(String(format: "trials=%d first frame %.0f ms; full load %.0f ms; frame with all trials %.0f ms; "
-      + "incremental poll %.1f ms; RSS %.1f MB",
-      again.trials.count, ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t3, t4), Self.rssMB()))
+    let tRows = now()
+    let firstRows = snap.trials.count
+    // The UI thread's longest step while the study loads (a snapshot applied and drawn), and
+    // the longest key answered (update + frame): a key waits at most for their sum.
+    var uiMax = ms(tPolled, tRows), keyMax = 0.0
+    // The same as CPU time of this thread: what the steps cost without other processes.
+    var uiCPUMax = 0.0, keyCPUMax = 0.0
+    let cpuRows = Self.processCPU()
+    var polls = 1
+    while await poller.needsAnotherPoll {
+      snap = try await poller.poll()
+      polls += 1
+      let u0 = now(), c0 = Self.threadCPU()
+      _ = update(&state, .snapshot(snap))
+      _ = view(state, area: area)
+      let u1 = now(), c1 = Self.threadCPU()
+      _ = update(&state, .key(.down))
+      _ = view(state, area: area)
+      uiMax = max(uiMax, ms(u0, u1))
+      keyMax = max(keyMax, ms(u1, now()))
+      uiCPUMax = max(uiCPUMax, (c1 - c0) * 1000)
+      keyCPUMax = max(keyCPUMax, (Self.threadCPU() - c1) * 1000)
+    }
+    let tWhole = now()
+    let cpuWhole = Self.processCPU()
+    _ = try await poller.poll()
+    let tPoll = now()
+    print(String(format: "trials=%d first_frame_ms=%.0f first_rows_ms=%.0f first_rows=%d whole_load_ms=%.0f polls=%d "
+      + "ui_step_max_ms=%.1f key_max_ms=%.1f incremental_poll_ms=%.1f rss_mb=%.0f "
+      + "cpu_first_rows_s=%.2f cpu_whole_load_s=%.2f ui_step_cpu_max_ms=%.1f key_cpu_max_ms=%.1f",
+      snap.trials.count, ms(t0, tFrame), ms(t0, tRows), firstRows, ms(t0, tWhole), polls, uiMax, keyMax,
+      ms(tWhole, tPoll), Self.rssMB(), cpuRows, cpuWhole, uiCPUMax, keyCPUMax))
+    if frames > 0 { timeFrames(&state) }
+  }
+
+  /// CPU seconds this thread has used.
+  static func threadCPU() -> Double { cpuSeconds(CLOCK_THREAD_CPUTIME_ID) }
+
+  /// CPU seconds the whole process has used (all threads, user and system).
+  static func processCPU() -> Double { cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) }
+
+  private static func cpuSeconds(_ clock: clockid_t) -> Double {
+    var t = timespec()
+    clock_gettime(clock, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
   }
 
   /// Resident set size from /proc/self/statm (Linux) in MB; 0 elsewhere.

@@ -66,10 +66,14 @@ struct Trials: AsyncParsableCommand {
 
   func run() async throws {
     let study = try await options.load(readOnly: true)
-    let records = TrialRecords.trials(
-      try await study.trials(), directions: study.directions, flatten: flatten, full: all,
-      metricNames: try await study.metricNames())
-    print(records.render(format.format))
+    let trials = try await study.trials()
+    // Each row is built as it is written (no list of every row, no whole text in memory).
+    let plan = TrialRowPlan(
+      trials, directions: study.directions, flatten: flatten, full: all, metricNames: try await study.metricNames())
+    let out = TextSink()
+    Records.stream(columns: plan.columns, rows: trials.lazy.map(plan.row), format: format.format, write: out.write)
+    out.write("\n")
+    try out.finish()
   }
 }
 
@@ -212,14 +216,13 @@ struct Export: AsyncParsableCommand {
 
   func run() async throws {
     let study = try await options.load(readOnly: true)
-    let records = TrialRecords.trials(try await study.trials(), directions: study.directions,
-                                      flatten: format == .csv, full: true)
-    let text = records.render(format) + "\n"
-    if let output {
-      try Data(text.utf8).write(to: URL(fileURLWithPath: output))
-    } else {
-      print(text, terminator: "")
-    }
+    let trials = try await study.trials()
+    // Each row is built as it is written (no list of every row, no whole text in memory).
+    let plan = TrialRowPlan(trials, directions: study.directions, flatten: format == .csv, full: true)
+    let out = try output.map { try TextSink(path: $0) } ?? TextSink()
+    Records.stream(columns: plan.columns, rows: trials.lazy.map(plan.row), format: format, write: out.write)
+    out.write("\n")
+    try out.finish()
   }
 }
 

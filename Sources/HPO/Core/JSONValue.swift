@@ -133,6 +133,13 @@ extension JSONValue {
   }
 
   static func writeString(_ s: String, to out: inout String) {
+    // Most strings need no escape: appended whole.
+    if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+      out += "\""
+      out += s
+      out += "\""
+      return
+    }
     out += "\""
     for scalar in s.unicodeScalars {
       switch scalar {

@@ -110,3 +110,37 @@ public struct TrialCache: Sendable {
     return v == bv && t.number < b.number
   }
 }
+
+extension TrialCache {
+  /// Folds in trials older than every trial held (a reader's newest-first load of a big study):
+  /// they go in front, without re-sorting. Trials that are not all older, or already held, go
+  /// through `merge` instead. Returns whether anything was added.
+  @discardableResult
+  public mutating func mergeOlder(_ older: [FrozenTrial]) -> Bool {
+    guard !older.isEmpty else { return false }
+    // (Fields are read by index: a `for t in older` loop would copy every trial.)
+    let sorted = older.indices.dropFirst().allSatisfy { older[$0 - 1].number < older[$0].number }
+    guard sorted, let first = trials.first?.number, older[older.count - 1].number < first,
+      older.allSatisfy({ indexByID[$0.id] == nil })
+    else { return merge(older) }
+    var combined = older
+    combined.append(contentsOf: trials)
+    trials = combined
+    indexByID.reserveCapacity(trials.count)
+    for i in trials.indices { indexByID[trials[i].id] = i }
+    for i in older.indices {
+      let id = older[i].id
+      if !older[i].state.isFinished { unfinishedIDs.insert(id) }
+      maxID = max(maxID, id)
+      // Most trials have the params of the one before: nothing new to note.
+      if i == 0 || older[i].distributions.keys != older[i - 1].distributions.keys {
+        for (k, d) in older[i].distributions where distributionByName[k] == nil { distributionByName[k] = d }
+      }
+      guard older[i].state == .complete, let v = older[i].value, !v.isNaN else { continue }
+      if older[i].constraints != nil { anyConstrained = true }
+      if isBetter(older[i], v, than: bestAllID) { bestAllID = id }
+      if older[i].isFeasible && isBetter(older[i], v, than: bestFeasibleID) { bestFeasibleID = id }
+    }
+    return true
+  }
+}

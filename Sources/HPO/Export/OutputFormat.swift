@@ -85,17 +85,21 @@ public struct Records: Sendable {
     switch v {
     case .null: return blankNull ? "" : "None"
     case .string(let s): return s
-    case .double(let d): return JSONValue.pythonFloat(d).replacingOccurrences(of: "Infinity", with: "inf")
-        .replacingOccurrences(of: "NaN", with: "nan")
+    case .double(let d):
+      // Python's spelling of the non-finite ones; no string search per cell (a big export has millions).
+      if d.isFinite { return JSONValue.pythonFloat(d) }
+      return d.isNaN ? "nan" : d > 0 ? "inf" : "-inf"
     default: return v.pythonRepr
     }
   }
 
   static func csvField(_ s: String) -> String {
-    if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-      return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-    return s
+    let quote = UInt8(ascii: "\"")
+    guard s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == quote || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
+    else { return s }
+    // Quotes doubled without Foundation's string search (the largest cost of a big CSV export).
+    guard s.utf8.contains(quote) else { return "\"" + s + "\"" }
+    return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
   }
 }
 

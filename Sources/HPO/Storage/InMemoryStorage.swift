@@ -235,6 +235,8 @@ public actor InMemoryStorage: Storage {
 
   public func trial(id: Int64) throws -> FrozenTrial { try record(id) }
 
+  public func trialIDs(study id: Int64) throws -> [Int64]? { try study(id).trialIDs }
+
   public func trials(study id: Int64, filter: TrialFilter) throws -> [FrozenTrial] {
     let ids = try study(id).trialIDs
     let positions = filter.candidatePositions(count: ids.count, idAt: { ids[$0] }, position: { trialRecords[$0]?.number })

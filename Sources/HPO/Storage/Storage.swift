@@ -64,6 +64,15 @@ public protocol Storage: Sendable {
   /// seconds, with the fail reason "stale" (`HpotopKey.failReason`). Returns the ids it failed;
   /// when several processes race, each trial is failed once.
   func failStaleTrials(study: Int64, grace: TimeInterval) async throws -> [Int64]
+
+  // MARK: Paging (a reader's newest-first load of a big study)
+  /// The ids of the study's trials, ascending, where the backend reads them cheaply (one
+  /// indexed column); `nil` where it cannot, and then a reader loads the study at once.
+  func trialIDs(study: Int64) async throws -> [Int64]?
+}
+
+extension Storage {
+  public func trialIDs(study: Int64) async throws -> [Int64]? { nil }
 }
 
 extension Storage {
