@@ -12,7 +12,7 @@ public struct GPOptions: Sendable {
   /// Fix the noise at its minimum (Optuna's `deterministic_objective`).
   public var deterministicObjective = false
   /// Warp the standardised outputs by a fitted Yeo-Johnson transform (`OutputWarp`; Optuna has
-  /// no such knob and only standardises).
+  /// no such knob and only standardises). Not with constraints.
   public var warpOutputs = true
 
   public init() {}
@@ -150,7 +150,9 @@ public struct GPSampler: Sampler {
     let n = raw.count
     guard n > 0 else { return nil }
     let (standardized, mean, std) = standardize(raw)
-    let warp = options.warpOutputs ? OutputWarp(fitting: standardized) : nil
+    // No warp under constraints: fitted on infeasible values too, it stretched the region past
+    // the constraint and the proposals left the feasible side (GPSamplerStudyTests).
+    let warp = options.warpOutputs && !hasConstraints ? OutputWarp(fitting: standardized) : nil
     let ys = warp.map { w in standardized.map { w($0) } } ?? standardized
     var gp = GaussianProcess(x: xs, y: ys, dim: space.dim, isCategorical: space.isCategorical, params: .initial(dim: space.dim))
     gp.fit(start: warm, deterministic: options.deterministicObjective)

@@ -105,27 +105,43 @@ struct GaussianProcess: Sendable {
 
   /// `K + noise I` on the training inputs.
   func covariance(_ p: Params) -> [Double] {
+    var unused: [Double]? = nil
+    return covariance(p, derivative: &unused)
+  }
+
+  /// `K + noise I`, and when `derivative` is non-nil, `scale · ∂matern/∂r²` of every pair
+  /// `i > j`, packed as `pairSqd`'s pairs (the likelihood's gradient reuses them).
+  func covariance(_ p: Params, derivative: inout [Double]?) -> [Double] {
     let n = count
     var k = [Double](repeating: 0, count: n * n)
     let rho = p.inverseSquaredLengthscales
+    let wantDerivative = derivative != nil
+    var dk = [Double](repeating: 0, count: wantDerivative ? n * max(0, n - 1) / 2 : 0)
     k.withUnsafeMutableBufferPointer { kp in
-      pairSqd.withUnsafeBufferPointer { sp in
-        rho.withUnsafeBufferPointer { rp in
-          var at = 0
-          for i in 0..<n {
-            kp[i * n + i] = p.kernelScale + p.noiseVariance
-            for j in 0..<i {
-              var r2 = 0.0
-              for c in 0..<dim { r2 += sp[at + c] * rp[c] }
-              at += dim
-              let v = p.kernelScale * Self.matern52(r2)
-              kp[i * n + j] = v
-              kp[j * n + i] = v
+      dk.withUnsafeMutableBufferPointer { dp in
+        pairSqd.withUnsafeBufferPointer { sp in
+          rho.withUnsafeBufferPointer { rp in
+            var at = 0, pair = 0
+            for i in 0..<n {
+              kp[i * n + i] = p.kernelScale + p.noiseVariance
+              for j in 0..<i {
+                var r2 = 0.0
+                for c in 0..<dim { r2 += sp[at + c] * rp[c] }
+                at += dim
+                let s = (5 * r2).squareRoot()
+                let e = Foundation.exp(-s)
+                let v = p.kernelScale * (1 + s + 5.0 / 3.0 * r2) * e
+                kp[i * n + j] = v
+                kp[j * n + i] = v
+                if wantDerivative { dp[pair] = p.kernelScale * (-5.0 / 6.0) * (1 + s) * e }
+                pair += 1
+              }
             }
           }
         }
       }
     }
+    if wantDerivative { derivative = dk }
     return k
   }
 
@@ -175,7 +191,10 @@ struct GaussianProcess: Sendable {
     let p = Self.params(raw: raw, dim: dim, deterministic: deterministic)
     let n = count
     let inf = (Double.infinity, [Double](repeating: 0, count: raw.count))
-    guard raw.allSatisfy(\.isFinite), let l = LinearAlgebra.cholesky(covariance(p), n: n) else { return inf }
+    guard raw.allSatisfy(\.isFinite) else { return inf }
+    var derivative: [Double]? = []
+    let k = covariance(p, derivative: &derivative)
+    guard let l = LinearAlgebra.cholesky(k, n: n), let dk = derivative else { return inf }
     let a = LinearAlgebra.solveCholesky(l, n: n, y)
     let kinv = LinearAlgebra.inverseFromCholesky(l, n: n)
     var logdet = 0.0
@@ -190,24 +209,23 @@ struct GaussianProcess: Sendable {
     let rho = p.inverseSquaredLengthscales
     a.withUnsafeBufferPointer { ap in
       kinv.withUnsafeBufferPointer { kp in
-        pairSqd.withUnsafeBufferPointer { sp in
-          rho.withUnsafeBufferPointer { rp in
-            grad.withUnsafeMutableBufferPointer { gp in
-              var at = 0
-              for i in 0..<n {
-                let wii = ap[i] * ap[i] - kp[i * n + i]
-                traceW += wii
-                scaleTerm += wii * p.kernelScale  // ∂Kᵢᵢ/∂log scale = scale
-                for j in 0..<i {
-                  let w = ap[i] * ap[j] - kp[i * n + j]
-                  var r2 = 0.0
-                  for c in 0..<dim { r2 += sp[at + c] * rp[c] }
-                  let sq = (5 * r2).squareRoot()
-                  let e = Foundation.exp(-sq)
-                  scaleTerm += 2 * w * p.kernelScale * (1 + sq + 5.0 / 3.0 * r2) * e
-                  let dm = 2 * w * p.kernelScale * (-5.0 / 6.0) * (1 + sq) * e
-                  for c in 0..<dim { gp[c] += dm * sp[at + c] }
-                  at += dim
+        k.withUnsafeBufferPointer { cov in
+          dk.withUnsafeBufferPointer { dp in
+            pairSqd.withUnsafeBufferPointer { sp in
+              grad.withUnsafeMutableBufferPointer { gp in
+                var at = 0, pair = 0
+                for i in 0..<n {
+                  let wii = ap[i] * ap[i] - kp[i * n + i]
+                  traceW += wii
+                  scaleTerm += wii * p.kernelScale  // ∂Kᵢᵢ/∂log scale = scale
+                  for j in 0..<i {
+                    let w = ap[i] * ap[j] - kp[i * n + j]
+                    scaleTerm += 2 * w * cov[i * n + j]  // ∂Kᵢⱼ/∂log scale = Kᵢⱼ
+                    let dm = 2 * w * dp[pair]
+                    for c in 0..<dim { gp[c] += dm * sp[at + c] }
+                    at += dim
+                    pair += 1
+                  }
                 }
               }
             }

@@ -79,30 +79,41 @@ enum LinearAlgebra {
     solveLowerTransposed(l, n: n, solveLower(l, n: n, b))
   }
 
-  /// `(L Lᵀ)⁻¹` from the Cholesky factor: each column of `L⁻¹` by forward substitution (kept as
-  /// rows of its transpose, so every inner loop runs over contiguous memory), then `L⁻ᵀ L⁻¹`.
+  /// `(L Lᵀ)⁻¹` from the Cholesky factor: `M = L⁻¹` row by row (row i is `(eᵢ − Σₖ Lᵢₖ Mₖ)/Lᵢᵢ`
+  /// over the earlier rows), then `Mᵀ M` as a sum of outer products of M's rows, lower triangle
+  /// first. Every inner loop is a long update of contiguous memory, which the compiler
+  /// vectorises.
   static func inverseFromCholesky(_ l: [Double], n: Int) -> [Double] {
-    var mt = [Double](repeating: 0, count: n * n)  // mt[j * n + i] = (L⁻¹)ᵢⱼ, zero for i < j
+    var m = [Double](repeating: 0, count: n * n)  // M = L⁻¹, row-major, zero above the diagonal
     var out = [Double](repeating: 0, count: n * n)
     l.withUnsafeBufferPointer { lp in
-      mt.withUnsafeMutableBufferPointer { m in
-        let lb = lp.baseAddress!, mb = m.baseAddress!
-        for j in 0..<n {
-          let row = j * n
-          m[row + j] = 1 / lp[j * n + j]
-          for i in (j + 1)..<max(j + 1, n) {
-            let ri = i * n
-            m[row + i] = -dot(lb + ri + j, mb + row + j, i - j) / lp[ri + i]
+      m.withUnsafeMutableBufferPointer { mp in
+        let mb = mp.baseAddress!
+        for i in 0..<n {
+          let row = mb + i * n
+          for k in 0..<i {
+            let lik = lp[i * n + k]
+            if lik == 0 { continue }
+            let src = UnsafePointer(mb + k * n)
+            for c in 0...k { row[c] -= lik * src[c] }
           }
+          row[i] += 1
+          let inv = 1 / lp[i * n + i]
+          for c in 0...i { row[c] *= inv }
         }
-        out.withUnsafeMutableBufferPointer { o in
-          for i in 0..<n {
-            for j in 0...i {
-              let ri = i * n, rj = j * n
-              let s = dot(mb + ri + i, mb + rj + i, n - i)
-              o[i * n + j] = s
-              o[j * n + i] = s
+        out.withUnsafeMutableBufferPointer { op in
+          let ob = op.baseAddress!
+          for k in 0..<n {
+            let r = UnsafePointer(mb + k * n)
+            for i in 0...k {
+              let ri = r[i]
+              if ri == 0 { continue }
+              let dst = ob + i * n
+              for c in 0...i { dst[c] += ri * r[c] }
             }
+          }
+          for i in 0..<n {
+            for j in 0..<i { ob[j * n + i] = ob[i * n + j] }
           }
         }
       }
