@@ -1,19 +1,25 @@
 """The GP section of bench/README.md: hpotop's `gp` and `auto` against Optuna 5.0's TPE (default,
-multivariate) and Optuna's GPSampler, simple regret at 25/50/100 trials on the six functions.
+multivariate) and Optuna's GPSampler, simple regret at 25/50/100/200 trials on the six functions.
 
-Usage:  python gp_quality.py HPOTOP_JSON [--check-optuna-seeds N]
+Usage:  python gp_quality.py HPOTOP_JSON [HPOTOP_JSON ...] [--optuna-gp OPTUNA_GP_JSON]
+            [--timing HPOTOP_TIMING_JSON] [--check-optuna-seeds N]
 
-HPOTOP_JSON is `hpobench quality --samplers gp,auto --trials 100` output. Optuna TPE's values come
-from bench/results/optuna_quality.json (seeded Optuna runs are deterministic; --check-optuna-seeds N
-re-runs seeds 0..N-1 of every function now and fails if any value differs). Optuna GPSampler's
-figures are the recorded medians of /work/shared/bench/optuna/results/gp_public.json (10 seeds;
-torch is not installed here). Prints markdown.
+HPOTOP_JSON: `hpobench quality --samplers gp,auto --trials 200` output (several files, e.g. one per
+function, are merged). Optuna TPE's values come from bench/results/optuna_quality.json (seeded
+Optuna runs are deterministic; --check-optuna-seeds N re-runs seeds 0..N-1 of every function now
+and reports any value that differs). Optuna GPSampler: the recorded medians of
+/work/shared/bench/optuna/results/gp_public.json (10 seeds) for regret; with --optuna-gp, the CPU
+seconds per trial measured now by bench/optuna/gp_timing.py, against hpotop's from --timing (an
+`hpobench quality --samplers gp --jobs 1` run: CPU time is the process's, so one run at a time).
+A one-sided Mann-Whitney test (normal approximation, mid-ranks) gives p for "hpotop's regret is
+stochastically larger than TPE's" where hpotop's median is higher. Prints markdown.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 
@@ -21,7 +27,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GP_PUBLIC = "/work/shared/bench/optuna/results/gp_public.json"
-CUTS = (25, 50, 100)
+CUTS = (25, 50, 100, 200)
 
 
 def regrets(values, optimum, k):
@@ -37,6 +43,25 @@ def g(x):
     return f"{x:.3g}"
 
 
+def mann_whitney_greater(a, b):
+    """One-sided p that a is stochastically larger than b (normal approximation, mid-ranks)."""
+    pooled = sorted([(x, 0) for x in a] + [(x, 1) for x in b])
+    ranks = [0.0] * len(pooled)
+    i = 0
+    while i < len(pooled):
+        j = i
+        while j + 1 < len(pooled) and pooled[j + 1][0] == pooled[i][0]:
+            j += 1
+        for t in range(i, j + 1):
+            ranks[t] = (i + j) / 2 + 1
+        i = j + 1
+    n1, n2 = len(a), len(b)
+    u = sum(r for r, (_, grp) in zip(ranks, pooled) if grp == 0) - n1 * (n1 + 1) / 2
+    sd = math.sqrt(n1 * n2 * (n1 + n2 + 1) / 12)
+    z = (u - n1 * n2 / 2) / sd if sd > 0 else 0.0
+    return 0.5 * math.erfc(z / math.sqrt(2))
+
+
 def check_optuna(recorded, seeds):
     sys.path.insert(0, os.path.join(HERE, "optuna"))
     import quality  # noqa: E402  (bench/optuna/quality.py)
@@ -44,8 +69,8 @@ def check_optuna(recorded, seeds):
     bad = 0
     for fname, bys in recorded["runs"].items():
         for seed in range(seeds):
-            _, _, _, vals, _ = quality.run_one((fname, "tpe_default", seed, 100))
-            rec = bys["tpe_default"][str(seed)]["values"][:100]
+            _, _, _, vals, _ = quality.run_one((fname, "tpe_default", seed, 200))
+            rec = bys["tpe_default"][str(seed)]["values"][:200]
             if not np.allclose(vals, rec, rtol=0, atol=0):
                 bad += 1
                 print(f"<!-- MISMATCH {fname} seed {seed} -->")
@@ -54,10 +79,16 @@ def check_optuna(recorded, seeds):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("hpotop")
+    ap.add_argument("hpotop", nargs="+")
+    ap.add_argument("--optuna-gp")
+    ap.add_argument("--timing")
     ap.add_argument("--check-optuna-seeds", type=int, default=0)
     a = ap.parse_args()
-    h = json.load(open(a.hpotop))
+    h = {"runs": {}}
+    for path in a.hpotop:
+        for f, by in json.load(open(path))["runs"].items():
+            for s, runs in by.items():
+                h["runs"].setdefault(f, {}).setdefault(s, {}).update(runs)
     o = json.load(open(os.path.join(HERE, "results", "optuna_quality.json")))
     gpp = json.load(open(GP_PUBLIC))["results"]
     optima = o["optima"]
@@ -66,19 +97,24 @@ def main():
         print(f"Optuna TPE re-run now for seeds 0..{a.check_optuna_seeds - 1} of every function: "
               f"{'identical to the recorded values' if bad == 0 else f'{bad} runs DIFFER'}.\n")
     seeds = sorted({int(s) for f in h["runs"].values() for r in f.values() for s in r})
-    print(f"{len(seeds)} seeds; median [quartiles] of simple regret; Optuna GP: recorded median of 10 seeds.\n")
+    print(f"{len(seeds)} seeds; median [quartiles] of simple regret; Optuna GP: recorded median of 10 seeds; "
+          "p: one-sided Mann-Whitney, hpotop's regret larger than TPE's (only where its median is higher).\n")
     print("| function | trials | hpotop gp | hpotop auto | Optuna TPE | Optuna GP | gp ≤ TPE | gp ≤ Optuna GP | auto ≤ TPE |")
     print("|---|---|---|---|---|---|---|---|---|")
-    tally = {"tpe": 0, "gp": 0, "auto": 0, "cells": 0}
+    tally = {"tpe": 0, "gp": 0, "auto": 0, "cells": 0, "auto_cells": 0}
     for f, by in h["runs"].items():
         opt = optima[f]
         for k in CUTS:
-            row = {}
+            row, raw = {}, {}
             for s in ("gp", "auto"):
-                if s in by:
-                    row[s] = q([regrets(by[s][str(x)]["values"], opt, k) for x in seeds])
-            row["tpe"] = q([regrets(o["runs"][f]["tpe_default"][str(x)]["values"], opt, k) for x in seeds])
-            ogp = gpp[f]["regret_median"][str(k)]
+                if s in by and all(len(by[s][str(x)]["values"]) >= k for x in seeds):
+                    raw[s] = [regrets(by[s][str(x)]["values"], opt, k) for x in seeds]
+                    row[s] = q(raw[s])
+            if not row:
+                continue
+            raw["tpe"] = [regrets(o["runs"][f]["tpe_default"][str(x)]["values"], opt, k) for x in seeds]
+            row["tpe"] = q(raw["tpe"])
+            ogp = gpp[f]["regret_median"].get(str(k))
 
             def cell(s):
                 if s not in row:
@@ -86,27 +122,40 @@ def main():
                 m, lo, hi = row[s]
                 return f"{g(m)} [{g(lo)}, {g(hi)}]"
 
-            le_tpe = "gp" in row and row["gp"][0] <= row["tpe"][0]
-            le_ogp = "gp" in row and row["gp"][0] <= ogp
-            auto_le = "auto" in row and row["auto"][0] <= row["tpe"][0]
-            tally["cells"] += 1
-            tally["tpe"] += le_tpe
-            tally["gp"] += le_ogp if k == 100 else 0
-            tally["auto"] += auto_le
-            print(f"| {f} | {k} | {cell('gp')} | {cell('auto')} | {cell('tpe')} | {g(ogp)} | "
-                  f"{'yes' if le_tpe else 'no'} | {('yes' if le_ogp else 'no')} | {'yes' if auto_le else 'no'} |")
-    print(f"\ngp ≤ Optuna TPE in {tally['tpe']} of {tally['cells']} cells; gp ≤ Optuna GP in "
-          f"{tally['gp']} of {len(h['runs'])} functions at 100 trials; auto ≤ Optuna TPE in "
-          f"{tally['auto']} of {tally['cells']} cells.\n")
-    # Time per trial at trial 100 (the 100th ask + suggest).
-    print("| function | gp sampling wall s at trial 100 (median) | gp CPU s at trial 100 (median) | Optuna GP s/trial (recorded, mean over 100) |")
-    print("|---|---|---|---|")
-    for f, by in h["runs"].items():
-        if "gp" not in by:
-            continue
-        wall = np.median([by["gp"][str(x)]["sample_s"][99] for x in seeds])
-        cpu = np.median([by["gp"][str(x)]["sample_cpu_s"][99] for x in seeds])
-        print(f"| {f} | {g(wall)} | {g(cpu)} | {g(gpp[f]['s_per_trial_median'])} |")
+            def versus_tpe(s):
+                if s not in row:
+                    return "–", False
+                if row[s][0] <= row["tpe"][0]:
+                    return "yes", True
+                return f"no (p={mann_whitney_greater(raw[s], raw['tpe']):.2g})", False
+
+            le_tpe, ok_tpe = versus_tpe("gp")
+            auto_le, ok_auto = versus_tpe("auto")
+            le_ogp = "–" if ogp is None or "gp" not in row else ("yes" if row["gp"][0] <= ogp else "no")
+            if "gp" in row:
+                tally["cells"] += 1
+                tally["tpe"] += ok_tpe
+                tally["gp"] += (le_ogp == "yes") if k == 100 else 0
+            if "auto" in row:
+                tally["auto_cells"] += 1
+                tally["auto"] += ok_auto
+            print(f"| {f} | {k} | {cell('gp')} | {cell('auto')} | {cell('tpe')} | {g(ogp) if ogp is not None else '–'} | "
+                  f"{le_tpe} | {le_ogp} | {auto_le} |")
+    print(f"\ngp median ≤ Optuna TPE's in {tally['tpe']} of {tally['cells']} cells; gp ≤ Optuna GP in "
+          f"{tally['gp']} of {len(h['runs'])} functions at 100 trials; auto median ≤ Optuna TPE's in "
+          f"{tally['auto']} of {tally['auto_cells']} cells.\n")
+    if a.optuna_gp and a.timing:
+        ogp_t = json.load(open(a.optuna_gp))["runs"]
+        ht = json.load(open(a.timing))["runs"]
+        print("| function | hpotop gp CPU s at trial 100 | Optuna GP CPU s at trial 100 | Optuna GP CPU s/trial, mean of trials 11–100 | ratio at trial 100 |")
+        print("|---|---|---|---|---|")
+        for f in ht:
+            if f not in ogp_t or "gp" not in ht[f]:
+                continue
+            ours = float(np.median([r["sample_cpu_s"][99] for r in ht[f]["gp"].values()]))
+            theirs = float(np.median([r["sample_cpu_s"][99] for r in ogp_t[f].values()]))
+            mean = float(np.median([np.mean(r["sample_cpu_s"][10:100]) for r in ogp_t[f].values()]))
+            print(f"| {f} | {g(ours)} | {g(theirs)} | {g(mean)} | {theirs / ours:.1f}× |")
 
 
 if __name__ == "__main__":

@@ -289,6 +289,58 @@ import Testing
     #expect(AutoRules.choose(AutoFacts(dims: 3, trialNumber: 300, trialSeconds: 600)).sampler == "tpe")
   }
 
+  @Test func cmaesRuleOnLargerNumericSpaces() {
+    // Rastrigin-10: CMA-ES from 20·10 = 200 trials, the GP below that.
+    #expect(AutoRules.choose(AutoFacts(dims: 10, budget: 200, trialSeconds: 600)).sampler == "cmaes")
+    #expect(AutoRules.choose(AutoFacts(dims: 10, budget: 199, trialSeconds: 600)).sampler == "gp")
+    // Sphere-30: CMA-ES with 600 trials; no budget known: TPE (over the GP's 20 params).
+    #expect(AutoRules.choose(AutoFacts(dims: 30, budget: 600)) == ("cmaes", "30 numeric params, 600 trials"))
+    #expect(AutoRules.choose(AutoFacts(dims: 30)).sampler == "tpe")
+    // Trial hours over the trial cost: 50 h of 10-minute trials is 300 trials for 12 params.
+    #expect(AutoRules.choose(AutoFacts(dims: 12, trialSeconds: 600, trialHours: 50)).sampler == "cmaes")
+    #expect(AutoRules.choose(AutoFacts(dims: 12, trialSeconds: 600, trialHours: 20)).sampler == "gp")
+    // Categorical params do not count: 9 numeric + 3 categorical stays with the GP.
+    #expect(AutoRules.choose(AutoFacts(dims: 12, categoricalDims: 3, budget: 1000, trialSeconds: 600)).sampler == "gp")
+    // Two objectives win over CMA-ES.
+    #expect(AutoRules.choose(AutoFacts(dims: 12, objectives: 2, budget: 1000)).sampler == "nsga2")
+  }
+
+  @Test func bohbRuleOnTheStepsBudget() {
+    // A learning curve of R = 81 epochs under Hyperband: BOHB from 75 × 81 steps.
+    #expect(AutoRules.choose(AutoFacts(dims: 4, pruner: "hyperband", stepBudget: 75 * 81, maxSteps: 81)).sampler == "bohb")
+    #expect(AutoRules.choose(AutoFacts(dims: 4, pruner: "hyperband", stepBudget: 74 * 81, maxSteps: 81))
+      == ("tpe", "Hyperband pruner, budget 74×R steps under 75×R"))
+    // n_trials bounds the steps too (each trial at most R): 40 trials are 40 × R.
+    #expect(AutoRules.choose(AutoFacts(dims: 4, budget: 40, pruner: "hyperband", maxSteps: 27)).sampler == "tpe")
+    #expect(AutoRules.choose(AutoFacts(dims: 4, budget: 100, pruner: "hyperband", stepBudget: 100_000, maxSteps: 27)).sampler == "bohb")
+    // Unbounded, or R not known yet with only a steps budget: BOHB.
+    #expect(AutoRules.choose(AutoFacts(dims: 4, pruner: "hyperband")).sampler == "bohb")
+    #expect(AutoRules.choose(AutoFacts(dims: 4, pruner: "hyperband", stepBudget: 500)).sampler == "bohb")
+  }
+
+  /// A 10-d quadratic with 200 trials: auto records CMA-ES, and CMA-ES runs (its `beforeTrial`,
+  /// which claims each trial's generation and individual, is forwarded).
+  @Test func tenNumericParamsRunCMAES() async throws {
+    let storage = InMemoryStorage()
+    let study = try await Study.create(
+      name: "c", storage: storage,
+      sampler: AutoSampler(seed: 2, facts: AutoFacts(dims: 10, budget: 200), assumedTrialSeconds: 600))
+    try await study.optimize(limits: OptimizeLimits(nTrials: 24)) { trial in
+      var s = 0.0
+      for i in 0..<10 { let x = try await trial.suggestFloat("x\(i)", -2, 2); s += (x - 0.5) * (x - 0.5) * Double(i + 1) }
+      return [s]
+    }
+    let choices = try await storage.studySystemAttrs(study: study.id).hpotop.autoChoices
+    #expect(choices.map(\.sampler) == ["cmaes", "cmaes"])
+    let trials = try await study.trials(states: [.complete])
+    #expect(trials.allSatisfy { $0.hpotop.autoSampler?.hasPrefix("cmaes (10 numeric params, 200 trials") == true })
+    // λ = 4 + ⌊3 ln 10⌋ = 10: trials after the first complete one carry CMA-ES generations, and
+    // the later ones belong to a generation past the first.
+    let generations = trials.compactMap { $0.systemAttrs[CMAKey.generation.rawValue]?.intValue }
+    #expect(generations.count >= 20, "generations \(generations)")
+    #expect((generations.max() ?? 0) >= 1)
+  }
+
   /// ZDT1 (the built-in, two objectives) in a real study: auto records NSGA-II and runs it.
   @Test func zdt1RunsNSGAII() async throws {
     let zdt1 = try #require(BuiltinObjective.named("zdt1"))
@@ -304,6 +356,9 @@ import Testing
     let choices = try await storage.studySystemAttrs(study: study.id).hpotop.autoChoices
     #expect(choices.map(\.sampler) == ["nsga2"])
     #expect(choices.first?.why == "2 objectives")
+    // NSGA-II's beforeTrial ran: every trial carries its generation.
+    let trials = try await study.trials(states: [.complete])
+    #expect(trials.count == 8 && trials.allSatisfy { $0.systemAttrs[NSGAIISampler.generationKey] != nil })
   }
 
   @Test func choicesAreRecordedAndFollowedOnResume() async throws {

@@ -23,6 +23,9 @@ public struct StudyLauncher: Sendable {
     if var auto = sampler as? AutoSampler {  // auto decides from the budget and pruner too
       auto.facts.budget = spec.nTrials
       auto.facts.pruner = spec.pruner?.name
+      auto.facts.stepBudget = spec.budget?.steps
+      auto.facts.trialHours = spec.budget?.trialHours
+      auto.facts.maxSteps = spec.pruner?.options["max_resource"]?.intValue
       sampler = auto
     }
     if var pbt = sampler as? PBTSampler, pbt.options.memberSteps == nil, let steps = spec.budget?.steps {

@@ -2,7 +2,7 @@ import Foundation
 import OrderedCollections
 import Synchronization
 
-/// `sampler: auto`, the default: runs GP, TPE, NSGA-II or BOHB as `AutoRules` choose, deciding
+/// `sampler: auto`, the default: runs GP, TPE, NSGA-II, CMA-ES or BOHB as `AutoRules` choose, deciding
 /// again at `AutoRules.checkpoints`. Each decision is written to the study (`HpotopKey.autoChoices`,
 /// with the trial number it applies from) before the trial samples, and every worker and every
 /// resume runs the recorded choice for a trial, so a seed reproduces the trials given the same
@@ -12,7 +12,9 @@ import Synchronization
 public struct AutoSampler: Sampler {
   public let seed: UInt64
   public var name: String { "auto" }
-  public var beforeTrialWrites: Bool { false }
+  /// Whether the sampler run for the last trial writes to it in `beforeTrial` (CMA-ES claims
+  /// its individual, NSGA-II its generation).
+  public var beforeTrialWrites: Bool { state.lastWrites.withLock { $0 } }
 
   /// The space's shape and the study file's budget and pruner; the launcher sets them.
   public var facts: AutoFacts
@@ -23,10 +25,12 @@ public struct AutoSampler: Sampler {
   private var tpe: TPESampler
   private var nsga2: NSGAIISampler
   private var bohb: BOHBSampler
+  private var cmaes: CMAESSampler
   private let state = Box()
 
   final class Box: Sendable {
     let choices = Mutex<[AutoChoice]>([])
+    let lastWrites = Mutex(false)
   }
 
   public init(seed: UInt64? = nil, facts: AutoFacts, assumedTrialSeconds: Double? = nil) {
@@ -38,6 +42,7 @@ public struct AutoSampler: Sampler {
     tpe = TPESampler(seed: s)
     nsga2 = NSGAIISampler(seed: s)
     bohb = BOHBSampler(seed: s)
+    cmaes = CMAESSampler(seed: s)
   }
 
   /// The choices known to this process (the recorded ones as of the last trial start).
@@ -56,12 +61,30 @@ public struct AutoSampler: Sampler {
       f.objectives = context.directions.count
       f.trialNumber = trial.number
       f.trialSeconds = assumedTrialSeconds ?? Self.medianSeconds(context)
+      f.maxSteps = f.maxSteps ?? Self.largestStep(context)
       let (sampler, why) = AutoRules.choose(f)
       recorded.append(AutoChoice(fromTrial: trial.number, sampler: sampler, why: why))
       try await context.storage.setAutoChoices(study: context.studyID, recorded)
     }
     let snapshot = recorded
     state.choices.withLock { $0 = snapshot }
+    // The chosen sampler's own preparation (CMA-ES's generation and individual, NSGA-II's
+    // generation), which may write to the trial.
+    let chosen: any Sampler
+    switch samplerName(for: trial) {
+    case "gp": chosen = gp
+    case "nsga2": chosen = nsga2
+    case "bohb": chosen = bohb
+    case "cmaes": chosen = cmaes
+    default: chosen = tpe
+    }
+    try await chosen.beforeTrial(context, trial: trial)
+    state.lastWrites.withLock { $0 = chosen.beforeTrialWrites }
+  }
+
+  /// The largest step any finished trial reported (R when the pruner does not say).
+  static func largestStep(_ context: SamplingContext) -> Int? {
+    context.trials.lazy.filter { $0.state.isFinished }.compactMap { $0.intermediateValues.keys.max() }.max()
   }
 
   static func medianSeconds(_ context: SamplingContext) -> Double? {
@@ -79,6 +102,7 @@ public struct AutoSampler: Sampler {
     case "gp": var s: any Sampler = gp; defer { gp = s as! GPSampler }; return body(&s)
     case "nsga2": var s: any Sampler = nsga2; defer { nsga2 = s as! NSGAIISampler }; return body(&s)
     case "bohb": var s: any Sampler = bohb; defer { bohb = s as! BOHBSampler }; return body(&s)
+    case "cmaes": var s: any Sampler = cmaes; defer { cmaes = s as! CMAESSampler }; return body(&s)
     default: var s: any Sampler = tpe; defer { tpe = s as! TPESampler }; return body(&s)
     }
   }
@@ -129,7 +153,7 @@ extension AutoFacts {
 extension SamplerKind {
   public static let auto = SamplerKind(
     name: "auto",
-    optionsDoc: "`trial_seconds` (the trial cost to assume; measured when absent); picks `gp`, `tpe`, `nsga2` or `bohb` by the rules in docs/study-file.md",
+    optionsDoc: "`trial_seconds` (the trial cost to assume; measured when absent); picks `gp`, `tpe`, `nsga2`, `cmaes` or `bohb` by the rules in docs/study-file.md",
     // The suite's trials are instant; it says so, so that a loaded machine's slower trials
     // cannot move `auto` to another branch between two seeded runs.
     conformanceSampler: { seed, _ in AutoSampler(seed: seed, facts: AutoFacts(dims: 2), assumedTrialSeconds: 0.001) }

@@ -19,13 +19,9 @@ struct AcquisitionOptimizer {
     _ acq: AcquisitionFunction, space: GPSearchSpace, warmStarts: [[Double]], rng: inout SeededRNG
   ) -> (point: [Double], value: Double) {
     var samples: [[Double]] = []
-    var values: [Double] = []
     samples.reserveCapacity(preliminarySamples)
-    for _ in 0..<preliminarySamples {
-      let p = space.randomPoint(&rng)
-      samples.append(p)
-      values.append(acq.value(p).value)
-    }
+    for _ in 0..<preliminarySamples { samples.append(space.randomPoint(&rng)) }
+    let values = acq.values(batch: samples.flatMap { $0 }, count: samples.count)
     var maxIndex = 0
     for i in values.indices where values[i] > values[maxIndex] || values[maxIndex].isNaN { maxIndex = i }
     var starts = [samples[maxIndex]]

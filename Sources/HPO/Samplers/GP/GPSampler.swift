@@ -11,6 +11,9 @@ public struct GPOptions: Sendable {
   public var beta = 2.0
   /// Fix the noise at its minimum (Optuna's `deterministic_objective`).
   public var deterministicObjective = false
+  /// Warp the standardised outputs by a fitted Yeo-Johnson transform (`OutputWarp`; Optuna has
+  /// no such knob and only standardises). Not with constraints.
+  public var warpOutputs = true
 
   public init() {}
 }
@@ -146,7 +149,11 @@ public struct GPSampler: Sampler {
     }
     let n = raw.count
     guard n > 0 else { return nil }
-    let (ys, mean, std) = standardize(raw)
+    let (standardized, mean, std) = standardize(raw)
+    // No warp under constraints: fitted on infeasible values too, it stretched the region past
+    // the constraint and the proposals left the feasible side (GPSamplerStudyTests).
+    let warp = options.warpOutputs && !hasConstraints ? OutputWarp(fitting: standardized) : nil
+    let ys = warp.map { w in standardized.map { w($0) } } ?? standardized
     var gp = GaussianProcess(x: xs, y: ys, dim: space.dim, isCategorical: space.isCategorical, params: .initial(dim: space.dim))
     gp.fit(start: warm, deterministic: options.deterministicObjective)
     let fitted = gp.params
@@ -197,10 +204,13 @@ public struct GPSampler: Sampler {
       constraints: constraintGPs)
     let warmStarts = bestIndex.map { [Array(xs[($0 * space.dim)..<(($0 + 1) * space.dim)])] } ?? []
     let best = AcquisitionOptimizer().maximize(acq, space: space, warmStarts: warmStarts, rng: &rng)
+    // Back to the objective's units; through a warp, the posterior median and half its ±1σ range.
     let post = gp.posterior(best.point)
     let scale = max(1e-10, std)
-    let predictedMean = sign * (post.mean * scale + mean)
-    let predictedSD = post.variance.squareRoot() * scale
+    let sd = post.variance.squareRoot()
+    let unwarp = { (w: Double) in sign * ((warp?.inverse(w) ?? w) * scale + mean) }
+    let predictedMean = unwarp(post.mean)
+    let predictedSD = warp == nil ? sd * scale : abs(unwarp(post.mean + sd) - unwarp(post.mean - sd)) / 2
     return Proposal(
       point: best.point,
       prediction: GPPrediction(
@@ -249,7 +259,7 @@ public struct GPPrediction: Sendable, Equatable {
 extension SamplerKind {
   public static let gp = SamplerKind(
     name: "gp",
-    optionsDoc: "`n_startup_trials` 10, `acquisition` logei (`ei`, `ucb`, `pi`), `beta` 2.0 (ucb), `deterministic_objective` false",
+    optionsDoc: "`n_startup_trials` 10, `acquisition` logei (`ei`, `ucb`, `pi`), `beta` 2.0 (ucb), `deterministic_objective` false, `warp_outputs` true",
     conformanceSampler: { seed, _ in
       var o = GPOptions()
       o.nStartupTrials = 3
@@ -268,6 +278,7 @@ extension SamplerKind {
     }
     o.beta = try options.double("beta") ?? o.beta
     o.deterministicObjective = try options.bool("deterministic_objective") ?? o.deterministicObjective
+    o.warpOutputs = try options.bool("warp_outputs") ?? o.warpOutputs
     try options.finish()
     return GPSampler(seed: seed, options: o)
   }

@@ -31,6 +31,10 @@ struct GaussianProcess: Sendable {
   private(set) var x: [Double]
   private(set) var y: [Double]
   private(set) var params: Params
+  /// The per-dimension squared differences (Hamming for categorical dims) of every training pair
+  /// `i > j`, packed row by row: pair `(i, j)` starts at `(i(i−1)/2 + j) · dim`. Each likelihood
+  /// evaluation reuses them (Optuna caches the same tensor).
+  private var pairSqd: [Double] = []
   /// Cholesky factor of `K + noise I`, `K⁻¹ y` and `(K + noise I)⁻¹`, for the current training set.
   private var chol: [Double] = []
   private(set) var alpha: [Double] = []
@@ -44,6 +48,27 @@ struct GaussianProcess: Sendable {
     self.x = x
     self.y = y
     self.params = params
+    pairSqd = Self.pairSquaredDifferences(x, dim: dim, isCategorical: isCategorical)
+  }
+
+  static func pairSquaredDifferences(_ x: [Double], dim: Int, isCategorical: [Bool]) -> [Double] {
+    let n = dim == 0 ? 0 : x.count / dim
+    var out = [Double](repeating: 0, count: n * max(0, n - 1) / 2 * dim)
+    x.withUnsafeBufferPointer { xp in
+      out.withUnsafeMutableBufferPointer { o in
+        var at = 0
+        for i in 0..<n {
+          for j in 0..<i {
+            for c in 0..<dim {
+              let d = xp[i * dim + c] - xp[j * dim + c]
+              o[at] = isCategorical[c] ? (d == 0 ? 0 : 1) : d * d
+              at += 1
+            }
+          }
+        }
+      }
+    }
+    return out
   }
 
   // MARK: Kernel
@@ -80,16 +105,43 @@ struct GaussianProcess: Sendable {
 
   /// `K + noise I` on the training inputs.
   func covariance(_ p: Params) -> [Double] {
+    var unused: [Double]? = nil
+    return covariance(p, derivative: &unused)
+  }
+
+  /// `K + noise I`, and when `derivative` is non-nil, `scale · ∂matern/∂r²` of every pair
+  /// `i > j`, packed as `pairSqd`'s pairs (the likelihood's gradient reuses them).
+  func covariance(_ p: Params, derivative: inout [Double]?) -> [Double] {
     let n = count
     var k = [Double](repeating: 0, count: n * n)
-    for i in 0..<n {
-      k[i * n + i] = p.kernelScale + p.noiseVariance
-      for j in 0..<i {
-        let v = kernel(x[(i * dim)..<((i + 1) * dim)], x[(j * dim)..<((j + 1) * dim)], params: p)
-        k[i * n + j] = v
-        k[j * n + i] = v
+    let rho = p.inverseSquaredLengthscales
+    let wantDerivative = derivative != nil
+    var dk = [Double](repeating: 0, count: wantDerivative ? n * max(0, n - 1) / 2 : 0)
+    k.withUnsafeMutableBufferPointer { kp in
+      dk.withUnsafeMutableBufferPointer { dp in
+        pairSqd.withUnsafeBufferPointer { sp in
+          rho.withUnsafeBufferPointer { rp in
+            var at = 0, pair = 0
+            for i in 0..<n {
+              kp[i * n + i] = p.kernelScale + p.noiseVariance
+              for j in 0..<i {
+                var r2 = 0.0
+                for c in 0..<dim { r2 += sp[at + c] * rp[c] }
+                at += dim
+                let s = (5 * r2).squareRoot()
+                let e = Foundation.exp(-s)
+                let v = p.kernelScale * (1 + s + 5.0 / 3.0 * r2) * e
+                kp[i * n + j] = v
+                kp[j * n + i] = v
+                if wantDerivative { dp[pair] = p.kernelScale * (-5.0 / 6.0) * (1 + s) * e }
+                pair += 1
+              }
+            }
+          }
+        }
       }
     }
+    if wantDerivative { derivative = dk }
     return k
   }
 
@@ -139,7 +191,10 @@ struct GaussianProcess: Sendable {
     let p = Self.params(raw: raw, dim: dim, deterministic: deterministic)
     let n = count
     let inf = (Double.infinity, [Double](repeating: 0, count: raw.count))
-    guard raw.allSatisfy(\.isFinite), let l = LinearAlgebra.cholesky(covariance(p), n: n) else { return inf }
+    guard raw.allSatisfy(\.isFinite) else { return inf }
+    var derivative: [Double]? = []
+    let k = covariance(p, derivative: &derivative)
+    guard let l = LinearAlgebra.cholesky(k, n: n), let dk = derivative else { return inf }
     let a = LinearAlgebra.solveCholesky(l, n: n, y)
     let kinv = LinearAlgebra.inverseFromCholesky(l, n: n)
     var logdet = 0.0
@@ -151,30 +206,37 @@ struct GaussianProcess: Sendable {
     // ½ Σᵢⱼ Wᵢⱼ ∂Kᵢⱼ: off-diagonal pairs twice, the diagonal once.
     var traceW = 0.0
     var scaleTerm = 0.0
-    x.withUnsafeBufferPointer { xp in
-      for i in 0..<n {
-        let wii = a[i] * a[i] - kinv[i * n + i]
-        traceW += wii
-        scaleTerm += wii * p.kernelScale  // ∂Kᵢᵢ/∂log scale = scale
-        for j in 0..<i {
-          let w = a[i] * a[j] - kinv[i * n + j]
-          var r2 = 0.0
-          for c in 0..<dim {
-            r2 += sqd(xp[i * dim + c], xp[j * dim + c], dim: c) * p.inverseSquaredLengthscales[c]
-          }
-          let m = Self.matern52(r2)
-          scaleTerm += 2 * w * p.kernelScale * m
-          let dm = 2 * w * p.kernelScale * Self.matern52Derivative(r2)
-          for c in 0..<dim {
-            grad[c] += dm * sqd(xp[i * dim + c], xp[j * dim + c], dim: c) * p.inverseSquaredLengthscales[c]
+    let rho = p.inverseSquaredLengthscales
+    a.withUnsafeBufferPointer { ap in
+      kinv.withUnsafeBufferPointer { kp in
+        k.withUnsafeBufferPointer { cov in
+          dk.withUnsafeBufferPointer { dp in
+            pairSqd.withUnsafeBufferPointer { sp in
+              grad.withUnsafeMutableBufferPointer { gp in
+                var at = 0, pair = 0
+                for i in 0..<n {
+                  let wii = ap[i] * ap[i] - kp[i * n + i]
+                  traceW += wii
+                  scaleTerm += wii * p.kernelScale  // ∂Kᵢᵢ/∂log scale = scale
+                  for j in 0..<i {
+                    let w = ap[i] * ap[j] - kp[i * n + j]
+                    scaleTerm += 2 * w * cov[i * n + j]  // ∂Kᵢⱼ/∂log scale = Kᵢⱼ
+                    let dm = 2 * w * dp[pair]
+                    for c in 0..<dim { gp[c] += dm * sp[at + c] }
+                    at += dim
+                    pair += 1
+                  }
+                }
+              }
+            }
           }
         }
       }
     }
     var out = [Double](repeating: 0, count: dim + 2)
     for c in 0..<dim {
-      let rho = p.inverseSquaredLengthscales[c]
-      out[c] = -(0.5 * grad[c]) - (0.1 / rho - 0.1 * rho)
+      // ∂r²/∂log ρ_c = sqd_c ρ_c, and ∂(−log prior)/∂log ρ = −(0.1/ρ − 0.1ρ).
+      out[c] = -(0.5 * grad[c] * rho[c]) - (0.1 / rho[c] - 0.1 * rho[c])
     }
     out[dim] = -(0.5 * scaleTerm) - (1 - p.kernelScale)
     if !deterministic {
@@ -230,6 +292,7 @@ struct GaussianProcess: Sendable {
     guard !values.isEmpty else { return }
     x += more
     y += values
+    pairSqd = Self.pairSquaredDifferences(x, dim: dim, isCategorical: isCategorical)
     cache()
   }
 
@@ -241,44 +304,117 @@ struct GaussianProcess: Sendable {
     -> (mean: Double, variance: Double, dMean: [Double], dVariance: [Double])
   {
     let n = count
+    guard !gradientDims.isEmpty else {
+      let b = posterior(batch: point, count: 1)
+      return (b.mean[0], b.variance[0], [], [])
+    }
     var k = [Double](repeating: 0, count: n)
-    var dk = [Double](repeating: 0, count: gradientDims.isEmpty ? 0 : n)  // ∂k/∂r² per training point
-    let p = params
-    x.withUnsafeBufferPointer { xp in
-      for i in 0..<n {
-        var r2 = 0.0
-        for c in 0..<dim { r2 += sqd(point[c], xp[i * dim + c], dim: c) * p.inverseSquaredLengthscales[c] }
-        k[i] = p.kernelScale * Self.matern52(r2)
-        if !gradientDims.isEmpty { dk[i] = p.kernelScale * Self.matern52Derivative(r2) }
-      }
-    }
-    var mean = 0.0
-    for i in 0..<n { mean += k[i] * alpha[i] }
+    var dk = [Double](repeating: 0, count: n)  // ∂k/∂r² per training point
     var v = [Double](repeating: 0, count: n)  // K⁻¹k
-    kinv.withUnsafeBufferPointer { kp in
-      for i in 0..<n {
-        var s = 0.0
-        for j in 0..<n { s += kp[i * n + j] * k[j] }
-        v[i] = s
-      }
-    }
-    var kv = 0.0
-    for i in 0..<n { kv += k[i] * v[i] }
-    let variance = max(p.kernelScale - kv, 0)
+    let p = params
+    var mean = 0.0, kv = 0.0
     var dMean = [Double](repeating: 0, count: gradientDims.count)
     var dVar = dMean
-    if !gradientDims.isEmpty {
-      for (g, c) in gradientDims.enumerated() {
-        var sm = 0.0, sv = 0.0
+    x.withUnsafeBufferPointer { xp in
+      p.inverseSquaredLengthscales.withUnsafeBufferPointer { rp in
         for i in 0..<n {
-          let dki = dk[i] * 2 * (point[c] - x[i * dim + c]) * p.inverseSquaredLengthscales[c]
-          sm += alpha[i] * dki
-          sv += v[i] * dki
+          var r2 = 0.0
+          for c in 0..<dim { r2 += sqd(point[c], xp[i * dim + c], dim: c) * rp[c] }
+          let s = (5 * r2).squareRoot()
+          let e = Foundation.exp(-s)
+          k[i] = p.kernelScale * (1 + s + 5.0 / 3.0 * r2) * e
+          dk[i] = p.kernelScale * (-5.0 / 6.0) * (1 + s) * e
         }
-        dMean[g] = sm
-        dVar[g] = p.kernelScale - kv > 0 ? -2 * sv : 0
+        kinv.withUnsafeBufferPointer { kp in
+          for i in 0..<n {
+            let s = k.withUnsafeBufferPointer { LinearAlgebra.dot(kp.baseAddress! + i * n, $0.baseAddress!, n) }
+            v[i] = s
+            mean += k[i] * alpha[i]
+            kv += k[i] * s
+          }
+        }
+        let positive = p.kernelScale - kv > 0
+        for (g, c) in gradientDims.enumerated() {
+          var sm = 0.0, sv = 0.0
+          for i in 0..<n {
+            let dki = dk[i] * 2 * (point[c] - xp[i * dim + c]) * rp[c]
+            sm += alpha[i] * dki
+            sv += v[i] * dki
+          }
+          dMean[g] = sm
+          dVar[g] = positive ? -2 * sv : 0
+        }
       }
     }
-    return (mean, variance, dMean, dVar)
+    return (mean, max(p.kernelScale - kv, 0), dMean, dVar)
+  }
+
+  /// The posterior mean and variance at `m` points (row-major `m × dim`), without gradients: the
+  /// cross-covariances as an `n × m` matrix, then one forward solve `L V = K*` for all points at
+  /// once (variance = scale − ‖column of V‖²), whose inner loops run over contiguous rows.
+  func posterior(batch points: [Double], count m: Int) -> (mean: [Double], variance: [Double]) {
+    let n = count
+    var mean = [Double](repeating: 0, count: m)
+    var variance = [Double](repeating: params.kernelScale, count: m)
+    guard n > 0, m > 0 else { return (mean, variance) }
+    var v = [Double](repeating: 0, count: n * m)
+    let p = params
+    // The points dim-major, so the distance loops run over contiguous points.
+    var byDim = [Double](repeating: 0, count: m * dim)
+    for q in 0..<m { for c in 0..<dim { byDim[c * m + q] = points[q * dim + c] } }
+    v.withUnsafeMutableBufferPointer { vp in
+      x.withUnsafeBufferPointer { xp in
+        byDim.withUnsafeBufferPointer { pp in
+          for i in 0..<n {
+            let dst = vp.baseAddress! + i * m
+            for c in 0..<dim {
+              let xi = xp[i * dim + c], rho = p.inverseSquaredLengthscales[c]
+              let col = pp.baseAddress! + c * m
+              if isCategorical[c] {
+                for q in 0..<m where col[q] != xi { dst[q] += rho }
+              } else {
+                for q in 0..<m {
+                  let d = col[q] - xi
+                  dst[q] += d * d * rho
+                }
+              }
+            }
+            for q in 0..<m { dst[q] = p.kernelScale * Self.matern52(dst[q]) }
+          }
+        }
+      }
+      mean.withUnsafeMutableBufferPointer { mp in
+        alpha.withUnsafeBufferPointer { ap in
+          let mb = mp.baseAddress!
+          for i in 0..<n {
+            let a = ap[i]
+            let src = UnsafePointer(vp.baseAddress! + i * m)
+            for q in 0..<m { mb[q] += a * src[q] }
+          }
+        }
+      }
+      chol.withUnsafeBufferPointer { lp in
+        variance.withUnsafeMutableBufferPointer { varp in
+          let vb = vp.baseAddress!, varb = varp.baseAddress!
+          for i in 0..<n {
+            let dst = vb + i * m
+            for k in 0..<i {
+              let lik = lp[i * n + k]
+              if lik == 0 { continue }
+              let src = UnsafePointer(vb + k * m)
+              for q in 0..<m { dst[q] -= lik * src[q] }
+            }
+            let inv = 1 / lp[i * n + i]
+            for q in 0..<m {
+              let t = dst[q] * inv
+              dst[q] = t
+              varb[q] -= t * t
+            }
+          }
+          for q in 0..<m { varb[q] = max(varb[q], 0) }
+        }
+      }
+    }
+    return (mean, variance)
   }
 }

@@ -6,25 +6,42 @@ import Foundation
 ///
 /// Matrices are row-major `[Double]` of `n * n` entries.
 enum LinearAlgebra {
+  /// `Σ a[k] b[k]` over `count` entries, with four running sums so the additions overlap (a single
+  /// sum waits on each previous addition; the compiler may not reorder floating-point sums).
+  @inline(__always) static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> Double {
+    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    var k = 0
+    while k + 4 <= count {
+      s0 += a[k] * b[k]
+      s1 += a[k + 1] * b[k + 1]
+      s2 += a[k + 2] * b[k + 2]
+      s3 += a[k + 3] * b[k + 3]
+      k += 4
+    }
+    while k < count {
+      s0 += a[k] * b[k]
+      k += 1
+    }
+    return (s0 + s1) + (s2 + s3)
+  }
+
   /// The lower Cholesky factor `L` of a symmetric positive-definite `a` (`a = L Lᵀ`), or `nil`
   /// when a pivot is not positive (the matrix is not positive definite in floating point).
   static func cholesky(_ a: [Double], n: Int) -> [Double]? {
     var l = [Double](repeating: 0, count: n * n)
     l.withUnsafeMutableBufferPointer { lp in
       a.withUnsafeBufferPointer { ap in
+        let base = lp.baseAddress!
         for j in 0..<n {
-          var d = ap[j * n + j]
           let rj = j * n
-          for k in 0..<j { d -= lp[rj + k] * lp[rj + k] }
+          let d = ap[rj + j] - dot(base + rj, base + rj, j)
           guard d > 0, d.isFinite else { lp[0] = .nan; return }
           let ljj = d.squareRoot()
           lp[rj + j] = ljj
           let inv = 1 / ljj
           for i in (j + 1)..<max(j + 1, n) {
             let ri = i * n
-            var s = ap[ri + j]
-            for k in 0..<j { s -= lp[ri + k] * lp[rj + k] }
-            lp[ri + j] = s * inv
+            lp[ri + j] = (ap[ri + j] - dot(base + ri, base + rj, j)) * inv
           }
         }
       }
@@ -35,11 +52,13 @@ enum LinearAlgebra {
   /// Solves `L x = b` for a lower-triangular `L`.
   static func solveLower(_ l: [Double], n: Int, _ b: [Double]) -> [Double] {
     var x = b
-    for i in 0..<n {
-      var s = x[i]
-      let ri = i * n
-      for k in 0..<i { s -= l[ri + k] * x[k] }
-      x[i] = s / l[ri + i]
+    l.withUnsafeBufferPointer { lp in
+      x.withUnsafeMutableBufferPointer { xp in
+        for i in 0..<n {
+          let ri = i * n
+          xp[i] = (xp[i] - dot(lp.baseAddress! + ri, xp.baseAddress!, i)) / lp[ri + i]
+        }
+      }
     }
     return x
   }
@@ -60,32 +79,41 @@ enum LinearAlgebra {
     solveLowerTransposed(l, n: n, solveLower(l, n: n, b))
   }
 
-  /// `(L Lᵀ)⁻¹` from the Cholesky factor: each column of `L⁻¹` by forward substitution (kept as
-  /// rows of its transpose, so every inner loop runs over contiguous memory), then `L⁻ᵀ L⁻¹`.
+  /// `(L Lᵀ)⁻¹` from the Cholesky factor: `M = L⁻¹` row by row (row i is `(eᵢ − Σₖ Lᵢₖ Mₖ)/Lᵢᵢ`
+  /// over the earlier rows), then `Mᵀ M` as a sum of outer products of M's rows, lower triangle
+  /// first. Every inner loop is a long update of contiguous memory, which the compiler
+  /// vectorises.
   static func inverseFromCholesky(_ l: [Double], n: Int) -> [Double] {
-    var mt = [Double](repeating: 0, count: n * n)  // mt[j * n + i] = (L⁻¹)ᵢⱼ, zero for i < j
+    var m = [Double](repeating: 0, count: n * n)  // M = L⁻¹, row-major, zero above the diagonal
     var out = [Double](repeating: 0, count: n * n)
     l.withUnsafeBufferPointer { lp in
-      mt.withUnsafeMutableBufferPointer { m in
-        for j in 0..<n {
-          let row = j * n
-          m[row + j] = 1 / lp[j * n + j]
-          for i in (j + 1)..<max(j + 1, n) {
-            var s = 0.0
-            let ri = i * n
-            for k in j..<i { s -= lp[ri + k] * m[row + k] }
-            m[row + i] = s / lp[ri + i]
+      m.withUnsafeMutableBufferPointer { mp in
+        let mb = mp.baseAddress!
+        for i in 0..<n {
+          let row = mb + i * n
+          for k in 0..<i {
+            let lik = lp[i * n + k]
+            if lik == 0 { continue }
+            let src = UnsafePointer(mb + k * n)
+            for c in 0...k { row[c] -= lik * src[c] }
           }
+          row[i] += 1
+          let inv = 1 / lp[i * n + i]
+          for c in 0...i { row[c] *= inv }
         }
-        out.withUnsafeMutableBufferPointer { o in
-          for i in 0..<n {
-            for j in 0...i {
-              var s = 0.0
-              let ri = i * n, rj = j * n
-              for k in i..<n { s += m[ri + k] * m[rj + k] }
-              o[i * n + j] = s
-              o[j * n + i] = s
+        out.withUnsafeMutableBufferPointer { op in
+          let ob = op.baseAddress!
+          for k in 0..<n {
+            let r = UnsafePointer(mb + k * n)
+            for i in 0...k {
+              let ri = r[i]
+              if ri == 0 { continue }
+              let dst = ob + i * n
+              for c in 0...i { dst[c] += ri * r[c] }
             }
+          }
+          for i in 0..<n {
+            for j in 0..<i { ob[j * n + i] = ob[i * n + j] }
           }
         }
       }
