@@ -206,7 +206,8 @@ extension DashboardInteractionTmuxTests {
     #expect(top.contains("lines 1–20 of") && top.contains("▼ more"), "\(top)")
     let total = top.firstMatch(of: #/lines 1–20 of (\d+)/#).flatMap { Int($0.1) } ?? -1
     try tmux.send("End")
-    let end = try await tmux.waitFor(timeout: 10) { $0.contains("–\(total) of \(total)") }
+    // The whole bottom page, not a capture taken mid-redraw.
+    let end = try await tmux.waitFor(timeout: 10) { $0.contains("–\(total) of \(total)") && $0.contains("Filter examples") }
     #expect(end.contains("–\(total) of \(total)") && end.contains("Filter examples"), "\(end)")
     try tmux.send("Home")
     let home = try await tmux.waitFor(timeout: 10) { $0.contains("lines 1–20 of") }
