@@ -148,8 +148,11 @@ extension SamplerKind {
     name: "pbt",
     optionsDoc: "`population` 4, `perturbation_interval` 4 (steps), `quantile_fraction` 0.25, `resample_probability` 0.25, `perturbation_factors` [1.2, 0.8], `member_steps` (`budget: {steps}` / population)",
     conformanceSampler: { seed, _ in
+      // More members than the suite runs trials: every trial is a member's first segment. With 8
+      // members the concurrent-reproducibility check saw trial 2 differ between two runs and, on
+      // a loaded machine, a run wait for a member; the continue/exploit paths are PBTTests'.
       var o = PBTSampler.Options()
-      o.population = 8
+      o.population = 64
       o.perturbationInterval = 1
       return PBTSampler(seed: seed, options: o)
     }
