@@ -23,8 +23,10 @@ func seedsColumnCells(_ trials: [FrozenTrial], _ state: AppState) -> [Line]? {
   let groups = state.seedGroups
   guard groups.hasRepeats else { return nil }
   let shown = trials.map { t in groups.group(ofTrial: t.number).flatMap { $0.runs > 1 ? $0 : nil } }
-  let numbers = shown.compactMap { $0?.mean }
-  let digits = NumberFormat.digitsToSeparate(numbers, minDigits: 3, maxDigits: 6)
+  // The value column's precision (it separates the rows' values and these means): a mean is
+  // never shown with fewer digits than the values it averages.
+  let numbers = shown.compactMap { $0?.mean } + trials.compactMap { $0.values?.first }.filter(\.isFinite)
+  let digits = NumberFormat.digitsToSeparate(numbers, minDigits: 5, maxDigits: 8)
   return shown.map { g in
     guard let g else { return Line("") }
     let text = NumberFormat.significant(g.mean, digits: digits) + "±" + NumberFormat.significant(g.sd ?? 0, digits: 2) + " ×\(g.runs)"

@@ -143,7 +143,10 @@ public struct SeedGroups: Sendable {
 
   static func meanSD(_ values: [Double]) -> (Double, Double?) {
     let n = Double(values.count)
-    let mean = values.reduce(0, +) / n
+    // Summed as offsets from the first value: runs with equal values have exactly that mean and
+    // sd 0, not a last-bit rounding of their sum (1000.2921 ± 1.4e-13).
+    let base = values[0]
+    let mean = base + values.reduce(0) { $0 + ($1 - base) } / n
     guard values.count > 1 else { return (mean, nil) }
     let v = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
     return (mean, v.squareRoot())
