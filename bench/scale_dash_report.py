@@ -115,9 +115,11 @@ NOTES = """Notes:
   thread's), which the other agents on this 2-core machine do not inflate; the wall columns are
   what a user would have seen at the load average printed above. A goal marked "met in CPU time"
   is blocked only by the shared CPU: its work fits the budget on one free core.
-- `trials -f json` / `export -f csv` still load every trial before the first row (the columns are
-  every param and attr key of the study), then write row by row (no list of rows, no whole text);
-  the output is byte for byte the old one (compared above when an old binary is given)."""
+- `trials -f json` / `export -f csv` on SQLite read the study a page of 10,000 trials at a time in
+  one read transaction and write each row as it is built (the columns come from the trials that
+  first carry each param or attr key, one grouped query), so memory holds a page, not the study;
+  table and yaml output, PostgreSQL and journal files load every trial first. The output is byte
+  for byte the old one (compared above when an old binary is given)."""
 
 
 def frames_lines(path):

@@ -170,6 +170,12 @@ public final class SQLiteStorage: Storage {
     try mappingErrors(op) { try readNow(body) }
   }
 
+  /// Runs a read (a consistent snapshot) on the caller's thread, blocking: for a body that
+  /// writes out as it reads and so cannot be `Sendable` (`readTrialPages`).
+  func readBlocking<T>(_ op: String, _ body: (Database) throws -> T) throws -> T {
+    try mappingErrors(op) { try readNow(body) }
+  }
+
   /// Runs `body`, turning a database error into a `StorageError(.backend)` that names the operation.
   private func mappingErrors<T>(_ op: String, _ body: () throws -> T) throws -> T {
     do {

@@ -66,12 +66,11 @@ struct Trials: AsyncParsableCommand {
 
   func run() async throws {
     let study = try await options.load(readOnly: true)
-    let trials = try await study.trials()
-    // Each row is built as it is written (no list of every row, no whole text in memory).
-    let plan = TrialRowPlan(
-      trials, directions: study.directions, flatten: flatten, full: all, metricNames: try await study.metricNames())
+    let metricNames = try await study.metricNames()
     let out = TextSink()
-    Records.stream(columns: plan.columns, rows: trials.lazy.map(plan.row), format: format.format, write: out.write)
+    try await writeTrials(of: study, format: format.format, to: out) {
+      TrialRowPlan($0, directions: study.directions, flatten: flatten, full: all, metricNames: metricNames)
+    }
     out.write("\n")
     try out.finish()
   }
@@ -216,14 +215,44 @@ struct Export: AsyncParsableCommand {
 
   func run() async throws {
     let study = try await options.load(readOnly: true)
-    let trials = try await study.trials()
-    // Each row is built as it is written (no list of every row, no whole text in memory).
-    let plan = TrialRowPlan(trials, directions: study.directions, flatten: format == .csv, full: true)
     let out = try output.map { try TextSink(path: $0) } ?? TextSink()
-    Records.stream(columns: plan.columns, rows: trials.lazy.map(plan.row), format: format, write: out.write)
+    let flatten = format == .csv
+    try await writeTrials(of: study, format: format, to: out) {
+      TrialRowPlan($0, directions: study.directions, flatten: flatten, full: true)
+    }
     out.write("\n")
     try out.finish()
   }
+}
+
+/// Writes a study's trials as rows of the plan `plan(trials)` builds, each row as it is written:
+/// where the format streams and the storage reads pages, a page of trials at a time (the plan's
+/// columns come from the trials that introduce a key), so a 1M-trial study is never in memory
+/// at once; else from one load of every trial.
+func writeTrials(
+  of study: Study, format: OutputFormat, to out: TextSink, plan: ([FrozenTrial]) -> TrialRowPlan
+) async throws {
+  if RecordWriter.streams(format) {
+    var rowPlan: TrialRowPlan?
+    var writer: RecordWriter?
+    let paged = try await study.storage.readTrialPages(
+      study: study.id, pageSize: 10_000,
+      columns: { carriers in
+        let p = plan(carriers)
+        rowPlan = p
+        writer = RecordWriter(columns: p.columns, format: format)
+      },
+      page: { trials in
+        for t in trials { writer!.add(rowPlan!.row(t), write: out.write) }
+      })
+    if paged, var writer {
+      writer.finish(write: out.write)
+      return
+    }
+  }
+  let trials = try await study.trials()
+  let p = plan(trials)
+  Records.stream(columns: p.columns, rows: trials.lazy.map(p.row), format: format, write: out.write)
 }
 
 func logTimestamp() -> String { TrialLogLine.timestamp() }

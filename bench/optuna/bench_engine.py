@@ -13,6 +13,7 @@ from __future__ import annotations
 import common  # noqa: F401  (thread pinning first)
 
 import argparse
+import datetime
 import glob
 import json
 import os
@@ -25,7 +26,8 @@ def part_overhead(args):
 
     quiet_optuna()
     runs = [run("tpe", "memory", args.memory_trials, 0), run("tpe", "sqlite", args.sqlite_trials, 0)]
-    json.dump({"engine": "optuna", "runs": runs}, open(args.out, "w"), indent=1)
+    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    json.dump({"engine": "optuna", "recorded": when, "runs": runs}, open(args.out, "w"), indent=1)
 
 
 def load(path):
@@ -47,7 +49,8 @@ def part_report(args):
     goals = {("memory", "2990-3000"): 1.0, ("memory", "9990-10000"): 2.0, ("sqlite", "2990-3000"): 1.5}
     L += ["TPE (defaults: multivariate), ask + 6 suggests + tell in ms per trial, the objective excluded "
           "(`hpobench overhead --samplers tpe`, Optuna: `overhead.py`'s `run`); a window's value is the median "
-          "of its 10 trials, one run each. Cells: hpotop / Optuna (ratio).", "",
+          "of its 10 trials, one run each. Cells: hpotop / Optuna (ratio)."
+          + (f" Optuna's runs: recorded {o['recorded']}." if o and o.get("recorded") else ""), "",
           "| storage | window | hpotop ms | Optuna ms | ratio | goal |", "|---|---|---|---|---|---|"]
     for storage in ["memory", "sqlite"]:
         for w in ["90-100", "990-1000", "2990-3000", "9990-10000"]:

@@ -9,38 +9,70 @@ extension Records {
   public static func stream<S: Sequence>(
     columns: [String], rows: S, format: OutputFormat, write: (String) -> Void
   ) where S.Element == OrderedDictionary<String, JSONValue> {
+    var writer = RecordWriter(columns: columns, format: format)
+    for row in rows { writer.add(row, write: write) }
+    writer.finish(write: write)
+  }
+}
+
+/// Writes rows in an `OutputFormat` as they come (see `Records.stream`): `add` each row, then
+/// `finish`. json, csv and value write each row at once; table and yaml keep the rows until
+/// `finish` (their layout needs every row).
+public struct RecordWriter {
+  public let columns: [String]
+  public let format: OutputFormat
+  private var count = 0
+  private var held: [OrderedDictionary<String, JSONValue>] = []
+
+  public init(columns: [String], format: OutputFormat) {
+    self.columns = columns
+    self.format = format
+  }
+
+  /// Whether the format writes a row at a time (json, csv, value) rather than at `finish`.
+  public static func streams(_ format: OutputFormat) -> Bool {
+    switch format {
+    case .json, .csv, .value: true
+    case .table, .yaml: false
+    }
+  }
+
+  public mutating func add(_ row: OrderedDictionary<String, JSONValue>, write: (String) -> Void) {
+    defer { count += 1 }
     switch format {
     case .json:
-      write("[")
-      var first = true
-      for row in rows {
-        if !first { write(", ") }
-        first = false
-        // `JSONValue.object(row in column order).pythonJSON`, a missing key left out.
-        var text = "{"
-        for c in columns {
-          guard let v = row[c] else { continue }
-          if text.utf8.count > 1 { text += ", " }
-          JSONValue.writeString(c, to: &text)
-          text += ": " + v.pythonJSON
-        }
-        write(text + "}")
+      // `JSONValue.object(row in column order).pythonJSON`, a missing key left out.
+      var text = count == 0 ? "[{" : ", {"
+      var empty = true
+      for c in columns {
+        guard let v = row[c] else { continue }
+        if !empty { text += ", " }
+        empty = false
+        JSONValue.writeString(c, to: &text)
+        text += ": " + v.pythonJSON
       }
-      write("]")
+      write(text + "}")
     case .csv:
-      write(columns.map(csvField).joined(separator: ","))
-      for row in rows {
-        write("\n" + columns.map { csvField(cellText(row[$0] ?? .null, blankNull: true)) }.joined(separator: ","))
-      }
+      if count == 0 { write(columns.map(Records.csvField).joined(separator: ",")) }
+      write("\n" + columns.map { Records.csvField(Records.cellText(row[$0] ?? .null, blankNull: true)) }
+        .joined(separator: ","))
     case .value:
-      var first = true
-      for row in rows {
-        if !first { write("\n") }
-        first = false
-        write(columns.map { PrintableText.escaped(cellText(row[$0] ?? .null, blankNull: true)) }.joined(separator: " "))
-      }
+      if count > 0 { write("\n") }
+      write(columns.map { PrintableText.escaped(Records.cellText(row[$0] ?? .null, blankNull: true)) }
+        .joined(separator: " "))
     case .table, .yaml:
-      write(Records(columns: columns, rows: Array(rows)).render(format))
+      held.append(row)
+    }
+  }
+
+  public mutating func finish(write: (String) -> Void) {
+    switch format {
+    case .json: write(count == 0 ? "[]" : "]")
+    case .csv: if count == 0 { write(columns.map(Records.csvField).joined(separator: ",")) }
+    case .value: break
+    case .table, .yaml:
+      write(Records(columns: columns, rows: held).render(format))
+      held = []
     }
   }
 }

@@ -69,10 +69,24 @@ public protocol Storage: Sendable {
   /// The ids of the study's trials, ascending, where the backend reads them cheaply (one
   /// indexed column); `nil` where it cannot, and then a reader loads the study at once.
   func trialIDs(study: Int64) async throws -> [Int64]?
+
+  // MARK: Streaming (a writer's page-at-a-time read of a whole study)
+  /// Reads a study's trials for a writer that streams them (`trials`, `export`), in one
+  /// consistent snapshot: first `columns` gets the trials that first carry each param name,
+  /// user-attr key or system-attr key (by number: what `TrialRowPlan` scans for its columns),
+  /// then `page` gets every trial by ascending number, `pageSize` at a time. Returns false,
+  /// calling neither, where the backend cannot; the caller then loads every trial at once.
+  func readTrialPages(
+    study: Int64, pageSize: Int, columns: ([FrozenTrial]) throws -> Void, page: ([FrozenTrial]) throws -> Void
+  ) async throws -> Bool
 }
 
 extension Storage {
   public func trialIDs(study: Int64) async throws -> [Int64]? { nil }
+
+  public func readTrialPages(
+    study: Int64, pageSize: Int, columns: ([FrozenTrial]) throws -> Void, page: ([FrozenTrial]) throws -> Void
+  ) async throws -> Bool { false }
 }
 
 extension Storage {
