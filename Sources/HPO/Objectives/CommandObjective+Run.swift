@@ -65,7 +65,12 @@ extension CommandObjective {
       "PYTHONUNBUFFERED": "1",
     ]
     // A seed re-run (`hpotop rerun`) gets its seed; the objective's own env may still set one.
-    if let seed = (try? await trial.study.storage.trial(id: trial.id))?.hpotop.seed { env["HPOTOP_SEED"] = String(seed) }
+    // The study knows the trial it started (attrs included); storage is read only for one it did not.
+    let known: FrozenTrial?
+    if let running = await trial.study.runningTrial(id: trial.id) { known = running } else {
+      known = try? await trial.study.storage.trial(id: trial.id)
+    }
+    if let seed = known?.hpotop.seed { env["HPOTOP_SEED"] = String(seed) }
     for (k, v) in checkpoint.environment { env[Environment.Key(stringLiteral: k)] = v }
     for (k, v) in gpu?.environment ?? [:] { env[Environment.Key(stringLiteral: k)] = v }
     for (k, v) in environment { env[Environment.Key(stringLiteral: k)] = v }
