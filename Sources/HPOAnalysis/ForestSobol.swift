@@ -18,7 +18,8 @@ import HPO
 /// corrected by what the forest misses: the out-of-bag residuals' means over bins of `x_p`
 /// (`residualBins`) or cells of `x_p × x_q` (up to `pairResidualBins` per side, ~10 trials a
 /// cell) are added to the forest's grid, and the variance their sampling noise adds is
-/// subtracted. First-order, pair and total indices divide by the trials' variance. A total is
+/// subtracted. First-order, pair and total indices divide by the trials' variance, or by the
+/// forest's variance over the space where that is larger (trials concentrated by a sampler). A total is
 /// its param's corrected main effect and pairs plus the forest's terms of order three and up
 /// (its Jansen total, Saltelli et al. 2010, over `mcSamples` Monte-Carlo points, less its own
 /// main effect and pairs).
@@ -75,11 +76,9 @@ public struct ForestSobol: Sendable {
   public init(options: Options = .init()) { self.options = options }
 
   /// The indices of one forest: main-effect variances, pair terms (upper triangle, row-major),
-  /// total-effect variances and the forest's variance.
+  /// total-effect variances and the objective's variance over the space they are fractions of.
   struct Raw {
     var main: [Double]
-    /// The targets' variance (first-order indices divide the main effects by it).
-    var dataVariance: Double
     var pairs: [Double]
     var total: [Double]
     var variance: Double
@@ -89,8 +88,7 @@ public struct ForestSobol: Sendable {
     var flattened: [Double] {
       let s = main.reduce(0, +)
       let v = variance > 0 ? variance : 1
-      let dv = dataVariance > 0 ? dataVariance : 1
-      return main.map { s > 0 ? $0 / s : 0 } + main.map { $0 / dv } + pairs.map { $0 / v }
+      return main.map { s > 0 ? $0 / s : 0 } + main.map { $0 / v } + pairs.map { $0 / v }
         + total.map { $0 / v }
     }
   }
@@ -283,18 +281,25 @@ public struct ForestSobol: Sendable {
       }
       total.append(m > 0 ? sum / Double(2 * m) : 0)
     }
+    // The indices divide by the objective's variance over the search space (inputs uniform and
+    // independent). The trials' variance estimates it when the trials were spread uniformly
+    // (random search); a model-based sampler concentrates them where the objective is good, where
+    // they vary far less than over the whole space (a TPE study on Branin: 100× less, and every
+    // index came out 1). So the forest's own variance over the space is the denominator when it
+    // is the larger: under uniform sampling it is the smaller (the forest smooths, the trials add
+    // noise), and the trials' variance stays.
+    let denominator = max(Self.variance(targets), variance)
     // Totals: the corrected main effect and pairs, plus the forest's terms of order three and up
     // (its total less its own main effect and pairs).
-    let dataVariance = Self.variance(targets)
     for p in 0..<g {
       var lower = main[p], forestLower = forestMain[p]
       for (idx, (a, b)) in pairIndex.enumerated() where a == p || b == p {
         lower += pairs[idx]
         forestLower += forestPairs[idx]
       }
-      total[p] = lower + max(0, total[p] - forestLower) * (variance > 0 ? dataVariance / variance : 1)
+      total[p] = lower + max(0, total[p] - forestLower) * (variance > 0 ? denominator / variance : 1)
     }
-    return Raw(main: main, dataVariance: dataVariance, pairs: pairs, total: total, variance: dataVariance)
+    return Raw(main: main, pairs: pairs, total: total, variance: denominator)
   }
 
   /// The interaction variance `Var g − Var(row means) − Var(column means)` of a table with
@@ -332,18 +337,25 @@ public struct ForestSobol: Sendable {
       sq[c] += residuals[i] * residuals[i]
       count[c] += 1
     }
-    var within = 0.0, dof = 0.0
-    for c in sum.indices where count[c] > 0 {
-      within += sq[c] - sum[c] * sum[c] / count[c]
-      dof += count[c] - 1
-      sum[c] /= count[c]
-    }
-    let pooled = dof > 0 ? within / dof : 0
     var noise = 0.0
-    for c in sum.indices where count[c] > 0 { noise += pooled / count[c] }
+    for c in sum.indices {
+      // As for main effects: a cell needs two trials for its noise to be known, and each cell's
+      // own spread is its noise (a sampler's trials are dense and close where the objective is
+      // good, sparse and far apart elsewhere, so one pooled spread understates the sparse cells).
+      guard count[c] >= Double(Self.minimumCellTrials) else {
+        sum[c] = 0
+        continue
+      }
+      let mean = sum[c] / count[c]
+      noise += (sq[c] / count[c] - mean * mean) / (count[c] - 1)
+      sum[c] = mean
+    }
     noise *= (1 - 1 / Double(rows)) * (1 - 1 / Double(cols)) / Double(rows * cols)
     return (sum, rows, cols, noise)
   }
+
+  /// The fewest trials a cell of two params needs for its residual mean to correct a pair.
+  static let minimumCellTrials = 2
 
   static func variance(_ xs: [Double]) -> Double {
     guard !xs.isEmpty else { return 0 }
