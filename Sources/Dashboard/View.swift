@@ -127,9 +127,12 @@ func headerSegments(_ state: AppState) -> [[HeaderSegment]] {
   let elapsed = start.map { max(0, end.timeIntervalSince($0)) } ?? 0
   l3.append(HeaderSegment("elapsed", priority: 0, [Span("elapsed \(atLeast)\(formatDuration(elapsed))")]))
   let finished = (c[.complete] ?? 0) + (c[.pruned] ?? 0) + (c[.fail] ?? 0)
-  // Pace and ETA need the whole study: none while it loads.
-  let perMinute = elapsed > 1 && !snap.isPartial ? Double(finished) / (elapsed / 60) : 0
-  if !snap.isPartial {
+  // Pace and ETA need the whole study: none while it loads. In a running study's first second
+  // the pace means nothing yet and is left out; a study that has ended shows its pace whatever
+  // its length (300 instant trials in 0.2 s are 90000 trials/min, not 0).
+  let paceKnown = !snap.isPartial && (elapsed > 1 || (elapsed > 0 && studyEnd(state) != nil))
+  let perMinute = paceKnown ? Double(finished) / (elapsed / 60) : 0
+  if paceKnown {
     l3.append(HeaderSegment("pace", priority: 2, [Span("\(String(format: "%.1f", perMinute)) trials/min")]))
   }
   var eta: String?

@@ -42,4 +42,33 @@ import Testing
     #expect(!ComputeBudget(steps: 95).isSpent(u))
     #expect(ComputeBudget(trialHours: 0.1).fractionUsed(u) == u.trialSeconds / 360)
   }
+  /// The pace of a study that has ended is its trials over its span, however short: 300 instant
+  /// trials in 0.3 s are 60000 trials/min (before: "0.0 trials/min" below one second). A study
+  /// still in its first second shows no pace.
+  @Test func paceOfAShortStudyIsItsTrialsOverItsSpan() {
+    let t0 = Fixture.t0
+    let done = (0..<300).map { i in
+      FrozenTrial(id: Int64(i + 1), number: i, state: .complete, values: [Double(i)],
+                  datetimeStart: t0.addingTimeInterval(Double(i) * 0.001),
+                  datetimeComplete: t0.addingTimeInterval(Double(i) * 0.001 + 0.001))
+    }
+    var s = Fixture.state()
+    s.info.startedAt = nil
+    s.info.nTrials = 300
+    _ = update(&s, .snapshot(StudySnapshot(
+      studyID: 1, studyName: "instant", directions: [.minimize], trials: done, takenAt: t0.addingTimeInterval(60), revision: 2)))
+    s.now = t0.addingTimeInterval(60)
+    let lines = Fixture.lines(s, width: 120, height: 40)
+    #expect(lines[2].hasPrefix(" elapsed 0.3s  60000.0 trials/min  ETA done"), "\(lines[2])")
+
+    // The same study while it runs, 0.3 s in: no pace yet.
+    var running = done
+    running[299].state = .running
+    running[299].datetimeComplete = nil
+    _ = update(&s, .snapshot(StudySnapshot(
+      studyID: 1, studyName: "instant", directions: [.minimize], trials: running, takenAt: t0, revision: 3)))
+    s.now = t0.addingTimeInterval(0.3)
+    let early = Fixture.lines(s, width: 120, height: 40)
+    #expect(!early[2].contains("trials/min"), "\(early[2])")
+  }
 }
