@@ -80,6 +80,7 @@ def main():
         f"{f}{d} {s} {len(cells.get((f, d, s), []))}" for f, d in keys for s in samplers if cells.get((f, d, s))) + "\n")
     print("| function | d | trials | hpotop cmaes | hpotop cmaes ipop | Optuna CmaEsSampler | p (hpotop < Optuna) | met (hpotop cmaes <= Optuna) |")
     print("|---|---|---|---|---|---|---|---|")
+    tally = {"lower": 0, "same": 0, "no": 0}
     for f, d in keys:
         for budget in ("200", "500", "1000"):
             vals = {s: [r["best"][budget] for r in cells.get((f, d, s), [])] for s in samplers}
@@ -99,11 +100,16 @@ def main():
                 enough = min(len(vals["cmaes"]), len(vals["optuna_cmaes"])) >= 40
                 if lower:
                     met = "yes: median lower"
+                    tally["lower"] += 1
                 elif p_greater >= 0.1 and enough:
                     met = f"yes: not distinguishable (p = {p_greater:.2f} >= 0.1, {len(vals['cmaes'])} seeds)"
+                    tally["same"] += 1
                 else:
                     met = f"NO (p = {p_greater:.2f}, {len(vals['cmaes'])} seeds)"
+                    tally["no"] += 1
             print(f"| {f} | {d} | {budget} | " + " | ".join(cols) + f" | {p:.3f} | {met} |")
+    print(f"\nWAVE2's rule: {tally['lower'] + tally['same']} of {sum(tally.values())} cells met "
+          f"({tally['lower']} with hpotop's median lower, {tally['same']} higher but not distinguishable), {tally['no']} not met.")
     timed = {}
     for p in timing_files:
         if os.path.exists(p):
