@@ -120,9 +120,16 @@ struct CMAESQuality: AsyncParsableCommand {
       if [200, 500, 1000].contains(i + 1) || i + 1 == n { bests.append("\"\(i + 1)\": \(best)") }
     }
     let median = engineMs.sorted()[engineMs.count / 2]
-    let restarts = CMARun.latest(in: try await study.trials())?.restarts ?? 0
+    let all = try await study.trials()
+    let restarts = CMARun.latest(in: all)?.restarts ?? 0
+    // The first trial of the first restarted run (the trial that stores a state with restarts ≥ 1).
+    let firstRestart = restarts == 0 ? nil : all.first { t in
+      guard case .string(let text)? = t.systemAttrs[CMAKey.state.rawValue] else { return false }
+      return (CMARun.decode(text)?.restarts ?? 0) > 0
+    }?.number
     return "{\"function\": \"\(t.function)\", \"dims\": \(t.dims), \"sampler\": \"\(t.sampler)\", \"seed\": \(t.seed), "
-      + "\"best\": {\(bests.joined(separator: ", "))}, \"ms_per_trial_last10\": \(median), \"restarts\": \(restarts)}"
+      + "\"best\": {\(bests.joined(separator: ", "))}, \"ms_per_trial_last10\": \(median), \"restarts\": \(restarts)"
+      + (firstRestart.map { ", \"first_restart_trial\": \($0)" } ?? "") + "}"
   }
 
   static func ms(_ d: Duration) -> Double {

@@ -2,8 +2,10 @@
 hpotop cmaes, hpotop cmaes with IPOP and Optuna CmaEsSampler, a one-sided Mann-Whitney test
 (hpotop cmaes < Optuna; normal approximation with tie correction), and the engine's time per
 trial at trial 1000. Reads bench/results/hpotop_cmaes*.json and bench/optuna/results/optuna_cmaes*.json
-(several files may hold different seeds), and bench/results/hpotop_ipop_long.json (IPOP against
-no restarts on longer runs) when present.
+(several files may hold different seeds), and bench/results/hpotop_ipop_long*.json (IPOP against
+no restarts on longer runs) when present. The engine-time table reads only the runs of one
+session's measurement (`--timing` names one hpotop and one Optuna file; default: the seeds 20-39
+files, measured side by side in the same minutes).
 """
 import json
 import math
@@ -55,8 +57,17 @@ def fmt(x):
 
 
 def main():
+    import argparse
     import glob
-    runs = [r for p in sorted(glob.glob(os.path.join(BENCH, "results", "hpotop_cmaes*.json"))) for r in load(p)] + [
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--timing", default="results/hpotop_cmaes_s20.json,optuna/results/optuna_cmaes_s20.json",
+                    help="the hpotop and the Optuna file (relative to bench/) whose runs the engine-time table uses")
+    args = ap.parse_args()
+    timing_files = [os.path.join(BENCH, p) for p in args.timing.split(",")]
+    # hpotop_cmaes.json and hpotop_cmaes_s<first seed>.json (not hpotop_cmaes_vs_tpe.json)
+    hpotop_files = [p for p in sorted(glob.glob(os.path.join(BENCH, "results", "hpotop_cmaes*.json")))
+                    if os.path.basename(p) == "hpotop_cmaes.json" or os.path.basename(p).startswith("hpotop_cmaes_s")]
+    runs = [r for p in hpotop_files for r in load(p)] + [
         r for p in sorted(glob.glob(os.path.join(BENCH, "optuna", "results", "optuna_cmaes*.json"))) for r in load(p)]
     # One run per (function, dims, sampler, seed): a later file replaces an earlier one's run.
     runs = list({(r["function"], r["dims"], r["sampler"], r["seed"]): r for r in runs}.values())
@@ -69,6 +80,7 @@ def main():
         f"{f}{d} {s} {len(cells.get((f, d, s), []))}" for f, d in keys for s in samplers if cells.get((f, d, s))) + "\n")
     print("| function | d | trials | hpotop cmaes | hpotop cmaes ipop | Optuna CmaEsSampler | p (hpotop < Optuna) | met (hpotop cmaes <= Optuna) |")
     print("|---|---|---|---|---|---|---|---|")
+    tally = {"lower": 0, "same": 0, "no": 0}
     for f, d in keys:
         for budget in ("200", "500", "1000"):
             vals = {s: [r["best"][budget] for r in cells.get((f, d, s), [])] for s in samplers}
@@ -88,38 +100,57 @@ def main():
                 enough = min(len(vals["cmaes"]), len(vals["optuna_cmaes"])) >= 40
                 if lower:
                     met = "yes: median lower"
+                    tally["lower"] += 1
                 elif p_greater >= 0.1 and enough:
                     met = f"yes: not distinguishable (p = {p_greater:.2f} >= 0.1, {len(vals['cmaes'])} seeds)"
+                    tally["same"] += 1
                 else:
                     met = f"NO (p = {p_greater:.2f}, {len(vals['cmaes'])} seeds)"
+                    tally["no"] += 1
             print(f"| {f} | {d} | {budget} | " + " | ".join(cols) + f" | {p:.3f} | {met} |")
+    print(f"\nWAVE2's rule: {tally['lower'] + tally['same']} of {sum(tally.values())} cells met "
+          f"({tally['lower']} with hpotop's median lower, {tally['same']} higher but not distinguishable), {tally['no']} not met.")
+    timed = {}
+    for p in timing_files:
+        if os.path.exists(p):
+            for r in load(p):
+                timed.setdefault((r["function"], r["dims"], r["sampler"]), []).append(r)
     print("\nEngine time per trial at trial 1000 (ask + suggests + tell, median of trials 990-999, then median "
-          "over runs), ms. hpotop: wall time (an upper bound on its CPU time); Optuna: wall time and process "
-          "CPU time (runs that recorded it); the ratio is Optuna's CPU time over hpotop's wall time:\n")
-    print("| function | d | hpotop cmaes (wall) | Optuna (wall) | Optuna (CPU) | Optuna CPU / hpotop wall |")
-    print("|---|---|---|---|---|---|")
+          "over runs), ms, from " + " and ".join(os.path.relpath(p, BENCH) for p in timing_files) +
+          ". hpotop: wall time (an upper bound on its CPU time); Optuna: wall time and process "
+          "CPU time; the ratio is Optuna's CPU time over hpotop's wall time:\n")
+    print("| function | d | runs (hpotop / Optuna) | hpotop cmaes (wall) | Optuna (wall) | Optuna (CPU) | Optuna CPU / hpotop wall |")
+    print("|---|---|---|---|---|---|---|")
     for f, d in keys:
-        h = [r["ms_per_trial_last10"] for r in cells.get((f, d, "cmaes"), [])]
-        o = [r["ms_per_trial_last10"] for r in cells.get((f, d, "optuna_cmaes"), [])]
-        oc = [r["cpu_ms_per_trial_last10"] for r in cells.get((f, d, "optuna_cmaes"), []) if "cpu_ms_per_trial_last10" in r]
+        h = [r["ms_per_trial_last10"] for r in timed.get((f, d, "cmaes"), [])]
+        o = [r["ms_per_trial_last10"] for r in timed.get((f, d, "optuna_cmaes"), [])]
+        oc = [r["cpu_ms_per_trial_last10"] for r in timed.get((f, d, "optuna_cmaes"), []) if "cpu_ms_per_trial_last10" in r]
         if h and o:
             mh, mo = statistics.median(h), statistics.median(o)
-            cpu = f"{statistics.median(oc):.3f} ({len(oc)} runs)" if oc else "-"
+            cpu = f"{statistics.median(oc):.3f}" if oc else "-"
             ratio = f"{statistics.median(oc) / mh:.1f}x" if oc else "-"
-            print(f"| {f} | {d} | {mh:.3f} | {mo:.3f} | {cpu} | {ratio} |")
+            print(f"| {f} | {d} | {len(h)} / {len(o)} | {mh:.3f} | {mo:.3f} | {cpu} | {ratio} |")
 
-    ipop_path = os.path.join(BENCH, "results", "hpotop_ipop_long.json")
-    if os.path.exists(ipop_path):
+    ipop_paths = sorted(glob.glob(os.path.join(BENCH, "results", "hpotop_ipop_long*.json")))
+    if ipop_paths:
         long = {}
-        for r in load(ipop_path):
+        unique = {(r["function"], r["dims"], r["sampler"], r["seed"]): r for p in ipop_paths for r in load(p)}
+        for r in unique.values():
             long.setdefault((r["function"], r["dims"], r["sampler"]), []).append(r)
         budgets = sorted({b for rs in long.values() for r in rs for b in r["best"]}, key=int)
         print("\nIPOP against no restarts (hpotop, longer runs): best value, median [q1, q3]; "
               "p: one-sided Mann-Whitney, ipop < plain\n")
-        print("| function | d | trials | hpotop cmaes | hpotop cmaes ipop | restarts in the whole run (median) | p | ipop better (median) |")
-        print("|---|---|---|---|---|---|---|---|")
+        print("| function | d | seeds | trials | hpotop cmaes | hpotop cmaes ipop | restarts in the whole run (median) | "
+              "first restart at trial (median [q1, q3]) | p | ipop better (median) |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for f, d in sorted({(f, d) for f, d, _ in long}):
             plain, ipop = long.get((f, d, "cmaes"), []), long.get((f, d, "cmaes_ipop"), [])
+            firsts = [r["first_restart_trial"] for r in ipop if "first_restart_trial" in r]
+            if firsts:
+                m, q1, q3 = quartiles(firsts)
+                first = f"{m:.0f} [{q1:.0f}, {q3:.0f}] ({len(firsts)} runs)"
+            else:
+                first = "-"
             for b in budgets:
                 a = [r["best"][b] for r in plain if b in r["best"]]
                 c = [r["best"][b] for r in ipop if b in r["best"]]
@@ -128,8 +159,8 @@ def main():
                 ma, qa1, qa3 = quartiles(a)
                 mc, qc1, qc3 = quartiles(c)
                 restarts = statistics.median([r.get("restarts", 0) for r in ipop])
-                print(f"| {f} | {d} | {b} | {fmt(ma)} [{fmt(qa1)}, {fmt(qa3)}] | {fmt(mc)} [{fmt(qc1)}, {fmt(qc3)}] | "
-                      f"{restarts:g} | {mann_whitney_less(c, a):.3f} | {'yes' if mc < ma else 'no'} |")
+                print(f"| {f} | {d} | {len(a)} / {len(c)} | {b} | {fmt(ma)} [{fmt(qa1)}, {fmt(qa3)}] | {fmt(mc)} [{fmt(qc1)}, {fmt(qc3)}] | "
+                      f"{restarts:g} | {first} | {mann_whitney_less(c, a):.3f} | {'yes' if mc < ma else 'no'} |")
 
 
 if __name__ == "__main__":
