@@ -20,12 +20,22 @@ public actor Study {
   /// When this process last looked for stale trials (see `recoverStaleTrials`).
   var lastStaleCheck: Date?
 
-  /// What the study keeps about a trial this process is running.
-  private struct ActiveTrial {
+  /// What the study keeps about a trial this process is running. A class, so that reading one
+  /// from `active` and writing a param into it copy neither it nor its dictionaries (a struct
+  /// was copied whole at every suggest).
+  private final class ActiveTrial {
     var trial: FrozenTrial
-    var fixed: OrderedDictionary<String, ParamValue>
-    var relativeSpace: OrderedDictionary<String, Distribution>
-    var relative: OrderedDictionary<String, ParamValue>
+    let fixed: OrderedDictionary<String, ParamValue>
+    let relativeSpace: OrderedDictionary<String, Distribution>
+    let relative: OrderedDictionary<String, ParamValue>
+
+    init(trial: FrozenTrial, fixed: OrderedDictionary<String, ParamValue>,
+         relativeSpace: OrderedDictionary<String, Distribution>, relative: OrderedDictionary<String, ParamValue>) {
+      self.trial = trial
+      self.fixed = fixed
+      self.relativeSpace = relativeSpace
+      self.relative = relative
+    }
   }
 
   init(storage: any Storage, id: Int64, name: String, directions: [StudyDirection], sampler: any Sampler,
@@ -183,7 +193,7 @@ public actor Study {
   /// The value for one param of a running trial: already suggested, fixed, sampled jointly, or
   /// sampled now. The value is written to storage before it is returned.
   func suggest(trialID: Int64, name: String, distribution: Distribution) async throws -> ParamValue {
-    guard var state = active[trialID] else {
+    guard let state = active[trialID] else {
       throw StorageError(.trialFinished, "Trial with id \(trialID) is not running in this process.")
     }
     if let existing = state.trial.params[name] {
@@ -214,7 +224,6 @@ public actor Study {
     try await storage.setTrialParam(trial: trialID, name: name, internalValue: internalValue, distribution: distribution)
     state.trial.params[name] = value
     state.trial.distributions[name] = distribution
-    active[trialID] = state
     mirror.distributionByName[name] = distribution
     return value
   }
