@@ -141,6 +141,24 @@ struct MultiFidelitySteps: AsyncParsableCommand {
       return try await Study.create(
         name: name, storage: storage, sampler: BOHBSampler(seed: s, budgets: task.rungs, minModelBudget: k),
         pruner: try BOHBSampler.defaultPruner(minResource: task.minB, maxResource: task.maxB, reductionFactor: 3))
+    case let m where m.hasPrefix("bohb_trust"):
+      // bohb_trust[s|p]_p<pairs>_c<correlation percent>: rung trust in the sampler (s), the pruner
+      // (p) or both (no letter).
+      let rest = m.dropFirst("bohb_trust".count)
+      let which = rest.first == "_" ? "" : String(rest.prefix(1))
+      let parts = rest.split(separator: "_")
+      var pairs = 5
+      var corr = 50
+      for part in parts {
+        if part.hasPrefix("p"), let v = Int(part.dropFirst()) { pairs = v }
+        if part.hasPrefix("c"), let v = Int(part.dropFirst()) { corr = v }
+      }
+      let trust = RungTrust(minPairs: pairs, minCorrelation: Double(corr) / 100)
+      return try await Study.create(
+        name: name, storage: storage,
+        sampler: BOHBSampler(seed: s, budgets: task.rungs, rungTrust: which == "p" ? nil : trust),
+        pruner: try BOHBSampler.defaultPruner(
+          minResource: task.minB, maxResource: task.maxB, reductionFactor: 3, rungTrust: which == "s" ? nil : trust))
     case "tpe_bohbpruner":
       var o = TPEOptions()
       o.multivariate = true
