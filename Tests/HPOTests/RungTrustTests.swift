@@ -1,3 +1,4 @@
+import Foundation
 import HPO
 import OrderedCollections
 import Testing
@@ -24,14 +25,18 @@ import Testing
   }
 
   @Test func trustNeedsEnoughPairsAndAgreement() {
-    let trust = RungTrust(minPairs: 5, minCorrelation: 0.5)
+    let trust = RungTrust(minPairs: 5, minCorrelation: 0.5, presumed: false)
     let agree = (0..<5).map { Self.trial($0, early: Double($0), final: Double($0) / 10) }
     let crossing = (0..<5).map { Self.trial($0, early: Double($0), final: Double(5 - $0)) }
     #expect(trust.trusts(step: 1, top: 9, trials: agree))
     #expect(!trust.trusts(step: 1, top: 9, trials: crossing))
-    // Four pairs are not enough (trust is earned); trials without a final value do not count.
-    let few = Array(agree.prefix(4)) + [Self.trial(9, early: 0, final: nil, state: .pruned)]
+    // Four pairs are not enough evidence: the step gets what is presumed (BOHB's default trusts);
+    // trials without a final value do not count.
+    let few = Array(agree.prefix(3)) + Array(crossing.suffix(1))
+      + [Self.trial(9, early: 0, final: nil, state: .pruned)]
     #expect(!trust.trusts(step: 1, top: 9, trials: few))
+    #expect(RungTrust.bohbDefault.trusts(step: 1, top: 9, trials: few))
+    #expect(!RungTrust.bohbDefault.trusts(step: 1, top: 9, trials: crossing))
     // The reference step itself is always trusted.
     #expect(trust.trusts(step: 9, top: 9, trials: crossing))
     #expect(RungTrust.referenceStep(few) == 9)
@@ -123,5 +128,65 @@ import Testing
     let context2 = SamplingContext(studyID: 1, studyName: "bohb", directions: [.minimize], storage: InMemoryStorage(),
                                    trials: agreeing)
     #expect(trusting.model(context2, searchSpace: s, rng: &rng)?.budget == 1)
+  }
+
+  /// `floor + (2.3 − floor)·exp(−t/τ)`, the learning-curve bench's shape, at steps `1…k`.
+  static func curve(floor: Double, tau: Double, upTo k: Int) -> [(step: Int, value: Double)] {
+    (1...k).map { (step: $0, value: floor + (2.3 - floor) * Foundation.exp(-Double($0) / tau)) }
+  }
+
+  @Test func extrapolationPredictsTheFinalValueAndRanksCrossingCurves() throws {
+    // Exact exponential curve: the prediction at 81 from steps 1…27 is its value there.
+    let slow = Self.curve(floor: 0.10, tau: 15, upTo: 27)
+    let p = try #require(CurveExtrapolation.predict(slow, at: 81))
+    #expect(abs(p - (0.10 + 2.2 * Foundation.exp(-81.0 / 15))) < 0.01)
+    // A fast starter with a worse floor leads at step 9 yet ends behind: raw values rank the
+    // two wrongly, their extrapolations rightly.
+    let fast = Self.curve(floor: 0.40, tau: 3, upTo: 9)
+    let slow9 = Self.curve(floor: 0.10, tau: 8, upTo: 9)
+    #expect(fast.last!.value < slow9.last!.value)
+    let pf = try #require(CurveExtrapolation.predict(fast, at: 81))
+    let ps = try #require(CurveExtrapolation.predict(slow9, at: 81))
+    #expect(ps < pf)
+    // Too few reports: no prediction; a target already reached gives the last value.
+    #expect(CurveExtrapolation.predict(Array(slow.prefix(4)), at: 81) == nil)
+    #expect(CurveExtrapolation.predict(slow, at: 20) == slow.last!.value)
+    // A flat noisy curve is predicted near its level, within one span of the last value.
+    let flat = (1...10).map { (step: $0, value: 1.0 + ($0 % 2 == 0 ? 0.01 : -0.01)) }
+    let pflat = try #require(CurveExtrapolation.predict(flat, at: 100))
+    #expect(abs(pflat - 1) <= 0.03)
+  }
+
+  @Test func anExtrapolatingRungJudgesByWhereTheCurveIsHeading() async throws {
+    // History: six COMPLETE trials with full curves 1…27; the slow ones end best, so step 9's raw
+    // values rank against step 27's and the predictions rank with it.
+    let storage = InMemoryStorage()
+    let sid = try await storage.createStudy(name: "x", directions: [.minimize])
+    for (k, (floor, tau)) in [(0.5, 2.0), (0.45, 2.5), (0.4, 3.0), (0.2, 6.0), (0.15, 7.0), (0.1, 8.0)].enumerated() {
+      let c = Self.curve(floor: floor, tau: tau, upTo: 27)
+      _ = try await storage.createTrial(study: sid, template: FrozenTrial(
+        id: 0, number: k, state: .complete, values: [c.last!.value],
+        intermediateValues: OrderedDictionary(uniqueKeysWithValues: c.map { ($0.step, $0.value) })))
+    }
+    // A new slow starter (floor 0.05, τ 9): behind every history trial at step 9, heading below
+    // every fast starter.
+    let c = Self.curve(floor: 0.05, tau: 9, upTo: 9)
+    let running = try await storage.createTrial(study: sid, template: FrozenTrial(
+      id: 0, number: 6, state: .running,
+      intermediateValues: OrderedDictionary(uniqueKeysWithValues: c.map { ($0.step, $0.value) })))
+    let context = SamplingContext(studyID: sid, studyName: "x", directions: [.minimize], storage: storage,
+                                  trials: try await storage.trials(study: sid, filter: .all))
+    let others = context.trials.filter { $0.id != running.id }
+    #expect(c.last!.value > others.compactMap { $0.intermediateValues[9] }.max()!)
+    // Raw step-9 values rank against step 27's: not trusted. Extrapolated ones rank with it.
+    #expect(!RungTrust(extrapolates: false).trusts(step: 9, top: 27, trials: others))
+    let trust = RungTrust.bohbDefault
+    #expect(trust.trusts(step: 9, top: 27, trials: others))
+    let judged = try #require(trust.judgedValue(running, step: 9, top: 27))
+    #expect(judged < 0.3)  // every fast starter ends at 0.4 or above
+    // Successive halving with rungs at 9 and 27: the rung compares the extrapolation and records it.
+    let pruner = try SuccessiveHalvingPruner(minResource: 9, reductionFactor: 3, rungTrust: trust)
+    #expect(!(try await pruner.shouldPrune(context, trial: running)))
+    #expect(try await storage.trial(id: running.id).systemAttrs["completed_rung_0"] == .double(judged))
   }
 }

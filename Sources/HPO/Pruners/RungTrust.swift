@@ -8,23 +8,45 @@
 /// and the reference step (the largest step any trial reached), the Spearman rank correlation of
 /// the two values must be at least `minCorrelation`, with at least `minPairs` such trials. A
 /// step that fails it is not trusted: a Hyperband rung there promotes every trial, and BOHB does
-/// not build its model there. Trust is earned, so until `minPairs` trials have reached the
-/// reference step no earlier step is trusted (the first trials run to the end, as in Optuna's
-/// Hyperband, where the first trial of every rung is promoted).
+/// not build its model there. Until `minPairs` trials have reached the reference step an early
+/// step gets `presumed` (trusted by default: HpBandSter's behaviour until the evidence says
+/// otherwise).
 ///
 /// The idea is learning-curve extrapolation's (Domhan, Springenberg & Hutter, IJCAI 2015: do not
 /// stop a run on evidence that does not predict its final value) and MFES-HB's (Li et al., AAAI
 /// 2021: weigh each fidelity by how well it ranks the highest fidelity's results), reduced to
-/// the one statistic both need here.
+/// the one statistic both need here. With `extrapolates`, a trial is judged at an early step by
+/// where its curve so far is heading (`CurveExtrapolation`), and the test asks the same of those
+/// predictions.
 public struct RungTrust: Sendable, Hashable {
   /// The fewest trials observed at both steps before the early step can be trusted.
   public let minPairs: Int
   /// The smallest Spearman correlation that trusts an early step.
   public let minCorrelation: Double
+  /// Whether a trial is judged at an early step by its extrapolated value at the reference step
+  /// (`CurveExtrapolation`, where it has enough reports) instead of the value it reported there.
+  public let extrapolates: Bool
 
-  public init(minPairs: Int = 5, minCorrelation: Double = 0.5) {
+  /// What an early step gets while fewer than `minPairs` trials reached the reference step:
+  /// trust (HpBandSter's behaviour until the evidence says otherwise) or none.
+  public let presumed: Bool
+
+  /// BOHB's default (docs/bohb.md §11): 5 pairs, Spearman ≥ 0.5, extrapolated curves, trust
+  /// presumed until 5 trials reached the reference step.
+  public static let bohbDefault = RungTrust()
+
+  public init(minPairs: Int = 5, minCorrelation: Double = 0.5, extrapolates: Bool = true, presumed: Bool = true) {
     self.minPairs = max(minPairs, 2)
     self.minCorrelation = minCorrelation
+    self.extrapolates = extrapolates
+    self.presumed = presumed
+  }
+
+  /// The value `trial` is judged by at `step` when `top` is the reference step: its extrapolation
+  /// to `top` when `extrapolates` and it has enough reports, else its report at `step`.
+  public func judgedValue(_ trial: FrozenTrial, step: Int, top: Int) -> Double? {
+    if extrapolates, step < top, let p = CurveExtrapolation.predict(trial, upTo: step, at: top) { return p }
+    return trial.intermediateValues[step]
   }
 
   /// The largest step any of `trials` reported (the reference step), `nil` when none reported.
@@ -39,7 +61,8 @@ public struct RungTrust: Sendable, Hashable {
     var early: [Double] = []
     var final: [Double] = []
     for t in trials {
-      guard let a = t.intermediateValues[step], let b = t.intermediateValues[top], a.isFinite, b.isFinite
+      guard let b = t.intermediateValues[top], b.isFinite, t.intermediateValues[step] != nil,
+            let a = judgedValue(t, step: step, top: top), a.isFinite
       else { continue }
       early.append(a)
       final.append(b)
@@ -49,7 +72,7 @@ public struct RungTrust: Sendable, Hashable {
 
   /// Whether paired values (one trial each: early step, reference step) pass the test.
   public func trusts(early: [Double], final: [Double]) -> Bool {
-    early.count >= minPairs && Self.spearman(early, final) >= minCorrelation
+    early.count < minPairs ? presumed : Self.spearman(early, final) >= minCorrelation
   }
 
   /// The Spearman rank correlation of two equally long samples (average ranks for ties); 0 when

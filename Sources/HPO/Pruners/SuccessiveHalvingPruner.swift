@@ -83,12 +83,22 @@ public struct SuccessiveHalvingPruner: Pruner {
   func shouldPrune(_ context: SamplingContext, trial: FrozenTrial, trustContext: SamplingContext) async throws
     -> Bool
   {
-    guard let step = trial.lastStep, let value = trial.intermediateValues[step] else { return false }
+    guard let step = trial.lastStep, let reported = trial.intermediateValues[step] else { return false }
     guard let r = resolvedMinResource.get(orResolve: { Self.estimateMinResource(context.trials) }) else {
       return false
     }
     var rung = Self.currentRung(of: trial)
     let direction = context.directions.first ?? .minimize
+    if step < promotionStep(rung: rung, minResource: r) { return false }
+    // The value the trial competes with: its report, or with an extrapolating rung trust, where
+    // its curve is heading at the largest step any other trial reached.
+    var value = reported
+    if let rungTrust, rungTrust.extrapolates, !reported.isNaN,
+       let top = RungTrust.referenceStep(trustContext.trials.filter { $0.id != trial.id }),
+       let predicted = rungTrust.judgedValue(trial, step: step, top: top)
+    {
+      value = predicted
+    }
     while true {
       if step < promotionStep(rung: rung, minResource: r) { return false }
       if value.isNaN { return true }
@@ -124,7 +134,7 @@ public struct SuccessiveHalvingPruner: Pruner {
   /// largest step they reported.
   func trusts(_ rungTrust: RungTrust, step: Int, trial: FrozenTrial, context: SamplingContext) -> Bool {
     let others = context.trials.filter { $0.id != trial.id }
-    guard let top = RungTrust.referenceStep(others) else { return false }
+    guard let top = RungTrust.referenceStep(others) else { return rungTrust.presumed }
     return rungTrust.trusts(step: step, top: top, trials: others)
   }
 
