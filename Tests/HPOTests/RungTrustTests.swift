@@ -98,24 +98,25 @@ import Testing
   }
 
   @Test func bohbSkipsAnUntrustedBudgetsModel() throws {
-    // d = 1: min points 2, a model needs ≥ 4 observations. 12 trials at step 1, 5 reached 9 (too
-    // few for a model at 9). Step 1 ranks them against step 9 → with trust, no model.
+    // d = 2: min points 3, a model needs good and bad sets of ≥ 3. 12 trials at step 1, 5 reached
+    // 9 (good 3, bad 2: no model at 9). Step 1 ranks them against step 9 → with trust, no model.
     var s = OrderedDictionary<String, Distribution>()
     s["a"] = .float(try FloatDistribution(low: 0, high: 1))
+    s["b"] = .float(try FloatDistribution(low: 0, high: 1))
     func t(_ n: Int, final: Bool) -> FrozenTrial {
       let a = Double(n) / 12
       var ivs: OrderedDictionary<Int, Double> = [1: a]
       if final { ivs[9] = 1 - a }
       return FrozenTrial(id: Int64(n + 1), number: n, state: final ? .complete : .pruned,
-                         values: final ? [1 - a] : nil, params: ["a": .float(a)], distributions: s,
-                         intermediateValues: ivs)
+                         values: final ? [1 - a] : nil, params: ["a": .float(a), "b": .float(1 - a)],
+                         distributions: s, intermediateValues: ivs)
     }
     let trials = (0..<12).map { t($0, final: $0 >= 7 && $0 != 8 || $0 == 2) }
     #expect(trials.filter { $0.intermediateValues[9] != nil }.count == 5)
     let context = SamplingContext(studyID: 1, studyName: "bohb", directions: [.minimize], storage: InMemoryStorage(),
                                   trials: trials)
     var rng = SeededRNG(seed: 0)
-    let plain = BOHBSampler(seed: 1, randomFraction: 0)
+    let plain = BOHBSampler(seed: 1, randomFraction: 0, rungTrust: nil)
     #expect(plain.model(context, searchSpace: s, rng: &rng)?.budget == 1)
     let trusting = BOHBSampler(seed: 1, randomFraction: 0, rungTrust: RungTrust(minPairs: 5, minCorrelation: 0.5))
     #expect(trusting.model(context, searchSpace: s, rng: &rng) == nil)
@@ -136,10 +137,10 @@ import Testing
   }
 
   @Test func extrapolationPredictsTheFinalValueAndRanksCrossingCurves() throws {
-    // Exact exponential curve: the prediction at 81 from steps 1…27 is its value there.
+    // Exact exponential curve: the prediction at 81 from steps 1…27 is near its value there.
     let slow = Self.curve(floor: 0.10, tau: 15, upTo: 27)
     let p = try #require(CurveExtrapolation.predict(slow, at: 81))
-    #expect(abs(p - (0.10 + 2.2 * Foundation.exp(-81.0 / 15))) < 0.01)
+    #expect(abs(p - (0.10 + 2.2 * Foundation.exp(-81.0 / 15))) < 0.03)  // the rate grid's resolution
     // A fast starter with a worse floor leads at step 9 yet ends behind: raw values rank the
     // two wrongly, their extrapolations rightly.
     let fast = Self.curve(floor: 0.40, tau: 3, upTo: 9)
