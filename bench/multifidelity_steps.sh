@@ -4,16 +4,20 @@
 # same run, regret at 10/25/50/100% of the Optuna run's steps (the cap). Time budget: about
 # 25 min for 20 seeds alone on 2 cores (Optuna ~4 min, hpotop release build ~20 min).
 # Usage: bash bench/multifidelity_steps.sh [SEEDS] [METHODS]
+# REUSE_OPTUNA=1 keeps recorded Optuna results (bench/results/mfsteps_optuna_*.json) when present:
+# Optuna's side is deterministic per seed and does not change with hpotop's methods.
 source "$(dirname "$0")/lib.sh"
 SEEDS="${1:-20}"
-METHODS="${2:-bohb,tpe_hyperband}"
+METHODS="${2:-bohb,bohb_plain,tpe_hyperband}"
 bench_venv
 bench_build hpobench
 O=() H=()
 for task in counting_ones learning_curve; do
   for w in 1 4; do
-    (cd "$BENCH/optuna" && "$PY" bench_mf_steps.py optuna --task "$task" --workers "$w" --seeds "$SEEDS" \
-      --out "$RESULTS/mfsteps_optuna_${task}_w$w.json")
+    if [[ "${REUSE_OPTUNA:-0}" != 1 || ! -s "$RESULTS/mfsteps_optuna_${task}_w$w.json" ]]; then
+      (cd "$BENCH/optuna" && "$PY" bench_mf_steps.py optuna --task "$task" --workers "$w" --seeds "$SEEDS" \
+        --out "$RESULTS/mfsteps_optuna_${task}_w$w.json")
+    fi
     "$BIN/hpobench" mfsteps --task "$task" --workers "$w" --seeds "$SEEDS" --methods "$METHODS" \
       > "$RESULTS/mfsteps_hpotop_${task}_w$w.json"
     O+=("$RESULTS/mfsteps_optuna_${task}_w$w.json") H+=("$RESULTS/mfsteps_hpotop_${task}_w$w.json")

@@ -14,7 +14,7 @@ struct MultiFidelitySteps: AsyncParsableCommand {
   @Option(help: "Simulated asynchronous workers.") var workers = 1
   @Option(help: "Number of seeds.") var seeds = 20
   @Option(help: "First seed.") var firstSeed = 0
-  @Option(help: "Comma-separated methods: bohb, bohb_asha, tpe_hyperband, tpe_asha, bohb_nowindow, bohb_asha_plain, bohb_b<bootstrap>_w<window>.")
+  @Option(help: "Comma-separated methods: bohb, bohb_plain, bohb_trust[s|p][_p<pairs>][_c<percent>][_x][_t], bohb_asha, tpe_hyperband, tpe_asha, bohb_nowindow, bohb_asha_plain, bohb_b<bootstrap>_w<window>.")
   var methods = "bohb,tpe_hyperband"
 
   static let fractions = ["0.1", "0.25", "0.5", "1.0"]
@@ -107,6 +107,12 @@ struct MultiFidelitySteps: AsyncParsableCommand {
     let name = "\(self.task)-\(method)-\(seed)"
     let bohb = BOHBSampler(seed: s, budgets: task.rungs)
     switch method {
+    case "bohb_plain":
+      // BOHB before rung trust (session 5): every budget models, every rung prunes.
+      return try await Study.create(
+        name: name, storage: storage, sampler: BOHBSampler(seed: s, budgets: task.rungs, rungTrust: nil),
+        pruner: try BOHBSampler.defaultPruner(
+          minResource: task.minB, maxResource: task.maxB, reductionFactor: 3, rungTrust: nil))
     case "bohb":
       return try await Study.create(
         name: name, storage: storage, sampler: bohb,
@@ -141,6 +147,28 @@ struct MultiFidelitySteps: AsyncParsableCommand {
       return try await Study.create(
         name: name, storage: storage, sampler: BOHBSampler(seed: s, budgets: task.rungs, minModelBudget: k),
         pruner: try BOHBSampler.defaultPruner(minResource: task.minB, maxResource: task.maxB, reductionFactor: 3))
+    case let m where m.hasPrefix("bohb_trust"):
+      // bohb_trust[s|p]_p<pairs>_c<correlation percent>: rung trust in the sampler (s), the pruner
+      // (p) or both (no letter).
+      let rest = m.dropFirst("bohb_trust".count)
+      let which = rest.first == "_" ? "" : String(rest.prefix(1))
+      let parts = rest.split(separator: "_")
+      var pairs = 5
+      var corr = 50
+      var extrapolates = false
+      var presumed = false
+      for part in parts {
+        if part == "x" { extrapolates = true }
+        if part == "t" { presumed = true }
+        if part.hasPrefix("p"), let v = Int(part.dropFirst()) { pairs = v }
+        if part.hasPrefix("c"), let v = Int(part.dropFirst()) { corr = v }
+      }
+      let trust = RungTrust(minPairs: pairs, minCorrelation: Double(corr) / 100, extrapolates: extrapolates, presumed: presumed)
+      return try await Study.create(
+        name: name, storage: storage,
+        sampler: BOHBSampler(seed: s, budgets: task.rungs, rungTrust: which == "p" ? nil : trust),
+        pruner: try BOHBSampler.defaultPruner(
+          minResource: task.minB, maxResource: task.maxB, reductionFactor: 3, rungTrust: which == "s" ? nil : trust))
     case "tpe_bohbpruner":
       var o = TPEOptions()
       o.multivariate = true

@@ -26,6 +26,8 @@ public struct HyperbandPruner: Pruner {
   public let filtersSamplerView: Bool
   /// hpotop extension passed to every bracket's `SuccessiveHalvingPruner` (`nil` = Optuna).
   public let promotionWindow: Int?
+  /// hpotop extension passed to every bracket (`nil` = Optuna), judged on all brackets' trials.
+  public let rungTrust: RungTrust?
   private let resolved: ResolvedOnce<Brackets>
 
   public var name: String { "hyperband" }
@@ -43,7 +45,7 @@ public struct HyperbandPruner: Pruner {
   public init(
     minResource: Int = 1, maxResource: Int? = nil, reductionFactor: Int = 3, bootstrapCount: Int = 0,
     rule: HyperbandBracketTable.Rule = .paperAlgorithm, filtersSamplerView: Bool = true,
-    promotionWindow: Int? = nil
+    promotionWindow: Int? = nil, rungTrust: RungTrust? = nil
   ) throws {
     guard minResource >= 1 else { throw PrunerError("min_resource must be >= 1 but got \(minResource).") }
     guard reductionFactor >= 2 else {
@@ -63,20 +65,21 @@ public struct HyperbandPruner: Pruner {
     self.rule = rule
     self.filtersSamplerView = filtersSamplerView
     self.promotionWindow = promotionWindow
+    self.rungTrust = rungTrust
     let fixed = try maxResource.map { try Self.makeBrackets(
       min: minResource, max: $0, eta: reductionFactor, bootstrap: bootstrapCount, rule: rule,
-      window: promotionWindow) }
+      window: promotionWindow, trust: rungTrust) }
     self.resolved = ResolvedOnce(fixed)
   }
 
   static func makeBrackets(min: Int, max: Int, eta: Int, bootstrap: Int, rule: HyperbandBracketTable.Rule,
-                           window: Int? = nil) throws -> Brackets
+                           window: Int? = nil, trust: RungTrust? = nil) throws -> Brackets
   {
     let table = HyperbandBracketTable(maxResource: Double(max) / Double(min), eta: eta, rule: rule)
     let budgets = table.allocationBudgets
     let pruners = try budgets.indices.map {
       try SuccessiveHalvingPruner(minResource: min, reductionFactor: eta, minEarlyStoppingRate: $0,
-                                  bootstrapCount: bootstrap, promotionWindow: window)
+                                  bootstrapCount: bootstrap, promotionWindow: window, rungTrust: trust)
     }
     return Brackets(maxResource: max, table: table, budgets: budgets, totalBudget: budgets.reduce(0, +),
                     pruners: pruners)
@@ -88,7 +91,8 @@ public struct HyperbandPruner: Pruner {
       let steps = context.trials([.complete]).compactMap(\.lastStep)
       guard let m = steps.max() else { return nil }
       return try? Self.makeBrackets(min: minResource, max: Swift.max(m + 1, minResource), eta: reductionFactor,
-                                    bootstrap: bootstrapCount, rule: rule, window: promotionWindow)
+                                    bootstrap: bootstrapCount, rule: rule, window: promotionWindow,
+                                    trust: rungTrust)
     }
   }
 
@@ -116,7 +120,7 @@ public struct HyperbandPruner: Pruner {
     let view = context.restricted {
       Self.bracketID(studyName: context.studyName, trialNumber: $0.number, budgets: br.budgets) == b
     }
-    return try await br.pruners[b].shouldPrune(view, trial: trial)
+    return try await br.pruners[b].shouldPrune(view, trial: trial, trustContext: context)
   }
 
   public func samplerView(_ context: SamplingContext, trial: FrozenTrial) -> SamplingContext {

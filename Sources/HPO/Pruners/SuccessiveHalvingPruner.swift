@@ -18,13 +18,16 @@ public struct SuccessiveHalvingPruner: Pruner {
   /// recent trials (by number) that completed the rung, itself included, so that a sampler that
   /// improves over time still sees about 1/η of its trials promoted (docs/bohb.md §10).
   public let promotionWindow: Int?
+  /// hpotop extension (`nil` = Optuna): a rung whose step does not rank trials as the largest
+  /// reported step does (`RungTrust`) promotes every trial (docs/bohb.md §11).
+  public let rungTrust: RungTrust?
   private let resolvedMinResource: ResolvedOnce<Int>
 
   public var name: String { "successive-halving" }
 
   /// Validates as Optuna does (`bootstrapCount > 0` needs an explicit `minResource`).
   public init(minResource: Int? = nil, reductionFactor: Int = 4, minEarlyStoppingRate: Int = 0,
-              bootstrapCount: Int = 0, promotionWindow: Int? = nil) throws {
+              bootstrapCount: Int = 0, promotionWindow: Int? = nil, rungTrust: RungTrust? = nil) throws {
     if let minResource, minResource < 1 {
       throw PrunerError(
         "The value of `min_resource` is \(minResource), but must be either `min_resource >= 1` or 'auto'")
@@ -50,6 +53,7 @@ public struct SuccessiveHalvingPruner: Pruner {
     self.minEarlyStoppingRate = minEarlyStoppingRate
     self.bootstrapCount = bootstrapCount
     self.promotionWindow = promotionWindow.map { Swift.max($0, 1) }
+    self.rungTrust = rungTrust
     self.resolvedMinResource = ResolvedOnce(minResource)
   }
 
@@ -71,12 +75,30 @@ public struct SuccessiveHalvingPruner: Pruner {
   }
 
   public func shouldPrune(_ context: SamplingContext, trial: FrozenTrial) async throws -> Bool {
-    guard let step = trial.lastStep, let value = trial.intermediateValues[step] else { return false }
+    try await shouldPrune(context, trial: trial, trustContext: context)
+  }
+
+  /// `shouldPrune`, with the rung trust judged on `trustContext`'s trials (Hyperband passes the
+  /// whole study, not the bracket).
+  func shouldPrune(_ context: SamplingContext, trial: FrozenTrial, trustContext: SamplingContext) async throws
+    -> Bool
+  {
+    guard let step = trial.lastStep, let reported = trial.intermediateValues[step] else { return false }
     guard let r = resolvedMinResource.get(orResolve: { Self.estimateMinResource(context.trials) }) else {
       return false
     }
     var rung = Self.currentRung(of: trial)
     let direction = context.directions.first ?? .minimize
+    if step < promotionStep(rung: rung, minResource: r) { return false }
+    // The value the trial competes with: its report, or with an extrapolating rung trust, where
+    // its curve is heading at the largest step any other trial reached.
+    var value = reported
+    if let rungTrust, rungTrust.extrapolates, !reported.isNaN,
+       let top = RungTrust.referenceStep(trustContext.trials.filter { $0.id != trial.id }),
+       let predicted = rungTrust.judgedValue(trial, step: step, top: top)
+    {
+      value = predicted
+    }
     while true {
       if step < promotionStep(rung: rung, minResource: r) { return false }
       if value.isNaN { return true }
@@ -95,12 +117,25 @@ public struct SuccessiveHalvingPruner: Pruner {
         }
       }
       competing.append(value)
+      if let rungTrust, !trusts(rungTrust, step: promotionStep(rung: rung, minResource: r), trial: trial,
+                                context: trustContext) {
+        rung += 1
+        continue
+      }
       if competing.count <= bootstrapCount { return true }
       if !Self.isPromotable(value, competing: competing, reductionFactor: reductionFactor, direction: direction) {
         return true
       }
       rung += 1
     }
+  }
+
+  /// Whether the rung ending at `step` may prune: `rungTrust` on the other trials, against the
+  /// largest step they reported.
+  func trusts(_ rungTrust: RungTrust, step: Int, trial: FrozenTrial, context: SamplingContext) -> Bool {
+    let others = context.trials.filter { $0.id != trial.id }
+    guard let top = RungTrust.referenceStep(others) else { return rungTrust.presumed }
+    return rungTrust.trusts(step: step, top: top, trials: others)
   }
 
   /// Optuna's `_estimate_min_resource`: `max(max last step of COMPLETE trials // 100, 1)`.

@@ -37,6 +37,10 @@ public struct BOHBSampler: Sampler {
   /// The smallest budget whose model may propose (`nil`: any). Below it, values reported early
   /// may rank configurations against their final order (crossing learning curves).
   public let minModelBudget: Int?
+  /// A budget below the largest observed one builds a model only when it ranks the trials seen at
+  /// both as the largest does, each judged by its extrapolated curve (`RungTrust`, default
+  /// `.bohbDefault`; `nil`: every budget on its reported values, as HpBandSter).
+  public let rungTrust: RungTrust?
 
   public var name: String { "bohb" }
   public var beforeTrialWrites: Bool { false }
@@ -47,7 +51,7 @@ public struct BOHBSampler: Sampler {
   public init(
     seed: UInt64? = nil, minPointsInModel: Int? = nil, topNPercent: Int = 15, numSamples: Int = 64,
     randomFraction: Double = 1.0 / 3.0, bandwidthFactor: Double = 3, minBandwidth: Double = 1e-3,
-    budgets: Set<Int>? = nil, minModelBudget: Int? = nil
+    budgets: Set<Int>? = nil, minModelBudget: Int? = nil, rungTrust: RungTrust? = .bohbDefault
   ) {
     self.seed = seed ?? UInt64.random(in: .min ... .max)
     self.minPointsInModel = minPointsInModel
@@ -58,6 +62,7 @@ public struct BOHBSampler: Sampler {
     self.minBandwidth = minBandwidth
     self.budgets = budgets
     self.minModelBudget = minModelBudget
+    self.rungTrust = rungTrust
   }
 
   /// The Hyperband pruner BOHB runs with: Optuna's bracket assignment, the sampler seeing
@@ -66,18 +71,19 @@ public struct BOHBSampler: Sampler {
   /// `bootstrapCount` η−1 (`nil`; 0 turns it off), so the first η−1 trials of each rung stop
   /// there, and `promotionWindow` η (`nil`; 0 turns it off), so a trial is promoted when it is
   /// the best of the last η trials that completed its rung, as in synchronous successive halving
-  /// on consecutive batches of η.
+  /// on consecutive batches of η. `rungTrust` (`.bohbDefault`; `nil`: Optuna's rungs) lets a rung
+  /// prune only where its ranking, by extrapolated curves, agrees with the largest step's (§11).
   public static func defaultPruner(
     minResource: Int = 1, maxResource: Int? = nil, reductionFactor: Int = 3,
     rule: HyperbandBracketTable.Rule = .paperAlgorithm, bootstrapCount: Int? = nil,
-    promotionWindow: Int? = nil
+    promotionWindow: Int? = nil, rungTrust: RungTrust? = .bohbDefault
   ) throws -> HyperbandPruner {
     let bootstrap = bootstrapCount ?? (maxResource == nil ? 0 : max(reductionFactor - 1, 0))
     let window = promotionWindow ?? (maxResource == nil ? 0 : reductionFactor)
     return try HyperbandPruner(
       minResource: minResource, maxResource: maxResource, reductionFactor: reductionFactor,
       bootstrapCount: bootstrap, rule: rule, filtersSamplerView: false,
-      promotionWindow: window > 0 ? window : nil)
+      promotionWindow: window > 0 ? window : nil, rungTrust: rungTrust)
   }
 
   // MARK: Sampler
@@ -177,8 +183,22 @@ public struct BOHBSampler: Sampler {
         byBudget[step, default: []].append((loss(v), t.number, row))
       }
     }
+    let top = byBudget.keys.max()
+    let byNumber = rungTrust?.extrapolates == true
+      ? Dictionary(context.trials.map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a }) : [:]
     for budget in byBudget.keys.sorted(by: >) where budget >= minModelBudget ?? .min {
-      guard let obs = byBudget[budget], obs.count >= minPts else { continue }
+      guard var obs = byBudget[budget], obs.count >= minPts else { continue }
+      if let rungTrust, let top, budget < top {
+        if rungTrust.extrapolates, top != Self.finalBudget {
+          // Each trial as its curve up to this budget predicts it at the top budget.
+          obs = obs.map { o in
+            guard let t = byNumber[o.number], let v = rungTrust.judgedValue(t, step: budget, top: top) else { return o }
+            let l = direction.normalized(v)
+            return (l.isFinite ? l : .infinity, o.number, o.row)
+          }
+        }
+        if !Self.trusts(rungTrust, obs, byBudget[top] ?? []) { continue }
+      }
       let n = obs.count
       let nGood = max(minPts, topNPercent * n / 100)
       let nBad = max(minPts, (100 - topNPercent) * n / 100)
@@ -191,6 +211,21 @@ public struct BOHBSampler: Sampler {
       return Model(budget: budget, good: good, bad: bad)
     }
     return nil
+  }
+
+  /// Whether observations at one budget rank the trials seen at both as `topObs` do.
+  static func trusts(_ trust: RungTrust, _ obs: [(loss: Double, number: Int, row: [Double])],
+                     _ topObs: [(loss: Double, number: Int, row: [Double])]) -> Bool {
+    var atTop: [Int: Double] = [:]
+    for o in topObs where o.loss.isFinite { atTop[o.number] = o.loss }
+    var early: [Double] = []
+    var final: [Double] = []
+    for o in obs where o.loss.isFinite {
+      guard let f = atTop[o.number] else { continue }
+      early.append(o.loss)
+      final.append(f)
+    }
+    return trust.trusts(early: early, final: final)
   }
 
   /// HpBandSter's `impute_conditional_data`: a row's missing values are copied from one random
