@@ -147,16 +147,31 @@ extension PostgresStorage {
     try await studyAttrs(study, user: false)
   }
 
+  /// A study's attrs in one statement (the study row first, so a missing study is told apart
+  /// from one without attrs).
   func studyAttrs(_ study: Int64, user: Bool) async throws -> OrderedDictionary<String, JSONValue> {
-    try await transaction(user ? "studyUserAttrs" : "studySystemAttrs") { conn, _ in
-      try await self.requireStudy(conn, study)
+    try await autocommit(user ? "studyUserAttrs" : "studySystemAttrs") { conn, _ in
       let query: PostgresQuery = user
-        ? "SELECT key, value_json FROM study_user_attributes WHERE study_id = \(study) ORDER BY study_user_attribute_id"
-        : "SELECT key, value_json FROM study_system_attributes WHERE study_id = \(study) ORDER BY study_system_attribute_id"
+        ? """
+          SELECT a.study_user_attribute_id IS NOT NULL, a.key, a.value_json FROM studies s
+          LEFT JOIN study_user_attributes a ON a.study_id = s.study_id
+          WHERE s.study_id = \(study) ORDER BY a.study_user_attribute_id NULLS FIRST
+          """
+        : """
+          SELECT a.study_system_attribute_id IS NOT NULL, a.key, a.value_json FROM studies s
+          LEFT JOIN study_system_attributes a ON a.study_id = s.study_id
+          WHERE s.study_id = \(study) ORDER BY a.study_system_attribute_id NULLS FIRST
+          """
+      var found = false
       var out = OrderedDictionary<String, JSONValue>()
-      for try await (key, json) in try await conn.query(query, logger: self.logger).decode((String?, String?).self) {
+      for try await (isAttr, key, json) in try await conn.query(query, logger: self.logger)
+        .decode((Bool, String?, String?).self)
+      {
+        found = true
+        guard isAttr else { continue }  // the study's row when it has no attrs
         out[key ?? ""] = try RDBColumns.attrValue(json)
       }
+      guard found else { throw StorageError(.studyNotFound, "No study with study_id \(study) exists.") }
       return out
     }
   }

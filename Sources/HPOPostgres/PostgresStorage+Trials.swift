@@ -47,33 +47,67 @@ extension PostgresStorage {
     }
   }
 
+  /// Starts a trial in one transaction of four round trips: BEGIN, the study row lock, one
+  /// statement that pops the oldest WAITING trial or else inserts the next number within the
+  /// budget (and writes the first heartbeat), COMMIT. The lock must be taken by a statement of
+  /// its own: under READ COMMITTED a statement reads as of its start, so only a statement after
+  /// the lock sees the trial another worker inserted just before.
   public func startTrial(study: Int64, budget: Int?, heartbeat: Bool) async throws -> FrozenTrial? {
     try await transaction("startTrial") { conn, _ in
-      guard let trial = try await self.startTrial(conn, study: study, budget: budget) else { return nil }
-      if heartbeat { try await self.upsertHeartbeat(conn, trial: trial.id) }
-      return trial
+      try await self.lockStudy(conn, study)
+      let now = Self.roundedNow()
+      let epoch = now.timeIntervalSince1970
+      let limit = budget.map(Int64.init)
+      var started: (Int64, Int64?, Bool)?
+      for try await row in try await conn.query("""
+        WITH pop AS (
+          UPDATE trials SET state = 'RUNNING', datetime_start = to_timestamp(\(epoch)) AT TIME ZONE 'UTC'
+          WHERE trial_id = (
+            SELECT trial_id FROM trials WHERE study_id = \(study) AND state = 'WAITING'
+            ORDER BY trial_id LIMIT 1 FOR UPDATE SKIP LOCKED)
+          RETURNING trial_id, number),
+        last AS (SELECT number FROM trials WHERE study_id = \(study) ORDER BY trial_id DESC LIMIT 1),
+        ins AS (
+          INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete)
+          SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM last) THEN 0
+              WHEN (SELECT number FROM last) IS NOT NULL THEN (SELECT number FROM last) + 1
+              ELSE (SELECT COUNT(*) FROM trials WHERE study_id = \(study)) END,
+            \(study), 'RUNNING'::trialstate, to_timestamp(\(epoch)) AT TIME ZONE 'UTC', NULL::timestamp
+          WHERE NOT EXISTS (SELECT 1 FROM pop)
+            AND (\(limit)::int8 IS NULL
+              OR (SELECT COUNT(*) FROM trials WHERE study_id = \(study) AND state != 'WAITING') < \(limit)::int8)
+          RETURNING trial_id, number),
+        started AS (SELECT trial_id, number, true AS popped FROM pop UNION ALL SELECT trial_id, number, false FROM ins),
+        beat AS (
+          INSERT INTO trial_heartbeats (trial_id, heartbeat)
+          SELECT trial_id, clock_timestamp() AT TIME ZONE 'UTC' FROM started WHERE \(heartbeat)
+          ON CONFLICT (trial_id) DO UPDATE SET heartbeat = EXCLUDED.heartbeat)
+        SELECT trial_id::int8, number::int8, popped FROM started
+        """, logger: self.logger).decode((Int64, Int64?, Bool).self)
+      {
+        started = row
+      }
+      guard let (id, number, popped) = started else { return nil }
+      if popped { return try await self.loadTrial(conn, id: id) }
+      return FrozenTrial(id: id, number: Int(number ?? 0), state: .running, datetimeStart: now)
     }
   }
 
-  private func startTrial(_ conn: PostgresConnection, study: Int64, budget: Int?) async throws -> FrozenTrial? {
-    try await lockStudy(conn, study)
-    if let waiting = try await popWaiting(conn, study: study) {
-      return try await loadTrial(conn, id: waiting)
-    }
-    if let budget {
-      let started = try await Self.one(conn, """
-        SELECT COUNT(*)::int8 FROM trials WHERE study_id = \(study) AND state != 'WAITING'
-        """, Int64.self, logger) ?? 0
-      if started >= Int64(budget) { return nil }
-    }
-    let now = Self.roundedNow()
-    let (id, number) = try await insertTrial(conn, study: study, state: .running, start: now, complete: nil)
-    return FrozenTrial(id: id, number: number, state: .running, datetimeStart: now)
-  }
-
+  /// Writes a param in one statement when the trial has none of that name (the usual case);
+  /// otherwise (a param set again) checks the stored distribution in a transaction.
   public func setTrialParam(trial: Int64, name: String, internalValue: Double, distribution: Distribution)
     async throws
   {
+    let json = distribution.jsonString
+    let inserted = try await autocommit("setTrialParam") { conn, _ in
+      let (_, count) = try await self.writeIfUpdatable(conn, trial, """
+        INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json)
+        SELECT trial_id, \(name)::text, \(internalValue)::float8, \(json)::text FROM t WHERE \(unescaped: Self.updatableSQL)
+        ON CONFLICT (trial_id, param_name) DO NOTHING RETURNING 1
+        """)
+      return count > 0
+    }
+    if inserted { return }
     try await transaction("setTrialParam") { conn, _ in
       _ = try await self.updatableState(conn, trial)
       if let existing = try await Self.one(conn, """
@@ -88,61 +122,90 @@ extension PostgresStorage {
     }
   }
 
+  /// Sets the state, values and system attrs in one statement: the trial row is locked, and
+  /// the writes happen only while it is unfinished (and, for RUNNING, WAITING).
   @discardableResult
   public func setTrialState(
     trial: Int64, state: TrialState, values: [Double]?, systemAttrs: OrderedDictionary<String, JSONValue>
   ) async throws -> Bool {
-    try await transaction("setTrialState") { conn, isRetry in
+    let encoded = try (values ?? []).map(RDBColumns.encodeValue)
+    let types = encoded.map(\.1)
+    let numbers = encoded.map { $0.0 ?? 0 }
+    let objectives = (0..<types.count).map(Int64.init)
+    let keys = Array(systemAttrs.keys)
+    let jsons = systemAttrs.values.map(\.pythonJSON)
+    let epoch = Self.roundedNow().timeIntervalSince1970
+    let setStart = state == .running
+    let setComplete = state.isFinished
+    return try await autocommit("setTrialState") { conn, isRetry in
+      var row: (String, Int64?)?
+      for try await r in try await conn.query("""
+        WITH t AS (SELECT trial_id, state, number FROM trials WHERE trial_id = \(trial) FOR UPDATE),
+        ok AS (SELECT trial_id FROM t WHERE \(unescaped: Self.updatableSQL) AND (NOT \(setStart) OR state = 'WAITING')),
+        attrs AS (
+          INSERT INTO trial_system_attributes (trial_id, key, value_json)
+          SELECT ok.trial_id, x.key, x.json FROM ok, unnest(\(keys)::text[], \(jsons)::text[]) AS x(key, json)
+          ON CONFLICT (trial_id, key) DO UPDATE SET value_json = EXCLUDED.value_json),
+        moved AS (
+          UPDATE trials SET state = \(state.rawValue)::trialstate,
+            datetime_start = CASE WHEN \(setStart) THEN to_timestamp(\(epoch)) AT TIME ZONE 'UTC' ELSE datetime_start END,
+            datetime_complete = CASE WHEN \(setComplete) THEN to_timestamp(\(epoch)) AT TIME ZONE 'UTC'
+              ELSE datetime_complete END
+          WHERE trial_id IN (SELECT trial_id FROM ok)),
+        vals AS (
+          INSERT INTO trial_values (trial_id, objective, value, value_type)
+          SELECT ok.trial_id, x.objective, CASE WHEN x.type = 'FINITE' THEN x.value END, x.type::trialvaluetype
+          FROM ok, unnest(\(objectives)::int8[], \(numbers)::float8[], \(types)::text[]) AS x(objective, value, type)
+          ON CONFLICT (trial_id, objective) DO UPDATE SET value = EXCLUDED.value, value_type = EXCLUDED.value_type)
+        SELECT state::text, number::int8 FROM t
+        """, logger: self.logger).decode((String, Int64?).self)
+      {
+        row = r
+      }
       let current: TrialState
       do {
-        current = try await self.updatableState(conn, trial)
+        current = try Self.checkedUpdatable(trial, row)
       } catch let e as StorageError where e.kind == .trialFinished && isRetry {
-        // The first attempt's COMMIT landed before the connection died: same outcome, done.
-        if try await self.stateOf(conn, trial) == state { return true }
+        // The first attempt committed before the connection died: same outcome, done.
+        if row.flatMap({ TrialState(rawValue: $0.0) }) == state { return true }
         throw e
       }
-      if state == .running && current != .waiting { return false }
-      for (k, v) in systemAttrs { try await self.upsertTrialAttr(conn, user: false, trial: trial, key: k, value: v) }
-      let now = Self.roundedNow().timeIntervalSince1970
-      if state == .running {
-        try await conn.query("""
-          UPDATE trials SET state = \(state.rawValue)::trialstate,
-            datetime_start = to_timestamp(\(now)) AT TIME ZONE 'UTC' WHERE trial_id = \(trial)
-          """, logger: self.logger)
-      } else if state.isFinished {
-        try await conn.query("""
-          UPDATE trials SET state = \(state.rawValue)::trialstate,
-            datetime_complete = to_timestamp(\(now)) AT TIME ZONE 'UTC' WHERE trial_id = \(trial)
-          """, logger: self.logger)
-      } else {
-        try await conn.query(
-          "UPDATE trials SET state = \(state.rawValue)::trialstate WHERE trial_id = \(trial)", logger: self.logger)
-      }
-      if let values {
-        for (i, v) in values.enumerated() { try await self.upsertValue(conn, trial: trial, objective: i, value: v) }
-      }
-      return true
+      return !(setStart && current != .waiting)
     }
   }
 
   public func setTrialIntermediateValue(trial: Int64, step: Int, value: Double) async throws {
-    try await transaction("setTrialIntermediateValue") { conn, _ in
-      _ = try await self.updatableState(conn, trial)
-      try await self.upsertIntermediate(conn, trial: trial, step: step, value: value)
+    let (v, type) = RDBColumns.encode(value)
+    try await autocommit("setTrialIntermediateValue") { conn, _ in
+      _ = try await self.writeIfUpdatable(conn, trial, """
+        INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type)
+        SELECT trial_id, \(step)::int8, \(v)::float8, \(type)::trialintermediatevaluetype FROM t WHERE \(unescaped: Self.updatableSQL)
+        ON CONFLICT (trial_id, step) DO UPDATE SET intermediate_value = EXCLUDED.intermediate_value,
+          intermediate_value_type = EXCLUDED.intermediate_value_type
+        RETURNING 1
+        """)
     }
   }
 
   public func setTrialUserAttr(trial: Int64, key: String, value: JSONValue) async throws {
-    try await transaction("setTrialUserAttr") { conn, _ in
-      _ = try await self.updatableState(conn, trial)
-      try await self.upsertTrialAttr(conn, user: true, trial: trial, key: key, value: value)
+    let json = value.pythonJSON
+    try await autocommit("setTrialUserAttr") { conn, _ in
+      _ = try await self.writeIfUpdatable(conn, trial, """
+        INSERT INTO trial_user_attributes (trial_id, key, value_json)
+        SELECT trial_id, \(key)::text, \(json)::text FROM t WHERE \(unescaped: Self.updatableSQL)
+        ON CONFLICT (trial_id, key) DO UPDATE SET value_json = EXCLUDED.value_json RETURNING 1
+        """)
     }
   }
 
   public func setTrialSystemAttr(trial: Int64, key: String, value: JSONValue) async throws {
-    try await transaction("setTrialSystemAttr") { conn, _ in
-      _ = try await self.updatableState(conn, trial)
-      try await self.upsertTrialAttr(conn, user: false, trial: trial, key: key, value: value)
+    let json = value.pythonJSON
+    try await autocommit("setTrialSystemAttr") { conn, _ in
+      _ = try await self.writeIfUpdatable(conn, trial, """
+        INSERT INTO trial_system_attributes (trial_id, key, value_json)
+        SELECT trial_id, \(key)::text, \(json)::text FROM t WHERE \(unescaped: Self.updatableSQL)
+        ON CONFLICT (trial_id, key) DO UPDATE SET value_json = EXCLUDED.value_json RETURNING 1
+        """)
     }
   }
 
@@ -163,15 +226,57 @@ extension PostgresStorage {
     }
   }
 
+  /// SQL true for a row of `t` (a locked trial row) that may still be written to.
+  static let updatableSQL = "state NOT IN ('COMPLETE', 'PRUNED', 'FAIL')"
+
+  /// Runs `write` (an INSERT … SELECT … FROM t WHERE `updatableSQL` … RETURNING 1) as one statement
+  /// with `t`, the trial's row locked FOR UPDATE; throws as `updatableState` does when the trial
+  /// is missing or finished. Returns its state before the write and how many rows were written.
+  func writeIfUpdatable(_ conn: PostgresConnection, _ trial: Int64, _ write: PostgresQuery) async throws
+    -> (TrialState, Int64)
+  {
+    // The trial id is bound after the write's own binds, so their numbers stay as they are.
+    var binds = write.binds
+    binds.append(trial)
+    let statement = """
+      WITH t AS (SELECT trial_id, state, number FROM trials WHERE trial_id = $\(binds.count) FOR UPDATE),
+      w AS (\(write.sql))
+      SELECT state::text, number::int8, (SELECT COUNT(*) FROM w)::int8 FROM t
+      """
+    var row: (String, Int64?, Int64)?
+    for try await r in try await conn.query(PostgresQuery(unsafeSQL: statement, binds: binds), logger: logger)
+      .decode((String, Int64?, Int64).self)
+    {
+      row = r
+    }
+    let state = try Self.checkedUpdatable(trial, row.map { ($0.0, $0.1) })
+    return (state, row?.2 ?? 0)
+  }
+
+  /// The state of a trial row read as (state, number), or the error of a missing or finished trial.
+  static func checkedUpdatable(_ trial: Int64, _ row: (String, Int64?)?) throws -> TrialState {
+    guard let row else { throw StorageError(.trialNotFound, "No trial with trial_id \(trial) exists.") }
+    guard let state = TrialState(rawValue: row.0) else {
+      throw StorageError(.incompatibleSchema, "trial \(trial) has unknown state \(row.0)")
+    }
+    if state.isFinished {
+      throw StorageError(.trialFinished,
+        "Trial#\(row.1.map(String.init) ?? "?") has already finished and can not be updated.")
+    }
+    return state
+  }
+
   // MARK: Heartbeats
 
   /// Records a heartbeat with the database's clock (UTC), so hosts with skewed clocks agree.
   public func recordHeartbeat(trial: Int64) async throws {
-    try await transaction("recordHeartbeat") { conn, _ in
-      guard try await Self.one(conn, "SELECT 1::int8 FROM trials WHERE trial_id = \(trial)", Int64.self, self.logger)
-        != nil
+    try await autocommit("recordHeartbeat") { conn, _ in
+      guard try await Self.one(conn, """
+        INSERT INTO trial_heartbeats (trial_id, heartbeat)
+        SELECT trial_id, clock_timestamp() AT TIME ZONE 'UTC' FROM trials WHERE trial_id = \(trial)
+        ON CONFLICT (trial_id) DO UPDATE SET heartbeat = EXCLUDED.heartbeat RETURNING 1::int8
+        """, Int64.self, self.logger) != nil
       else { throw StorageError(.trialNotFound, "No trial with trial_id \(trial) exists.") }
-      try await self.upsertHeartbeat(conn, trial: trial)
     }
   }
 
@@ -265,19 +370,11 @@ extension PostgresStorage {
 
   /// The trial's state (its row locked), or an error when it does not exist or has finished.
   func updatableState(_ conn: PostgresConnection, _ trial: Int64) async throws -> TrialState {
-    var row: (String, Int?)?
+    var row: (String, Int64?)?
     for try await r in try await conn.query(
-      "SELECT state::text, number FROM trials WHERE trial_id = \(trial) FOR UPDATE", logger: logger
-    ).decode((String, Int?).self) { row = r }
-    guard let row else { throw StorageError(.trialNotFound, "No trial with trial_id \(trial) exists.") }
-    guard let state = TrialState(rawValue: row.0) else {
-      throw StorageError(.incompatibleSchema, "trial \(trial) has unknown state \(row.0)")
-    }
-    if state.isFinished {
-      throw StorageError(.trialFinished,
-        "Trial#\(row.1.map(String.init) ?? "?") has already finished and can not be updated.")
-    }
-    return state
+      "SELECT state::text, number::int8 FROM trials WHERE trial_id = \(trial) FOR UPDATE", logger: logger
+    ).decode((String, Int64?).self) { row = r }
+    return try Self.checkedUpdatable(trial, row)
   }
 
   func upsertValue(_ conn: PostgresConnection, trial: Int64, objective: Int, value: Double) async throws {

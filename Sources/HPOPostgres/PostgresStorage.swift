@@ -68,6 +68,20 @@ public final class PostgresStorage: Storage {
     }
   }
 
+  /// Runs `body`, which sends exactly one statement that changes anything, on a pooled
+  /// connection without BEGIN and COMMIT: PostgreSQL runs a lone statement as a transaction of
+  /// its own, so this is as atomic as `transaction` at a third of the round trips. Retried as
+  /// `transaction` is (`isRetry` as there: the statement may have committed before the
+  /// connection died).
+  func autocommit<T: Sendable>(
+    _ op: String, _ body: @escaping @Sendable (PostgresConnection, _ isRetry: Bool) async throws -> T
+  ) async throws -> T {
+    try await ensureReady()
+    return try await withRetry(op) { isRetry, seconds in
+      try await self.withConnection(within: seconds) { conn in try await body(conn, isRetry) }
+    }
+  }
+
   /// Retries `attempt` on transient errors. Each attempt gets `isRetry` and the seconds it may
   /// take (at most 10, and never past the deadline), so a dead server cannot hang it.
   func withRetry<T: Sendable>(
