@@ -47,12 +47,35 @@ extension PostgresStorage {
     }
   }
 
-  /// Starts a trial in one transaction of four round trips: BEGIN, the study row lock, one
-  /// statement that pops the oldest WAITING trial or else inserts the next number within the
-  /// budget (and writes the first heartbeat), COMMIT. The lock must be taken by a statement of
-  /// its own: under READ COMMITTED a statement reads as of its start, so only a statement after
-  /// the lock sees the trial another worker inserted just before.
+  /// Starts a trial in one round trip where it can: `StartFunction` runs the steps of
+  /// `startTrialInTransaction` on the server. The study row is locked only while the server
+  /// runs them, not across round trips, so eight workers seldom wait on each other.
   public func startTrial(study: Int64, budget: Int?, heartbeat: Bool) async throws -> FrozenTrial? {
+    if startFunctionAllowed.withLock({ $0 }) {
+      do {
+        let now = Self.roundedNow()
+        return try await autocommit("startTrial") { conn, _ in
+          let (found, id, number, popped) = try await StartFunction.call(
+            conn, study: study, budget: budget, now: now, heartbeat: heartbeat, logger: self.logger)
+          guard found else { throw StorageError(.studyNotFound, "No study with study_id \(study) exists.") }
+          guard let id, let number else { return nil }  // the budget is used up
+          // A popped trial has params and attrs (an enqueued one): read it whole.
+          if popped { return try await self.loadTrial(conn, id: id) }
+          return FrozenTrial(id: id, number: Int(number), state: .running, datetimeStart: now)
+        }
+      } catch is StartFunction.Refused {
+        startFunctionAllowed.withLock { $0 = false }
+      }
+    }
+    return try await startTrialInTransaction(study: study, budget: budget, heartbeat: heartbeat)
+  }
+
+  /// `startTrial` as a transaction of four round trips: BEGIN, the study row lock, one statement
+  /// that pops the oldest WAITING trial or else inserts the next number within the budget (and
+  /// writes the first heartbeat), COMMIT. The lock must be taken by a statement of its own:
+  /// under READ COMMITTED a statement reads as of its start, so only a statement after the lock
+  /// sees the trial another worker inserted just before. (Where `pg_temp` functions are refused.)
+  func startTrialInTransaction(study: Int64, budget: Int?, heartbeat: Bool) async throws -> FrozenTrial? {
     try await transaction("startTrial") { conn, _ in
       try await self.lockStudy(conn, study)
       let now = Self.roundedNow()

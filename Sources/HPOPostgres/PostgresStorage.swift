@@ -20,6 +20,9 @@ public final class PostgresStorage: Storage {
   let pool: PostgresPool
   let logger: Logger
   private let ready = Mutex<Task<Void, Error>?>(nil)
+  /// False once the server refused to create `StartFunction` (no TEMPORARY privilege): trials
+  /// then start in a transaction of four round trips.
+  let startFunctionAllowed = Mutex(true)
 
   /// Opens a storage from a `postgresql://user:pass@host:port/db` URL. The connection is made
   /// (and the schema created when the database has none) on the first operation.
