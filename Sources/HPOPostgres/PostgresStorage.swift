@@ -230,7 +230,7 @@ public final class PostgresStorage: Storage {
   }
 
   func mapError(_ op: String, _ error: Error) -> Error {
-    if error is StorageError || error is CancellationError { return error }
+    if error is StorageError || error is CancellationError || error is StartFunction.Refused { return error }
     if let e = error as? PSQLError, e.code == .server {
       let state = e.serverInfo?[.sqlState] ?? ""
       if state == "28P01" || state == "28000" {
