@@ -123,11 +123,11 @@ extension PostgresStorage {
   {
     let json = distribution.jsonString
     let inserted = try await autocommit("setTrialParam") { conn, _ in
-      let (_, count) = try await self.writeIfUpdatable(conn, trial, """
-        INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json)
-        SELECT trial_id, \(name)::text, \(internalValue)::float8, \(json)::text FROM t WHERE \(unescaped: Self.updatableSQL)
-        ON CONFLICT (trial_id, param_name) DO NOTHING RETURNING 1
-        """)
+      let (_, count) = try await self.writeIfUpdatable(conn, trial, InsertParam.self) {
+        $0.append(name)
+        $0.append(internalValue)
+        $0.append(json)
+      }
       return count > 0
     }
     if inserted { return }
@@ -162,28 +162,20 @@ extension PostgresStorage {
     let setComplete = state.isFinished
     return try await autocommit("setTrialState") { conn, isRetry in
       var row: (String, Int64?)?
-      for try await r in try await conn.query("""
-        WITH t AS (SELECT trial_id, state, number FROM trials WHERE trial_id = \(trial) FOR UPDATE),
-        ok AS (SELECT trial_id FROM t WHERE \(unescaped: Self.updatableSQL) AND (NOT \(setStart) OR state = 'WAITING')),
-        attrs AS (
-          INSERT INTO trial_system_attributes (trial_id, key, value_json)
-          SELECT ok.trial_id, x.key, x.json FROM ok, unnest(\(keys)::text[], \(jsons)::text[]) AS x(key, json)
-          ON CONFLICT (trial_id, key) DO UPDATE SET value_json = EXCLUDED.value_json),
-        moved AS (
-          UPDATE trials SET state = \(state.rawValue)::trialstate,
-            datetime_start = CASE WHEN \(setStart) THEN to_timestamp(\(epoch)) AT TIME ZONE 'UTC' ELSE datetime_start END,
-            datetime_complete = CASE WHEN \(setComplete) THEN to_timestamp(\(epoch)) AT TIME ZONE 'UTC'
-              ELSE datetime_complete END
-          WHERE trial_id IN (SELECT trial_id FROM ok)),
-        vals AS (
-          INSERT INTO trial_values (trial_id, objective, value, value_type)
-          SELECT ok.trial_id, x.objective, CASE WHEN x.type = 'FINITE' THEN x.value END, x.type::trialvaluetype
-          FROM ok, unnest(\(objectives)::int8[], \(numbers)::float8[], \(types)::text[]) AS x(objective, value, type)
-          ON CONFLICT (trial_id, objective) DO UPDATE SET value = EXCLUDED.value, value_type = EXCLUDED.value_type)
-        SELECT state::text, number::int8 FROM t
-        """, logger: self.logger).decode((String, Int64?).self)
-      {
-        row = r
+      let bindings = binds {
+        $0.append(trial)
+        $0.append(setStart)
+        $0.append(keys)
+        $0.append(jsons)
+        $0.append(state.rawValue)
+        $0.append(epoch)
+        $0.append(setComplete)
+        $0.append(objectives)
+        $0.append(numbers)
+        $0.append(types)
+      }
+      for try await r in try await conn.run(SetTrialState.self, bindings, logger: self.logger) {
+        row = try r.decode((String, Int64?).self)
       }
       let current: TrialState
       do {
@@ -200,35 +192,31 @@ extension PostgresStorage {
   public func setTrialIntermediateValue(trial: Int64, step: Int, value: Double) async throws {
     let (v, type) = RDBColumns.encode(value)
     try await autocommit("setTrialIntermediateValue") { conn, _ in
-      _ = try await self.writeIfUpdatable(conn, trial, """
-        INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type)
-        SELECT trial_id, \(step)::int8, \(v)::float8, \(type)::trialintermediatevaluetype FROM t WHERE \(unescaped: Self.updatableSQL)
-        ON CONFLICT (trial_id, step) DO UPDATE SET intermediate_value = EXCLUDED.intermediate_value,
-          intermediate_value_type = EXCLUDED.intermediate_value_type
-        RETURNING 1
-        """)
+      _ = try await self.writeIfUpdatable(conn, trial, UpsertIntermediateValue.self) {
+        $0.append(Int64(step))
+        $0.append(v)
+        $0.append(type)
+      }
     }
   }
 
   public func setTrialUserAttr(trial: Int64, key: String, value: JSONValue) async throws {
     let json = value.pythonJSON
     try await autocommit("setTrialUserAttr") { conn, _ in
-      _ = try await self.writeIfUpdatable(conn, trial, """
-        INSERT INTO trial_user_attributes (trial_id, key, value_json)
-        SELECT trial_id, \(key)::text, \(json)::text FROM t WHERE \(unescaped: Self.updatableSQL)
-        ON CONFLICT (trial_id, key) DO UPDATE SET value_json = EXCLUDED.value_json RETURNING 1
-        """)
+      _ = try await self.writeIfUpdatable(conn, trial, UpsertTrialUserAttr.self) {
+        $0.append(key)
+        $0.append(json)
+      }
     }
   }
 
   public func setTrialSystemAttr(trial: Int64, key: String, value: JSONValue) async throws {
     let json = value.pythonJSON
     try await autocommit("setTrialSystemAttr") { conn, _ in
-      _ = try await self.writeIfUpdatable(conn, trial, """
-        INSERT INTO trial_system_attributes (trial_id, key, value_json)
-        SELECT trial_id, \(key)::text, \(json)::text FROM t WHERE \(unescaped: Self.updatableSQL)
-        ON CONFLICT (trial_id, key) DO UPDATE SET value_json = EXCLUDED.value_json RETURNING 1
-        """)
+      _ = try await self.writeIfUpdatable(conn, trial, UpsertTrialSystemAttr.self) {
+        $0.append(key)
+        $0.append(json)
+      }
     }
   }
 
@@ -249,28 +237,15 @@ extension PostgresStorage {
     }
   }
 
-  /// SQL true for a row of `t` (a locked trial row) that may still be written to.
-  static let updatableSQL = "state NOT IN ('COMPLETE', 'PRUNED', 'FAIL')"
-
-  /// Runs `write` (an INSERT … SELECT … FROM t WHERE `updatableSQL` … RETURNING 1) as one statement
-  /// with `t`, the trial's row locked FOR UPDATE; throws as `updatableState` does when the trial
-  /// is missing or finished. Returns its state before the write and how many rows were written.
-  func writeIfUpdatable(_ conn: PostgresConnection, _ trial: Int64, _ write: PostgresQuery) async throws
-    -> (TrialState, Int64)
-  {
-    // The trial id is bound after the write's own binds, so their numbers stay as they are.
-    var binds = write.binds
-    binds.append(trial)
-    let statement = """
-      WITH t AS (SELECT trial_id, state, number FROM trials WHERE trial_id = $\(binds.count) FOR UPDATE),
-      w AS (\(write.sql))
-      SELECT state::text, number::int8, (SELECT COUNT(*) FROM w)::int8 FROM t
-      """
+  /// Runs `write` (a `TrialWrite`) with the trial id as $1 and `more` as $2…; throws as
+  /// `updatableState` does when the trial is missing or finished. Returns its state before the
+  /// write and how many rows were written.
+  func writeIfUpdatable<Write: PreparedSQL>(
+    _ conn: PostgresConnection, _ trial: Int64, _ write: Write.Type, _ more: (inout PostgresBindings) -> Void
+  ) async throws -> (TrialState, Int64) {
     var row: (String, Int64?, Int64)?
-    for try await r in try await conn.query(PostgresQuery(unsafeSQL: statement, binds: binds), logger: logger)
-      .decode((String, Int64?, Int64).self)
-    {
-      row = r
+    for try await r in try await conn.run(write, binds { $0.append(trial); more(&$0) }, logger: logger) {
+      row = try r.decode((String, Int64?, Int64).self)
     }
     let state = try Self.checkedUpdatable(trial, row.map { ($0.0, $0.1) })
     return (state, row?.2 ?? 0)
@@ -294,12 +269,11 @@ extension PostgresStorage {
   /// Records a heartbeat with the database's clock (UTC), so hosts with skewed clocks agree.
   public func recordHeartbeat(trial: Int64) async throws {
     try await autocommit("recordHeartbeat") { conn, _ in
-      guard try await Self.one(conn, """
-        INSERT INTO trial_heartbeats (trial_id, heartbeat)
-        SELECT trial_id, clock_timestamp() AT TIME ZONE 'UTC' FROM trials WHERE trial_id = \(trial)
-        ON CONFLICT (trial_id) DO UPDATE SET heartbeat = EXCLUDED.heartbeat RETURNING 1::int8
-        """, Int64.self, self.logger) != nil
-      else { throw StorageError(.trialNotFound, "No trial with trial_id \(trial) exists.") }
+      var written = false
+      for try await _ in try await conn.run(RecordHeartbeat.self, binds { $0.append(trial) }, logger: self.logger) {
+        written = true
+      }
+      guard written else { throw StorageError(.trialNotFound, "No trial with trial_id \(trial) exists.") }
     }
   }
 
@@ -452,5 +426,93 @@ extension PostgresStorage {
     let t = Date().timeIntervalSince1970
     return Date(timeIntervalSince1970: (t * 1_000_000).rounded() / 1_000_000)
   }
+}
+
+/// A trial write: `t` is trial $1's row, locked; `write` (an INSERT … SELECT … FROM t WHERE
+/// `unfinished` … RETURNING 1) uses $2…. Answers the trial's state and number before the
+/// write and how many rows it wrote (no row: no such trial).
+private func trialWrite(_ write: String) -> String {
+  """
+  WITH t AS (SELECT trial_id, state, number FROM trials WHERE trial_id = $1 FOR UPDATE),
+  w AS (\(write))
+  SELECT state::text, number::int8, (SELECT COUNT(*) FROM w)::int8 FROM t
+  """
+}
+
+/// SQL true for a row of `t` that may still be written to.
+private let unfinished = "state NOT IN ('COMPLETE', 'PRUNED', 'FAIL')"
+
+/// A new param ($2 name, $3 internal value, $4 distribution JSON); nothing when one of that name exists.
+enum InsertParam: PreparedSQL {
+  static let sql = trialWrite("""
+    INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json)
+    SELECT trial_id, $2::text, $3::float8, $4::text FROM t WHERE \(unfinished)
+    ON CONFLICT (trial_id, param_name) DO NOTHING RETURNING 1
+    """)
+}
+
+/// An intermediate value ($2 step, $3 value or NULL, $4 its type).
+enum UpsertIntermediateValue: PreparedSQL {
+  static let sql = trialWrite("""
+    INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type)
+    SELECT trial_id, $2::int8, $3::float8, $4::text::trialintermediatevaluetype FROM t WHERE \(unfinished)
+    ON CONFLICT (trial_id, step) DO UPDATE SET intermediate_value = EXCLUDED.intermediate_value,
+      intermediate_value_type = EXCLUDED.intermediate_value_type
+    RETURNING 1
+    """)
+}
+
+/// A trial user attr ($2 key, $3 JSON).
+enum UpsertTrialUserAttr: PreparedSQL {
+  static let sql = trialWrite("""
+    INSERT INTO trial_user_attributes (trial_id, key, value_json)
+    SELECT trial_id, $2::text, $3::text FROM t WHERE \(unfinished)
+    ON CONFLICT (trial_id, key) DO UPDATE SET value_json = EXCLUDED.value_json RETURNING 1
+    """)
+}
+
+/// A trial system attr ($2 key, $3 JSON).
+enum UpsertTrialSystemAttr: PreparedSQL {
+  static let sql = trialWrite("""
+    INSERT INTO trial_system_attributes (trial_id, key, value_json)
+    SELECT trial_id, $2::text, $3::text FROM t WHERE \(unfinished)
+    ON CONFLICT (trial_id, key) DO UPDATE SET value_json = EXCLUDED.value_json RETURNING 1
+    """)
+}
+
+/// Trial $1 to state $5 with system attrs ($3 keys, $4 JSONs) and values ($8 objectives, $9
+/// numbers, $10 types), stamping the start ($2) or the completion ($7) at epoch $6; only while
+/// it is unfinished, and for RUNNING ($2) only while it is WAITING. Answers the state and
+/// number before.
+enum SetTrialState: PreparedSQL {
+  static let sql = """
+    WITH t AS (SELECT trial_id, state, number FROM trials WHERE trial_id = $1 FOR UPDATE),
+    ok AS (SELECT trial_id FROM t WHERE \(unfinished) AND (NOT $2::bool OR state = 'WAITING')),
+    attrs AS (
+      INSERT INTO trial_system_attributes (trial_id, key, value_json)
+      SELECT ok.trial_id, x.key, x.json FROM ok, unnest($3::text[], $4::text[]) AS x(key, json)
+      ON CONFLICT (trial_id, key) DO UPDATE SET value_json = EXCLUDED.value_json),
+    moved AS (
+      UPDATE trials SET state = $5::text::trialstate,
+        datetime_start = CASE WHEN $2::bool THEN to_timestamp($6::float8) AT TIME ZONE 'UTC' ELSE datetime_start END,
+        datetime_complete = CASE WHEN $7::bool THEN to_timestamp($6::float8) AT TIME ZONE 'UTC'
+          ELSE datetime_complete END
+      WHERE trial_id IN (SELECT trial_id FROM ok)),
+    vals AS (
+      INSERT INTO trial_values (trial_id, objective, value, value_type)
+      SELECT ok.trial_id, x.objective, CASE WHEN x.type = 'FINITE' THEN x.value END, x.type::trialvaluetype
+      FROM ok, unnest($8::int8[], $9::float8[], $10::text[]) AS x(objective, value, type)
+      ON CONFLICT (trial_id, objective) DO UPDATE SET value = EXCLUDED.value, value_type = EXCLUDED.value_type)
+    SELECT state::text, number::int8 FROM t
+    """
+}
+
+/// Trial $1's heartbeat, now by the database's clock (UTC); no row when there is no such trial.
+enum RecordHeartbeat: PreparedSQL {
+  static let sql = """
+    INSERT INTO trial_heartbeats (trial_id, heartbeat)
+    SELECT trial_id, clock_timestamp() AT TIME ZONE 'UTC' FROM trials WHERE trial_id = $1
+    ON CONFLICT (trial_id) DO UPDATE SET heartbeat = EXCLUDED.heartbeat RETURNING 1
+    """
 }
 #endif
