@@ -147,16 +147,22 @@ extension PostgresStorage {
     try await studyAttrs(study, user: false)
   }
 
+  /// A study's attrs in one statement (the study row first, so a missing study is told apart
+  /// from one without attrs).
   func studyAttrs(_ study: Int64, user: Bool) async throws -> OrderedDictionary<String, JSONValue> {
-    try await transaction(user ? "studyUserAttrs" : "studySystemAttrs") { conn, _ in
-      try await self.requireStudy(conn, study)
-      let query: PostgresQuery = user
-        ? "SELECT key, value_json FROM study_user_attributes WHERE study_id = \(study) ORDER BY study_user_attribute_id"
-        : "SELECT key, value_json FROM study_system_attributes WHERE study_id = \(study) ORDER BY study_system_attribute_id"
+    try await autocommit(user ? "studyUserAttrs" : "studySystemAttrs") { conn, _ in
+      var found = false
       var out = OrderedDictionary<String, JSONValue>()
-      for try await (key, json) in try await conn.query(query, logger: self.logger).decode((String?, String?).self) {
+      let rows = user
+        ? try await conn.run(ReadStudyUserAttrs.self, binds { $0.append(study) }, logger: self.logger)
+        : try await conn.run(ReadStudySystemAttrs.self, binds { $0.append(study) }, logger: self.logger)
+      for try await row in rows {
+        let (isAttr, key, json) = try row.decode((Bool, String?, String?).self)
+        found = true
+        guard isAttr else { continue }  // the study's row when it has no attrs
         out[key ?? ""] = try RDBColumns.attrValue(json)
       }
+      guard found else { throw StorageError(.studyNotFound, "No study with study_id \(study) exists.") }
       return out
     }
   }
@@ -186,5 +192,23 @@ extension PostgresStorage {
       conn, "SELECT 1::int8 FROM studies WHERE study_id = \(id) FOR UPDATE", Int64.self, logger) != nil
     else { throw StorageError(.studyNotFound, "No study with study_id \(id) exists.") }
   }
+}
+
+/// Study $1's user attrs in id order, after a row with `false` when it has none (no row: no study).
+enum ReadStudyUserAttrs: PreparedSQL {
+  static let sql = """
+    SELECT a.study_user_attribute_id IS NOT NULL, a.key, a.value_json FROM studies s
+    LEFT JOIN study_user_attributes a ON a.study_id = s.study_id
+    WHERE s.study_id = $1 ORDER BY a.study_user_attribute_id NULLS FIRST
+    """
+}
+
+/// Study $1's system attrs, as `ReadStudyUserAttrs`.
+enum ReadStudySystemAttrs: PreparedSQL {
+  static let sql = """
+    SELECT a.study_system_attribute_id IS NOT NULL, a.key, a.value_json FROM studies s
+    LEFT JOIN study_system_attributes a ON a.study_id = s.study_id
+    WHERE s.study_id = $1 ORDER BY a.study_system_attribute_id NULLS FIRST
+    """
 }
 #endif

@@ -47,33 +47,90 @@ extension PostgresStorage {
     }
   }
 
+  /// Starts a trial in one round trip where it can: `StartFunction` runs the steps of
+  /// `startTrialInTransaction` on the server. The study row is locked only while the server
+  /// runs them, not across round trips, so eight workers seldom wait on each other.
   public func startTrial(study: Int64, budget: Int?, heartbeat: Bool) async throws -> FrozenTrial? {
+    if startFunctionAllowed.withLock({ $0 }) {
+      do {
+        let now = Self.roundedNow()
+        return try await autocommit("startTrial") { conn, _ in
+          let (found, id, number, popped) = try await StartFunction.call(
+            conn, study: study, budget: budget, now: now, heartbeat: heartbeat, logger: self.logger)
+          guard found else { throw StorageError(.studyNotFound, "No study with study_id \(study) exists.") }
+          guard let id, let number else { return nil }  // the budget is used up
+          // A popped trial has params and attrs (an enqueued one): read it whole.
+          if popped { return try await self.loadTrial(conn, id: id) }
+          return FrozenTrial(id: id, number: Int(number), state: .running, datetimeStart: now)
+        }
+      } catch is StartFunction.Refused {
+        startFunctionAllowed.withLock { $0 = false }
+      }
+    }
+    return try await startTrialInTransaction(study: study, budget: budget, heartbeat: heartbeat)
+  }
+
+  /// `startTrial` as a transaction of four round trips: BEGIN, the study row lock, one statement
+  /// that pops the oldest WAITING trial or else inserts the next number within the budget (and
+  /// writes the first heartbeat), COMMIT. The lock must be taken by a statement of its own:
+  /// under READ COMMITTED a statement reads as of its start, so only a statement after the lock
+  /// sees the trial another worker inserted just before. (Where `pg_temp` functions are refused.)
+  func startTrialInTransaction(study: Int64, budget: Int?, heartbeat: Bool) async throws -> FrozenTrial? {
     try await transaction("startTrial") { conn, _ in
-      guard let trial = try await self.startTrial(conn, study: study, budget: budget) else { return nil }
-      if heartbeat { try await self.upsertHeartbeat(conn, trial: trial.id) }
-      return trial
+      try await self.lockStudy(conn, study)
+      let now = Self.roundedNow()
+      let epoch = now.timeIntervalSince1970
+      let limit = budget.map(Int64.init)
+      var started: (Int64, Int64?, Bool)?
+      for try await row in try await conn.query("""
+        WITH pop AS (
+          UPDATE trials SET state = 'RUNNING', datetime_start = to_timestamp(\(epoch)) AT TIME ZONE 'UTC'
+          WHERE trial_id = (
+            SELECT trial_id FROM trials WHERE study_id = \(study) AND state = 'WAITING'
+            ORDER BY trial_id LIMIT 1 FOR UPDATE SKIP LOCKED)
+          RETURNING trial_id, number),
+        last AS (SELECT number FROM trials WHERE study_id = \(study) ORDER BY trial_id DESC LIMIT 1),
+        ins AS (
+          INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete)
+          SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM last) THEN 0
+              WHEN (SELECT number FROM last) IS NOT NULL THEN (SELECT number FROM last) + 1
+              ELSE (SELECT COUNT(*) FROM trials WHERE study_id = \(study)) END,
+            \(study), 'RUNNING'::trialstate, to_timestamp(\(epoch)) AT TIME ZONE 'UTC', NULL::timestamp
+          WHERE NOT EXISTS (SELECT 1 FROM pop)
+            AND (\(limit)::int8 IS NULL
+              OR (SELECT COUNT(*) FROM trials WHERE study_id = \(study) AND state != 'WAITING') < \(limit)::int8)
+          RETURNING trial_id, number),
+        started AS (SELECT trial_id, number, true AS popped FROM pop UNION ALL SELECT trial_id, number, false FROM ins),
+        beat AS (
+          INSERT INTO trial_heartbeats (trial_id, heartbeat)
+          SELECT trial_id, clock_timestamp() AT TIME ZONE 'UTC' FROM started WHERE \(heartbeat)
+          ON CONFLICT (trial_id) DO UPDATE SET heartbeat = EXCLUDED.heartbeat)
+        SELECT trial_id::int8, number::int8, popped FROM started
+        """, logger: self.logger).decode((Int64, Int64?, Bool).self)
+      {
+        started = row
+      }
+      guard let (id, number, popped) = started else { return nil }
+      if popped { return try await self.loadTrial(conn, id: id) }
+      return FrozenTrial(id: id, number: Int(number ?? 0), state: .running, datetimeStart: now)
     }
   }
 
-  private func startTrial(_ conn: PostgresConnection, study: Int64, budget: Int?) async throws -> FrozenTrial? {
-    try await lockStudy(conn, study)
-    if let waiting = try await popWaiting(conn, study: study) {
-      return try await loadTrial(conn, id: waiting)
-    }
-    if let budget {
-      let started = try await Self.one(conn, """
-        SELECT COUNT(*)::int8 FROM trials WHERE study_id = \(study) AND state != 'WAITING'
-        """, Int64.self, logger) ?? 0
-      if started >= Int64(budget) { return nil }
-    }
-    let now = Self.roundedNow()
-    let (id, number) = try await insertTrial(conn, study: study, state: .running, start: now, complete: nil)
-    return FrozenTrial(id: id, number: number, state: .running, datetimeStart: now)
-  }
-
+  /// Writes a param in one statement when the trial has none of that name (the usual case);
+  /// otherwise (a param set again) checks the stored distribution in a transaction.
   public func setTrialParam(trial: Int64, name: String, internalValue: Double, distribution: Distribution)
     async throws
   {
+    let json = distribution.jsonString
+    let inserted = try await autocommit("setTrialParam") { conn, _ in
+      let (_, count) = try await self.writeIfUpdatable(conn, trial, InsertParam.self) {
+        $0.append(name)
+        $0.append(internalValue)
+        $0.append(json)
+      }
+      return count > 0
+    }
+    if inserted { return }
     try await transaction("setTrialParam") { conn, _ in
       _ = try await self.updatableState(conn, trial)
       if let existing = try await Self.one(conn, """
@@ -88,61 +145,78 @@ extension PostgresStorage {
     }
   }
 
+  /// Sets the state, values and system attrs in one statement: the trial row is locked, and
+  /// the writes happen only while it is unfinished (and, for RUNNING, WAITING).
   @discardableResult
   public func setTrialState(
     trial: Int64, state: TrialState, values: [Double]?, systemAttrs: OrderedDictionary<String, JSONValue>
   ) async throws -> Bool {
-    try await transaction("setTrialState") { conn, isRetry in
+    let encoded = try (values ?? []).map(RDBColumns.encodeValue)
+    let types = encoded.map(\.1)
+    let numbers = encoded.map { $0.0 ?? 0 }
+    let objectives = (0..<types.count).map(Int64.init)
+    let keys = Array(systemAttrs.keys)
+    let jsons = systemAttrs.values.map(\.pythonJSON)
+    let epoch = Self.roundedNow().timeIntervalSince1970
+    let setStart = state == .running
+    let setComplete = state.isFinished
+    return try await autocommit("setTrialState") { conn, isRetry in
+      var row: (String, Int64?)?
+      let bindings = binds {
+        $0.append(trial)
+        $0.append(setStart)
+        $0.append(keys)
+        $0.append(jsons)
+        $0.append(state.rawValue)
+        $0.append(epoch)
+        $0.append(setComplete)
+        $0.append(objectives)
+        $0.append(numbers)
+        $0.append(types)
+      }
+      for try await r in try await conn.run(SetTrialState.self, bindings, logger: self.logger) {
+        row = try r.decode((String, Int64?).self)
+      }
       let current: TrialState
       do {
-        current = try await self.updatableState(conn, trial)
+        current = try Self.checkedUpdatable(trial, row)
       } catch let e as StorageError where e.kind == .trialFinished && isRetry {
-        // The first attempt's COMMIT landed before the connection died: same outcome, done.
-        if try await self.stateOf(conn, trial) == state { return true }
+        // The first attempt committed before the connection died: same outcome, done.
+        if row.flatMap({ TrialState(rawValue: $0.0) }) == state { return true }
         throw e
       }
-      if state == .running && current != .waiting { return false }
-      for (k, v) in systemAttrs { try await self.upsertTrialAttr(conn, user: false, trial: trial, key: k, value: v) }
-      let now = Self.roundedNow().timeIntervalSince1970
-      if state == .running {
-        try await conn.query("""
-          UPDATE trials SET state = \(state.rawValue)::trialstate,
-            datetime_start = to_timestamp(\(now)) AT TIME ZONE 'UTC' WHERE trial_id = \(trial)
-          """, logger: self.logger)
-      } else if state.isFinished {
-        try await conn.query("""
-          UPDATE trials SET state = \(state.rawValue)::trialstate,
-            datetime_complete = to_timestamp(\(now)) AT TIME ZONE 'UTC' WHERE trial_id = \(trial)
-          """, logger: self.logger)
-      } else {
-        try await conn.query(
-          "UPDATE trials SET state = \(state.rawValue)::trialstate WHERE trial_id = \(trial)", logger: self.logger)
-      }
-      if let values {
-        for (i, v) in values.enumerated() { try await self.upsertValue(conn, trial: trial, objective: i, value: v) }
-      }
-      return true
+      return !(setStart && current != .waiting)
     }
   }
 
   public func setTrialIntermediateValue(trial: Int64, step: Int, value: Double) async throws {
-    try await transaction("setTrialIntermediateValue") { conn, _ in
-      _ = try await self.updatableState(conn, trial)
-      try await self.upsertIntermediate(conn, trial: trial, step: step, value: value)
+    let (v, type) = RDBColumns.encode(value)
+    try await autocommit("setTrialIntermediateValue") { conn, _ in
+      _ = try await self.writeIfUpdatable(conn, trial, UpsertIntermediateValue.self) {
+        $0.append(Int64(step))
+        $0.append(v)
+        $0.append(type)
+      }
     }
   }
 
   public func setTrialUserAttr(trial: Int64, key: String, value: JSONValue) async throws {
-    try await transaction("setTrialUserAttr") { conn, _ in
-      _ = try await self.updatableState(conn, trial)
-      try await self.upsertTrialAttr(conn, user: true, trial: trial, key: key, value: value)
+    let json = value.pythonJSON
+    try await autocommit("setTrialUserAttr") { conn, _ in
+      _ = try await self.writeIfUpdatable(conn, trial, UpsertTrialUserAttr.self) {
+        $0.append(key)
+        $0.append(json)
+      }
     }
   }
 
   public func setTrialSystemAttr(trial: Int64, key: String, value: JSONValue) async throws {
-    try await transaction("setTrialSystemAttr") { conn, _ in
-      _ = try await self.updatableState(conn, trial)
-      try await self.upsertTrialAttr(conn, user: false, trial: trial, key: key, value: value)
+    let json = value.pythonJSON
+    try await autocommit("setTrialSystemAttr") { conn, _ in
+      _ = try await self.writeIfUpdatable(conn, trial, UpsertTrialSystemAttr.self) {
+        $0.append(key)
+        $0.append(json)
+      }
     }
   }
 
@@ -163,15 +237,43 @@ extension PostgresStorage {
     }
   }
 
+  /// Runs `write` (a `TrialWrite`) with the trial id as $1 and `more` as $2…; throws as
+  /// `updatableState` does when the trial is missing or finished. Returns its state before the
+  /// write and how many rows were written.
+  func writeIfUpdatable<Write: PreparedSQL>(
+    _ conn: PostgresConnection, _ trial: Int64, _ write: Write.Type, _ more: (inout PostgresBindings) -> Void
+  ) async throws -> (TrialState, Int64) {
+    var row: (String, Int64?, Int64)?
+    for try await r in try await conn.run(write, binds { $0.append(trial); more(&$0) }, logger: logger) {
+      row = try r.decode((String, Int64?, Int64).self)
+    }
+    let state = try Self.checkedUpdatable(trial, row.map { ($0.0, $0.1) })
+    return (state, row?.2 ?? 0)
+  }
+
+  /// The state of a trial row read as (state, number), or the error of a missing or finished trial.
+  static func checkedUpdatable(_ trial: Int64, _ row: (String, Int64?)?) throws -> TrialState {
+    guard let row else { throw StorageError(.trialNotFound, "No trial with trial_id \(trial) exists.") }
+    guard let state = TrialState(rawValue: row.0) else {
+      throw StorageError(.incompatibleSchema, "trial \(trial) has unknown state \(row.0)")
+    }
+    if state.isFinished {
+      throw StorageError(.trialFinished,
+        "Trial#\(row.1.map(String.init) ?? "?") has already finished and can not be updated.")
+    }
+    return state
+  }
+
   // MARK: Heartbeats
 
   /// Records a heartbeat with the database's clock (UTC), so hosts with skewed clocks agree.
   public func recordHeartbeat(trial: Int64) async throws {
-    try await transaction("recordHeartbeat") { conn, _ in
-      guard try await Self.one(conn, "SELECT 1::int8 FROM trials WHERE trial_id = \(trial)", Int64.self, self.logger)
-        != nil
-      else { throw StorageError(.trialNotFound, "No trial with trial_id \(trial) exists.") }
-      try await self.upsertHeartbeat(conn, trial: trial)
+    try await autocommit("recordHeartbeat") { conn, _ in
+      var written = false
+      for try await _ in try await conn.run(RecordHeartbeat.self, binds { $0.append(trial) }, logger: self.logger) {
+        written = true
+      }
+      guard written else { throw StorageError(.trialNotFound, "No trial with trial_id \(trial) exists.") }
     }
   }
 
@@ -265,19 +367,11 @@ extension PostgresStorage {
 
   /// The trial's state (its row locked), or an error when it does not exist or has finished.
   func updatableState(_ conn: PostgresConnection, _ trial: Int64) async throws -> TrialState {
-    var row: (String, Int?)?
+    var row: (String, Int64?)?
     for try await r in try await conn.query(
-      "SELECT state::text, number FROM trials WHERE trial_id = \(trial) FOR UPDATE", logger: logger
-    ).decode((String, Int?).self) { row = r }
-    guard let row else { throw StorageError(.trialNotFound, "No trial with trial_id \(trial) exists.") }
-    guard let state = TrialState(rawValue: row.0) else {
-      throw StorageError(.incompatibleSchema, "trial \(trial) has unknown state \(row.0)")
-    }
-    if state.isFinished {
-      throw StorageError(.trialFinished,
-        "Trial#\(row.1.map(String.init) ?? "?") has already finished and can not be updated.")
-    }
-    return state
+      "SELECT state::text, number::int8 FROM trials WHERE trial_id = \(trial) FOR UPDATE", logger: logger
+    ).decode((String, Int64?).self) { row = r }
+    return try Self.checkedUpdatable(trial, row)
   }
 
   func upsertValue(_ conn: PostgresConnection, trial: Int64, objective: Int, value: Double) async throws {
@@ -332,5 +426,93 @@ extension PostgresStorage {
     let t = Date().timeIntervalSince1970
     return Date(timeIntervalSince1970: (t * 1_000_000).rounded() / 1_000_000)
   }
+}
+
+/// A trial write: `t` is trial $1's row, locked; `write` (an INSERT … SELECT … FROM t WHERE
+/// `unfinished` … RETURNING 1) uses $2…. Answers the trial's state and number before the
+/// write and how many rows it wrote (no row: no such trial).
+private func trialWrite(_ write: String) -> String {
+  """
+  WITH t AS (SELECT trial_id, state, number FROM trials WHERE trial_id = $1 FOR UPDATE),
+  w AS (\(write))
+  SELECT state::text, number::int8, (SELECT COUNT(*) FROM w)::int8 FROM t
+  """
+}
+
+/// SQL true for a row of `t` that may still be written to.
+private let unfinished = "state NOT IN ('COMPLETE', 'PRUNED', 'FAIL')"
+
+/// A new param ($2 name, $3 internal value, $4 distribution JSON); nothing when one of that name exists.
+enum InsertParam: PreparedSQL {
+  static let sql = trialWrite("""
+    INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json)
+    SELECT trial_id, $2::text, $3::float8, $4::text FROM t WHERE \(unfinished)
+    ON CONFLICT (trial_id, param_name) DO NOTHING RETURNING 1
+    """)
+}
+
+/// An intermediate value ($2 step, $3 value or NULL, $4 its type).
+enum UpsertIntermediateValue: PreparedSQL {
+  static let sql = trialWrite("""
+    INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type)
+    SELECT trial_id, $2::int8, $3::float8, $4::text::trialintermediatevaluetype FROM t WHERE \(unfinished)
+    ON CONFLICT (trial_id, step) DO UPDATE SET intermediate_value = EXCLUDED.intermediate_value,
+      intermediate_value_type = EXCLUDED.intermediate_value_type
+    RETURNING 1
+    """)
+}
+
+/// A trial user attr ($2 key, $3 JSON).
+enum UpsertTrialUserAttr: PreparedSQL {
+  static let sql = trialWrite("""
+    INSERT INTO trial_user_attributes (trial_id, key, value_json)
+    SELECT trial_id, $2::text, $3::text FROM t WHERE \(unfinished)
+    ON CONFLICT (trial_id, key) DO UPDATE SET value_json = EXCLUDED.value_json RETURNING 1
+    """)
+}
+
+/// A trial system attr ($2 key, $3 JSON).
+enum UpsertTrialSystemAttr: PreparedSQL {
+  static let sql = trialWrite("""
+    INSERT INTO trial_system_attributes (trial_id, key, value_json)
+    SELECT trial_id, $2::text, $3::text FROM t WHERE \(unfinished)
+    ON CONFLICT (trial_id, key) DO UPDATE SET value_json = EXCLUDED.value_json RETURNING 1
+    """)
+}
+
+/// Trial $1 to state $5 with system attrs ($3 keys, $4 JSONs) and values ($8 objectives, $9
+/// numbers, $10 types), stamping the start ($2) or the completion ($7) at epoch $6; only while
+/// it is unfinished, and for RUNNING ($2) only while it is WAITING. Answers the state and
+/// number before.
+enum SetTrialState: PreparedSQL {
+  static let sql = """
+    WITH t AS (SELECT trial_id, state, number FROM trials WHERE trial_id = $1 FOR UPDATE),
+    ok AS (SELECT trial_id FROM t WHERE \(unfinished) AND (NOT $2::bool OR state = 'WAITING')),
+    attrs AS (
+      INSERT INTO trial_system_attributes (trial_id, key, value_json)
+      SELECT ok.trial_id, x.key, x.json FROM ok, unnest($3::text[], $4::text[]) AS x(key, json)
+      ON CONFLICT (trial_id, key) DO UPDATE SET value_json = EXCLUDED.value_json),
+    moved AS (
+      UPDATE trials SET state = $5::text::trialstate,
+        datetime_start = CASE WHEN $2::bool THEN to_timestamp($6::float8) AT TIME ZONE 'UTC' ELSE datetime_start END,
+        datetime_complete = CASE WHEN $7::bool THEN to_timestamp($6::float8) AT TIME ZONE 'UTC'
+          ELSE datetime_complete END
+      WHERE trial_id IN (SELECT trial_id FROM ok)),
+    vals AS (
+      INSERT INTO trial_values (trial_id, objective, value, value_type)
+      SELECT ok.trial_id, x.objective, CASE WHEN x.type = 'FINITE' THEN x.value END, x.type::trialvaluetype
+      FROM ok, unnest($8::int8[], $9::float8[], $10::text[]) AS x(objective, value, type)
+      ON CONFLICT (trial_id, objective) DO UPDATE SET value = EXCLUDED.value, value_type = EXCLUDED.value_type)
+    SELECT state::text, number::int8 FROM t
+    """
+}
+
+/// Trial $1's heartbeat, now by the database's clock (UTC); no row when there is no such trial.
+enum RecordHeartbeat: PreparedSQL {
+  static let sql = """
+    INSERT INTO trial_heartbeats (trial_id, heartbeat)
+    SELECT trial_id, clock_timestamp() AT TIME ZONE 'UTC' FROM trials WHERE trial_id = $1
+    ON CONFLICT (trial_id) DO UPDATE SET heartbeat = EXCLUDED.heartbeat RETURNING 1
+    """
 }
 #endif
