@@ -243,6 +243,19 @@ func close(_ a: [Double], _ b: [Double], rel: Double) -> Bool {
     #expect(p == 2 * CMAState.defaultPopsize(2) && s == 0.1 && run.restarts == 1)
   }
 
+  /// The sampler hands `tell` the basis it already holds for the state: the update must be the
+  /// one `tell` computes on its own, bit for bit.
+  @Test func tellWithTheKnownBasisIsTheSameUpdate() throws {
+    let fx = try CMAFixture.load().plain
+    var own = CMAState(mean: fx.mean0, sigma: fx.sigma0), given = own
+    for (g, gen) in fx.generations.enumerated() {
+      let solutions = zip(gen.xs, gen.values).map { ($0, $1) }
+      own.tell(solutions)
+      given.tell(solutions, basis: given.basis)
+      #expect(own == given, "generation \(g + 1)")
+    }
+  }
+
   @Test func stateRoundTripsThroughJSON() throws {
     var s = CMAState(mean: [0.1, 0.2, 0.3], sigma: 0.2, steps: [0, 0.5, 0])
     s.tell((0..<s.popsize).map { k in ([0.1 + 0.01 * Double(k), 0.3, 0.2], Double(k)) })

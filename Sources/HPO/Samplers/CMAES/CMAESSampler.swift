@@ -134,7 +134,7 @@ public struct CMAESSampler: Sampler {
       return (x, sign * (t.values?[0] ?? .infinity))
     }
     var next = run
-    next.state.tell(solutions)
+    next.state.tell(solutions, basis: cache.basis(of: run))
     next.generation += 1
     if options.restartStrategy != .none, next.state.shouldStop() {
       var rng = SeededRNG(seed: seed, trialNumber: next.generation, purpose: "cma-restart")
@@ -173,7 +173,13 @@ public struct CMAESSampler: Sampler {
     let storage = context.storage
     // The generation first: a worker that sees this trial's state also sees its generation.
     try await storage.setTrialSystemAttr(trial: trial.id, key: CMAKey.generation.rawValue, value: .int(run.generation))
-    if written { try await storage.setTrialSystemAttr(trial: trial.id, key: CMAKey.state.rawValue, value: .string(run.json())) }
+    if written {
+      let text = run.json()
+      try await storage.setTrialSystemAttr(trial: trial.id, key: CMAKey.state.rawValue, value: .string(text))
+      // The next trials of this generation read this text back: keep the run (and, below, its
+      // basis) so that they neither decode it nor decompose C again.
+      cache.remember(text, run)
+    }
     var k = view.claimed(in: run.generation)
     while !(try await storage.claimTrialSystemAttr(
       trial: trial.id, study: context.studyID, key: CMAKey.individual.rawValue, value: .string("\(run.generation):\(k)")))

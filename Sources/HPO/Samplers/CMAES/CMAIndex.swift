@@ -31,6 +31,13 @@ final class CMARunCache: Sendable {
     return run
   }
 
+  /// Records `run` as the decoding of `text` (the JSON this process just wrote for it). JSON
+  /// doubles round-trip exactly, so this is what decoding `text` would give.
+  func remember(_ text: String, _ run: CMARun) {
+    guard !text.isEmpty else { return }
+    last.withLock { $0 = (text, run, nil) }
+  }
+
   func basis(of run: CMARun) -> CMAState.Basis {
     if let b = last.withLock({ $0?.run == run ? $0?.basis : nil }) { return b }
     let b = run.state.basis

@@ -161,7 +161,8 @@ public struct CMAState: Codable, Sendable, Equatable {
 
   /// One generation's update from λ (x, f) pairs, minimising f (tutorial eqs. 39–47 with active
   /// weights; separable: the diagonal forms). Then, with margin, the margin correction.
-  public mutating func tell(_ solutions: [(x: [Double], value: Double)]) {
+  /// `basis`: this state's `basis` when the caller has it already (else it is computed).
+  public mutating func tell(_ solutions: [(x: [Double], value: Double)], basis known: Basis? = nil) {
     precondition(solutions.count == popsize, "tell takes popsize solutions")
     let n = dim, r = rates
     generation += 1
@@ -170,7 +171,7 @@ public struct CMAState: Codable, Sendable, Equatable {
     let idx = 2 * (generation % term)
     funhist[idx] = sorted[0].value
     funhist[idx + 1] = sorted[sorted.count - 1].value
-    let basis = self.basis
+    let basis = known ?? self.basis
     let ys = sorted.map { s in (0..<n).map { (s.x[$0] - mean[$0]) / sigma } }
     var yw = [Double](repeating: 0, count: n)
     for k in 0..<r.mu { for i in 0..<n { yw[i] += r.weights[k] * ys[k][i] } }
