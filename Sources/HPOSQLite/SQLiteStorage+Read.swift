@@ -18,8 +18,14 @@ extension SQLiteStorage {
     case (nil, nil):
       conditions.append("study_id = ?")
     case (let ids?, nil):
-      conditions.append("trial_id IN (SELECT value FROM json_each(?)) AND +study_id = ?")
-      arguments += [Self.idList(Array(ids))]
+      // Every id of a range (a page of a newest-first load): the rowid range, no id list to parse.
+      if let lo = ids.min(), let hi = ids.max(), hi - lo + 1 == Int64(ids.count) {
+        conditions.append("trial_id BETWEEN ? AND ? AND +study_id = ?")
+        arguments += [lo, hi]
+      } else {
+        conditions.append("trial_id IN (SELECT value FROM json_each(?)) AND +study_id = ?")
+        arguments += [Self.idList(Array(ids))]
+      }
     case (nil, let g?):
       conditions.append("trial_id > ? AND +study_id = ?")
       arguments += [g]
