@@ -107,9 +107,12 @@ def main():
 
 NOTES = """Notes:
 - `watch` loads a big study newest first: 2000 trials, then pages of older ones (doubling, at most
-  200k) while keys and scrolling work; until the last page the header says `loading N%…`, every
-  count is `≥n` and the best is `best so far` (see docs/DECISIONS.md, 2026-12-05). "first rows" is
-  the first frame with the newest 2000 rows; "whole load" the frame after the last page.
+  500k) while keys and scrolling work; until the last page the header says `loading N%…`, every
+  count is `≥n` and the best is `best so far`, and the range hint, return on search and Mean±sd
+  column wait for the whole study (see docs/DECISIONS.md, 2026-12-05). "first rows" is the first
+  frame with the newest 2000 rows; "whole load" the frame after the last page.
+- The "UI step" column frees the replaced snapshot on a background queue, as the dashboard's
+  loop does (`RetiredSnapshot`).
 - "old" is the binary before this change (one load of every trial, then the first rows).
 - CPU columns are the process's user + system seconds (for frames and the UI step: the drawing
   thread's), which the other agents on this 2-core machine do not inflate; the wall columns are

@@ -108,12 +108,12 @@ public struct DashboardLoop<B: Backend> {
 }
 
 /// A snapshot the UI has replaced, freed on a background queue rather than the UI thread.
-final class RetiredSnapshot: @unchecked Sendable {
+public final class RetiredSnapshot: @unchecked Sendable {
   private var snapshot: StudySnapshot?
-  init(_ snapshot: StudySnapshot) { self.snapshot = snapshot }
+  public init(_ snapshot: StudySnapshot) { self.snapshot = snapshot }
 
   /// Frees the snapshot (its last copy, once the state holds the new one) on a utility queue.
-  func dropElsewhere() {
+  public func dropElsewhere() {
     DispatchQueue.global(qos: .utility).async { self.snapshot = nil }
   }
 }

@@ -7,13 +7,14 @@ import Terminal
 // table's Mean±sd column and its sort key, and the `R` key.
 
 extension AppState {
-  /// The snapshot's configurations that ran more than once (`SeedGroups`), once per snapshot;
-  /// empty for several objectives.
+  /// The snapshot's configurations that ran more than once (`SeedGroups`): the poller's
+  /// (`StudySnapshot.analysis`), else once per snapshot here; empty for several objectives and
+  /// while the study is still loading.
   var seedGroups: SeedGroups {
     let snap = snapshot
-    return cache.value(slot: "seedGroups", key: cacheKey(self)) {
-      SeedGroups(snap.directions.count == 1 ? snap.trials : [], direction: snap.directions.first ?? .minimize, repeatedOnly: true)
-    }
+    if let a = snap.analysis { return a.seedGroups }
+    if snap.isPartial { return SeedGroups([], direction: snap.directions.first ?? .minimize, repeatedOnly: true) }
+    return cache.value(slot: "seedGroups", key: cacheKey(self)) { .ofRepeats(snap) }
   }
 }
 

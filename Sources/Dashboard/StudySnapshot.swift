@@ -1,5 +1,6 @@
 import Foundation
 import HPO
+import HPOAnalysis
 import OrderedCollections
 
 /// An immutable view of one study at one moment: what every pane draws from.
@@ -29,6 +30,10 @@ public struct StudySnapshot: Sendable {
 
   /// Whether `trials` (and what is computed from them) covers only part of the study.
   public var isPartial: Bool { loading != nil }
+  /// The header's advice and the table's seed groups, computed where the snapshot was built
+  /// (the poller, off the UI thread). Nil for a partial snapshot (neither is shown for part of a
+  /// study) and for one made elsewhere (views then compute them, once per revision).
+  public var analysis: SnapshotAnalysis?
 
   public init(
     studyID: Int64, studyName: String, directions: [StudyDirection], trials: [FrozenTrial],
@@ -101,6 +106,37 @@ public struct StudySnapshot: Sendable {
   public func trial(number: Int) -> FrozenTrial? {
     if number >= 0, number < trials.count, trials[number].number == number { return trials[number] }
     return trials.first { $0.number == number }
+  }
+}
+
+/// What views derive from all of a study's trials in a pass over them (tenths of a second at
+/// a million trials): the range advisor's hint, the return on search and the seed groups.
+public struct SnapshotAnalysis: Sendable {
+  /// The range advisor's first hint over the snapshot's distributions (`RangeAdvice`).
+  public var advice: RangeAdvice?
+  public var returnOnSearch: ReturnOnSearch?
+  /// Configurations that ran more than once (`SeedGroups.ofRepeats`).
+  public var seedGroups: SeedGroups
+
+  /// The analysis of a snapshot's trials (advice over the snapshot's distributions).
+  public init(_ snap: StudySnapshot) {
+    (advice, returnOnSearch) = Self.advice(snap, distributions: snap.distributions)
+    seedGroups = .ofRepeats(snap)
+  }
+
+  /// The range advisor's first hint over `distributions`, and the return on search.
+  static func advice(
+    _ snap: StudySnapshot, distributions: OrderedDictionary<String, Distribution>
+  ) -> (RangeAdvice?, ReturnOnSearch?) {
+    (RangeAdvice.advise(trials: snap.trials, directions: snap.directions, distributions: distributions).first,
+     ReturnOnSearch(snap.trials, directions: snap.directions))
+  }
+}
+
+extension SeedGroups {
+  /// The snapshot's configurations that ran more than once; empty for several objectives.
+  static func ofRepeats(_ snap: StudySnapshot) -> SeedGroups {
+    SeedGroups(snap.directions.count == 1 ? snap.trials : [], direction: snap.directions.first ?? .minimize, repeatedOnly: true)
   }
 }
 

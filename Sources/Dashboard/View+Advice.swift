@@ -6,14 +6,20 @@ import Terminal
 /// The header's advice, each computed once per snapshot (`ViewCache`), not per frame: the range
 /// advisor's hint (`RangeAdvice`: "hint: the 10 best lr are within 5% of the upper bound 0.1:
 /// widen it") and the return on search (`ReturnOnSearch`: "return 0.012/h"). Both are the first
-/// segments to go when the line is short.
+/// segments to go when the line is short, and neither is shown while the study still loads.
+/// The poller computes them with the snapshot (`StudySnapshot.analysis`), except over a study
+/// file's search space, which only the view knows.
 func adviceHeaderSegments(_ state: AppState) -> [HeaderSegment] {
   let snap = state.snapshot
   let theme = state.theme
-  let (advice, ros) = state.cache.value(slot: "headerAdvice", key: cacheKey(state)) { () -> (RangeAdvice?, ReturnOnSearch?) in
-    let distributions = state.info.searchSpace ?? snap.distributions
-    return (RangeAdvice.advise(trials: snap.trials, directions: snap.directions, distributions: distributions).first,
-            ReturnOnSearch(snap.trials, directions: snap.directions))
+  if snap.isPartial { return [] }
+  let (advice, ros): (RangeAdvice?, ReturnOnSearch?)
+  if let a = snap.analysis, state.info.searchSpace == nil {
+    (advice, ros) = (a.advice, a.returnOnSearch)
+  } else {
+    (advice, ros) = state.cache.value(slot: "headerAdvice", key: cacheKey(state)) { () -> (RangeAdvice?, ReturnOnSearch?) in
+      SnapshotAnalysis.advice(snap, distributions: state.info.searchSpace ?? snap.distributions)
+    }
   }
   var out: [HeaderSegment] = []
   if let ros {

@@ -54,13 +54,14 @@ public struct SeedGroups: Sendable {
     var firstTrial: [Int] = []
     var runs: [Int] = []
     var members: [(trial: Int, configuration: Int)] = []
-    for (i, t) in trials.enumerated() where t.state == .complete {
+    // (Fields are read by index: `for t in trials` would copy every trial, a dozen retains.)
+    for i in trials.indices where trials[i].state == .complete {
       // A PBT segment continues its member's training from a checkpoint: equal params there are
       // one run in several pieces, not repeated runs of a configuration.
-      guard let v = t.value, v.isFinite, t.systemAttrs[HpotopKey.pbtSegment.rawValue] == nil else { continue }
-      let h = Self.hash(t.params, without: seed)
+      guard let v = trials[i].value, v.isFinite, trials[i].systemAttrs[HpotopKey.pbtSegment.rawValue] == nil else { continue }
+      let h = Self.hash(trials[i].params, without: seed)
       var c = firstOfHash[h] ?? -1
-      while c >= 0, !Self.same(trials[firstTrial[c]].params, t.params, without: seed) { c = nextWithHash[c] }
+      while c >= 0, !Self.same(trials[firstTrial[c]].params, trials[i].params, without: seed) { c = nextWithHash[c] }
       if c < 0 {
         c = firstTrial.count
         nextWithHash.append(firstOfHash[h] ?? -1)

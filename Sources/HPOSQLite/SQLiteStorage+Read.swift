@@ -18,8 +18,14 @@ extension SQLiteStorage {
     case (nil, nil):
       conditions.append("study_id = ?")
     case (let ids?, nil):
-      conditions.append("trial_id IN (SELECT value FROM json_each(?)) AND +study_id = ?")
-      arguments += [Self.idList(Array(ids))]
+      // Every id of a range (a page of a newest-first load): the rowid range, no id list to parse.
+      if let lo = ids.min(), let hi = ids.max(), hi - lo + 1 == Int64(ids.count) {
+        conditions.append("trial_id BETWEEN ? AND ? AND +study_id = ?")
+        arguments += [lo, hi]
+      } else {
+        conditions.append("trial_id IN (SELECT value FROM json_each(?)) AND +study_id = ?")
+        arguments += [Self.idList(Array(ids))]
+      }
     case (nil, let g?):
       conditions.append("trial_id > ? AND +study_id = ?")
       arguments += [g]
@@ -141,23 +147,39 @@ extension SQLiteStorage {
     var seen: [(name: [UInt8], json: [UInt8], key: String, distribution: Distribution)] = []
     var group: [(paramID: Int64, seen: Int, value: Double)] = []
     var groupTrial: Int?
+    // The last trial's params (names, distributions) in order, as `seen` indices: a trial with
+    // the same ones shares that trial's name and distribution storage (one new array per
+    // trial, its values, instead of four).
+    var shape: [Int] = []
+    var shapeParams = OrderedDictionary<String, ParamValue>()
+    var shapeDistributions = OrderedDictionary<String, Distribution>()
     func storeParams() {
       guard let c = groupTrial, !group.isEmpty else { return }
       if !group.indices.dropFirst().allSatisfy({ group[$0 - 1].paramID < group[$0].paramID }) {
         group.sort { $0.paramID < $1.paramID }
       }
-      var names: [String] = [], values: [ParamValue] = [], dists: [Distribution] = []
-      names.reserveCapacity(group.count)
-      values.reserveCapacity(group.count)
-      dists.reserveCapacity(group.count)
-      for g in group {
-        let d = seen[g.seen].distribution
-        names.append(seen[g.seen].key)
-        values.append(d.toExternal(g.value))
-        dists.append(d)
+      if group.count == shape.count, group.indices.allSatisfy({ group[$0].seen == shape[$0] }) {
+        var params = shapeParams
+        for k in group.indices { params.values[k] = seen[group[k].seen].distribution.toExternal(group[k].value) }
+        trials[c].params = params
+        trials[c].distributions = shapeDistributions
+      } else {
+        var names: [String] = [], values: [ParamValue] = [], dists: [Distribution] = []
+        names.reserveCapacity(group.count)
+        values.reserveCapacity(group.count)
+        dists.reserveCapacity(group.count)
+        for g in group {
+          let d = seen[g.seen].distribution
+          names.append(seen[g.seen].key)
+          values.append(d.toExternal(g.value))
+          dists.append(d)
+        }
+        trials[c].params = OrderedDictionary(uncheckedUniqueKeys: names, values: values)
+        trials[c].distributions = OrderedDictionary(uncheckedUniqueKeys: names, values: dists)
+        shape = group.map(\.seen)
+        shapeParams = trials[c].params
+        shapeDistributions = trials[c].distributions
       }
-      trials[c].params = OrderedDictionary(uncheckedUniqueKeys: names, values: values)
-      trials[c].distributions = OrderedDictionary(uncheckedUniqueKeys: names, values: dists)
       group.removeAll(keepingCapacity: true)
     }
     while try params.next() != nil {
@@ -204,9 +226,22 @@ extension SQLiteStorage {
     let ic = RawColumns(intermediateStatement)
     var current: Int?
     var steps: [Int] = [], stepValues: [Double] = []
+    // Trials that reported steps 0..<n (most) share the steps' storage: one per n.
+    var firstSteps: [Int: OrderedDictionary<Int, Double>] = [:]
     func store() {
       guard let c = current, !steps.isEmpty else { return }
-      trials[c].intermediateValues = OrderedDictionary(uncheckedUniqueKeys: steps, values: stepValues)
+      let n = steps.count
+      if steps[n - 1] == n - 1, steps[0] == 0, steps.indices.allSatisfy({ steps[$0] == $0 }) {
+        if var shared = firstSteps[n] {
+          for k in 0..<n { shared.values[k] = stepValues[k] }
+          trials[c].intermediateValues = shared
+        } else {
+          trials[c].intermediateValues = OrderedDictionary(uncheckedUniqueKeys: steps, values: stepValues)
+          firstSteps[n] = trials[c].intermediateValues
+        }
+      } else {
+        trials[c].intermediateValues = OrderedDictionary(uncheckedUniqueKeys: steps, values: stepValues)
+      }
       steps.removeAll(keepingCapacity: true)
       stepValues.removeAll(keepingCapacity: true)
     }

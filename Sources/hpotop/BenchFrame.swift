@@ -143,7 +143,10 @@ struct BenchFrame: AsyncParsableCommand {
       snap = try await poller.poll()
       polls += 1
       let u0 = now(), c0 = Self.threadCPU()
+      // As the dashboard's loop does: the replaced snapshot is freed on another thread.
+      let replaced = RetiredSnapshot(state.snapshot)
       _ = update(&state, .snapshot(snap))
+      replaced.dropElsewhere()
       _ = view(state, area: area)
       let u1 = now(), c1 = Self.threadCPU()
       _ = update(&state, .key(.down))

@@ -1,5 +1,6 @@
 import Foundation
 import HPO
+import HPOAnalysis
 import OrderedCollections
 import Testing
 
@@ -87,6 +88,55 @@ import Testing
     #expect(partialSnapshots >= 3)
     #expect(state.cachedBest.first?.value == 0.001)
     #expect(await !poller.needsAnotherPoll)
+  }
+
+  /// The header's advice and the seed groups are computed by the poller, for the whole study
+  /// only: a partial snapshot carries none and the header shows none.
+  @Test func adviceWaitsForTheWholeStudy() async throws {
+    let (storage, id) = try await makeStudy(400)
+    let poller = StudyPoller(storage: storage, studyID: id, staleCheckInterval: nil, firstPage: 50, largestPage: 100)
+    var state = AppState(info: DashboardInfo(mode: .watch, storageURL: "memory"), width: 200, height: 50)
+    var partials = 0
+    while true {
+      let snap = try await poller.poll()
+      _ = update(&state, .snapshot(snap))
+      if snap.isPartial {
+        partials += 1
+        #expect(snap.analysis == nil && adviceHeaderSegments(state).isEmpty && !state.seedGroups.hasRepeats)
+        continue
+      }
+      let analysis = try #require(snap.analysis)
+      let whole = StudySnapshot(studyID: id, studyName: "big", directions: snap.directions, trials: snap.trials)
+      let (advice, ros) = SnapshotAnalysis.advice(whole, distributions: whole.distributions)
+      #expect(analysis.advice == advice && analysis.returnOnSearch == ros)
+      #expect(analysis.seedGroups.groups.count == SeedGroups.ofRepeats(whole).groups.count)
+      // What the header shows is the poller's analysis, the same as computed here.
+      #expect(adviceHeaderSegments(state).map(\.name) == adviceHeaderSegments(AppState(
+        info: DashboardInfo(mode: .watch, storageURL: "memory"), snapshot: whole, width: 200, height: 50)).map(\.name))
+      break
+    }
+    #expect(partials >= 2)
+  }
+
+  /// A trial of an older page that changes later (it was RUNNING) is replaced in place.
+  @Test func anOlderTrialChangesInPlace() throws {
+    var all = Fixture.trials(30)
+    all[12].state = .running
+    all[12].values = nil
+    var cache = TrialCache()
+    cache.merge(Array(all.suffix(10)))
+    cache.mergeOlder(Array(all[10..<20]))
+    cache.mergeOlder(Array(all.prefix(10)))
+    #expect(cache.unfinishedIDs.contains(all[12].id))
+    all[12].state = .complete
+    all[12].values = [0.0001]
+    all[3].userAttrs["note"] = .string("changed")
+    let changed = cache.merge([all[12], all[3]])
+    #expect(changed)
+    #expect(cache.trials == all)
+    #expect(cache.trial(id: all[12].id) == all[12] && cache.trial(id: all[3].id) == all[3])
+    #expect(!cache.unfinishedIDs.contains(all[12].id))
+    #expect(cache.bestSingle == all[12])
   }
 
   @Test func aSmallStudyLoadsInOnePoll() async throws {

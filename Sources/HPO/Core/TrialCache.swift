@@ -7,7 +7,10 @@ import Foundation
 public struct TrialCache: Sendable {
   /// The trials, by ascending number.
   public private(set) var trials: [FrozenTrial] = []
+  /// Each trial's position in `trials`, less `indexBase` (so trials put in front by
+  /// `mergeOlder` shift every position without a rewrite of this table).
   private var indexByID: [Int64: Int] = [:]
+  private var indexBase = 0
   /// Ids of the trials that were not finished when last loaded.
   public private(set) var unfinishedIDs: Set<Int64> = []
   /// The largest trial id loaded.
@@ -35,7 +38,7 @@ public struct TrialCache: Sendable {
 
   /// The trial with this id, if the cache holds it.
   public func trial(id: Int64) -> FrozenTrial? {
-    indexByID[id].map { trials[$0] }
+    indexByID[id].map { trials[$0 + indexBase] }
   }
 
   /// The trial with this number, if the cache holds it.
@@ -71,7 +74,8 @@ public struct TrialCache: Sendable {
     var unordered = false
     for t in changed {
       if t.systemAttrs["retry_history"] != nil { retryIDs.insert(t.id) } else { retryIDs.remove(t.id) }
-      if let i = indexByID[t.id] {
+      if let stored = indexByID[t.id] {
+        let i = stored + indexBase
         if trials[i] != t {
           if trials[i].state.isFinished { finishedUsage.subtract(ComputeBudget.usage(of: CollectionOfOne(trials[i]))) }
           if t.state.isFinished { finishedUsage.add(ComputeBudget.usage(of: CollectionOfOne(t))) }
@@ -81,7 +85,7 @@ public struct TrialCache: Sendable {
       } else {
         if t.state.isFinished { finishedUsage.add(ComputeBudget.usage(of: CollectionOfOne(t))) }
         if let last = trials.last, last.number > t.number { unordered = true }
-        indexByID[t.id] = trials.count
+        indexByID[t.id] = trials.count - indexBase
         trials.append(t)
         dirty = true
       }
@@ -92,6 +96,7 @@ public struct TrialCache: Sendable {
     if unordered {
       trials.sort { $0.number < $1.number }
       indexByID = Dictionary(uniqueKeysWithValues: trials.enumerated().map { ($1.id, $0) })
+      indexBase = 0
     }
     for t in changed where t.state == .complete {
       guard let v = t.value, !v.isNaN else { continue }
@@ -123,11 +128,15 @@ extension TrialCache {
     guard sorted, let first = trials.first?.number, older[older.count - 1].number < first,
       older.allSatisfy({ indexByID[$0.id] == nil })
     else { return merge(older) }
-    var combined = older
+    // The held trials move up by `older.count`: one change of `indexBase`, not of every entry.
+    var combined: [FrozenTrial] = []
+    combined.reserveCapacity(older.count + trials.count)
+    combined.append(contentsOf: older)
     combined.append(contentsOf: trials)
     trials = combined
+    indexBase += older.count
     indexByID.reserveCapacity(trials.count)
-    for i in trials.indices { indexByID[trials[i].id] = i }
+    for i in older.indices { indexByID[older[i].id] = i - indexBase }
     for i in older.indices {
       let id = older[i].id
       if !older[i].state.isFinished { unfinishedIDs.insert(id) }

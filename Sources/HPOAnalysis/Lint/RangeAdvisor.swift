@@ -52,10 +52,14 @@ public struct RangeAdvice: Sendable, Hashable {
     }
     var ranked: [FrozenTrial] = []
     var complete = 0
-    for t in trials where t.state == .complete {
-      guard let v = t.value, v.isFinite else { continue }
+    // (Fields are read by index: `for t in trials` would copy every trial, a dozen retains.)
+    for i in trials.indices where trials[i].state == .complete {
+      guard let v = trials[i].value, v.isFinite else { continue }
       complete += 1
-      if ranked.count == best, let last = ranked.last, !better(t, last) { continue }
+      if ranked.count == best, let last = ranked.last,
+        !(v == (last.value ?? 0) ? trials[i].number < last.number : direction.isBetter(v, than: last.value ?? 0))
+      { continue }
+      let t = trials[i]
       ranked.insert(t, at: ranked.firstIndex { better(t, $0) } ?? ranked.count)
       if ranked.count > best { ranked.removeLast() }
     }
