@@ -76,15 +76,22 @@ struct SortKey: Comparable, Sendable {
 /// neighbour-gap rule with the "magic clip" (Bergstra et al. 2011; Watanabe 2023, §3).
 /// All per-kernel constants are computed once at construction and kept in flat arrays, laid out
 /// dimension-major so the log-density loops run over contiguous memory.
+///
+/// For the log density the kernels are also kept sorted into groups that share every categorical
+/// and discrete term (the same observed choice, the same distinct (μ, σ) pair): a group's terms
+/// are added once per point, and a group whose best kernel lies more than `negligible` below the
+/// largest term found cannot change the log-sum-exp (see `logPdf`).
 struct ParzenEstimator: Sendable {
   static let eps = 1e-12
+  /// Kernel terms more than this many log units below the largest one are left out of the
+  /// log-sum-exp: each adds under e⁻⁴⁰ ≈ 4e-18 to a sum of at least 1 (under 1e-13 together for
+  /// 10⁴ kernels, far inside the 1e-9 Optuna parity).
+  static let negligible = 40.0
 
   let dims: [KernelDim]
   /// Number of kernels (observations + 1 prior).
   let k: Int
   private(set) var cumWeights: [Double]
-  /// Per kernel: log weight plus the normalising terms of every continuous/discrete dimension.
-  private(set) var base: [Double]
   /// Per dim: the offset of its block of `k` kernels in `mu` / `sigma` / `invSigma`, or in
   /// `catChoice`.
   private var offset: [Int]
@@ -97,22 +104,37 @@ struct ParzenEstimator: Sendable {
   /// the memory a fit touches small.
   private var catChoice: [Int32] = []
   private var catValues: [CategoricalRow] = []
-  /// For discrete dims: the distinct (μ, σ) pairs and which pair each kernel uses; the
-  /// discretised density is evaluated once per distinct pair.
+  /// For discrete dims: the distinct (μ, σ) pairs; the discretised density is evaluated once per
+  /// distinct pair.
   private var uniqueMu: [[Double]]
   private var uniqueInvSigma: [[Double]]
-  private var uniqueIndex: [[Int32]]
+
+  /// The density's layout: the continuous dims, and the dims whose term is looked up per group
+  /// (categorical: by choice + 1, 0 for the prior; discrete: by distinct pair).
+  private var continuousDims: [Int] = []
+  private var lookupDims: [Int] = []
+  /// Per kernel in group order: log weight plus the normalising terms of every continuous and
+  /// discrete dim; and μ, 1/σ of the continuous dims (`evalMu[q * k + p]`).
+  private var evalBase: [Double] = []
+  private var evalMu: [Double] = []
+  private var evalInv: [Double] = []
+  /// Group g holds the kernels `groupStart[g]..<groupStart[g + 1]` (in group order), looks its
+  /// terms up at `groupKey[g * lookupDims.count + l]`, and has the largest `evalBase` `groupMaxBase[g]`.
+  private var groupStart: [Int] = []
+  private var groupKey: [Int32] = []
+  private var groupMaxBase: [Double] = []
 
   /// Fits the mixture.
   /// - Parameters:
-  ///   - observations: internal values, dimension-major (`observations[d * n + i]`).
+  ///   - observations: internal values, dimension-major (`observations[d * n + i]`); with
+  ///     `kernelSpace`, numeric dims already hold kernel-space values (`KernelDim.transform`).
   ///   - n: the number of observations.
   ///   - weights: the unnormalised weight of each observation (the prior weight is appended).
   ///   - sortedOrders: optionally, per non-categorical dim, the observation indices sorted by
   ///     (kernel-space value, index), which spares the sort (`ObservationCache` keeps them).
   init(
     dims: [KernelDim], observations: [Double], n: Int, weights: [Double], priorWeight: Double,
-    magicClip: Bool, endpoints: Bool, sortedOrders: [[Int32]]? = nil
+    magicClip: Bool, endpoints: Bool, sortedOrders: [[Int32]]? = nil, kernelSpace: Bool = false
   ) {
     self.dims = dims
     let k = n + 1
@@ -128,11 +150,16 @@ struct ParzenEstimator: Sendable {
     var cum = [Double](repeating: 0, count: k)
     var base = [Double](repeating: 0, count: k)
     var acc = 0.0
+    var lastW = Double.nan, lastLogW = Double.nan  // equal weights (the newest 25) repeat: log once
     for i in 0..<k {
       w[i] /= total
       acc += w[i]
       cum[i] = acc
-      base[i] = Foundation.log(w[i])
+      if w[i] != lastW {
+        lastW = w[i]
+        lastLogW = Foundation.log(w[i])
+      }
+      base[i] = lastLogW
     }
     cum[k - 1] = 1
     self.cumWeights = cum
@@ -180,7 +207,11 @@ struct ParzenEstimator: Sendable {
       let off = mu.count
       offset[d] = off
       let lowT = dim.lowT, highT = dim.highT
-      for x in obs { mu.append(dim.transform(x)) }
+      if kernelSpace {
+        mu.append(contentsOf: obs)
+      } else {
+        for x in obs { mu.append(dim.transform(x)) }
+      }
       sigma.append(contentsOf: repeatElement(0, count: n))
       if n > 0 {
         if let given = sortedOrders?[d], given.count == n {
@@ -262,14 +293,93 @@ struct ParzenEstimator: Sendable {
     }
     self.catChoice = catChoice
     self.catValues = catValues
-    self.base = base
     self.offset = offset
     self.mu = mu
     self.sigma = sigma
     self.invSigma = invSigma
     self.uniqueMu = uniqueMu
     self.uniqueInvSigma = uniqueInvSigma
-    self.uniqueIndex = uniqueIndex
+    layOutGroups(base: base, uniqueIndex: uniqueIndex)
+  }
+
+  /// Sorts the kernels into groups with equal lookup terms (a stable radix sort by each lookup
+  /// dim's index) and copies what the density reads into that order.
+  private mutating func layOutGroups(base: [Double], uniqueIndex: [[Int32]]) {
+    continuousDims = dims.indices.filter { dims[$0].kind == .continuous }
+    lookupDims = dims.indices.filter { dims[$0].kind != .continuous }
+    let nLook = lookupDims.count
+    // Each lookup dim's index per kernel (original order), and how many values it takes.
+    var codes: [[Int32]] = []
+    var cards: [Int] = []
+    for d in lookupDims {
+      if dims[d].kind == .categorical {
+        let off = offset[d]
+        codes.append(catChoice[off..<(off + k)].map { $0 &+ 1 })
+        cards.append(dims[d].nChoices + 1)
+      } else {
+        codes.append(uniqueIndex[d])
+        cards.append(uniqueMu[d].count)
+      }
+    }
+    var perm = Array(0..<k)
+    if nLook > 0 && k > 1 {
+      var next = [Int](repeating: 0, count: k)
+      var count: [Int] = []
+      for l in (0..<nLook).reversed() {
+        let code = codes[l]
+        count.removeAll(keepingCapacity: true)
+        count.append(contentsOf: repeatElement(0, count: cards[l] + 1))
+        for i in 0..<k { count[Int(code[i]) + 1] += 1 }
+        for v in 0..<cards[l] { count[v + 1] += count[v] }
+        for i in perm {
+          let v = Int(code[i])
+          next[count[v]] = i
+          count[v] += 1
+        }
+        swap(&perm, &next)
+      }
+    }
+    var evalBase = [Double](repeating: 0, count: k)
+    for p in 0..<k { evalBase[p] = base[perm[p]] }
+    var evalMu = [Double](repeating: 0, count: continuousDims.count * k)
+    var evalInv = [Double](repeating: 0, count: continuousDims.count * k)
+    for (q, d) in continuousDims.enumerated() {
+      let off = offset[d]
+      for p in 0..<k {
+        evalMu[q * k + p] = mu[off + perm[p]]
+        evalInv[q * k + p] = invSigma[off + perm[p]]
+      }
+    }
+    var groupStart: [Int] = [0]
+    var groupKey: [Int32] = []
+    var groupMaxBase: [Double] = []
+    var groupMax = -Double.infinity
+    for p in 0..<k {
+      let i = perm[p]
+      var same = p > 0
+      if same {
+        let j = perm[p - 1]
+        for l in 0..<nLook where codes[l][i] != codes[l][j] {
+          same = false
+          break
+        }
+      }
+      if !same && p > 0 {
+        groupStart.append(p)
+        groupMaxBase.append(groupMax)
+        groupMax = -.infinity
+      }
+      if !same { for l in 0..<nLook { groupKey.append(codes[l][i]) } }
+      if evalBase[p] > groupMax { groupMax = evalBase[p] }
+    }
+    groupStart.append(k)
+    groupMaxBase.append(groupMax)
+    self.evalBase = evalBase
+    self.evalMu = evalMu
+    self.evalInv = evalInv
+    self.groupStart = groupStart
+    self.groupKey = groupKey
+    self.groupMaxBase = groupMaxBase
   }
 
   /// Draws `count` points from the mixture; returns internal values row-major
@@ -323,17 +433,29 @@ struct ParzenEstimator: Sendable {
 
   /// The log density of each of `count` points (row-major internal values, as `sample` returns).
   ///
-  /// One point at a time over a buffer of `k` values (which stays in cache), adding the terms of
-  /// each dimension in order, then a log-sum-exp over the kernels.
+  /// Per point: each group's lookup terms, and its bound (largest base plus those terms; the
+  /// continuous terms −z²/2 are ≤ 0); the group with the best bound first, then every group
+  /// whose bound reaches within `negligible` of the largest kernel term found so far. The terms
+  /// of a group's kernels are computed over contiguous arrays, and only those within
+  /// `negligible` of the largest so far are kept for the log-sum-exp (a compacting pass), whose
+  /// `exp` is branch-free and vectorises.
   func logPdf(_ points: [Double], count: Int) -> [Double] {
     let dn = dims.count
+    let nLook = lookupDims.count, nCont = continuousDims.count
+    let nGroups = groupStart.count - 1
+    // Lookup tables, flat: dim l's values by index at tableOffset[l].
+    var tableOffset = [Int](repeating: 0, count: nLook + 1)
+    for (l, d) in lookupDims.enumerated() {
+      tableOffset[l + 1] = tableOffset[l] + (dims[d].kind == .categorical ? dims[d].nChoices + 1 : uniqueMu[d].count)
+    }
     // Discrete dims: the log mass of each distinct (μ, σ) pair, once per distinct point value.
-    var discreteRows = [[[Double]]](repeating: [], count: dn)
-    var discreteRowOf = [[Int]](repeating: [], count: dn)
-    for (d, dim) in dims.enumerated() where dim.kind == .discrete {
+    var discreteRows = [[Double]](repeating: [], count: nLook)
+    var discreteRowOf = [[Int]](repeating: [], count: nLook)
+    for (l, d) in lookupDims.enumerated() where dims[d].kind == .discrete {
+      let dim = dims[d]
       let um = uniqueMu[d], ui = uniqueInvSigma[d]
       var cachedX: [Double] = []
-      var rows: [[Double]] = []
+      var rows: [Double] = []
       var rowOf = [Int](repeating: 0, count: count)
       for c in 0..<count {
         let x = points[c * dn + d]
@@ -341,105 +463,134 @@ struct ParzenEstimator: Sendable {
           rowOf[c] = j
           continue
         }
-        let l = dim.transform(x - dim.step / 2), r = dim.transform(x + dim.step / 2)
-        var values = [Double](repeating: 0, count: um.count)
-        for u in 0..<um.count {
-          values[u] = TruncNorm.logGaussMass((l - um[u]) * ui[u], (r - um[u]) * ui[u])
-        }
-        rowOf[c] = rows.count
+        let lo = dim.transform(x - dim.step / 2), hi = dim.transform(x + dim.step / 2)
+        rowOf[c] = cachedX.count
         cachedX.append(x)
-        rows.append(values)
+        for u in 0..<um.count {
+          rows.append(TruncNorm.logGaussMass((lo - um[u]) * ui[u], (hi - um[u]) * ui[u]))
+        }
       }
-      discreteRows[d] = rows
-      discreteRowOf[d] = rowOf
+      discreteRows[l] = rows
+      discreteRowOf[l] = rowOf
     }
     var out = [Double](repeating: 0, count: count)
-    var acc = [Double](repeating: 0, count: k)
-    let chunks = (k + 15) / 16
-    var chunkMax = [Double](repeating: 0, count: chunks)
-    acc.withUnsafeMutableBufferPointer { acc in
-      mu.withUnsafeBufferPointer { mu in
-        invSigma.withUnsafeBufferPointer { inv in
-          catChoice.withUnsafeBufferPointer { choice in
-            base.withUnsafeBufferPointer { base in
+    var table = [Double](repeating: 0, count: tableOffset[nLook])
+    var groupTerm = [Double](repeating: 0, count: nGroups)
+    var groupBound = [Double](repeating: 0, count: nGroups)
+    var kept = [Double](repeating: 0, count: k)
+    var xs = [Double](repeating: 0, count: nCont)
+    evalBase.withUnsafeBufferPointer { base in
+      evalMu.withUnsafeBufferPointer { mu in
+        evalInv.withUnsafeBufferPointer { inv in
+          groupKey.withUnsafeBufferPointer { key in
+            kept.withUnsafeMutableBufferPointer { kept in
               for c in 0..<count {
-                for i in 0..<k { acc[i] = base[i] }
+                // Points outside the support have density 0.
                 var impossible = false
-                for (d, dim) in dims.enumerated() {
-                  let off = offset[d]
-                  switch dim.kind {
-                  case .categorical:
+                for (q, d) in continuousDims.enumerated() {
+                  let x = dims[d].transform(points[c * dn + d])
+                  if !(x >= dims[d].lowT && x <= dims[d].highT) { impossible = true }
+                  xs[q] = x
+                }
+                for (l, d) in lookupDims.enumerated() {
+                  let at = tableOffset[l]
+                  if dims[d].kind == .categorical {
                     let j = Int(points[c * dn + d])
-                    if j < 0 || j >= dim.nChoices {
+                    let nc = dims[d].nChoices
+                    if !(j >= 0 && j < nc) {
                       impossible = true
                       continue
                     }
-                    // A lookup by (choice + 1): the prior's −1 reads `logOther`.
+                    // By choice + 1: the prior's −1 reads `logOther`.
                     let row = catValues[d]
-                    var table = [Double](repeating: row.logMiss, count: dim.nChoices + 1)
-                    table[0] = row.logOther
-                    table[j + 1] = row.logHit
-                    table.withUnsafeBufferPointer { table in
-                      let own = UnsafeBufferPointer(rebasing: choice[off..<(off + k)])
-                      for i in 0..<k { acc[i] += table[Int(own[i] &+ 1)] }
-                    }
-                  case .continuous:
-                    let x = dim.transform(points[c * dn + d])
-                    if !(x >= dim.lowT && x <= dim.highT) {
-                      impossible = true
-                      continue
-                    }
-                    let m = UnsafeBufferPointer(rebasing: mu[off..<(off + k)])
-                    let s = UnsafeBufferPointer(rebasing: inv[off..<(off + k)])
-                    for i in 0..<k {
-                      let z = (x - m[i]) * s[i]
-                      acc[i] -= 0.5 * z * z
-                    }
-                  case .discrete:
-                    let rowValues = discreteRows[d][discreteRowOf[d][c]]
-                    let map = uniqueIndex[d]
-                    rowValues.withUnsafeBufferPointer { rv in
-                      map.withUnsafeBufferPointer { map in
-                        for i in 0..<k { acc[i] += rv[Int(map[i])] }
-                      }
-                    }
+                    table[at] = row.logOther
+                    for v in 1...nc { table[at + v] = row.logMiss }
+                    table[at + j + 1] = row.logHit
+                  } else {
+                    let rows = discreteRows[l], r = discreteRowOf[l][c]
+                    let width = tableOffset[l + 1] - at
+                    for u in 0..<width { table[at + u] = rows[r * width + u] }
                   }
                 }
                 if impossible {
                   out[c] = -.infinity
                   continue
                 }
-                // The maximum, and the maximum of each chunk of 16 kernels.
+                // Each group's bound, and the best.
+                var best = -1
+                var bestBound = -Double.infinity
+                for g in 0..<nGroups {
+                  var t = 0.0
+                  for l in 0..<nLook { t += table[tableOffset[l] + Int(key[g * nLook + l])] }
+                  groupTerm[g] = t
+                  let bound = groupMaxBase[g] + t
+                  groupBound[g] = bound
+                  if bound > bestBound {
+                    bestBound = bound
+                    best = g
+                  }
+                }
+                if best < 0 {
+                  out[c] = -.infinity
+                  continue
+                }
                 var m = -Double.infinity
-                for ch in 0..<chunks {
-                  var cm = -Double.infinity
-                  for i in (ch * 16)..<min(k, ch * 16 + 16) where acc[i] > cm { cm = acc[i] }
-                  chunkMax[ch] = cm
-                  if cm > m { m = cm }
+                var nKept = 0
+                var g = best
+                var next = 0
+                while g >= 0 {
+                  let lo = groupStart[g], hi = groupStart[g + 1], len = hi - lo
+                  let term = groupTerm[g]
+                  let dst = UnsafeMutableBufferPointer(rebasing: kept[nKept..<(nKept + len)])
+                  for i in 0..<len { dst[i] = base[lo + i] + term }
+                  for q in 0..<nCont {
+                    let x = xs[q]
+                    let mq = UnsafeBufferPointer(rebasing: mu[(q * k + lo)..<(q * k + hi)])
+                    let sq = UnsafeBufferPointer(rebasing: inv[(q * k + lo)..<(q * k + hi)])
+                    for i in 0..<len {
+                      let z = (x - mq[i]) * sq[i]
+                      dst[i] -= 0.5 * z * z
+                    }
+                  }
+                  var gm = -Double.infinity
+                  for i in 0..<len where dst[i] > gm { gm = dst[i] }
+                  if gm > m { m = gm }
+                  // Keep the terms within `negligible` of the largest so far (branch-free).
+                  let threshold = m - Self.negligible
+                  var w = nKept
+                  for i in 0..<len {
+                    let v = dst[i]
+                    kept[w] = v
+                    w += v >= threshold ? 1 : 0
+                  }
+                  nKept = w
+                  // The next group that can matter.
+                  g = -1
+                  while next < nGroups {
+                    let h = next
+                    next += 1
+                    if h != best && groupBound[h] >= m - Self.negligible {
+                      g = h
+                      break
+                    }
+                  }
                 }
                 if m == -.infinity || m.isNaN {
                   out[c] = m
                   continue
                 }
-                // exp(acc − m) (a branch-free exp the compiler vectorises) over the chunks that
-                // can matter: a chunk whose maximum is below m − 40 adds under 16·e⁻⁴⁰ ≈ 7e-17
-                // to a sum of at least 1.
                 var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-                for ch in 0..<chunks where chunkMax[ch] - m >= -40 {
-                  let lo = ch * 16, hi = min(k, lo + 16)
-                  for i in lo..<hi { acc[i] = TruncNorm.expNonPositive(acc[i] - m) }
-                  var i = lo
-                  while i + 4 <= hi {
-                    s0 += acc[i]
-                    s1 += acc[i + 1]
-                    s2 += acc[i + 2]
-                    s3 += acc[i + 3]
-                    i += 4
-                  }
-                  while i < hi {
-                    s0 += acc[i]
-                    i += 1
-                  }
+                var i = 0
+                while i + 4 <= nKept {
+                  s0 += TruncNorm.expNonPositive(kept[i] - m)
+                  s1 += TruncNorm.expNonPositive(kept[i + 1] - m)
+                  s2 += TruncNorm.expNonPositive(kept[i + 2] - m)
+                  s3 += TruncNorm.expNonPositive(kept[i + 3] - m)
+                  i += 4
+                }
+                while i < nKept {
+                  s0 += TruncNorm.expNonPositive(kept[i] - m)
+                  i += 1
                 }
                 out[c] = m + Foundation.log((s0 + s1) + (s2 + s3))
               }
