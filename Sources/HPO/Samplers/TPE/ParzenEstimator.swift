@@ -118,8 +118,12 @@ struct ParzenEstimator: Sendable {
   private var evalBase: [Double] = []
   private var evalMu: [Double] = []
   private var evalInv: [Double] = []
-  /// Group g holds the kernels `groupStart[g]..<groupStart[g + 1]` (in group order), looks its
-  /// terms up at `groupKey[g * lookupDims.count + l]`, and has the largest `evalBase` `groupMaxBase[g]`.
+  /// A point's lookup terms go in one flat table: lookup dim l's values by index from
+  /// `tableOffset[l]`.
+  private var tableOffset: [Int] = [0]
+  /// Group g holds the kernels `groupStart[g]..<groupStart[g + 1]` (in group order), finds its
+  /// terms in the table at `groupKey[g * lookupDims.count + l]`, and has the largest `evalBase`
+  /// `groupMaxBase[g]`.
   private var groupStart: [Int] = []
   private var groupKey: [Int32] = []
   private var groupMaxBase: [Double] = []
@@ -169,25 +173,22 @@ struct ParzenEstimator: Sendable {
     var uniqueInvSigma = [[Double]](repeating: [], count: dims.count)
     var uniqueIndex = [[Int32]](repeating: [], count: dims.count)
     let numeric = dims.count { $0.kind != .categorical }
-    var mu: [Double] = [], sigma: [Double] = [], invSigma: [Double] = []
-    mu.reserveCapacity(numeric * k)
-    sigma.reserveCapacity(numeric * k)
-    invSigma.reserveCapacity(numeric * k)
-    var catChoice: [Int32] = []
-    catChoice.reserveCapacity((dims.count - numeric) * k)
+    var mu = [Double](repeating: 0, count: numeric * k)
+    var sigma = [Double](repeating: 0, count: numeric * k)
+    var invSigma = [Double](repeating: 0, count: numeric * k)
+    var catChoice = [Int32](repeating: -1, count: (dims.count - numeric) * k)
     var catValues = [CategoricalRow](repeating: CategoricalRow(), count: dims.count)
-    var order = [Int](repeating: 0, count: n)
-    var keys = [SortKey](repeating: SortKey(value: 0, index: 0), count: n)
+    var order = [Int32](repeating: 0, count: n)
     var sortedMu = [Double](repeating: 0, count: n + 2)
+    var nextNumeric = 0, nextCategorical = 0
 
     for (d, dim) in dims.enumerated() {
-      let obs = observations[(d * n)..<(d * n + n)]
       if dim.kind == .categorical {
         let c = dim.nChoices
-        let off = catChoice.count
+        let off = nextCategorical * k
+        nextCategorical += 1
         offset[d] = off
         if n == 0 {
-          catChoice.append(-1)
           catValues[d] = CategoricalRow(hit: 1 / Double(c), miss: 1 / Double(c), other: 1 / Double(c))
         } else {
           // Each observation's row is `fill` everywhere plus 1 at its choice, normalised.
@@ -196,68 +197,79 @@ struct ParzenEstimator: Sendable {
           var sOther = Double(c) * fill
           if sOther == 0 { sOther = 1 }
           catValues[d] = CategoricalRow(hit: (fill + 1) / sObs, miss: fill / sObs, other: fill / sOther)
-          for x in obs {
-            let j = Int(x)
-            catChoice.append(j >= 0 && j < c ? Int32(j) : -1)
+          for i in 0..<n {
+            let j = Int(observations[d * n + i])
+            catChoice[off + i] = j >= 0 && j < c ? Int32(j) : -1
           }
-          catChoice.append(-1)
         }
         continue
       }
-      let off = mu.count
+      let off = nextNumeric * k
+      nextNumeric += 1
       offset[d] = off
       let lowT = dim.lowT, highT = dim.highT
-      if kernelSpace {
-        mu.append(contentsOf: obs)
-      } else {
-        for x in obs { mu.append(dim.transform(x)) }
-      }
-      sigma.append(contentsOf: repeatElement(0, count: n))
-      if n > 0 {
-        if let given = sortedOrders?[d], given.count == n {
-          for i in 0..<n {
-            let j = Int(given[i])
-            order[i] = j
-            sortedMu[i + 1] = mu[off + j]
+      let isContinuous = dim.kind == .continuous
+      mu.withUnsafeMutableBufferPointer { mu in
+        sigma.withUnsafeMutableBufferPointer { sigma in
+          invSigma.withUnsafeMutableBufferPointer { invSigma in
+            base.withUnsafeMutableBufferPointer { base in
+              order.withUnsafeMutableBufferPointer { order in
+                sortedMu.withUnsafeMutableBufferPointer { sortedMu in
+                  observations.withUnsafeBufferPointer { obs in
+                    if kernelSpace {
+                      for i in 0..<n { mu[off + i] = obs[d * n + i] }
+                    } else {
+                      for i in 0..<n { mu[off + i] = dim.transform(obs[d * n + i]) }
+                    }
+                    if n > 0 {
+                      if let given = sortedOrders?[d], given.count == n {
+                        given.withUnsafeBufferPointer { given in
+                          for i in 0..<n { order[i] = given[i] }
+                        }
+                      } else {
+                        var keys = (0..<n).map { SortKey(value: mu[off + $0], index: Int32($0)) }
+                        keys.sort()
+                        for i in 0..<n { order[i] = keys[i].index }
+                      }
+                      for i in 0..<n { sortedMu[i + 1] = mu[off + Int(order[i])] }
+                      sortedMu[0] = lowT
+                      sortedMu[n + 1] = highT
+                      let maxSigma = highT - lowT
+                      let minSigma = magicClip ? (highT - lowT) / min(100.0, 1.0 + Double(k)) : Self.eps
+                      for i in 0..<n {
+                        var s = max(sortedMu[i + 1] - sortedMu[i], sortedMu[i + 2] - sortedMu[i + 1])
+                        if !endpoints && n >= 2 {
+                          if i == 0 { s = sortedMu[2] - sortedMu[1] }
+                          if i == n - 1 { s = sortedMu[n] - sortedMu[n - 1] }
+                        }
+                        sigma[off + Int(order[i])] = min(max(s, minSigma), maxSigma)
+                      }
+                    }
+                    mu[off + n] = 0.5 * (lowT + highT)
+                    sigma[off + n] = highT - lowT
+                    var lastS = Double.nan, lastLogS = Double.nan  // clipped bandwidths repeat: log once
+                    for i in 0..<k {
+                      let s = sigma[off + i], m = mu[off + i]
+                      let inv = 1 / s
+                      let a = (lowT - m) * inv, b = (highT - m) * inv
+                      invSigma[off + i] = inv
+                      // Most kernels lie far from both bounds: their mass is 1 (`logGaussMass`).
+                      let logMass = a < -8.5 && b > 8.5 ? 0 : TruncNorm.logGaussMass(a, b)
+                      if isContinuous {
+                        if s != lastS {
+                          lastS = s
+                          lastLogS = Foundation.log(s)
+                        }
+                        base[i] -= lastLogS + TruncNorm.logSqrt2Pi + logMass
+                      } else {
+                        base[i] -= logMass
+                      }
+                    }
+                  }
+                }
+              }
+            }
           }
-        } else {
-          for i in 0..<n { keys[i] = SortKey(value: mu[off + i], index: Int32(i)) }
-          keys.sort()
-          for i in 0..<n {
-            order[i] = Int(keys[i].index)
-            sortedMu[i + 1] = keys[i].value
-          }
-        }
-        sortedMu[0] = lowT
-        sortedMu[n + 1] = highT
-        let maxSigma = highT - lowT
-        let minSigma = magicClip ? (highT - lowT) / min(100.0, 1.0 + Double(k)) : Self.eps
-        for i in 0..<n {
-          var s = max(sortedMu[i + 1] - sortedMu[i], sortedMu[i + 2] - sortedMu[i + 1])
-          if !endpoints && n >= 2 {
-            if i == 0 { s = sortedMu[2] - sortedMu[1] }
-            if i == n - 1 { s = sortedMu[n] - sortedMu[n - 1] }
-          }
-          sigma[off + order[i]] = min(max(s, minSigma), maxSigma)
-        }
-      }
-      mu.append(0.5 * (lowT + highT))
-      sigma.append(highT - lowT)
-      var lastS = Double.nan, lastLogS = Double.nan  // clipped bandwidths repeat: log once
-      for i in 0..<k {
-        let s = sigma[off + i], m = mu[off + i]
-        let inv = 1 / s
-        let a = (lowT - m) * inv, b = (highT - m) * inv
-        invSigma.append(inv)
-        let logMass = TruncNorm.logGaussMass(a, b)
-        if dim.kind == .continuous {
-          if s != lastS {
-            lastS = s
-            lastLogS = Foundation.log(s)
-          }
-          base[i] -= lastLogS + TruncNorm.logSqrt2Pi + logMass
-        } else {
-          base[i] -= logMass
         }
       }
       if dim.kind == .discrete {
@@ -268,8 +280,8 @@ struct ParzenEstimator: Sendable {
         var groupStart = 0
         var lastM = Double.nan
         for t in 0..<k {
-          let i = t < n ? order[t] : n
-          let m = mu[off + i], inv = 1 / sigma[off + i]
+          let i = t < n ? Int(order[t]) : n
+          let m = mu[off + i], inv = invSigma[off + i]
           if m != lastM {
             groupStart = um.count
             lastM = m
@@ -305,75 +317,101 @@ struct ParzenEstimator: Sendable {
   /// Sorts the kernels into groups with equal lookup terms (a stable radix sort by each lookup
   /// dim's index) and copies what the density reads into that order.
   private mutating func layOutGroups(base: [Double], uniqueIndex: [[Int32]]) {
-    continuousDims = dims.indices.filter { dims[$0].kind == .continuous }
-    lookupDims = dims.indices.filter { dims[$0].kind != .continuous }
+    let k = self.k
+    let continuousDims = dims.indices.filter { dims[$0].kind == .continuous }
+    let lookupDims = dims.indices.filter { dims[$0].kind != .continuous }
     let nLook = lookupDims.count
-    // Each lookup dim's index per kernel (original order), and how many values it takes.
-    var codes: [[Int32]] = []
-    var cards: [Int] = []
-    for d in lookupDims {
+    // Each lookup dim's index per kernel (original order, `codes[l * k + i]`), and how many
+    // values it takes.
+    var codes = [Int32](repeating: 0, count: nLook * k)
+    var cards = [Int](repeating: 0, count: nLook)
+    for (l, d) in lookupDims.enumerated() {
       if dims[d].kind == .categorical {
         let off = offset[d]
-        codes.append(catChoice[off..<(off + k)].map { $0 &+ 1 })
-        cards.append(dims[d].nChoices + 1)
+        for i in 0..<k { codes[l * k + i] = catChoice[off + i] &+ 1 }
+        cards[l] = dims[d].nChoices + 1
       } else {
-        codes.append(uniqueIndex[d])
-        cards.append(uniqueMu[d].count)
+        for i in 0..<k { codes[l * k + i] = uniqueIndex[d][i] }
+        cards[l] = uniqueMu[d].count
       }
     }
-    var perm = Array(0..<k)
-    if nLook > 0 && k > 1 {
-      var next = [Int](repeating: 0, count: k)
-      var count: [Int] = []
-      for l in (0..<nLook).reversed() {
-        let code = codes[l]
-        count.removeAll(keepingCapacity: true)
-        count.append(contentsOf: repeatElement(0, count: cards[l] + 1))
-        for i in 0..<k { count[Int(code[i]) + 1] += 1 }
-        for v in 0..<cards[l] { count[v + 1] += count[v] }
-        for i in perm {
-          let v = Int(code[i])
-          next[count[v]] = i
-          count[v] += 1
-        }
-        swap(&perm, &next)
-      }
-    }
+    var tableOffset = [Int](repeating: 0, count: nLook + 1)
+    for l in 0..<nLook { tableOffset[l + 1] = tableOffset[l] + cards[l] }
+    var perm = [Int32](repeating: 0, count: k)
     var evalBase = [Double](repeating: 0, count: k)
-    for p in 0..<k { evalBase[p] = base[perm[p]] }
     var evalMu = [Double](repeating: 0, count: continuousDims.count * k)
     var evalInv = [Double](repeating: 0, count: continuousDims.count * k)
-    for (q, d) in continuousDims.enumerated() {
-      let off = offset[d]
-      for p in 0..<k {
-        evalMu[q * k + p] = mu[off + perm[p]]
-        evalInv[q * k + p] = invSigma[off + perm[p]]
-      }
-    }
     var groupStart: [Int] = [0]
     var groupKey: [Int32] = []
     var groupMaxBase: [Double] = []
     var groupMax = -Double.infinity
-    for p in 0..<k {
-      let i = perm[p]
-      var same = p > 0
-      if same {
-        let j = perm[p - 1]
-        for l in 0..<nLook where codes[l][i] != codes[l][j] {
-          same = false
-          break
+    codes.withUnsafeBufferPointer { codes in
+      perm.withUnsafeMutableBufferPointer { perm in
+        for i in 0..<k { perm[i] = Int32(i) }
+        if nLook > 0 && k > 1 {
+          var next = [Int32](repeating: 0, count: k)
+          next.withUnsafeMutableBufferPointer { next in
+            var from = perm, to = next
+            for l in (0..<nLook).reversed() {
+              let code = UnsafeBufferPointer(rebasing: codes[(l * k)..<(l * k + k)])
+              var count = [Int](repeating: 0, count: cards[l] + 1)
+              for i in 0..<k { count[Int(code[i]) + 1] += 1 }
+              for v in 0..<cards[l] { count[v + 1] += count[v] }
+              for p in 0..<k {
+                let i = from[p]
+                let v = Int(code[Int(i)])
+                to[count[v]] = i
+                count[v] += 1
+              }
+              swap(&from, &to)
+            }
+            if from.baseAddress != perm.baseAddress {
+              for p in 0..<k { perm[p] = from[p] }
+            }
+          }
+        }
+        for p in 0..<k { evalBase[p] = base[Int(perm[p])] }
+        for (q, d) in continuousDims.enumerated() {
+          let off = offset[d]
+          mu.withUnsafeBufferPointer { mu in
+            invSigma.withUnsafeBufferPointer { inv in
+              evalMu.withUnsafeMutableBufferPointer { evalMu in
+                evalInv.withUnsafeMutableBufferPointer { evalInv in
+                  for p in 0..<k {
+                    let i = off + Int(perm[p])
+                    evalMu[q * k + p] = mu[i]
+                    evalInv[q * k + p] = inv[i]
+                  }
+                }
+              }
+            }
+          }
+        }
+        for p in 0..<k {
+          let i = Int(perm[p])
+          var same = p > 0
+          if same {
+            let j = Int(perm[p - 1])
+            for l in 0..<nLook where codes[l * k + i] != codes[l * k + j] {
+              same = false
+              break
+            }
+          }
+          if !same && p > 0 {
+            groupStart.append(p)
+            groupMaxBase.append(groupMax)
+            groupMax = -.infinity
+          }
+          if !same { for l in 0..<nLook { groupKey.append(Int32(tableOffset[l]) + codes[l * k + i]) } }
+          if evalBase[p] > groupMax { groupMax = evalBase[p] }
         }
       }
-      if !same && p > 0 {
-        groupStart.append(p)
-        groupMaxBase.append(groupMax)
-        groupMax = -.infinity
-      }
-      if !same { for l in 0..<nLook { groupKey.append(codes[l][i]) } }
-      if evalBase[p] > groupMax { groupMax = evalBase[p] }
     }
     groupStart.append(k)
     groupMaxBase.append(groupMax)
+    self.continuousDims = continuousDims
+    self.lookupDims = lookupDims
+    self.tableOffset = tableOffset
     self.evalBase = evalBase
     self.evalMu = evalMu
     self.evalInv = evalInv
@@ -443,11 +481,6 @@ struct ParzenEstimator: Sendable {
     let dn = dims.count
     let nLook = lookupDims.count, nCont = continuousDims.count
     let nGroups = groupStart.count - 1
-    // Lookup tables, flat: dim l's values by index at tableOffset[l].
-    var tableOffset = [Int](repeating: 0, count: nLook + 1)
-    for (l, d) in lookupDims.enumerated() {
-      tableOffset[l + 1] = tableOffset[l] + (dims[d].kind == .categorical ? dims[d].nChoices + 1 : uniqueMu[d].count)
-    }
     // Discrete dims: the log mass of each distinct (μ, σ) pair, once per distinct point value.
     var discreteRows = [[Double]](repeating: [], count: nLook)
     var discreteRowOf = [[Int]](repeating: [], count: nLook)
@@ -519,15 +552,17 @@ struct ParzenEstimator: Sendable {
                 // Each group's bound, and the best.
                 var best = -1
                 var bestBound = -Double.infinity
-                for g in 0..<nGroups {
-                  var t = 0.0
-                  for l in 0..<nLook { t += table[tableOffset[l] + Int(key[g * nLook + l])] }
-                  groupTerm[g] = t
-                  let bound = groupMaxBase[g] + t
-                  groupBound[g] = bound
-                  if bound > bestBound {
-                    bestBound = bound
-                    best = g
+                table.withUnsafeBufferPointer { table in
+                  for g in 0..<nGroups {
+                    var t = 0.0
+                    for l in 0..<nLook { t += table[Int(key[g * nLook + l])] }
+                    groupTerm[g] = t
+                    let bound = groupMaxBase[g] + t
+                    groupBound[g] = bound
+                    if bound > bestBound {
+                      bestBound = bound
+                      best = g
+                    }
                   }
                 }
                 if best < 0 {
@@ -542,14 +577,46 @@ struct ParzenEstimator: Sendable {
                   let lo = groupStart[g], hi = groupStart[g + 1], len = hi - lo
                   let term = groupTerm[g]
                   let dst = UnsafeMutableBufferPointer(rebasing: kept[nKept..<(nKept + len)])
-                  for i in 0..<len { dst[i] = base[lo + i] + term }
-                  for q in 0..<nCont {
-                    let x = xs[q]
-                    let mq = UnsafeBufferPointer(rebasing: mu[(q * k + lo)..<(q * k + hi)])
-                    let sq = UnsafeBufferPointer(rebasing: inv[(q * k + lo)..<(q * k + hi)])
+                  // Base, lookup terms and the first continuous dims in one pass, then the
+                  // others two at a time.
+                  let src = UnsafeBufferPointer(rebasing: base[lo..<hi])
+                  var q = 0
+                  if nCont >= 2 {
+                    let x0 = xs[0], x1 = xs[1]
+                    let m0 = mu.baseAddress! + lo, s0 = inv.baseAddress! + lo
+                    let m1 = mu.baseAddress! + (k + lo), s1 = inv.baseAddress! + (k + lo)
                     for i in 0..<len {
-                      let z = (x - mq[i]) * sq[i]
-                      dst[i] -= 0.5 * z * z
+                      let z0 = (x0 - m0[i]) * s0[i], z1 = (x1 - m1[i]) * s1[i]
+                      dst[i] = (src[i] + term) - 0.5 * (z0 * z0 + z1 * z1)
+                    }
+                    q = 2
+                  } else if nCont == 1 {
+                    let x0 = xs[0]
+                    let m0 = mu.baseAddress! + lo, s0 = inv.baseAddress! + lo
+                    for i in 0..<len {
+                      let z0 = (x0 - m0[i]) * s0[i]
+                      dst[i] = (src[i] + term) - 0.5 * (z0 * z0)
+                    }
+                    q = 1
+                  } else {
+                    for i in 0..<len { dst[i] = src[i] + term }
+                  }
+                  while q + 2 <= nCont {
+                    let x0 = xs[q], x1 = xs[q + 1]
+                    let m0 = mu.baseAddress! + (q * k + lo), s0 = inv.baseAddress! + (q * k + lo)
+                    let m1 = mu.baseAddress! + ((q + 1) * k + lo), s1 = inv.baseAddress! + ((q + 1) * k + lo)
+                    for i in 0..<len {
+                      let z0 = (x0 - m0[i]) * s0[i], z1 = (x1 - m1[i]) * s1[i]
+                      dst[i] -= 0.5 * (z0 * z0 + z1 * z1)
+                    }
+                    q += 2
+                  }
+                  if q < nCont {
+                    let x0 = xs[q]
+                    let m0 = mu.baseAddress! + (q * k + lo), s0 = inv.baseAddress! + (q * k + lo)
+                    for i in 0..<len {
+                      let z0 = (x0 - m0[i]) * s0[i]
+                      dst[i] -= 0.5 * (z0 * z0)
                     }
                   }
                   var gm = -Double.infinity
