@@ -349,24 +349,47 @@ struct ParzenEstimator: Sendable {
       perm.withUnsafeMutableBufferPointer { perm in
         for i in 0..<k { perm[i] = Int32(i) }
         if nLook > 0 && k > 1 {
+          // A stable counting sort by one key per kernel: the lookup indices in mixed radix
+          // (first dim most significant) while there are few combinations, else by each dim
+          // in turn from the last (a radix sort).
+          var radix = 1
+          for c in cards where radix <= 4 * k + 4096 { radix *= c }
+          let combined = radix <= 4 * k + 4096
+          var key = [Int32](repeating: 0, count: k)
           var next = [Int32](repeating: 0, count: k)
-          next.withUnsafeMutableBufferPointer { next in
-            var from = perm, to = next
-            for l in (0..<nLook).reversed() {
-              let code = UnsafeBufferPointer(rebasing: codes[(l * k)..<(l * k + k)])
-              var count = [Int](repeating: 0, count: cards[l] + 1)
-              for i in 0..<k { count[Int(code[i]) + 1] += 1 }
-              for v in 0..<cards[l] { count[v + 1] += count[v] }
-              for p in 0..<k {
-                let i = from[p]
-                let v = Int(code[Int(i)])
-                to[count[v]] = i
-                count[v] += 1
+          var count = [Int](repeating: 0, count: (combined ? radix : (cards.max() ?? 0)) + 1)
+          key.withUnsafeMutableBufferPointer { key in
+            next.withUnsafeMutableBufferPointer { next in
+              count.withUnsafeMutableBufferPointer { count in
+                var from = perm, to = next
+                let passes = combined ? [-1] : Array((0..<nLook).reversed())
+                for l in passes {
+                  let card: Int
+                  if l < 0 {
+                    for l in 0..<nLook {
+                      let code = codes.baseAddress! + l * k, c = Int32(cards[l])
+                      for i in 0..<k { key[i] = key[i] &* c &+ code[i] }
+                    }
+                    card = radix
+                  } else {
+                    for i in 0..<k { key[i] = codes[l * k + i] }
+                    card = cards[l]
+                  }
+                  for v in 0...card { count[v] = 0 }
+                  for i in 0..<k { count[Int(key[i]) + 1] += 1 }
+                  for v in 0..<card { count[v + 1] += count[v] }
+                  for p in 0..<k {
+                    let i = from[p]
+                    let v = Int(key[Int(i)])
+                    to[count[v]] = i
+                    count[v] += 1
+                  }
+                  swap(&from, &to)
+                }
+                if from.baseAddress != perm.baseAddress {
+                  for p in 0..<k { perm[p] = from[p] }
+                }
               }
-              swap(&from, &to)
-            }
-            if from.baseAddress != perm.baseAddress {
-              for p in 0..<k { perm[p] = from[p] }
             }
           }
         }
