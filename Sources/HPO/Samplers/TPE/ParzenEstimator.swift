@@ -237,17 +237,19 @@ struct ParzenEstimator: Sendable {
                       let maxSigma = highT - lowT
                       let minSigma = magicClip ? (highT - lowT) / min(100.0, 1.0 + Double(k)) : Self.eps
                       for i in 0..<n {
-                        var s = max(sortedMu[i + 1] - sortedMu[i], sortedMu[i + 2] - sortedMu[i + 1])
-                        if !endpoints && n >= 2 {
-                          if i == 0 { s = sortedMu[2] - sortedMu[1] }
-                          if i == n - 1 { s = sortedMu[n] - sortedMu[n - 1] }
-                        }
+                        let s = max(sortedMu[i + 1] - sortedMu[i], sortedMu[i + 2] - sortedMu[i + 1])
                         sigma[off + Int(order[i])] = min(max(s, minSigma), maxSigma)
+                      }
+                      if !endpoints && n >= 2 {
+                        // The outermost kernels take their inner gap only.
+                        sigma[off + Int(order[0])] = min(max(sortedMu[2] - sortedMu[1], minSigma), maxSigma)
+                        sigma[off + Int(order[n - 1])] = min(max(sortedMu[n] - sortedMu[n - 1], minSigma), maxSigma)
                       }
                     }
                     mu[off + n] = 0.5 * (lowT + highT)
                     sigma[off + n] = highT - lowT
                     var lastS = Double.nan, lastLogS = Double.nan  // clipped bandwidths repeat: log once
+                    let logSqrt2Pi = TruncNorm.logSqrt2Pi
                     for i in 0..<k {
                       let s = sigma[off + i], m = mu[off + i]
                       let inv = 1 / s
@@ -260,7 +262,7 @@ struct ParzenEstimator: Sendable {
                           lastS = s
                           lastLogS = Foundation.log(s)
                         }
-                        base[i] -= lastLogS + TruncNorm.logSqrt2Pi + logMass
+                        base[i] -= lastLogS + logSqrt2Pi + logMass
                       } else {
                         base[i] -= logMass
                       }
@@ -642,16 +644,37 @@ struct ParzenEstimator: Sendable {
                       dst[i] -= 0.5 * (z0 * z0)
                     }
                   }
-                  var gm = -Double.infinity
-                  for i in 0..<len where dst[i] > gm { gm = dst[i] }
-                  if gm > m { m = gm }
-                  // Keep the terms within `negligible` of the largest so far (branch-free).
-                  let threshold = m - Self.negligible
+                  // Keep the terms within `negligible` of the largest so far (a branch-free
+                  // compaction): the first group finds its maximum first; later ones compare
+                  // with the maximum before them (keeping a few more terms than needed) and
+                  // find theirs in the same pass.
                   var w = nKept
-                  for i in 0..<len {
-                    let v = dst[i]
-                    kept[w] = v
-                    w += v >= threshold ? 1 : 0
+                  if m == -.infinity {
+                    var g0 = -Double.infinity, g1 = -Double.infinity
+                    var i = 0
+                    while i + 2 <= len {
+                      g0 = dst[i] > g0 ? dst[i] : g0
+                      g1 = dst[i + 1] > g1 ? dst[i + 1] : g1
+                      i += 2
+                    }
+                    if i < len { g0 = dst[i] > g0 ? dst[i] : g0 }
+                    m = g0 > g1 ? g0 : g1
+                    let threshold = m - Self.negligible
+                    for i in 0..<len {
+                      let v = dst[i]
+                      kept[w] = v
+                      w += v >= threshold ? 1 : 0
+                    }
+                  } else {
+                    let threshold = m - Self.negligible
+                    var gm = m
+                    for i in 0..<len {
+                      let v = dst[i]
+                      kept[w] = v
+                      w += v >= threshold ? 1 : 0
+                      gm = v > gm ? v : gm
+                    }
+                    m = gm
                   }
                   nKept = w
                   // The next group that can matter.
