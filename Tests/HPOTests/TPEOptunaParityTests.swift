@@ -32,7 +32,8 @@ import Testing
     }
     names = list(space)
     obs = {k: np.asarray(v, dtype=float) for k, v in zip(names, data["obs"])}
-    params = _ParzenEstimatorParameters(1.0, True, False, default_weights, True)
+    weights = (lambda n: np.ones(n)) if data.get("uniform") else default_weights
+    params = _ParzenEstimatorParameters(1.0, True, False, weights, True)
     pe = _ParzenEstimator(obs, space, params)
     pts = {k: np.asarray(v, dtype=float) for k, v in zip(names, data["points"])}
     print(json.dumps(pe.log_pdf(pts).tolist()))
@@ -85,6 +86,48 @@ import Testing
       #expect(abs(a - b) <= 1e-9 * max(1, abs(b)), "ours \(a) vs optuna \(b)")
     }
   }
+  /// The log-density at the scale of a long study (thousands of kernels, many tied values in
+  /// the int, stepped and categorical dims), where the density skips negligible kernel groups:
+  /// points at observed values (where few groups matter) and uniform ones. Weights are uniform,
+  /// so that tied kernels are interchangeable and numpy's unstable sort cannot matter.
+  @Test(arguments: [3000])
+  func logPdfMatchesOptunaAtScale(observations n: Int) throws {
+    guard Self.peerReady else { return }
+    var rng = SeededRNG(seed: UInt64(n))
+    var obs = Self.dims.map { _ in [Double]() }
+    for _ in 0..<n {
+      for (d, dist) in Self.dims.enumerated() {
+        obs[d].append(dist.toInternal(sampleUniformly(dist, rng: &rng)) ?? 0)
+      }
+    }
+    let count = 48
+    var points = Self.dims.map { _ in [Double]() }
+    for c in 0..<count {
+      let j = Int(rng.uniform() * Double(n))
+      for (d, dist) in Self.dims.enumerated() {
+        points[d].append(c % 2 == 0 ? obs[d][j] : dist.toInternal(sampleUniformly(dist, rng: &rng)) ?? 0)
+      }
+    }
+    let payload = JSONValue.object([
+      "obs": .array(obs.map { .array($0.map { .double($0) }) }),
+      "points": .array(points.map { .array($0.map { .double($0) }) }),
+      "uniform": .bool(true),
+    ])
+    let out = try Self.runPython(Self.script, stdin: payload.pythonJSON)
+    let expected = try #require(try JSONValue(parsing: out).arrayValue).compactMap(\.doubleValue)
+    #expect(expected.count == count)
+
+    let pe = ParzenEstimator(
+      dims: Self.dims.map(KernelDim.init), observations: obs.flatMap { $0 }, n: n,
+      weights: [Double](repeating: 1, count: n), priorWeight: 1, magicClip: true, endpoints: false)
+    var rowMajor: [Double] = []
+    for c in 0..<count { for d in 0..<Self.dims.count { rowMajor.append(points[d][c]) } }
+    let ours = pe.logPdf(rowMajor, count: count)
+    for (a, b) in zip(ours, expected) {
+      #expect(abs(a - b) <= 1e-9 * max(1, abs(b)), "ours \(a) vs optuna \(b)")
+    }
+  }
+
   static let drawScript = """
     import json, sys
     import numpy as np

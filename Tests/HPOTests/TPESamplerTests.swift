@@ -221,6 +221,65 @@ private func frozen(
     #expect(late >= 12)
   }
 
+  /// The observation cache (kernel-space rows kept across calls, sorted lists filtered for a
+  /// big fit, a sort for a small one) gives a sampler that has followed a study from its start
+  /// the same proposals as a fresh one, on a space with ties in every kind of dimension.
+  @Test func proposalsAreTheSameWithAWarmOrAColdObservationCache() throws {
+    let space: OrderedDictionary<String, Distribution> = [
+      "a": .float(try FloatDistribution(low: 1e-4, high: 1, log: true)),
+      "b": .float(try FloatDistribution(low: -1, high: 1)),
+      "c": .int(try IntDistribution(low: 1, high: 8)),
+      "d": .float(try FloatDistribution(low: 0, high: 1, step: 0.1)),
+      "e": .categorical(try CategoricalDistribution(choices: ["x", "y", "z"].map(ParamValue.string))),
+      "f": .int(try IntDistribution(low: 1, high: 64, log: true)),
+    ]
+    var rng = SeededRNG(seed: 5)
+    var trials: [FrozenTrial] = []
+    for i in 0..<600 {
+      var params = OrderedDictionary<String, ParamValue>()
+      for (k, d) in space { params[k] = sampleUniformly(d, rng: &rng) }
+      trials.append(FrozenTrial(
+        id: Int64(i + 1), number: i, state: .complete, values: [rng.uniform()], params: params,
+        distributions: space))
+    }
+    func propose(_ sampler: inout TPESampler, upTo n: Int) -> OrderedDictionary<String, ParamValue> {
+      let current = FrozenTrial(id: Int64(n + 1), number: n, state: .running)
+      let context = SamplingContext(
+        studyID: 1, studyName: "cache", directions: [.minimize], storage: InMemoryStorage(),
+        trials: Array(trials.prefix(n)) + [current])
+      return sampler.sample(context, trial: current, space: space, purpose: "tpe:relative")
+    }
+    // A fit from the cache (kernel-space rows, argsorts from its sorted lists) is the fit from
+    // the plain internal values (its own sort): the same densities and draws, to the bit.
+    let dims = space.values.map(KernelDim.init)
+    var cache = ObservationCache(width: dims.count)
+    let (obs, n, orders) = cache.gather(
+      trials, Array(trials.indices), key: SpaceKey(names: Array(space.keys), distributions: Array(space.values)),
+      dims: dims, extra: { _ in nil })
+    #expect(n == 600 && orders != nil)
+    let plainObs = space.values.enumerated().flatMap { d, dist in
+      trials.map { dist.toInternal($0.params[Array(space.keys)[d]]!)! }
+    }
+    let fromCache = ParzenEstimator(
+      dims: dims, observations: obs, n: n, weights: TPEOptions.defaultWeights(n), priorWeight: 1,
+      magicClip: true, endpoints: false, sortedOrders: orders, kernelSpace: true)
+    let plain = ParzenEstimator(
+      dims: dims, observations: plainObs, n: n, weights: TPEOptions.defaultWeights(n), priorWeight: 1,
+      magicClip: true, endpoints: false)
+    var r1 = SeededRNG(seed: 3), r2 = SeededRNG(seed: 3)
+    let points = fromCache.sample(count: 48, rng: &r1)
+    #expect(points == plain.sample(count: 48, rng: &r2))
+    #expect(fromCache.logPdf(points, count: 48) == plain.logPdf(points, count: 48))
+
+    var warm = TPESampler(seed: 9)
+    for n in stride(from: 50, through: 600, by: 50) {
+      let followed = propose(&warm, upTo: n)
+      var cold = TPESampler(seed: 9)
+      #expect(followed == propose(&cold, upTo: n), "after \(n) trials")
+      #expect(followed.count == space.count)
+    }
+  }
+
   @Test func startupTrialsMatchRandomSampler() async throws {
     func params(_ sampler: any Sampler) async throws -> [OrderedDictionary<String, ParamValue>] {
       let study = try await Study.create(name: "s", storage: InMemoryStorage(), sampler: sampler)

@@ -76,15 +76,22 @@ struct SortKey: Comparable, Sendable {
 /// neighbour-gap rule with the "magic clip" (Bergstra et al. 2011; Watanabe 2023, §3).
 /// All per-kernel constants are computed once at construction and kept in flat arrays, laid out
 /// dimension-major so the log-density loops run over contiguous memory.
+///
+/// For the log density the kernels are also kept sorted into groups that share every categorical
+/// and discrete term (the same observed choice, the same distinct (μ, σ) pair): a group's terms
+/// are added once per point, and a group whose best kernel lies more than `negligible` below the
+/// largest term found cannot change the log-sum-exp (see `logPdf`).
 struct ParzenEstimator: Sendable {
   static let eps = 1e-12
+  /// Kernel terms more than this many log units below the largest one are left out of the
+  /// log-sum-exp: each adds under e⁻⁴⁰ ≈ 4e-18 to a sum of at least 1 (under 1e-13 together for
+  /// 10⁴ kernels, far inside the 1e-9 Optuna parity).
+  static let negligible = 40.0
 
   let dims: [KernelDim]
   /// Number of kernels (observations + 1 prior).
   let k: Int
   private(set) var cumWeights: [Double]
-  /// Per kernel: log weight plus the normalising terms of every continuous/discrete dimension.
-  private(set) var base: [Double]
   /// Per dim: the offset of its block of `k` kernels in `mu` / `sigma` / `invSigma`, or in
   /// `catChoice`.
   private var offset: [Int]
@@ -97,22 +104,41 @@ struct ParzenEstimator: Sendable {
   /// the memory a fit touches small.
   private var catChoice: [Int32] = []
   private var catValues: [CategoricalRow] = []
-  /// For discrete dims: the distinct (μ, σ) pairs and which pair each kernel uses; the
-  /// discretised density is evaluated once per distinct pair.
+  /// For discrete dims: the distinct (μ, σ) pairs; the discretised density is evaluated once per
+  /// distinct pair.
   private var uniqueMu: [[Double]]
   private var uniqueInvSigma: [[Double]]
-  private var uniqueIndex: [[Int32]]
+
+  /// The density's layout: the continuous dims, and the dims whose term is looked up per group
+  /// (categorical: by choice + 1, 0 for the prior; discrete: by distinct pair).
+  private var continuousDims: [Int] = []
+  private var lookupDims: [Int] = []
+  /// Per kernel in group order: log weight plus the normalising terms of every continuous and
+  /// discrete dim; and μ, 1/σ of the continuous dims (`evalMu[q * k + p]`).
+  private var evalBase: [Double] = []
+  private var evalMu: [Double] = []
+  private var evalInv: [Double] = []
+  /// A point's lookup terms go in one flat table: lookup dim l's values by index from
+  /// `tableOffset[l]`.
+  private var tableOffset: [Int] = [0]
+  /// Group g holds the kernels `groupStart[g]..<groupStart[g + 1]` (in group order), finds its
+  /// terms in the table at `groupKey[g * lookupDims.count + l]`, and has the largest `evalBase`
+  /// `groupMaxBase[g]`.
+  private var groupStart: [Int] = []
+  private var groupKey: [Int32] = []
+  private var groupMaxBase: [Double] = []
 
   /// Fits the mixture.
   /// - Parameters:
-  ///   - observations: internal values, dimension-major (`observations[d * n + i]`).
+  ///   - observations: internal values, dimension-major (`observations[d * n + i]`); with
+  ///     `kernelSpace`, numeric dims already hold kernel-space values (`KernelDim.transform`).
   ///   - n: the number of observations.
   ///   - weights: the unnormalised weight of each observation (the prior weight is appended).
   ///   - sortedOrders: optionally, per non-categorical dim, the observation indices sorted by
   ///     (kernel-space value, index), which spares the sort (`ObservationCache` keeps them).
   init(
     dims: [KernelDim], observations: [Double], n: Int, weights: [Double], priorWeight: Double,
-    magicClip: Bool, endpoints: Bool, sortedOrders: [[Int32]]? = nil
+    magicClip: Bool, endpoints: Bool, sortedOrders: [[Int32]]? = nil, kernelSpace: Bool = false
   ) {
     self.dims = dims
     let k = n + 1
@@ -128,11 +154,16 @@ struct ParzenEstimator: Sendable {
     var cum = [Double](repeating: 0, count: k)
     var base = [Double](repeating: 0, count: k)
     var acc = 0.0
+    var lastW = Double.nan, lastLogW = Double.nan  // equal weights (the newest 25) repeat: log once
     for i in 0..<k {
       w[i] /= total
       acc += w[i]
       cum[i] = acc
-      base[i] = Foundation.log(w[i])
+      if w[i] != lastW {
+        lastW = w[i]
+        lastLogW = Foundation.log(w[i])
+      }
+      base[i] = lastLogW
     }
     cum[k - 1] = 1
     self.cumWeights = cum
@@ -142,25 +173,22 @@ struct ParzenEstimator: Sendable {
     var uniqueInvSigma = [[Double]](repeating: [], count: dims.count)
     var uniqueIndex = [[Int32]](repeating: [], count: dims.count)
     let numeric = dims.count { $0.kind != .categorical }
-    var mu: [Double] = [], sigma: [Double] = [], invSigma: [Double] = []
-    mu.reserveCapacity(numeric * k)
-    sigma.reserveCapacity(numeric * k)
-    invSigma.reserveCapacity(numeric * k)
-    var catChoice: [Int32] = []
-    catChoice.reserveCapacity((dims.count - numeric) * k)
+    var mu = [Double](repeating: 0, count: numeric * k)
+    var sigma = [Double](repeating: 0, count: numeric * k)
+    var invSigma = [Double](repeating: 0, count: numeric * k)
+    var catChoice = [Int32](repeating: -1, count: (dims.count - numeric) * k)
     var catValues = [CategoricalRow](repeating: CategoricalRow(), count: dims.count)
-    var order = [Int](repeating: 0, count: n)
-    var keys = [SortKey](repeating: SortKey(value: 0, index: 0), count: n)
+    var order = [Int32](repeating: 0, count: n)
     var sortedMu = [Double](repeating: 0, count: n + 2)
+    var nextNumeric = 0, nextCategorical = 0
 
     for (d, dim) in dims.enumerated() {
-      let obs = observations[(d * n)..<(d * n + n)]
       if dim.kind == .categorical {
         let c = dim.nChoices
-        let off = catChoice.count
+        let off = nextCategorical * k
+        nextCategorical += 1
         offset[d] = off
         if n == 0 {
-          catChoice.append(-1)
           catValues[d] = CategoricalRow(hit: 1 / Double(c), miss: 1 / Double(c), other: 1 / Double(c))
         } else {
           // Each observation's row is `fill` everywhere plus 1 at its choice, normalised.
@@ -169,64 +197,81 @@ struct ParzenEstimator: Sendable {
           var sOther = Double(c) * fill
           if sOther == 0 { sOther = 1 }
           catValues[d] = CategoricalRow(hit: (fill + 1) / sObs, miss: fill / sObs, other: fill / sOther)
-          for x in obs {
-            let j = Int(x)
-            catChoice.append(j >= 0 && j < c ? Int32(j) : -1)
+          for i in 0..<n {
+            let j = Int(observations[d * n + i])
+            catChoice[off + i] = j >= 0 && j < c ? Int32(j) : -1
           }
-          catChoice.append(-1)
         }
         continue
       }
-      let off = mu.count
+      let off = nextNumeric * k
+      nextNumeric += 1
       offset[d] = off
       let lowT = dim.lowT, highT = dim.highT
-      for x in obs { mu.append(dim.transform(x)) }
-      sigma.append(contentsOf: repeatElement(0, count: n))
-      if n > 0 {
-        if let given = sortedOrders?[d], given.count == n {
-          for i in 0..<n {
-            let j = Int(given[i])
-            order[i] = j
-            sortedMu[i + 1] = mu[off + j]
+      let isContinuous = dim.kind == .continuous
+      mu.withUnsafeMutableBufferPointer { mu in
+        sigma.withUnsafeMutableBufferPointer { sigma in
+          invSigma.withUnsafeMutableBufferPointer { invSigma in
+            base.withUnsafeMutableBufferPointer { base in
+              order.withUnsafeMutableBufferPointer { order in
+                sortedMu.withUnsafeMutableBufferPointer { sortedMu in
+                  observations.withUnsafeBufferPointer { obs in
+                    if kernelSpace {
+                      for i in 0..<n { mu[off + i] = obs[d * n + i] }
+                    } else {
+                      for i in 0..<n { mu[off + i] = dim.transform(obs[d * n + i]) }
+                    }
+                    if n > 0 {
+                      if let given = sortedOrders?[d], given.count == n {
+                        given.withUnsafeBufferPointer { given in
+                          for i in 0..<n { order[i] = given[i] }
+                        }
+                      } else {
+                        var keys = (0..<n).map { SortKey(value: mu[off + $0], index: Int32($0)) }
+                        keys.sort()
+                        for i in 0..<n { order[i] = keys[i].index }
+                      }
+                      for i in 0..<n { sortedMu[i + 1] = mu[off + Int(order[i])] }
+                      sortedMu[0] = lowT
+                      sortedMu[n + 1] = highT
+                      let maxSigma = highT - lowT
+                      let minSigma = magicClip ? (highT - lowT) / min(100.0, 1.0 + Double(k)) : Self.eps
+                      for i in 0..<n {
+                        let s = max(sortedMu[i + 1] - sortedMu[i], sortedMu[i + 2] - sortedMu[i + 1])
+                        sigma[off + Int(order[i])] = min(max(s, minSigma), maxSigma)
+                      }
+                      if !endpoints && n >= 2 {
+                        // The outermost kernels take their inner gap only.
+                        sigma[off + Int(order[0])] = min(max(sortedMu[2] - sortedMu[1], minSigma), maxSigma)
+                        sigma[off + Int(order[n - 1])] = min(max(sortedMu[n] - sortedMu[n - 1], minSigma), maxSigma)
+                      }
+                    }
+                    mu[off + n] = 0.5 * (lowT + highT)
+                    sigma[off + n] = highT - lowT
+                    var lastS = Double.nan, lastLogS = Double.nan  // clipped bandwidths repeat: log once
+                    let logSqrt2Pi = TruncNorm.logSqrt2Pi
+                    for i in 0..<k {
+                      let s = sigma[off + i], m = mu[off + i]
+                      let inv = 1 / s
+                      let a = (lowT - m) * inv, b = (highT - m) * inv
+                      invSigma[off + i] = inv
+                      // Most kernels lie far from both bounds: their mass is 1 (`logGaussMass`).
+                      let logMass = a < -8.5 && b > 8.5 ? 0 : TruncNorm.logGaussMass(a, b)
+                      if isContinuous {
+                        if s != lastS {
+                          lastS = s
+                          lastLogS = Foundation.log(s)
+                        }
+                        base[i] -= lastLogS + logSqrt2Pi + logMass
+                      } else {
+                        base[i] -= logMass
+                      }
+                    }
+                  }
+                }
+              }
+            }
           }
-        } else {
-          for i in 0..<n { keys[i] = SortKey(value: mu[off + i], index: Int32(i)) }
-          keys.sort()
-          for i in 0..<n {
-            order[i] = Int(keys[i].index)
-            sortedMu[i + 1] = keys[i].value
-          }
-        }
-        sortedMu[0] = lowT
-        sortedMu[n + 1] = highT
-        let maxSigma = highT - lowT
-        let minSigma = magicClip ? (highT - lowT) / min(100.0, 1.0 + Double(k)) : Self.eps
-        for i in 0..<n {
-          var s = max(sortedMu[i + 1] - sortedMu[i], sortedMu[i + 2] - sortedMu[i + 1])
-          if !endpoints && n >= 2 {
-            if i == 0 { s = sortedMu[2] - sortedMu[1] }
-            if i == n - 1 { s = sortedMu[n] - sortedMu[n - 1] }
-          }
-          sigma[off + order[i]] = min(max(s, minSigma), maxSigma)
-        }
-      }
-      mu.append(0.5 * (lowT + highT))
-      sigma.append(highT - lowT)
-      var lastS = Double.nan, lastLogS = Double.nan  // clipped bandwidths repeat: log once
-      for i in 0..<k {
-        let s = sigma[off + i], m = mu[off + i]
-        let inv = 1 / s
-        let a = (lowT - m) * inv, b = (highT - m) * inv
-        invSigma.append(inv)
-        let logMass = TruncNorm.logGaussMass(a, b)
-        if dim.kind == .continuous {
-          if s != lastS {
-            lastS = s
-            lastLogS = Foundation.log(s)
-          }
-          base[i] -= lastLogS + TruncNorm.logSqrt2Pi + logMass
-        } else {
-          base[i] -= logMass
         }
       }
       if dim.kind == .discrete {
@@ -237,8 +282,8 @@ struct ParzenEstimator: Sendable {
         var groupStart = 0
         var lastM = Double.nan
         for t in 0..<k {
-          let i = t < n ? order[t] : n
-          let m = mu[off + i], inv = 1 / sigma[off + i]
+          let i = t < n ? Int(order[t]) : n
+          let m = mu[off + i], inv = invSigma[off + i]
           if m != lastM {
             groupStart = um.count
             lastM = m
@@ -262,14 +307,142 @@ struct ParzenEstimator: Sendable {
     }
     self.catChoice = catChoice
     self.catValues = catValues
-    self.base = base
     self.offset = offset
     self.mu = mu
     self.sigma = sigma
     self.invSigma = invSigma
     self.uniqueMu = uniqueMu
     self.uniqueInvSigma = uniqueInvSigma
-    self.uniqueIndex = uniqueIndex
+    layOutGroups(base: base, uniqueIndex: uniqueIndex)
+  }
+
+  /// Sorts the kernels into groups with equal lookup terms (a stable radix sort by each lookup
+  /// dim's index) and copies what the density reads into that order.
+  private mutating func layOutGroups(base: [Double], uniqueIndex: [[Int32]]) {
+    let k = self.k
+    let continuousDims = dims.indices.filter { dims[$0].kind == .continuous }
+    let lookupDims = dims.indices.filter { dims[$0].kind != .continuous }
+    let nLook = lookupDims.count
+    // Each lookup dim's index per kernel (original order, `codes[l * k + i]`), and how many
+    // values it takes.
+    var codes = [Int32](repeating: 0, count: nLook * k)
+    var cards = [Int](repeating: 0, count: nLook)
+    for (l, d) in lookupDims.enumerated() {
+      if dims[d].kind == .categorical {
+        let off = offset[d]
+        for i in 0..<k { codes[l * k + i] = catChoice[off + i] &+ 1 }
+        cards[l] = dims[d].nChoices + 1
+      } else {
+        for i in 0..<k { codes[l * k + i] = uniqueIndex[d][i] }
+        cards[l] = uniqueMu[d].count
+      }
+    }
+    var tableOffset = [Int](repeating: 0, count: nLook + 1)
+    for l in 0..<nLook { tableOffset[l + 1] = tableOffset[l] + cards[l] }
+    var perm = [Int32](repeating: 0, count: k)
+    var evalBase = [Double](repeating: 0, count: k)
+    var evalMu = [Double](repeating: 0, count: continuousDims.count * k)
+    var evalInv = [Double](repeating: 0, count: continuousDims.count * k)
+    var groupStart: [Int] = [0]
+    var groupKey: [Int32] = []
+    var groupMaxBase: [Double] = []
+    var groupMax = -Double.infinity
+    codes.withUnsafeBufferPointer { codes in
+      perm.withUnsafeMutableBufferPointer { perm in
+        for i in 0..<k { perm[i] = Int32(i) }
+        if nLook > 0 && k > 1 {
+          // A stable counting sort by one key per kernel: the lookup indices in mixed radix
+          // (first dim most significant) while there are few combinations, else by each dim
+          // in turn from the last (a radix sort).
+          var radix = 1
+          for c in cards where radix <= 4 * k + 4096 { radix *= c }
+          let combined = radix <= 4 * k + 4096
+          var key = [Int32](repeating: 0, count: k)
+          var next = [Int32](repeating: 0, count: k)
+          var count = [Int](repeating: 0, count: (combined ? radix : (cards.max() ?? 0)) + 1)
+          key.withUnsafeMutableBufferPointer { key in
+            next.withUnsafeMutableBufferPointer { next in
+              count.withUnsafeMutableBufferPointer { count in
+                var from = perm, to = next
+                let passes = combined ? [-1] : Array((0..<nLook).reversed())
+                for l in passes {
+                  let card: Int
+                  if l < 0 {
+                    for l in 0..<nLook {
+                      let code = codes.baseAddress! + l * k, c = Int32(cards[l])
+                      for i in 0..<k { key[i] = key[i] &* c &+ code[i] }
+                    }
+                    card = radix
+                  } else {
+                    for i in 0..<k { key[i] = codes[l * k + i] }
+                    card = cards[l]
+                  }
+                  for v in 0...card { count[v] = 0 }
+                  for i in 0..<k { count[Int(key[i]) + 1] += 1 }
+                  for v in 0..<card { count[v + 1] += count[v] }
+                  for p in 0..<k {
+                    let i = from[p]
+                    let v = Int(key[Int(i)])
+                    to[count[v]] = i
+                    count[v] += 1
+                  }
+                  swap(&from, &to)
+                }
+                if from.baseAddress != perm.baseAddress {
+                  for p in 0..<k { perm[p] = from[p] }
+                }
+              }
+            }
+          }
+        }
+        for p in 0..<k { evalBase[p] = base[Int(perm[p])] }
+        for (q, d) in continuousDims.enumerated() {
+          let off = offset[d]
+          mu.withUnsafeBufferPointer { mu in
+            invSigma.withUnsafeBufferPointer { inv in
+              evalMu.withUnsafeMutableBufferPointer { evalMu in
+                evalInv.withUnsafeMutableBufferPointer { evalInv in
+                  for p in 0..<k {
+                    let i = off + Int(perm[p])
+                    evalMu[q * k + p] = mu[i]
+                    evalInv[q * k + p] = inv[i]
+                  }
+                }
+              }
+            }
+          }
+        }
+        for p in 0..<k {
+          let i = Int(perm[p])
+          var same = p > 0
+          if same {
+            let j = Int(perm[p - 1])
+            for l in 0..<nLook where codes[l * k + i] != codes[l * k + j] {
+              same = false
+              break
+            }
+          }
+          if !same && p > 0 {
+            groupStart.append(p)
+            groupMaxBase.append(groupMax)
+            groupMax = -.infinity
+          }
+          if !same { for l in 0..<nLook { groupKey.append(Int32(tableOffset[l]) + codes[l * k + i]) } }
+          if evalBase[p] > groupMax { groupMax = evalBase[p] }
+        }
+      }
+    }
+    groupStart.append(k)
+    groupMaxBase.append(groupMax)
+    self.continuousDims = continuousDims
+    self.lookupDims = lookupDims
+    self.tableOffset = tableOffset
+    self.evalBase = evalBase
+    self.evalMu = evalMu
+    self.evalInv = evalInv
+    self.groupStart = groupStart
+    self.groupKey = groupKey
+    self.groupMaxBase = groupMaxBase
   }
 
   /// Draws `count` points from the mixture; returns internal values row-major
@@ -323,17 +496,24 @@ struct ParzenEstimator: Sendable {
 
   /// The log density of each of `count` points (row-major internal values, as `sample` returns).
   ///
-  /// One point at a time over a buffer of `k` values (which stays in cache), adding the terms of
-  /// each dimension in order, then a log-sum-exp over the kernels.
+  /// Per point: each group's lookup terms, and its bound (largest base plus those terms; the
+  /// continuous terms −z²/2 are ≤ 0); the group with the best bound first, then every group
+  /// whose bound reaches within `negligible` of the largest kernel term found so far. The terms
+  /// of a group's kernels are computed over contiguous arrays, and only those within
+  /// `negligible` of the largest so far are kept for the log-sum-exp (a compacting pass), whose
+  /// `exp` is branch-free and vectorises.
   func logPdf(_ points: [Double], count: Int) -> [Double] {
     let dn = dims.count
+    let nLook = lookupDims.count, nCont = continuousDims.count
+    let nGroups = groupStart.count - 1
     // Discrete dims: the log mass of each distinct (μ, σ) pair, once per distinct point value.
-    var discreteRows = [[[Double]]](repeating: [], count: dn)
-    var discreteRowOf = [[Int]](repeating: [], count: dn)
-    for (d, dim) in dims.enumerated() where dim.kind == .discrete {
+    var discreteRows = [[Double]](repeating: [], count: nLook)
+    var discreteRowOf = [[Int]](repeating: [], count: nLook)
+    for (l, d) in lookupDims.enumerated() where dims[d].kind == .discrete {
+      let dim = dims[d]
       let um = uniqueMu[d], ui = uniqueInvSigma[d]
       var cachedX: [Double] = []
-      var rows: [[Double]] = []
+      var rows: [Double] = []
       var rowOf = [Int](repeating: 0, count: count)
       for c in 0..<count {
         let x = points[c * dn + d]
@@ -341,105 +521,189 @@ struct ParzenEstimator: Sendable {
           rowOf[c] = j
           continue
         }
-        let l = dim.transform(x - dim.step / 2), r = dim.transform(x + dim.step / 2)
-        var values = [Double](repeating: 0, count: um.count)
-        for u in 0..<um.count {
-          values[u] = TruncNorm.logGaussMass((l - um[u]) * ui[u], (r - um[u]) * ui[u])
-        }
-        rowOf[c] = rows.count
+        let lo = dim.transform(x - dim.step / 2), hi = dim.transform(x + dim.step / 2)
+        rowOf[c] = cachedX.count
         cachedX.append(x)
-        rows.append(values)
+        for u in 0..<um.count {
+          rows.append(TruncNorm.logGaussMass((lo - um[u]) * ui[u], (hi - um[u]) * ui[u]))
+        }
       }
-      discreteRows[d] = rows
-      discreteRowOf[d] = rowOf
+      discreteRows[l] = rows
+      discreteRowOf[l] = rowOf
     }
     var out = [Double](repeating: 0, count: count)
-    var acc = [Double](repeating: 0, count: k)
-    let chunks = (k + 15) / 16
-    var chunkMax = [Double](repeating: 0, count: chunks)
-    acc.withUnsafeMutableBufferPointer { acc in
-      mu.withUnsafeBufferPointer { mu in
-        invSigma.withUnsafeBufferPointer { inv in
-          catChoice.withUnsafeBufferPointer { choice in
-            base.withUnsafeBufferPointer { base in
+    var table = [Double](repeating: 0, count: tableOffset[nLook])
+    var groupTerm = [Double](repeating: 0, count: nGroups)
+    var groupBound = [Double](repeating: 0, count: nGroups)
+    var kept = [Double](repeating: 0, count: k)
+    var xs = [Double](repeating: 0, count: nCont)
+    evalBase.withUnsafeBufferPointer { base in
+      evalMu.withUnsafeBufferPointer { mu in
+        evalInv.withUnsafeBufferPointer { inv in
+          groupKey.withUnsafeBufferPointer { key in
+            kept.withUnsafeMutableBufferPointer { kept in
               for c in 0..<count {
-                for i in 0..<k { acc[i] = base[i] }
+                // Points outside the support have density 0.
                 var impossible = false
-                for (d, dim) in dims.enumerated() {
-                  let off = offset[d]
-                  switch dim.kind {
-                  case .categorical:
+                for (q, d) in continuousDims.enumerated() {
+                  let x = dims[d].transform(points[c * dn + d])
+                  if !(x >= dims[d].lowT && x <= dims[d].highT) { impossible = true }
+                  xs[q] = x
+                }
+                for (l, d) in lookupDims.enumerated() {
+                  let at = tableOffset[l]
+                  if dims[d].kind == .categorical {
                     let j = Int(points[c * dn + d])
-                    if j < 0 || j >= dim.nChoices {
+                    let nc = dims[d].nChoices
+                    if !(j >= 0 && j < nc) {
                       impossible = true
                       continue
                     }
-                    // A lookup by (choice + 1): the prior's −1 reads `logOther`.
+                    // By choice + 1: the prior's −1 reads `logOther`.
                     let row = catValues[d]
-                    var table = [Double](repeating: row.logMiss, count: dim.nChoices + 1)
-                    table[0] = row.logOther
-                    table[j + 1] = row.logHit
-                    table.withUnsafeBufferPointer { table in
-                      let own = UnsafeBufferPointer(rebasing: choice[off..<(off + k)])
-                      for i in 0..<k { acc[i] += table[Int(own[i] &+ 1)] }
-                    }
-                  case .continuous:
-                    let x = dim.transform(points[c * dn + d])
-                    if !(x >= dim.lowT && x <= dim.highT) {
-                      impossible = true
-                      continue
-                    }
-                    let m = UnsafeBufferPointer(rebasing: mu[off..<(off + k)])
-                    let s = UnsafeBufferPointer(rebasing: inv[off..<(off + k)])
-                    for i in 0..<k {
-                      let z = (x - m[i]) * s[i]
-                      acc[i] -= 0.5 * z * z
-                    }
-                  case .discrete:
-                    let rowValues = discreteRows[d][discreteRowOf[d][c]]
-                    let map = uniqueIndex[d]
-                    rowValues.withUnsafeBufferPointer { rv in
-                      map.withUnsafeBufferPointer { map in
-                        for i in 0..<k { acc[i] += rv[Int(map[i])] }
-                      }
-                    }
+                    table[at] = row.logOther
+                    for v in 1...nc { table[at + v] = row.logMiss }
+                    table[at + j + 1] = row.logHit
+                  } else {
+                    let rows = discreteRows[l], r = discreteRowOf[l][c]
+                    let width = tableOffset[l + 1] - at
+                    for u in 0..<width { table[at + u] = rows[r * width + u] }
                   }
                 }
                 if impossible {
                   out[c] = -.infinity
                   continue
                 }
-                // The maximum, and the maximum of each chunk of 16 kernels.
+                // Each group's bound, and the best.
+                var best = -1
+                var bestBound = -Double.infinity
+                table.withUnsafeBufferPointer { table in
+                  for g in 0..<nGroups {
+                    var t = 0.0
+                    for l in 0..<nLook { t += table[Int(key[g * nLook + l])] }
+                    groupTerm[g] = t
+                    let bound = groupMaxBase[g] + t
+                    groupBound[g] = bound
+                    if bound > bestBound {
+                      bestBound = bound
+                      best = g
+                    }
+                  }
+                }
+                if best < 0 {
+                  out[c] = -.infinity
+                  continue
+                }
                 var m = -Double.infinity
-                for ch in 0..<chunks {
-                  var cm = -Double.infinity
-                  for i in (ch * 16)..<min(k, ch * 16 + 16) where acc[i] > cm { cm = acc[i] }
-                  chunkMax[ch] = cm
-                  if cm > m { m = cm }
+                var nKept = 0
+                var g = best
+                var next = 0
+                while g >= 0 {
+                  let lo = groupStart[g], hi = groupStart[g + 1], len = hi - lo
+                  let term = groupTerm[g]
+                  let dst = UnsafeMutableBufferPointer(rebasing: kept[nKept..<(nKept + len)])
+                  // Base, lookup terms and the first continuous dims in one pass, then the
+                  // others two at a time.
+                  let src = UnsafeBufferPointer(rebasing: base[lo..<hi])
+                  var q = 0
+                  if nCont >= 2 {
+                    let x0 = xs[0], x1 = xs[1]
+                    let m0 = mu.baseAddress! + lo, s0 = inv.baseAddress! + lo
+                    let m1 = mu.baseAddress! + (k + lo), s1 = inv.baseAddress! + (k + lo)
+                    for i in 0..<len {
+                      let z0 = (x0 - m0[i]) * s0[i], z1 = (x1 - m1[i]) * s1[i]
+                      dst[i] = (src[i] + term) - 0.5 * (z0 * z0 + z1 * z1)
+                    }
+                    q = 2
+                  } else if nCont == 1 {
+                    let x0 = xs[0]
+                    let m0 = mu.baseAddress! + lo, s0 = inv.baseAddress! + lo
+                    for i in 0..<len {
+                      let z0 = (x0 - m0[i]) * s0[i]
+                      dst[i] = (src[i] + term) - 0.5 * (z0 * z0)
+                    }
+                    q = 1
+                  } else {
+                    for i in 0..<len { dst[i] = src[i] + term }
+                  }
+                  while q + 2 <= nCont {
+                    let x0 = xs[q], x1 = xs[q + 1]
+                    let m0 = mu.baseAddress! + (q * k + lo), s0 = inv.baseAddress! + (q * k + lo)
+                    let m1 = mu.baseAddress! + ((q + 1) * k + lo), s1 = inv.baseAddress! + ((q + 1) * k + lo)
+                    for i in 0..<len {
+                      let z0 = (x0 - m0[i]) * s0[i], z1 = (x1 - m1[i]) * s1[i]
+                      dst[i] -= 0.5 * (z0 * z0 + z1 * z1)
+                    }
+                    q += 2
+                  }
+                  if q < nCont {
+                    let x0 = xs[q]
+                    let m0 = mu.baseAddress! + (q * k + lo), s0 = inv.baseAddress! + (q * k + lo)
+                    for i in 0..<len {
+                      let z0 = (x0 - m0[i]) * s0[i]
+                      dst[i] -= 0.5 * (z0 * z0)
+                    }
+                  }
+                  // Keep the terms within `negligible` of the largest so far (a branch-free
+                  // compaction): the first group finds its maximum first; later ones compare
+                  // with the maximum before them (keeping a few more terms than needed) and
+                  // find theirs in the same pass.
+                  var w = nKept
+                  if m == -.infinity {
+                    var g0 = -Double.infinity, g1 = -Double.infinity
+                    var i = 0
+                    while i + 2 <= len {
+                      g0 = dst[i] > g0 ? dst[i] : g0
+                      g1 = dst[i + 1] > g1 ? dst[i + 1] : g1
+                      i += 2
+                    }
+                    if i < len { g0 = dst[i] > g0 ? dst[i] : g0 }
+                    m = g0 > g1 ? g0 : g1
+                    let threshold = m - Self.negligible
+                    for i in 0..<len {
+                      let v = dst[i]
+                      kept[w] = v
+                      w += v >= threshold ? 1 : 0
+                    }
+                  } else {
+                    let threshold = m - Self.negligible
+                    var gm = m
+                    for i in 0..<len {
+                      let v = dst[i]
+                      kept[w] = v
+                      w += v >= threshold ? 1 : 0
+                      gm = v > gm ? v : gm
+                    }
+                    m = gm
+                  }
+                  nKept = w
+                  // The next group that can matter.
+                  g = -1
+                  while next < nGroups {
+                    let h = next
+                    next += 1
+                    if h != best && groupBound[h] >= m - Self.negligible {
+                      g = h
+                      break
+                    }
+                  }
                 }
                 if m == -.infinity || m.isNaN {
                   out[c] = m
                   continue
                 }
-                // exp(acc − m) (a branch-free exp the compiler vectorises) over the chunks that
-                // can matter: a chunk whose maximum is below m − 40 adds under 16·e⁻⁴⁰ ≈ 7e-17
-                // to a sum of at least 1.
                 var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-                for ch in 0..<chunks where chunkMax[ch] - m >= -40 {
-                  let lo = ch * 16, hi = min(k, lo + 16)
-                  for i in lo..<hi { acc[i] = TruncNorm.expNonPositive(acc[i] - m) }
-                  var i = lo
-                  while i + 4 <= hi {
-                    s0 += acc[i]
-                    s1 += acc[i + 1]
-                    s2 += acc[i + 2]
-                    s3 += acc[i + 3]
-                    i += 4
-                  }
-                  while i < hi {
-                    s0 += acc[i]
-                    i += 1
-                  }
+                var i = 0
+                while i + 4 <= nKept {
+                  s0 += TruncNorm.expNonPositive(kept[i] - m)
+                  s1 += TruncNorm.expNonPositive(kept[i + 1] - m)
+                  s2 += TruncNorm.expNonPositive(kept[i + 2] - m)
+                  s3 += TruncNorm.expNonPositive(kept[i + 3] - m)
+                  i += 4
+                }
+                while i < nKept {
+                  s0 += TruncNorm.expNonPositive(kept[i] - m)
+                  i += 1
                 }
                 out[c] = m + Foundation.log((s0 + s1) + (s2 + s3))
               }

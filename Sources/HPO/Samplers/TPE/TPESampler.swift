@@ -163,11 +163,11 @@ public struct TPESampler: Sampler {
     let below = ParzenEstimator(
       dims: dims, observations: obsBelow, n: nBelow, weights: weightsBelow,
       priorWeight: options.priorWeight, magicClip: options.considerMagicClip,
-      endpoints: options.considerEndpoints, sortedOrders: orderBelow)
+      endpoints: options.considerEndpoints, sortedOrders: orderBelow, kernelSpace: true)
     let above = ParzenEstimator(
       dims: dims, observations: obsAbove, n: nAbove, weights: Self.weights(options.weights, nAbove),
       priorWeight: options.priorWeight, magicClip: options.considerMagicClip,
-      endpoints: options.considerEndpoints, sortedOrders: orderAbove)
+      endpoints: options.considerEndpoints, sortedOrders: orderAbove, kernelSpace: true)
 
     var rng = SeededRNG(seed: seed, trialNumber: trial.number, purpose: purpose)
     let m = options.nEICandidates
@@ -230,9 +230,10 @@ struct SpaceKey: Hashable, Sendable {
   let distributions: [Distribution]
 }
 
-/// Internal values of finished trials for one search space, computed once per trial and kept in
-/// one flat array (finished trials never change), with every dimension's values kept sorted, so
-/// that a fit finds the sorted order of its observations by one pass instead of a sort.
+/// Kernel-space values (`KernelDim.transform` of the internal ones; categorical: the index) of
+/// finished trials for one search space, computed once per trial and kept in one flat array
+/// (finished trials never change), with every dimension's values kept sorted, so that a fit of
+/// many observations finds their sorted order by one pass instead of a sort.
 struct ObservationCache: Sendable {
   /// One finished row in a dimension's sorted list: its kernel-space value, trial number, slot.
   struct Sorted: Sendable {
@@ -258,9 +259,9 @@ struct ObservationCache: Sendable {
     sorted = [[Sorted]](repeating: [], count: width)
   }
 
-  /// The observations of some trials, dimension-major, their count, and (when every one is a
-  /// finished trial) each dimension's argsort by (kernel-space value, position), as
-  /// `ParzenEstimator` needs it. Trials that lack a param or hold a value that does not fit are
+  /// The observations of some trials in kernel space, dimension-major, their count, and (when
+  /// every one is a finished trial) each dimension's argsort by (kernel-space value, position),
+  /// as `ParzenEstimator` needs it (a few observations are left to its sort). Trials that lack a param or hold a value that does not fit are
   /// left out, as Optuna does. `indices` must be ascending positions of trials sorted by number.
   mutating func gather(
     _ trials: [FrozenTrial], _ indices: [Int], key: SpaceKey, dims: [KernelDim],
@@ -310,7 +311,9 @@ struct ObservationCache: Sendable {
         for d in 0..<width { out[d * n + j] = liveRows[base + d] }
       }
     }
-    guard liveRows.isEmpty, width > 0, n > 0 else { return (out, n, nil) }
+    // Filtering the sorted lists costs a pass over every finished row: worth it only when the
+    // observations are a good share of them.
+    guard liveRows.isEmpty, width > 0, n > 0, n * 8 >= rows.count / width else { return (out, n, nil) }
     // Observation j of each finished slot; the sorted lists, filtered, give the argsorts.
     var jOfSlot = [Int32](repeating: -1, count: rows.count / width)
     for (j, r) in found.enumerated() { jOfSlot[Int(r) / width] = Int32(j) }
@@ -331,7 +334,7 @@ struct ObservationCache: Sendable {
   private mutating func insertSorted(slot: Int32, number: Int, dims: [KernelDim]) {
     let base = Int(slot) * width
     for d in 0..<width where dims[d].kind != .categorical {
-      let e = Sorted(value: dims[d].transform(rows[base + d]), number: Int32(number), slot: slot)
+      let e = Sorted(value: rows[base + d], number: Int32(number), slot: slot)
       var lo = 0, hi = sorted[d].count
       while lo < hi {
         let mid = (lo + hi) >> 1
@@ -353,7 +356,7 @@ struct ObservationCache: Sendable {
       else { return false }
       let dim = dims[d]
       if dim.log && !(x - dim.step / 2 > 0) { return false }
-      out[d] = x
+      out[d] = dim.kind == .categorical ? x : dim.transform(x)
     }
     return true
   }
