@@ -159,17 +159,19 @@ public struct GPSampler: Sampler {
     var warp: OutputWarp?
     var gp = GaussianProcess(
       x: xs, y: standardized, dim: space.dim, isCategorical: space.isCategorical, params: .initial(dim: space.dim))
-    gp.fit(start: warm, deterministic: options.deterministicObjective)
-    if options.warpOutputs && !hasConstraints {
+    let compare = options.warpOutputs && !hasConstraints
+    gp.fit(start: warm, deterministic: options.deterministicObjective, cachePosterior: !compare)
+    if compare {
       let w = OutputWarp(fitting: standardized)
       var warped = GaussianProcess(
         x: xs, y: standardized.map { w($0) }, dim: space.dim, isCategorical: space.isCategorical,
         params: .initial(dim: space.dim))
-      warped.fit(start: warm, deterministic: options.deterministicObjective)
+      warped.fit(start: warm, deterministic: options.deterministicObjective, cachePosterior: false)
       if -warped.fitLoss + w.logJacobian(standardized) > -gp.fitLoss {
         warp = w
         gp = warped
       }
+      gp.set(params: gp.params)  // the posterior's matrices, for the chosen model only
     }
     let ys = gp.y
     let fitted = gp.params

@@ -254,8 +254,9 @@ struct GaussianProcess: Sendable {
   }
 
   /// Fits the hyperparameters by MAP from `start` (Optuna: L-BFGS-B, gtol 1e-2), falling back to
-  /// the initial params when the fit fails, then caches the posterior's matrices.
-  mutating func fit(start: Params? = nil, deterministic: Bool = false) {
+  /// the initial params when the fit fails, then caches the posterior's matrices (unless told
+  /// not to: a model fitted only for its evidence needs no posterior; `set(params:)` caches later).
+  mutating func fit(start: Params? = nil, deterministic: Bool = false, cachePosterior: Bool = true) {
     var best: Params?
     fitLoss = .infinity
     for initial in [start, Params.initial(dim: dim)].compactMap({ $0 }) {
@@ -269,7 +270,7 @@ struct GaussianProcess: Sendable {
       }
     }
     params = best ?? Params.initial(dim: dim)
-    cache()
+    if cachePosterior { cache() }
   }
 
   /// Uses `p` as they are and caches the posterior's matrices.
