@@ -57,6 +57,27 @@ import Testing
     }
   }
 
+  @Test func warpJacobianMatchesFiniteDifferences() {
+    // The log-Jacobian that puts the warped GP's evidence on the scale of the plain one's:
+    // Σ log |dw/dz| against central differences, for a λ well away from 1 both ways.
+    let heavyTail: [Double] = (0..<40).map { i -> Double in pow(10.0, Double(i % 6)) * (1.0 + Double(i) / 40.0) }
+    let longTop: [Double] = (0..<40).map { i -> Double in -pow(3.0, Double(i % 5)) * (1.0 + Double(i) / 40.0) }
+    for costs in [heavyTail, longTop] {
+      let (z, _, _) = GPSampler.standardize(costs.map { -$0 })
+      let w = OutputWarp(fitting: z)
+      let lambda: Double = w.lambda
+      #expect(abs(lambda - 1) > 0.2, "λ \(lambda)")
+      let h = 1e-6
+      var fd = 0.0
+      for v in z {
+        let slope: Double = (w(v + h) - w(v - h)) / (2 * h)
+        fd += log(abs(slope))
+      }
+      let jacobian: Double = w.logJacobian(z)
+      #expect(abs(fd - jacobian) < 1e-5, "\(fd) vs \(jacobian)")
+    }
+  }
+
   @Test func warpIsMonotoneInvertibleAndNearIdentityOnNormalValues() {
     // Near-normal values: λ close to 1, the warp is almost the identity.
     var rng = SeededRNG(seed: 5)

@@ -31,6 +31,30 @@ import Testing
     }
   }
 
+  @Test func expNegativeMatchesFoundationsExp() {
+    // Within 2 ulp of libm's exp over the kernel's whole range, at the reduction's edges
+    // (multiples of ln 2 / 2) and at 0; past 708 the floor e^{−708}.
+    var s = 0.0
+    var points: [Double] = [0, 1e-300, 5e-324, 0.5 * log(2.0), 1.5 * log(2.0), 708, 745, 1e6, .infinity]
+    while s < 720 { points.append(s); s += 0.0137 }
+    for s in points {
+      let e = LinearAlgebra.expNegative(s), want = exp(-min(s, 708))
+      #expect(abs(e - want) <= 2 * want.ulp, "e^-\(s): \(e) vs \(want)")
+    }
+    // The batched Matérn against the scalar one, value and derivative.
+    var r2: [Double] = (0..<50).map { Double($0) * 0.173 }
+    let want = r2.map { 1.7 * GaussianProcess.matern52($0) }
+    let wantD = r2.map { 1.7 * GaussianProcess.matern52Derivative($0) }
+    var d = [Double](repeating: 0, count: r2.count)
+    r2.withUnsafeMutableBufferPointer { rp in
+      d.withUnsafeMutableBufferPointer { LinearAlgebra.matern52(rp.baseAddress!, rp.count, scale: 1.7, derivative: $0.baseAddress!) }
+    }
+    for q in r2.indices {
+      #expect(abs(r2[q] - want[q]) < 1e-15 * 4)
+      #expect(abs(d[q] - wantD[q]) < 1e-15 * 4)
+    }
+  }
+
   @Test func lbfgsFindsRosenbrocksMinimum() {
     let r = LBFGS(pgtol: 1e-8, maxIterations: 1000).minimize([-1.2, 1]) { x in
       let a = 1 - x[0], b = x[1] - x[0] * x[0]

@@ -11,8 +11,9 @@ public struct GPOptions: Sendable {
   public var beta = 2.0
   /// Fix the noise at its minimum (Optuna's `deterministic_objective`).
   public var deterministicObjective = false
-  /// Warp the standardised outputs by a fitted Yeo-Johnson transform (`OutputWarp`; Optuna has
-  /// no such knob and only standardises). Not with constraints.
+  /// Warp the standardised outputs by a fitted Yeo-Johnson transform (`OutputWarp`) when the
+  /// warped GP explains them better than the plain one (higher MAP evidence); Optuna has no such
+  /// knob and only standardises. Not with constraints.
   public var warpOutputs = true
 
   public init() {}
@@ -152,10 +153,27 @@ public struct GPSampler: Sampler {
     let (standardized, mean, std) = standardize(raw)
     // No warp under constraints: fitted on infeasible values too, it stretched the region past
     // the constraint and the proposals left the feasible side (GPSamplerStudyTests).
-    let warp = options.warpOutputs && !hasConstraints ? OutputWarp(fitting: standardized) : nil
-    let ys = warp.map { w in standardized.map { w($0) } } ?? standardized
-    var gp = GaussianProcess(x: xs, y: ys, dim: space.dim, isCategorical: space.isCategorical, params: .initial(dim: space.dim))
-    gp.fit(start: warm, deterministic: options.deterministicObjective)
+    // The warp is kept only where the data favour it: the warped GP's MAP evidence (its loss plus
+    // the warp's log-Jacobian, so both are densities of the same standardised values) against the
+    // plain GP's, each fitted from the stored kernel params.
+    var warp: OutputWarp?
+    var gp = GaussianProcess(
+      x: xs, y: standardized, dim: space.dim, isCategorical: space.isCategorical, params: .initial(dim: space.dim))
+    let compare = options.warpOutputs && !hasConstraints
+    gp.fit(start: warm, deterministic: options.deterministicObjective, cachePosterior: !compare)
+    if compare {
+      let w = OutputWarp(fitting: standardized)
+      var warped = GaussianProcess(
+        x: xs, y: standardized.map { w($0) }, dim: space.dim, isCategorical: space.isCategorical,
+        params: .initial(dim: space.dim))
+      warped.fit(start: warm, deterministic: options.deterministicObjective, cachePosterior: false)
+      if -warped.fitLoss + w.logJacobian(standardized) > -gp.fitLoss {
+        warp = w
+        gp = warped
+      }
+      gp.set(params: gp.params)  // the posterior's matrices, for the chosen model only
+    }
+    let ys = gp.y
     let fitted = gp.params
 
     // Constraints: one GP per constraint on its standardised values; feasible means ≤ 0.

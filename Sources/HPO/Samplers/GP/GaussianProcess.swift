@@ -31,6 +31,8 @@ struct GaussianProcess: Sendable {
   private(set) var x: [Double]
   private(set) var y: [Double]
   private(set) var params: Params
+  /// The fit's final loss, −log marginal likelihood − log prior (∞ before a fit or when it failed).
+  private(set) var fitLoss = Double.infinity
   /// The per-dimension squared differences (Hamming for categorical dims) of every training pair
   /// `i > j`, packed row by row: pair `(i, j)` starts at `(i(i−1)/2 + j) · dim`. Each likelihood
   /// evaluation reuses them (Optuna caches the same tensor).
@@ -117,24 +119,29 @@ struct GaussianProcess: Sendable {
     let rho = p.inverseSquaredLengthscales
     let wantDerivative = derivative != nil
     var dk = [Double](repeating: 0, count: wantDerivative ? n * max(0, n - 1) / 2 : 0)
+    var row = [Double](repeating: 0, count: n)  // r² of the pairs (i, j < i), then their kernel
     k.withUnsafeMutableBufferPointer { kp in
       dk.withUnsafeMutableBufferPointer { dp in
         pairSqd.withUnsafeBufferPointer { sp in
           rho.withUnsafeBufferPointer { rp in
-            var at = 0, pair = 0
-            for i in 0..<n {
-              kp[i * n + i] = p.kernelScale + p.noiseVariance
-              for j in 0..<i {
-                var r2 = 0.0
-                for c in 0..<dim { r2 += sp[at + c] * rp[c] }
-                at += dim
-                let s = (5 * r2).squareRoot()
-                let e = Foundation.exp(-s)
-                let v = p.kernelScale * (1 + s + 5.0 / 3.0 * r2) * e
-                kp[i * n + j] = v
-                kp[j * n + i] = v
-                if wantDerivative { dp[pair] = p.kernelScale * (-5.0 / 6.0) * (1 + s) * e }
-                pair += 1
+            row.withUnsafeMutableBufferPointer { rowp in
+              let rb = rowp.baseAddress!
+              var at = 0
+              for i in 0..<n {
+                kp[i * n + i] = p.kernelScale + p.noiseVariance
+                for j in 0..<i {
+                  var r2 = 0.0
+                  for c in 0..<dim { r2 += sp[at + c] * rp[c] }
+                  at += dim
+                  rb[j] = r2
+                }
+                let firstPair = i * (i - 1) / 2
+                LinearAlgebra.matern52(
+                  rb, i, scale: p.kernelScale, derivative: wantDerivative ? dp.baseAddress! + firstPair : nil)
+                for j in 0..<i {
+                  kp[i * n + j] = rb[j]
+                  kp[j * n + i] = rb[j]
+                }
               }
             }
           }
@@ -247,17 +254,23 @@ struct GaussianProcess: Sendable {
   }
 
   /// Fits the hyperparameters by MAP from `start` (Optuna: L-BFGS-B, gtol 1e-2), falling back to
-  /// the initial params when the fit fails, then caches the posterior's matrices.
-  mutating func fit(start: Params? = nil, deterministic: Bool = false) {
+  /// the initial params when the fit fails, then caches the posterior's matrices (unless told
+  /// not to: a model fitted only for its evidence needs no posterior; `set(params:)` caches later).
+  mutating func fit(start: Params? = nil, deterministic: Bool = false, cachePosterior: Bool = true) {
     var best: Params?
+    fitLoss = .infinity
     for initial in [start, Params.initial(dim: dim)].compactMap({ $0 }) {
       let r = LBFGS(pgtol: 1e-2, maxIterations: 500).minimize(Self.raw(initial)) {
         loss(raw: $0, deterministic: deterministic)
       }
-      if r.value.isFinite { best = Self.params(raw: r.x, dim: dim, deterministic: deterministic); break }
+      if r.value.isFinite {
+        best = Self.params(raw: r.x, dim: dim, deterministic: deterministic)
+        fitLoss = r.value
+        break
+      }
     }
     params = best ?? Params.initial(dim: dim)
-    cache()
+    if cachePosterior { cache() }
   }
 
   /// Uses `p` as they are and caches the posterior's matrices.
@@ -320,10 +333,10 @@ struct GaussianProcess: Sendable {
         for i in 0..<n {
           var r2 = 0.0
           for c in 0..<dim { r2 += sqd(point[c], xp[i * dim + c], dim: c) * rp[c] }
-          let s = (5 * r2).squareRoot()
-          let e = Foundation.exp(-s)
-          k[i] = p.kernelScale * (1 + s + 5.0 / 3.0 * r2) * e
-          dk[i] = p.kernelScale * (-5.0 / 6.0) * (1 + s) * e
+          k[i] = r2
+        }
+        k.withUnsafeMutableBufferPointer { kb in
+          dk.withUnsafeMutableBufferPointer { LinearAlgebra.matern52(kb.baseAddress!, n, scale: p.kernelScale, derivative: $0.baseAddress!) }
         }
         kinv.withUnsafeBufferPointer { kp in
           for i in 0..<n {
@@ -379,7 +392,7 @@ struct GaussianProcess: Sendable {
                 }
               }
             }
-            for q in 0..<m { dst[q] = p.kernelScale * Self.matern52(dst[q]) }
+            LinearAlgebra.matern52(dst, m, scale: p.kernelScale)
           }
         }
       }
@@ -398,11 +411,20 @@ struct GaussianProcess: Sendable {
           let vb = vp.baseAddress!, varb = varp.baseAddress!
           for i in 0..<n {
             let dst = vb + i * m
-            for k in 0..<i {
+            // Four earlier rows per pass over the destination row: a quarter of its loads and
+            // stores.
+            var k = 0
+            while k + 4 <= i {
+              let l0 = lp[i * n + k], l1 = lp[i * n + k + 1], l2 = lp[i * n + k + 2], l3 = lp[i * n + k + 3]
+              let s0 = UnsafePointer(vb + k * m), s1 = s0 + m, s2 = s1 + m, s3 = s2 + m
+              for q in 0..<m { dst[q] -= (l0 * s0[q] + l1 * s1[q]) + (l2 * s2[q] + l3 * s3[q]) }
+              k += 4
+            }
+            while k < i {
               let lik = lp[i * n + k]
-              if lik == 0 { continue }
               let src = UnsafePointer(vb + k * m)
               for q in 0..<m { dst[q] -= lik * src[q] }
+              k += 1
             }
             let inv = 1 / lp[i * n + i]
             for q in 0..<m {

@@ -58,6 +58,14 @@ struct OutputWarp: Sendable, Equatable {
     std = max(1e-10, (v / Double(max(1, t.count))).squareRoot())
   }
 
+  /// `log |dw/dz|` summed over `values`: the warp's Jacobian, which turns the GP's likelihood of
+  /// the warped values into a likelihood of the values themselves (Snelson et al. 2004).
+  func logJacobian(_ values: [Double]) -> Double {
+    var s = 0.0
+    for z in values { s += (lambda - 1) * (z < 0 ? -1 : 1) * Foundation.log(abs(z) + 1) }
+    return s - Double(values.count) * Foundation.log(std)
+  }
+
   /// The warped, standardised value of a standardised `z`.
   func callAsFunction(_ z: Double) -> Double { (Self.transform(z, lambda) - mean) / std }
 
