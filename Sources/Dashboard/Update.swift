@@ -62,6 +62,13 @@ public func update(_ state: inout AppState, _ msg: Msg) -> Reaction {
     }
     state.status = StatusMessage(text: drainText(state), isError: false, until: nil)
     return .redraw
+  case .key(.alt(let c)):
+    // No key of the dashboard is an Alt chord: Esc and a key read together (typed quickly over a
+    // slow SSH link, or on a loaded machine) are the two keys the user pressed.
+    var reaction = update(&state, .key(.escape))
+    if reaction.contains(.quit) || state.quitting { return reaction }
+    reaction.formUnion(update(&state, .key(.char(c))))
+    return reaction
   case .key(let key):
     if state.overlay != nil { return handleOverlayKey(&state, key) }
     guard let b = Bindings.binding(for: key) else { return [] }

@@ -18,6 +18,22 @@ import Testing
 
   // MARK: Quit
 
+  /// Esc then q read together (Alt-q to the terminal: typed fast over a slow link) are Esc and
+  /// q: the open overlay closes and the dashboard quits (it has no Alt keys of its own).
+  @Test func escapeAndAKeyReadTogetherAreTheTwoKeys() {
+    var s = Fixture.state()
+    Fixture.press(&s, [.char("?")])
+    #expect(s.overlay != nil)
+    let r = update(&s, .key(.alt("q")))
+    #expect(s.overlay == nil || { if case .quit = s.overlay { return true } else { return false } }(),
+            "\(String(describing: s.overlay))")
+    #expect(r.contains(.quit) || s.quitting || { if case .quit = s.overlay { return true } else { return false } }())
+    // Without an overlay, Alt-q is still q.
+    var t = Fixture.state()
+    let q = update(&t, .key(.alt("q")))
+    #expect(q.contains(.quit) || t.quitting)
+  }
+
   @Test func quitAsksWhileTrialsRunHereAndCancelKeepsRunning() {
     var s = runState()
     #expect(s.runningHere == 2)

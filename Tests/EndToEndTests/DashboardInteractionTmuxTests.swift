@@ -7,9 +7,17 @@ extension Tmux {
   /// Quits a dashboard with `q`; when trials run in it, the quit dialog comes up and `s` (stop
   /// now) interrupts them, as `q` alone did before the dialog existed.
   func quitDashboard() async throws {
-    try send("q")
-    let screen = try await waitFor(timeout: 3) { $0.contains("Quit hpotop?") }
-    if screen.contains("Quit hpotop?") { try send("s") }
+    // On a loaded machine a key sent just before may still open an overlay (a click's detail
+    // pane) after `q` arrived, and `q` then closes that instead: press it again, as a user would.
+    for _ in 0..<3 {
+      try send("q")
+      let screen = try await waitFor(timeout: 5) { $0.contains("Quit hpotop?") }
+      if screen.contains("Quit hpotop?") {
+        try send("s")
+        return
+      }
+      try send("Escape")
+    }
   }
 
   /// Writes bytes to the pane as if the terminal sent them (mouse reports).
