@@ -160,11 +160,12 @@ func headerSegments(_ state: AppState) -> [[HeaderSegment]] {
 }
 
 /// When the study stopped: the last completion once nothing runs, waits or is about to start
-/// (nil while it goes on), so elapsed time and trials/min stop counting.
+/// (nil while it goes on), so elapsed time and trials/min stop counting. A paused study with
+/// nothing running is stopped too (its pace would fall while nothing happens); elapsed time
+/// counts again, pause included, once it resumes.
 func studyEnd(_ state: AppState) -> Date? {
   let c = state.cachedCounts
-  guard !state.engineRunning, !state.snapshot.isPartial, (c[.running] ?? 0) == 0, (c[.waiting] ?? 0) == 0,
-    !state.snapshot.isPaused
+  guard !state.engineRunning, !state.snapshot.isPartial, (c[.running] ?? 0) == 0, (c[.waiting] ?? 0) == 0
   else { return nil }
   let snap = state.snapshot
   return state.cache.value(slot: "studyEnd", key: "\(snap.studyID):\(snap.revision):\(snap.trials.count)") {

@@ -61,12 +61,21 @@ import Testing
     let lines = Fixture.lines(s, width: 120, height: 40)
     #expect(lines[2].hasPrefix(" elapsed 0.3s  60000.0 trials/min  ETA done"), "\(lines[2])")
 
+    // Paused with nothing running, an hour later: the pace does not fall while nothing happens.
+    _ = update(&s, .snapshot(StudySnapshot(
+      studyID: 1, studyName: "instant", directions: [.minimize], trials: done,
+      systemAttrs: [HpotopKey.paused.rawValue: .bool(true)], takenAt: t0.addingTimeInterval(3600), revision: 3)))
+    s.now = t0.addingTimeInterval(3600)
+    let paused = Fixture.lines(s, width: 120, height: 40)
+    #expect(paused[0].contains("PAUSED"), "\(paused[0])")
+    #expect(paused[2].hasPrefix(" elapsed 0.3s  60000.0 trials/min"), "\(paused[2])")
+
     // The same study while it runs, 0.3 s in: no pace yet.
     var running = done
     running[299].state = .running
     running[299].datetimeComplete = nil
     _ = update(&s, .snapshot(StudySnapshot(
-      studyID: 1, studyName: "instant", directions: [.minimize], trials: running, takenAt: t0, revision: 3)))
+      studyID: 1, studyName: "instant", directions: [.minimize], trials: running, takenAt: t0, revision: 4)))
     s.now = t0.addingTimeInterval(0.3)
     let early = Fixture.lines(s, width: 120, height: 40)
     #expect(!early[2].contains("trials/min"), "\(early[2])")
