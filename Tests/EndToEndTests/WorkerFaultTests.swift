@@ -95,10 +95,12 @@ import Testing
   @Test func aSecondCtrlCExitsAtOnce() async throws {
     let dir = try Binary.temporaryDirectory("sigint2")
     defer { try? FileManager.default.removeItem(atPath: dir) }
+    // The trap is set before the pid file tells the test to press Ctrl-C (after it, a SIGTERM
+    // could land before the trap and end the trial).
     try writeStudy(dir, name: "s", nTrials: 1, script: """
+      trap 'echo > "$HPOTOP_TRIAL_DIR/term"' TERM
       grep Sig /proc/$$/status > "$HPOTOP_TRIAL_DIR/signals"
       echo $$ > "$HPOTOP_TRIAL_DIR/pid"
-      trap 'echo > "$HPOTOP_TRIAL_DIR/term"' TERM
       while :; do sleep 0.2; done
       """)
     let (run, out, err) = try Binary.start(["run", "s.yaml", "--no-tui"], in: dir)
