@@ -80,17 +80,7 @@ extension PostgresStorage {
       switch kind {
       case 1:
         let name = s1 ?? ""
-        let json = s2 ?? ""
-        let d: Distribution
-        if let cached = distributions[json] {
-          d = cached
-        } else {
-          do { d = try Distribution(jsonString: json) } catch {
-            throw StorageError(.invalidValue,
-              "trial \(tid) param '\(name)' has an unreadable distribution \(json): \(error)")
-          }
-          distributions[json] = d
-        }
+        let d = try Self.distribution(s2 ?? "", trial: tid, param: name, parsed: &distributions)
         trials[t].params[name] = d.toExternal(d1 ?? .nan)
         trials[t].distributions[name] = d
       case 2:
@@ -135,17 +125,7 @@ extension PostgresStorage {
     {
       guard let i = index[tid] else { continue }
       let name = name ?? ""
-      let json = json ?? ""
-      let d: Distribution
-      if let cached = distributions[json] {
-        d = cached
-      } else {
-        do { d = try Distribution(jsonString: json) } catch {
-          throw StorageError(.invalidValue,
-            "trial \(tid) param '\(name)' has an unreadable distribution \(json): \(error)")
-        }
-        distributions[json] = d
-      }
+      let d = try Self.distribution(json ?? "", trial: tid, param: name, parsed: &distributions)
       trials[i].params[name] = d.toExternal(value ?? .nan)
       trials[i].distributions[name] = d
     }
@@ -188,6 +168,20 @@ extension PostgresStorage {
       }
     }
     return trials
+  }
+
+  /// A param row's distribution, parsed once per distinct JSON text (`parsed` keeps them).
+  static func distribution(
+    _ json: String, trial tid: Int64, param name: String, parsed: inout [String: Distribution]
+  ) throws -> Distribution {
+    if let known = parsed[json] { return known }
+    do {
+      let d = try Distribution(jsonString: json)
+      parsed[json] = d
+      return d
+    } catch {
+      throw StorageError(.invalidValue, "trial \(tid) param '\(name)' has an unreadable distribution \(json): \(error)")
+    }
   }
 }
 
@@ -238,4 +232,3 @@ enum ReadChangedTrials: PreparedSQL {
       """,
     studyRow: "UNION ALL SELECT -1, study_id::int8, NULL, NULL, NULL, NULL, NULL, 0, 0 FROM studies WHERE study_id = $1")
 }
-#endif
