@@ -232,3 +232,4 @@ enum ReadChangedTrials: PreparedSQL {
       """,
     studyRow: "UNION ALL SELECT -1, study_id::int8, NULL, NULL, NULL, NULL, NULL, 0, 0 FROM studies WHERE study_id = $1")
 }
+#endif
