@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 
 import numpy as np
+
+from stats import mann_whitney_greater
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GP_PUBLIC = "/work/shared/bench/optuna/results/gp_public.json"
@@ -41,25 +42,6 @@ def q(xs):
 
 def g(x):
     return f"{x:.3g}"
-
-
-def mann_whitney_greater(a, b):
-    """One-sided p that a is stochastically larger than b (normal approximation, mid-ranks)."""
-    pooled = sorted([(x, 0) for x in a] + [(x, 1) for x in b])
-    ranks = [0.0] * len(pooled)
-    i = 0
-    while i < len(pooled):
-        j = i
-        while j + 1 < len(pooled) and pooled[j + 1][0] == pooled[i][0]:
-            j += 1
-        for t in range(i, j + 1):
-            ranks[t] = (i + j) / 2 + 1
-        i = j + 1
-    n1, n2 = len(a), len(b)
-    u = sum(r for r, (_, grp) in zip(ranks, pooled) if grp == 0) - n1 * (n1 + 1) / 2
-    sd = math.sqrt(n1 * n2 * (n1 + n2 + 1) / 12)
-    z = (u - n1 * n2 / 2) / sd if sd > 0 else 0.0
-    return 0.5 * math.erfc(z / math.sqrt(2))
 
 
 def check_optuna(recorded, seeds):

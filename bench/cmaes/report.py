@@ -8,12 +8,14 @@ session's measurement (`--timing` names one hpotop and one Optuna file; default:
 files, measured side by side in the same minutes).
 """
 import json
-import math
 import os
 import statistics
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.dirname(HERE)
+sys.path.insert(0, BENCH)
+from stats import mann_whitney_less  # noqa: E402
 
 
 def load(path):
@@ -25,31 +27,6 @@ def quartiles(v):
     v = sorted(v)
     q = statistics.quantiles(v, n=4, method="inclusive") if len(v) > 1 else [v[0]] * 3
     return q[1], q[0], q[2]
-
-
-def mann_whitney_less(a, b):
-    """P(U <= observed) for H1: a tends to be smaller than b."""
-    pooled = sorted((x, i) for i, x in enumerate(a + b))
-    ranks = [0.0] * len(pooled)
-    i, ties = 0, 0.0
-    while i < len(pooled):
-        j = i
-        while j + 1 < len(pooled) and pooled[j + 1][0] == pooled[i][0]:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[pooled[k][1]] = (i + j) / 2 + 1
-        t = j - i + 1
-        ties += t ** 3 - t
-        i = j + 1
-    n1, n2 = len(a), len(b)
-    u = sum(ranks[:n1]) - n1 * (n1 + 1) / 2
-    mu = n1 * n2 / 2
-    n = n1 + n2
-    sigma = math.sqrt(n1 * n2 / 12 * ((n + 1) - ties / (n * (n - 1))))
-    if sigma == 0:
-        return 1.0
-    z = (u - mu + 0.5) / sigma
-    return 0.5 * math.erfc(-z / math.sqrt(2))
 
 
 def fmt(x):
