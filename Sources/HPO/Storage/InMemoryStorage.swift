@@ -21,9 +21,19 @@ public actor InMemoryStorage: Storage {
     var claimIndex: [String: [JSONValue: Set<Int64>]] = [:]
   }
 
+  /// A trial and its study, boxed: a write changes the trial in place after one lookup, and a
+  /// check of its state reads one field instead of copying the whole trial.
+  private final class TrialRecord {
+    var trial: FrozenTrial
+    let study: Int64
+    init(_ trial: FrozenTrial, study: Int64) {
+      self.trial = trial
+      self.study = study
+    }
+  }
+
   private var studyRecords: OrderedDictionary<Int64, StudyRecord> = [:]
-  private var trialRecords: [Int64: FrozenTrial] = [:]
-  private var trialStudy: [Int64: Int64] = [:]
+  private var trialRecords: [Int64: TrialRecord] = [:]
   private var heartbeats: [Int64: Date] = [:]
   private var nextStudyID: Int64 = 1
   private var nextTrialID: Int64 = 1
@@ -31,8 +41,8 @@ public actor InMemoryStorage: Storage {
   public init() {}
 
   /// Keeps the claim index of a study up to date when a trial's system attr changes.
-  private func indexSystemAttr(trial tid: Int64, key: String, old: JSONValue?, new: JSONValue?) {
-    guard let sid = trialStudy[tid], let i = studyRecords.index(forKey: sid),
+  private func indexSystemAttr(trial tid: Int64, study sid: Int64, key: String, old: JSONValue?, new: JSONValue?) {
+    guard let i = studyRecords.index(forKey: sid),
           studyRecords.values[i].claimIndex[key] != nil, old != new else { return }
     // In place through the index (a keyed optional subscript would copy the index per write).
     if let old { studyRecords.values[i].claimIndex[key]?[old]?.remove(tid) }
@@ -40,9 +50,9 @@ public actor InMemoryStorage: Storage {
   }
 
   /// Sets a trial's system attr, keeping the claim index.
-  private func setSystemAttr(trial tid: Int64, key: String, value: JSONValue) {
-    indexSystemAttr(trial: tid, key: key, old: trialRecords[tid]?.systemAttrs[key], new: value)
-    trialRecords[tid]?.systemAttrs[key] = value
+  private func setSystemAttr(_ r: TrialRecord, key: String, value: JSONValue) {
+    indexSystemAttr(trial: r.trial.id, study: r.study, key: key, old: r.trial.systemAttrs[key], new: value)
+    r.trial.systemAttrs[key] = value
   }
 
   public nonisolated var displayURL: String { "inmemory://" }
@@ -52,17 +62,17 @@ public actor InMemoryStorage: Storage {
     return s
   }
 
-  private func record(_ id: Int64) throws -> FrozenTrial {
-    guard let t = trialRecords[id] else { throw StorageError(.trialNotFound, "no trial with id \(id)") }
-    return t
+  private func record(_ id: Int64) throws -> TrialRecord {
+    guard let r = trialRecords[id] else { throw StorageError(.trialNotFound, "no trial with id \(id)") }
+    return r
   }
 
-  private func updatable(_ id: Int64) throws -> FrozenTrial {
-    let t = try record(id)
-    if t.state.isFinished {
-      throw StorageError(.trialFinished, "Trial#\(t.number) has already finished and can not be updated.")
+  private func updatable(_ id: Int64) throws -> TrialRecord {
+    let r = try record(id)
+    if r.trial.state.isFinished {
+      throw StorageError(.trialFinished, "Trial#\(r.trial.number) has already finished and can not be updated.")
     }
-    return t
+    return r
   }
 
   public func createStudy(name: String, directions: [StudyDirection]) throws -> Int64 {
@@ -79,7 +89,6 @@ public actor InMemoryStorage: Storage {
     let s = try study(id)
     for t in s.trialIDs {
       trialRecords[t] = nil
-      trialStudy[t] = nil
       heartbeats[t] = nil
     }
     studyRecords[id] = nil
@@ -97,7 +106,7 @@ public actor InMemoryStorage: Storage {
       StudySummary(
         id: id, name: s.name, directions: s.directions, userAttrs: s.userAttrs,
         systemAttrs: s.systemAttrs, trialCount: s.trialIDs.count,
-        datetimeStart: s.trialIDs.compactMap { trialRecords[$0]?.datetimeStart }.min())
+        datetimeStart: s.trialIDs.compactMap { trialRecords[$0]?.trial.datetimeStart }.min())
     }
   }
 
@@ -138,9 +147,8 @@ public actor InMemoryStorage: Storage {
     } else {
       studyRecords[id]?.nonWaitingCount += 1
     }
-    trialRecords[trialID] = t
-    trialStudy[trialID] = id
-    for (k, v) in t.systemAttrs { indexSystemAttr(trial: trialID, key: k, old: nil, new: v) }
+    trialRecords[trialID] = TrialRecord(t, study: id)
+    for (k, v) in t.systemAttrs { indexSystemAttr(trial: trialID, study: id, key: k, old: nil, new: v) }
     return t
   }
 
@@ -150,11 +158,11 @@ public actor InMemoryStorage: Storage {
     while s.waitingHead < s.waitingQueue.count {
       let tid = s.waitingQueue[s.waitingHead]
       s.waitingHead += 1
-      guard trialRecords[tid]?.state == .waiting else { continue }
-      trialRecords[tid]?.state = .running
-      trialRecords[tid]?.datetimeStart = Date()
+      guard let r = trialRecords[tid], r.trial.state == .waiting else { continue }
+      r.trial.state = .running
+      r.trial.datetimeStart = Date()
       s.nonWaitingCount += 1
-      return trialRecords[tid]
+      return r.trial
     }
     if s.waitingHead > 0 {
       s.waitingQueue.removeAll()
@@ -177,75 +185,73 @@ public actor InMemoryStorage: Storage {
   public func setTrialParam(trial id: Int64, name: String, internalValue: Double, distribution: Distribution)
     throws
   {
-    // No copy of the trial stays alive while it is written (its params would be copied).
-    if let existing = try updatable(id).distributions[name], !existing.isCompatible(with: distribution) {
+    let r = try updatable(id)
+    if let existing = r.trial.distributions[name], !existing.isCompatible(with: distribution) {
       throw StorageError(.invalidValue, "Cannot set different distribution kind to the same parameter name.")
     }
-    trialRecords[id]?.params[name] = distribution.toExternal(internalValue)
-    trialRecords[id]?.distributions[name] = distribution
+    r.trial.params[name] = distribution.toExternal(internalValue)
+    r.trial.distributions[name] = distribution
   }
 
   public func setTrialState(
     trial id: Int64, state: TrialState, values: [Double]?, systemAttrs: OrderedDictionary<String, JSONValue>
   ) throws -> Bool {
-    let t = try updatable(id)
-    if state == .running && t.state != .waiting { return false }
-    for (k, v) in systemAttrs { setSystemAttr(trial: id, key: k, value: v) }
-    if t.state == .waiting && state != .waiting, let sid = trialStudy[id] {
-      studyRecords[sid]?.nonWaitingCount += 1
+    let r = try updatable(id)
+    if state == .running && r.trial.state != .waiting { return false }
+    for (k, v) in systemAttrs { setSystemAttr(r, key: k, value: v) }
+    if r.trial.state == .waiting && state != .waiting {
+      studyRecords[r.study]?.nonWaitingCount += 1
     }
-    trialRecords[id]?.state = state
-    if let values { trialRecords[id]?.values = values }
-    if state == .running { trialRecords[id]?.datetimeStart = Date() }
-    if state.isFinished { trialRecords[id]?.datetimeComplete = Date() }
+    r.trial.state = state
+    if let values { r.trial.values = values }
+    if state == .running { r.trial.datetimeStart = Date() }
+    if state.isFinished { r.trial.datetimeComplete = Date() }
     return true
   }
 
   public func setTrialIntermediateValue(trial id: Int64, step: Int, value: Double) throws {
-    _ = try updatable(id)
-    trialRecords[id]?.intermediateValues[step] = value
-    trialRecords[id]?.intermediateValues.sort { $0.key < $1.key }
+    let r = try updatable(id)
+    r.trial.intermediateValues[step] = value
+    r.trial.intermediateValues.sort { $0.key < $1.key }
   }
 
   public func setTrialUserAttr(trial id: Int64, key: String, value: JSONValue) throws {
-    _ = try updatable(id)
-    trialRecords[id]?.userAttrs[key] = value
+    try updatable(id).trial.userAttrs[key] = value
   }
 
   public func setTrialSystemAttr(trial id: Int64, key: String, value: JSONValue) throws {
-    _ = try updatable(id)
-    setSystemAttr(trial: id, key: key, value: value)
+    setSystemAttr(try updatable(id), key: key, value: value)
   }
 
   public func claimTrialSystemAttr(trial id: Int64, study sid: Int64, key: String, value: JSONValue)
     throws -> Bool
   {
-    _ = try updatable(id)
+    let r = try updatable(id)
     if try study(sid).claimIndex[key] == nil {  // the first claim of this key: index the values held so far
       var holders: [JSONValue: Set<Int64>] = [:]
       for tid in try study(sid).trialIDs {
-        if let v = trialRecords[tid]?.systemAttrs[key] { holders[v, default: []].insert(tid) }
+        if let v = trialRecords[tid]?.trial.systemAttrs[key] { holders[v, default: []].insert(tid) }
       }
       studyRecords[sid]?.claimIndex[key] = holders
     }
     if let holders = studyRecords[sid]?.claimIndex[key]?[value], holders.contains(where: { $0 != id }) { return false }
-    setSystemAttr(trial: id, key: key, value: value)
+    setSystemAttr(r, key: key, value: value)
     return true
   }
 
-  public func trial(id: Int64) throws -> FrozenTrial { try record(id) }
+  public func trial(id: Int64) throws -> FrozenTrial { try record(id).trial }
 
   public func trialIDs(study id: Int64) throws -> [Int64]? { try study(id).trialIDs }
 
   public func trials(study id: Int64, filter: TrialFilter) throws -> [FrozenTrial] {
     let ids = try study(id).trialIDs
-    let positions = filter.candidatePositions(count: ids.count, idAt: { ids[$0] }, position: { trialRecords[$0]?.number })
+    let positions = filter.candidatePositions(count: ids.count, idAt: { ids[$0] }, position: { trialRecords[$0]?.trial.number })
     var out: [FrozenTrial] = []
     out.reserveCapacity(positions.count)
     for p in positions {
       let tid = ids[p]
-      guard let t = trialRecords[tid], filter.matches(id: tid, state: t.state) else { continue }
-      out.append(t)
+      guard let r = trialRecords[tid], filter.matches(id: tid, state: r.trial.state) else { continue }
+      out.append(r.trial)
     }
     return out
   }
@@ -259,12 +265,12 @@ public actor InMemoryStorage: Storage {
     let now = Date()
     var failed: [Int64] = []
     for tid in try study(id).trialIDs {
-      guard let t = trialRecords[tid], t.state == .running, let beat = heartbeats[tid],
+      guard let r = trialRecords[tid], r.trial.state == .running, let beat = heartbeats[tid],
         now.timeIntervalSince(beat) > grace
       else { continue }
-      trialRecords[tid]?.state = .fail
-      trialRecords[tid]?.datetimeComplete = now
-      setSystemAttr(trial: tid, key: HpotopKey.failReason.rawValue, value: .string(HpotopKey.staleReason))
+      r.trial.state = .fail
+      r.trial.datetimeComplete = now
+      setSystemAttr(r, key: HpotopKey.failReason.rawValue, value: .string(HpotopKey.staleReason))
       failed.append(tid)
     }
     return failed
