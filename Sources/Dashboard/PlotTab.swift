@@ -38,7 +38,7 @@ public struct PlotTab: Sendable, Hashable, CustomStringConvertible {
 
   /// The built-in tabs, in key order (`1` is the first). THE list: add a tab here.
   public static let builtins: [PlotTab] = [
-    .history, .parallel, .pareto, .importance, .intermediate, .slice, .contour, .timeline, .edf, .pbt,
+    .history, .parallel, .pareto, .importance, .intermediate, .slice, .contour, .timeline, .edf, .pbt, .cmaes,
   ]
 
   /// Tabs added for the current task, after the built-ins: a test (or a program embedding the
