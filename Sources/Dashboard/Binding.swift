@@ -95,8 +95,8 @@ public enum Bindings {
       s.tab == .parallel ? nil : "only on the parallel tab" }),
     Binding([.char("o")], .nextObjective, label: "Objective", "Next objective (history, parallel, slice, contour, importance, EDF)", section: .plots, disabledReason: { s in
       s.snapshot.directions.count < 2 ? "the study has one objective" : nil }),
-    Binding([.char("l")], .logScale, label: "Log", "Log value axis (history, curves, slice, EDF)", section: .plots, disabledReason: { s in
-      [.history, .intermediate, .slice, .edf].contains(s.tab) ? nil : "not on this tab" }),
+    Binding([.char("l")], .logScale, label: "Log", "Log value axis (history, curves, slice, EDF, CMA-ES)", section: .plots, disabledReason: { s in
+      [.history, .intermediate, .slice, .edf, .cmaes].contains(s.tab) ? nil : "not on this tab" }),
     Binding([.char("A")], .allTrials, label: "All trials", "Plot every trial (else the newest \(plotTrialLimit), for speed)", section: .plots),
     Binding([.char("<")], .moveAxisLeft, label: "Axis ◂", "Parallel coordinates: move the focused axis left", section: .plots, disabledReason: { s in
       s.tab == .parallel ? nil : "only on the parallel tab" }),

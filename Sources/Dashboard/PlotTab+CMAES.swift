@@ -56,10 +56,10 @@ func drawCMAES(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   let generations = first...max(Double(last.generation), first + 1)
   var plot = LinePlot(series, axisStyle: Style(fg: theme.color("border")), labelStyle: theme.dim, showLegend: legendFits(valueArea))
   plot.xBounds = generations
-  if log.on { plot.yTicks = logTicks(plot.resolvedBounds().y) }
-  plot.render(area: valueArea, buffer: &buf)
+  let yb = plot.resolvedBounds().y
+  plot.yTicks = log.on ? logTicks(yb) : AxisTicks.nice(yb.lowerBound, yb.upperBound, maxCount: max(3, min(6, valueArea.height / 2)))
+  guard stripHeight > 0 else { return plot.render(area: valueArea, buffer: &buf) }
 
-  guard stripHeight > 0 else { return }
   buf.setString(x: sigmaArea.x, y: sigmaArea.y, "σ by generation (log; the sampler's [0, 1] scale)", style: theme.dim, maxWidth: sigmaArea.width)
   let (_, body) = sigmaArea.splitTop(1)
   let sigmas = history.filter { $0.sigma > 0 }.map { (x: Double($0.generation), y: log10($0.sigma)) }
@@ -67,5 +67,10 @@ func drawCMAES(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
                            axisStyle: Style(fg: theme.color("border")), labelStyle: theme.dim, showLegend: false)
   sigmaPlot.xBounds = generations
   sigmaPlot.yTicks = logTicks(sigmaPlot.resolvedBounds().y, maxCount: max(2, body.height / 2))
+  // One label column for both, so their generation axes line up.
+  let width = ((plot.yTicks ?? []) + (sigmaPlot.yTicks ?? [])).map { TextWidth.of($0.label) }.max() ?? 0
+  plot.minYLabelWidth = width
+  sigmaPlot.minYLabelWidth = width
+  plot.render(area: valueArea, buffer: &buf)
   sigmaPlot.render(area: body, buffer: &buf)
 }

@@ -29,6 +29,9 @@ public struct LinePlot: Widget, Sendable {
   /// Series names with their colours and glyphs on a row above the plot (when one or more is
   /// named and there are at least 6 rows).
   public var showLegend: Bool
+  /// The y labels' column is at least this wide: plots stacked on one x axis give it the same
+  /// value so that their x axes line up.
+  public var minYLabelWidth = 0
 
   public init(
     _ series: [Series], xBounds: ClosedRange<Double>? = nil, yBounds: ClosedRange<Double>? = nil,
@@ -81,7 +84,7 @@ public struct LinePlot: Widget, Sendable {
       inner = inner.inset(top: 1)
     }
     let yt = ticks(yTicks, yLabels, yb, count: max(3, min(6, (inner.height - 2) / 2 + 1)))
-    let yLabelWidth = min(yt.map { TextWidth.of($0.label) }.max() ?? 0, inner.width / 3)
+    let yLabelWidth = min(max(minYLabelWidth, yt.map { TextWidth.of($0.label) }.max() ?? 0), inner.width / 3)
     let plotRect: Rect
     if inner.height >= 3, inner.width - yLabelWidth - 1 >= 4 {
       let axisX = inner.x + yLabelWidth

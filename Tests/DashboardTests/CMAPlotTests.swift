@@ -45,6 +45,20 @@ import Testing
     #expect(text.contains("best so far") && text.contains("generation's best"), "\(text)")
   }
 
+  @Test func logScaleAppliesAndBothAxesLineUp() async throws {
+    let trials = try await CMAHeaderTests.cmaTrials(40)
+    var s = CMAHeaderTests.state(trials, sampler: "cmaes")
+    s.tab = .cmaes
+    Fixture.press(&s, [.char("l")])
+    #expect(s.plots.logScale)
+    let lines = Fixture.lines(s)
+    #expect(lines.contains { $0.contains("generations") && $0.contains("· log") }, "\(lines.joined(separator: "\n"))")
+    // The two x axes (└ corners) start in the same column.
+    let corners = lines.compactMap { l in l.firstIndex(of: "└").map { l.distance(from: l.startIndex, to: $0) } }
+    let plotCorners = corners.filter { $0 > 0 }
+    #expect(plotCorners.count >= 2 && Set(plotCorners.suffix(2)).count == 1, "\(lines.joined(separator: "\n"))")
+  }
+
   @Test func aStudyWithoutCMAStateCannotShowTheTab() {
     let s = CMAHeaderTests.state(Fixture.trials(12), sampler: "tpe")
     #expect(PlotTab.cmaes.unavailableReason(s)?.contains("no CMA-ES generations") == true)
