@@ -7,7 +7,7 @@ extension PlotTab {
   /// size σ, by generation (restarts show as σ jumping back up).
   public static let cmaes = PlotTab(
     id: "cmaes", title: "CMA-ES", summary: "CMA-ES by generation: each generation's best value, the best so far, σ",
-    unavailable: { s in cmaHistory(s).isEmpty ? "the study has no CMA-ES generations (sampler: cmaes)" : nil },
+    unavailable: { s in cmaSummary(s) == nil ? "the study has no CMA-ES generations (sampler: cmaes)" : nil },
     draw: drawCMAES)
 }
 

@@ -8,8 +8,16 @@ extension PlotTab {
   /// below it each hyperparameter's schedule per member.
   public static let pbt = PlotTab(
     id: "pbt", title: "PBT", summary: "PBT members: curves, exploits, hyperparameter schedules",
-    unavailable: { s in s.snapshot.trials.contains { $0.hpotop.pbtSegment != nil } ? nil : "the study has no PBT segments (sampler: pbt)" },
+    unavailable: { s in hasPBTSegments(s) ? nil : "the study has no PBT segments (sampler: pbt)" },
     draw: drawPBT)
+}
+
+/// Whether the study has PBT segments: looked for once per snapshot, and only when the sampler
+/// is `pbt` or not known (a watched study).
+func hasPBTSegments(_ state: AppState) -> Bool {
+  guard state.info.samplerName == nil || state.info.samplerName == "pbt" else { return false }
+  let trials = state.snapshot.trials
+  return state.cache.value(slot: "hasPBT", key: cacheKey(state)) { trials.contains { $0.hpotop.pbtSegment != nil } }
 }
 
 /// Member colours, cycled.

@@ -16,8 +16,9 @@ func drawPlotPane(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   var inner = area.width >= 3 && area.height >= 3 ? block.inner(area) : area
   if inner != area { block.render(area: area, buffer: &buf) }
   guard !inner.isEmpty else { return }
+  let shown = shownTabs(state)
   let tabs = Tabs(
-    tabTitles(selected: state.tab, width: inner.width).map { Line($0) }, selected: state.tab.rawValue,
+    tabTitles(shown, selected: state.tab, width: inner.width).map { Line($0) }, selected: shown.firstIndex(of: state.tab) ?? 0,
     style: theme.dim, highlightStyle: theme.fg("accent").adding([.bold, .underline]))
   tabs.render(area: Rect(x: inner.x, y: inner.y, width: inner.width, height: 1), buffer: &buf)
   inner = inner.inset(top: 1)
@@ -25,15 +26,21 @@ func drawPlotPane(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   drawPlot(state, &buf, inner)
 }
 
+/// The tabs the bar shows: the nine with number keys always, later ones (a sampler's own, like
+/// PBT's and CMA-ES's) only where the study can show them or when selected.
+func shownTabs(_ state: AppState) -> [PlotTab] {
+  PlotTab.allCases.filter { $0.rawValue < 9 || $0 == state.tab || $0.unavailableReason(state) == nil }
+}
+
 /// The tab bar's titles in `width` columns: whole when they fit, else the selected one whole and
 /// the others shortened to three letters, else to their number.
-func tabTitles(selected: PlotTab, width: Int) -> [String] {
+func tabTitles(_ tabs: [PlotTab], selected: PlotTab, width: Int) -> [String] {
   func fits(_ titles: [String]) -> Bool { titles.reduce(0) { $0 + TextWidth.of($1) + 3 } - 1 <= width }
-  let full = PlotTab.allCases.map { "\($0.rawValue + 1) \($0.title)" }
+  let full = tabs.map { "\($0.rawValue + 1) \($0.title)" }
   if fits(full) { return full }
-  let short = PlotTab.allCases.map { $0 == selected ? "\($0.rawValue + 1) \($0.title)" : "\($0.rawValue + 1) \($0.title.prefix(3))" }
+  let short = tabs.map { $0 == selected ? "\($0.rawValue + 1) \($0.title)" : "\($0.rawValue + 1) \($0.title.prefix(3))" }
   if fits(short) { return short }
-  return PlotTab.allCases.map { $0 == selected ? "\($0.rawValue + 1) \($0.title)" : "\($0.rawValue + 1)" }
+  return tabs.map { $0 == selected ? "\($0.rawValue + 1) \($0.title)" : "\($0.rawValue + 1)" }
 }
 
 /// Draws the selected tab's plot into `area`.

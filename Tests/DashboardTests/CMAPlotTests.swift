@@ -59,6 +59,17 @@ import Testing
     #expect(plotCorners.count >= 2 && Set(plotCorners.suffix(2)).count == 1, "\(lines.joined(separator: "\n"))")
   }
 
+  @Test func theTabBarListsTheSamplersOwnTabsOnlyWhereTheStudyHasThem() async throws {
+    let trials = try await CMAHeaderTests.cmaTrials(40)
+    let bar = { (s: AppState) in Fixture.lines(s).first { $0.contains("1 History") } ?? "" }
+    let cma = bar(CMAHeaderTests.state(trials, sampler: "cmaes", width: 120))
+    #expect(cma.contains("11 CMA-ES") && !cma.contains("10 P"), "\(cma)")
+    // Every title stays whole at 120 columns.
+    #expect(cma.contains("4 Importance") && cma.contains("8 Timeline"), "\(cma)")
+    let tpe = bar(CMAHeaderTests.state(Fixture.trials(12), sampler: "tpe", width: 120))
+    #expect(tpe.contains("9 EDF") && !tpe.contains("10 ") && !tpe.contains("11 "), "\(tpe)")
+  }
+
   @Test func aStudyWithoutCMAStateCannotShowTheTab() {
     let s = CMAHeaderTests.state(Fixture.trials(12), sampler: "tpe")
     #expect(PlotTab.cmaes.unavailableReason(s)?.contains("no CMA-ES generations") == true)

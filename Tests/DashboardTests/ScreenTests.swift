@@ -23,6 +23,7 @@ import Testing
     case "timeline": return "lane"
     case "edf": return "share of trials"
     case "pbt": return "PBT segment"
+    case "cmaes": return "no CMA-ES generation"
     default: return "unknown tab \(tab.id)"
     }
   }
