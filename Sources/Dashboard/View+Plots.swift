@@ -560,14 +560,19 @@ func drawSlice(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   let top = caption(head, state, &buf, area, minHeight: 2)
   guard let info, !info.points.isEmpty else { return message("no completed trial has \(param)", state, &buf, top) }
   let f = { (v: Double) in log.on ? log10(v) : v }
+  // A categorical choice's trials spread across the middle of its band (by trial number), so
+  // that trials with close values do not hide behind one marker.
+  let x = { (p: SliceInfo.Point) in
+    info.axis.isCategorical ? p.x + ((Double(p.trialNumber) * 0.6180339887).truncatingRemainder(dividingBy: 1) - 0.5) * 0.6 : p.x
+  }
   let n = Double(max(1, info.points.count - 1))
   // Older trials dim, the newest third in the high gradient colour.
-  let old = info.points.enumerated().filter { Double($0.offset) / n <= 0.66 || info.points.count < 6 }.map { (x: $0.element.x, y: f($0.element.value)) }
-  let recent = info.points.count < 6 ? [] : info.points.enumerated().filter { Double($0.offset) / n > 0.66 }.map { (x: $0.element.x, y: f($0.element.value)) }
+  let old = info.points.enumerated().filter { Double($0.offset) / n <= 0.66 || info.points.count < 6 }.map { (x: x($0.element), y: f($0.element.value)) }
+  let recent = info.points.count < 6 ? [] : info.points.enumerated().filter { Double($0.offset) / n > 0.66 }.map { (x: x($0.element), y: f($0.element.value)) }
   var series = [Series("older", points: old, color: theme.color("complete"), kind: .markers, marker: "•")]
   if !recent.isEmpty { series.append(Series("newest third", points: recent, color: theme.color("graph_high"), kind: .markers, marker: "▪")) }
   if let sel = state.selectedTrial, let p = info.points.first(where: { $0.trialNumber == sel.number }) {
-    series.append(Series("#\(sel.number)", points: [(p.x, f(p.value))], color: theme.color("selected_fg") ?? theme.color("accent"), kind: .markers, marker: "◆"))
+    series.append(Series("#\(sel.number)", points: [(x(p), f(p.value))], color: theme.color("selected_fg") ?? theme.color("accent"), kind: .markers, marker: "◆"))
   }
   var plot = LinePlot(series, axisStyle: Style(fg: theme.color("border")), labelStyle: theme.dim, showLegend: legendFits(top))
   let b = plot.resolvedBounds()
@@ -575,6 +580,12 @@ func drawSlice(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
     plot.xBounds = -0.5...(Double(max(0, info.axis.labels.count - 1)) + 0.5)
   }
   plot.xTicks = paramTicks(info.axis, range: plot.xBounds ?? b.x, maxCount: max(3, top.width / 12))
+  if info.axis.isCategorical {
+    // Each choice with its number of trials: "mlp (52)".
+    var counts: [Int: Int] = [:]
+    for p in info.points { counts[Int(p.x.rounded()), default: 0] += 1 }
+    plot.xTicks = plot.xTicks?.map { AxisTick($0.value, "\($0.label) (\(counts[Int($0.value.rounded())] ?? 0))") }
+  }
   if log.on { plot.yTicks = logTicks(b.y) }
   plot.render(area: top, buffer: &buf)
 }

@@ -230,6 +230,33 @@ import Testing
     #expect(text.contains("adam") && text.contains("sgd"))
   }
 
+  @Test func sliceSpreadsAChoicesTrialsAndCountsThem() throws {
+    // 40 trials of one choice with values close enough to share a row: without a spread they
+    // would hide behind a marker or two.
+    let base = Self.study((0..<40).map { 1 + Double($0 % 4) * 1e-3 })
+    let choice = Distribution.categorical(try CategoricalDistribution(choices: [.string("adam"), .string("sgd")]))
+    let trials = base.trials.map { t in
+      var t = t
+      t.params["opt"] = .string("adam")
+      t.distributions["opt"] = choice
+      return t
+    }
+    var s = Fixture.state(width: 100, height: 30)
+    s.snapshot = StudySnapshot(studyID: 1, studyName: "s", directions: [.minimize], trials: trials, takenAt: Fixture.t0, revision: 1)
+    s.tab = .slice
+    s.plotMaximized = true
+    s.paramIndex = s.paramNames.firstIndex(of: "opt")!
+    let lines = Fixture.lines(s)
+    let text = lines.joined(separator: "\n")
+    #expect(text.contains("adam (40)"), "\(text)")
+    // The markers cover many columns of the choice's band.
+    var columns = Set<Int>()
+    for l in lines where !l.contains("older") {
+      for (i, c) in l.enumerated() where c == "•" || c == "▪" || c == "◆" { columns.insert(i) }
+    }
+    #expect(columns.count >= 10, "\(text)")
+  }
+
   @Test func curvesHaveALegend() {
     let text = Fixture.text(Self.plot(.intermediate))
     #expect(text.contains("━ complete") && text.contains("pruned") && text.contains("running"))
