@@ -17,11 +17,15 @@ func cmaHeaderSegments(_ state: AppState) -> [HeaderSegment] {
 }
 
 /// The newest CMA-ES run's summary, decoded once per snapshot; nil when the study does not run
-/// `cmaes` (named, or chosen by `auto`; a watched study's sampler is not known) or has no state.
+/// `cmaes` (named, or chosen by `auto`; a watched study's sampler is not known): none of its
+/// newest trials belongs to a generation, or it has no state.
 func cmaSummary(_ state: AppState) -> CMARun.Summary? {
   let s = state.info.samplerName
   guard s == nil || s == "cmaes" || state.snapshot.systemAttrs.hpotop.autoChoices.last?.sampler == "cmaes" else { return nil }
   let snap = state.snapshot
+  // Checked first, so that another sampler's million trials are not scanned for a state.
+  guard snap.trials.suffix(newestTrialsChecked).contains(where: { $0.systemAttrs[CMAKey.generation.rawValue] != nil })
+  else { return nil }
   return state.cache.value(slot: "cmaRun", key: cacheKey(state)) { () -> CMARun.Summary? in
     CMARun.latest(in: snap.trials)?.summary
   }
