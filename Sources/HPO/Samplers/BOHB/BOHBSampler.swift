@@ -76,14 +76,14 @@ public struct BOHBSampler: Sampler {
   public static func defaultPruner(
     minResource: Int = 1, maxResource: Int? = nil, reductionFactor: Int = 3,
     rule: HyperbandBracketTable.Rule = .paperAlgorithm, bootstrapCount: Int? = nil,
-    promotionWindow: Int? = nil, rungTrust: RungTrust? = .bohbDefault
+    promotionWindow: Int? = nil, rungTrust: RungTrust? = .bohbDefault, curveStop: CurveStop? = nil
   ) throws -> HyperbandPruner {
     let bootstrap = bootstrapCount ?? (maxResource == nil ? 0 : max(reductionFactor - 1, 0))
     let window = promotionWindow ?? (maxResource == nil ? 0 : reductionFactor)
     return try HyperbandPruner(
       minResource: minResource, maxResource: maxResource, reductionFactor: reductionFactor,
       bootstrapCount: bootstrap, rule: rule, filtersSamplerView: false,
-      promotionWindow: window > 0 ? window : nil, rungTrust: rungTrust)
+      promotionWindow: window > 0 ? window : nil, rungTrust: rungTrust, curveStop: curveStop)
   }
 
   // MARK: Sampler
