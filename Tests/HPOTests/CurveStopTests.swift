@@ -80,4 +80,57 @@ import Testing
     #expect(!(try await plain.shouldPrune(context, trial: running)))
     #expect(try await pruner.shouldPrune(context, trial: running))
   }
+
+  @Test func theBoundStaysLowForACurveNearItsStartAndTightForAConvergedOne() throws {
+    func points(floor: Double, tau: Double, upTo k: Int) -> [(step: Int, value: Double)] {
+      (1...k).map { (step: $0, value: floor + (2.3 - floor) * Foundation.exp(-Double($0) / tau)) }
+    }
+    // A slow curve (τ 60) seen for 5 steps could still end anywhere: its bound at 81 is below its
+    // true value there and below the point prediction.
+    let slow = points(floor: 0.1, tau: 60, upTo: 5)
+    let slowFinal = 0.1 + 2.2 * Foundation.exp(-81.0 / 60)
+    let slowBound = try #require(CurveExtrapolation.lowerBound(slow, at: 81))
+    #expect(slowBound < slowFinal)
+    let slowPrediction = try #require(CurveExtrapolation.predict(slow, at: 81))
+    #expect(slowBound <= slowPrediction)
+    // A fast curve (τ 2) seen for 12 steps has converged: its bound is within 0.05 of its floor.
+    let fast = points(floor: 0.6, tau: 2, upTo: 12)
+    let fastBound = try #require(CurveExtrapolation.lowerBound(fast, at: 81))
+    #expect(abs(fastBound - 0.6) < 0.05)
+    #expect(CurveExtrapolation.lowerBound(Array(fast.prefix(4)), at: 81) == nil)
+  }
+
+  @Test func aRungKeepsATrialWhoseCurveLeads() async throws {
+    // Bracket 2 (rung at step 9): three trials of that bracket recorded 0.0 there, so a new one
+    // reporting 0.81 at step 9 is not in the top third and Optuna's rung stops it. Its curve
+    // (floor 0.1, τ 8) heads below the best value at 81 (0.195): with `keepsLeaders` it goes on.
+    let storage = InMemoryStorage()
+    let sid = try await storage.createStudy(name: "lead", directions: [.minimize])
+    for t in Self.history { _ = try await storage.createTrial(study: sid, template: t) }
+    func make(_ keeps: Bool) throws -> HyperbandPruner {
+      try HyperbandPruner(minResource: 1, maxResource: 81, reductionFactor: 3,
+                          curveStop: CurveStop(keepsLeaders: keeps))
+    }
+    let pruner = try make(true)
+    var context = SamplingContext(studyID: sid, studyName: "lead", directions: [.minimize], storage: storage,
+                                  trials: try await storage.trials(study: sid, filter: .all))
+    var n = 6
+    var rivals = 0
+    while rivals < 3 {
+      if pruner.bracketID(context, trialNumber: n) == 2 {
+        var t = Self.trial(n, floor: 0.0, tau: 1, upTo: 9, state: .pruned)
+        t.systemAttrs = ["completed_rung_0": .double(0.0)]
+        _ = try await storage.createTrial(study: sid, template: t)
+        rivals += 1
+      }
+      n += 1
+    }
+    while pruner.bracketID(context, trialNumber: n) != 2 { n += 1 }
+    let running = try await storage.createTrial(
+      study: sid, template: Self.trial(n, floor: 0.1, tau: 8, upTo: 9, state: .running))
+    context = SamplingContext(studyID: sid, studyName: "lead", directions: [.minimize], storage: storage,
+                              trials: try await storage.trials(study: sid, filter: .all))
+    #expect(try await make(false).shouldPrune(context, trial: running))
+    #expect(!(try await pruner.shouldPrune(context, trial: running)))
+  }
 }
