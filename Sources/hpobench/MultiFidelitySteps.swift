@@ -14,7 +14,7 @@ struct MultiFidelitySteps: AsyncParsableCommand {
   @Option(help: "Simulated asynchronous workers.") var workers = 1
   @Option(help: "Number of seeds.") var seeds = 20
   @Option(help: "First seed.") var firstSeed = 0
-  @Option(help: "Comma-separated methods: bohb, bohb_plain, bohb_trust[s|p][_p<pairs>][_c<percent>][_x][_t], bohb_asha, tpe_hyperband, tpe_asha, bohb_nowindow, bohb_asha_plain, bohb_b<bootstrap>_w<window>.")
+  @Option(help: "Comma-separated methods: bohb (the default configuration), bohb_s5 (session 5's), bohb_cs[_f<random %>…] (see makeStudy), bohb_plain, bohb_trust[s|p][_p<pairs>][_c<percent>][_x][_t], bohb_asha, tpe_hyperband, tpe_asha, bohb_nowindow, bohb_asha_plain, bohb_b<bootstrap>_w<window>.")
   var methods = "bohb,tpe_hyperband"
   @Option(help: "Name every study as if its method were this one (Hyperband draws brackets from the study name), so variants share the plain method's bracket draw.")
   var nameAs: String?
@@ -111,17 +111,24 @@ struct MultiFidelitySteps: AsyncParsableCommand {
     let bohb = BOHBSampler(seed: s, budgets: task.rungs)
     switch method {
     case "bohb_plain":
-      // BOHB before rung trust (session 5): every budget models, every rung prunes.
+      // BOHB before rung trust (session 4): every budget models, every rung prunes, 1/3 random.
       return try await Study.create(
-        name: name, storage: storage, sampler: BOHBSampler(seed: s, budgets: task.rungs, rungTrust: nil),
+        name: name, storage: storage,
+        sampler: BOHBSampler(seed: s, randomFraction: 1.0 / 3.0, budgets: task.rungs, rungTrust: nil),
         pruner: try BOHBSampler.defaultPruner(
-          minResource: task.minB, maxResource: task.maxB, reductionFactor: 3, rungTrust: nil))
+          minResource: task.minB, maxResource: task.maxB, reductionFactor: 3, rungTrust: nil, curveStop: nil))
+    case "bohb_s5":
+      // The session-5 default: rung trust, 1/3 random, no curve stop.
+      return try await Study.create(
+        name: name, storage: storage, sampler: BOHBSampler(seed: s, randomFraction: 1.0 / 3.0, budgets: task.rungs),
+        pruner: try BOHBSampler.defaultPruner(
+          minResource: task.minB, maxResource: task.maxB, reductionFactor: 3, curveStop: nil))
     case "bohb":
       return try await Study.create(
         name: name, storage: storage, sampler: bohb,
         pruner: try BOHBSampler.defaultPruner(minResource: task.minB, maxResource: task.maxB, reductionFactor: 3))
     case let m where m.hasPrefix("bohb_cs"):
-      // bohb_cs[_r<min reports>][_m<min calibration>][_k<calibration trials>][_l0 (rungs stop leaders)][_f<random %>][_n<top n %>][_w<bandwidth factor ×10>][_p<promotion window>][_b<bootstrap>]: bohb + CurveStop.
+      // bohb_cs[_r<min reports>][_m<min calibration>][_k<calibration trials>][_l0 (rungs stop leaders)][_f<random %> (33 unless given)][_n<top n %>][_w<bandwidth factor ×10>][_p<promotion window>][_b<bootstrap>]: bohb + CurveStop.
       var r = CurveExtrapolation.minPoints
       var mc = 5
       var k = 10
