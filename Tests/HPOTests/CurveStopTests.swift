@@ -133,4 +133,21 @@ import Testing
     #expect(try await make(false).shouldPrune(context, trial: running))
     #expect(!(try await pruner.shouldPrune(context, trial: running)))
   }
+
+  @Test func aStudyFileTurnsRungTrustAndTheCurveStopOn() throws {
+    let on = try StudySpec.parse(
+      yaml: "pruner: {name: hyperband, max_resource: 81, rung_trust: true, curve_stop: true}\nobjective: {builtin: branin}\n",
+      path: "/tmp/s/study.yaml")
+    let hb = try #require(try ComponentFactory.pruner(on.pruner, samplerName: "tpe") as? HyperbandPruner)
+    #expect(hb.rungTrust == .bohbDefault && hb.curveStop == .bohbDefault)
+    let plain = try StudySpec.parse(yaml: "pruner: hyperband\nobjective: {builtin: branin}\n", path: "/tmp/s/study.yaml")
+    let optuna = try #require(try ComponentFactory.pruner(plain.pruner, samplerName: "bohb") as? HyperbandPruner)
+    #expect(optuna.rungTrust == nil && optuna.curveStop == nil)
+    // `sampler: bohb` without a pruner brings both.
+    let companion = try #require(try ComponentFactory.pruner(nil, samplerName: "bohb") as? HyperbandPruner)
+    #expect(companion.rungTrust == .bohbDefault && companion.curveStop == .bohbDefault)
+    let bad = try StudySpec.parse(
+      yaml: "pruner: {name: hyperband, curve_stop: 3}\nobjective: {builtin: branin}\n", path: "/tmp/s/study.yaml")
+    #expect(throws: StudyFileError.self) { try ComponentFactory.pruner(bad.pruner, samplerName: "tpe") }
+  }
 }
