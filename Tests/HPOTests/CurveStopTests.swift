@@ -132,6 +132,10 @@ import Testing
                               trials: try await storage.trials(study: sid, filter: .all))
     #expect(try await make(false).shouldPrune(context, trial: running))
     #expect(!(try await pruner.shouldPrune(context, trial: running)))
+    // A NaN report is not a lead: the rung stops it.
+    var failed = running
+    failed.intermediateValues[9] = .nan
+    #expect(!CurveStop().leads(failed, others: Self.history, direction: .minimize))
   }
 
   @Test func aStudyFileTurnsRungTrustAndTheCurveStopOn() throws {

@@ -73,9 +73,11 @@ public struct CurveStop: Sendable, Hashable {
   }
 
   /// Whether `trial`'s curve, extrapolated to the reference step, ends below the best value
-  /// reported there (needs `CurveExtrapolation.minPoints` reports; `false` without them).
+  /// reported there (needs `CurveExtrapolation.minPoints` reports and a finite last one; `false`
+  /// otherwise, so a rung still stops a trial that reported NaN).
   public func leads(_ trial: FrozenTrial, others: [FrozenTrial], direction: StudyDirection) -> Bool {
-    guard let step = trial.lastStep, let top = RungTrust.referenceStep(others), step < top,
+    guard let step = trial.lastStep, trial.intermediateValues[step]?.isFinite == true,
+          let top = RungTrust.referenceStep(others), step < top,
           let best = others.compactMap({ $0.intermediateValues[top] }).filter(\.isFinite)
             .map(direction.normalized).min(),
           let predicted = CurveExtrapolation.predict(trial, upTo: step, at: top)
