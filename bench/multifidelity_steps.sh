@@ -2,13 +2,15 @@
 # Issue 17: multi-fidelity at equal compute. Counting ones and the learning-curve task, 1 and 4
 # simulated asynchronous workers, hpotop BOHB / TPE + Hyperband vs Optuna TPE + Hyperband in the
 # same run, regret at 10/25/50/100% of the Optuna run's steps (the cap). Time budget: about
-# 25 min for 20 seeds alone on 2 cores (Optuna ~4 min, hpotop release build ~20 min).
+# 8 min for 20 seeds alone on 2 cores (Optuna ~4 min, hpotop bohb + bohb_s5 ~4 min, release build).
 # Usage: bash bench/multifidelity_steps.sh [SEEDS] [METHODS]
 # REUSE_OPTUNA=1 keeps recorded Optuna results (bench/results/mfsteps_optuna_*.json) when present:
 # Optuna's side is deterministic per seed and does not change with hpotop's methods.
+# bench/results/mfsteps_reused_<task>_w<W>.json, when present, adds recorded rows of hpotop methods
+# whose code has not changed (bohb_plain, tpe_hyperband) to the report without rerunning them.
 source "$(dirname "$0")/lib.sh"
 SEEDS="${1:-20}"
-METHODS="${2:-bohb,bohb_plain,tpe_hyperband}"
+METHODS="${2:-bohb,bohb_s5}"
 bench_venv
 bench_build hpobench
 O=() H=()
@@ -21,6 +23,7 @@ for task in counting_ones learning_curve; do
     "$BIN/hpobench" mfsteps --task "$task" --workers "$w" --seeds "$SEEDS" --methods "$METHODS" \
       > "$RESULTS/mfsteps_hpotop_${task}_w$w.json"
     O+=("$RESULTS/mfsteps_optuna_${task}_w$w.json") H+=("$RESULTS/mfsteps_hpotop_${task}_w$w.json")
+    if [[ -s "$RESULTS/mfsteps_reused_${task}_w$w.json" ]]; then H+=("$RESULTS/mfsteps_reused_${task}_w$w.json"); fi
   done
 done
 (cd "$BENCH/optuna" && "$PY" bench_mf_steps.py report --optuna "${O[@]}" --hpotop "${H[@]}" \

@@ -14,8 +14,11 @@ struct MultiFidelitySteps: AsyncParsableCommand {
   @Option(help: "Simulated asynchronous workers.") var workers = 1
   @Option(help: "Number of seeds.") var seeds = 20
   @Option(help: "First seed.") var firstSeed = 0
-  @Option(help: "Comma-separated methods: bohb, bohb_plain, bohb_trust[s|p][_p<pairs>][_c<percent>][_x][_t], bohb_asha, tpe_hyperband, tpe_asha, bohb_nowindow, bohb_asha_plain, bohb_b<bootstrap>_w<window>.")
+  @Option(help: "Comma-separated methods: bohb (the default configuration), bohb_s5 (session 5's), bohb_cs[_f<random %>…] (see makeStudy), bohb_plain, bohb_trust[s|p][_p<pairs>][_c<percent>][_x][_t], bohb_asha, tpe_hyperband, tpe_asha, bohb_nowindow, bohb_asha_plain, bohb_b<bootstrap>_w<window>.")
   var methods = "bohb,tpe_hyperband"
+  @Option(help: "Name every study as if its method were this one (Hyperband draws brackets from the study name), so variants share the plain method's bracket draw.")
+  var nameAs: String?
+  @Flag(help: "Print one line per finished trial to stderr.") var trace = false
 
   static let fractions = ["0.1", "0.25", "0.5", "1.0"]
 
@@ -104,19 +107,59 @@ struct MultiFidelitySteps: AsyncParsableCommand {
   func makeStudy(_ method: String, _ task: Task, seed: Int) async throws -> Study {
     let s = UInt64(seed)
     let storage = InMemoryStorage()
-    let name = "\(self.task)-\(method)-\(seed)"
+    let name = "\(self.task)-\(nameAs ?? method)-\(seed)"
     let bohb = BOHBSampler(seed: s, budgets: task.rungs)
     switch method {
     case "bohb_plain":
-      // BOHB before rung trust (session 5): every budget models, every rung prunes.
+      // BOHB before rung trust (session 4): every budget models, every rung prunes, 1/3 random.
       return try await Study.create(
-        name: name, storage: storage, sampler: BOHBSampler(seed: s, budgets: task.rungs, rungTrust: nil),
+        name: name, storage: storage,
+        sampler: BOHBSampler(seed: s, randomFraction: 1.0 / 3.0, budgets: task.rungs, rungTrust: nil),
         pruner: try BOHBSampler.defaultPruner(
-          minResource: task.minB, maxResource: task.maxB, reductionFactor: 3, rungTrust: nil))
+          minResource: task.minB, maxResource: task.maxB, reductionFactor: 3, rungTrust: nil, curveStop: nil))
+    case "bohb_s5":
+      // The session-5 default: rung trust, 1/3 random, no curve stop.
+      return try await Study.create(
+        name: name, storage: storage, sampler: BOHBSampler(seed: s, randomFraction: 1.0 / 3.0, budgets: task.rungs),
+        pruner: try BOHBSampler.defaultPruner(
+          minResource: task.minB, maxResource: task.maxB, reductionFactor: 3, curveStop: nil))
     case "bohb":
       return try await Study.create(
         name: name, storage: storage, sampler: bohb,
         pruner: try BOHBSampler.defaultPruner(minResource: task.minB, maxResource: task.maxB, reductionFactor: 3))
+    case let m where m.hasPrefix("bohb_cs"):
+      // bohb_cs[_r<min reports>][_m<min calibration>][_k<calibration trials>][_l0 (rungs stop leaders)][_f<random %> (33 unless given)][_n<top n %>][_w<bandwidth factor ×10>][_p<promotion window>][_b<bootstrap>]: bohb + CurveStop.
+      var r = CurveExtrapolation.minPoints
+      var mc = 5
+      var k = 10
+      var leaders = true
+      var fraction = 1.0 / 3.0
+      var topN = 15
+      var bwFactor = 3.0
+      var window: Int? = nil
+      var bootstrap: Int? = nil
+      for part in m.dropFirst("bohb_cs".count).split(separator: "_") {
+        guard let v = Int(part.dropFirst()) else { throw ValidationError("bad method \(m)") }
+        switch part.first {
+        case "r": r = v
+        case "m": mc = v
+        case "k": k = v
+        case "l": leaders = v != 0
+        case "f": fraction = Double(v) / 100
+        case "n": topN = v
+        case "w": bwFactor = Double(v) / 10
+        case "p": window = v
+        case "b": bootstrap = v
+        default: throw ValidationError("bad method \(m)")
+        }
+      }
+      return try await Study.create(
+        name: name, storage: storage,
+        sampler: BOHBSampler(seed: s, topNPercent: topN, randomFraction: fraction, bandwidthFactor: bwFactor,
+                             budgets: task.rungs),
+        pruner: try BOHBSampler.defaultPruner(
+          minResource: task.minB, maxResource: task.maxB, reductionFactor: 3, bootstrapCount: bootstrap,
+          promotionWindow: window, curveStop: CurveStop(minReports: r, minCalibration: mc, calibrationTrials: k, keepsLeaders: leaders)))
     case "bohb_nowindow":
       return try await Study.create(
         name: name, storage: storage, sampler: bohb,
@@ -230,6 +273,11 @@ struct MultiFidelitySteps: AsyncParsableCommand {
       doneSteps += b
       let inFlight = running.filter { $0.key != w }.reduce(0) { $0 + (now - $1.value.start) }
       tracker.add(consumed: doneSteps + inFlight, budget: b, observed: val, regret: task.regret(r.params))
+      if trace {
+        FileHandle.standardError.write(Data(String(
+          format: "trace seed=%d trial=%d step=%d consumed=%d observed=%.4f regret=%.4f incumbent=%.4f\n", seed,
+          r.trial.number, b, doneSteps + inFlight, val, task.regret(r.params), tracker.points.last?.regret ?? .nan).utf8))
+      }
       if pruned {
         try await study.tell(trialID: r.trial.id, state: .pruned)
       } else {

@@ -28,6 +28,9 @@ public struct HyperbandPruner: Pruner {
   public let promotionWindow: Int?
   /// hpotop extension passed to every bracket (`nil` = Optuna), judged on all brackets' trials.
   public let rungTrust: RungTrust?
+  /// hpotop extension (`nil` = Optuna): also stop a trial, in any bracket, whose extrapolated
+  /// curve cannot beat the best value at the largest step (`CurveStop`, docs/bohb.md §12).
+  public let curveStop: CurveStop?
   private let resolved: ResolvedOnce<Brackets>
 
   public var name: String { "hyperband" }
@@ -45,7 +48,7 @@ public struct HyperbandPruner: Pruner {
   public init(
     minResource: Int = 1, maxResource: Int? = nil, reductionFactor: Int = 3, bootstrapCount: Int = 0,
     rule: HyperbandBracketTable.Rule = .paperAlgorithm, filtersSamplerView: Bool = true,
-    promotionWindow: Int? = nil, rungTrust: RungTrust? = nil
+    promotionWindow: Int? = nil, rungTrust: RungTrust? = nil, curveStop: CurveStop? = nil
   ) throws {
     guard minResource >= 1 else { throw PrunerError("min_resource must be >= 1 but got \(minResource).") }
     guard reductionFactor >= 2 else {
@@ -66,6 +69,7 @@ public struct HyperbandPruner: Pruner {
     self.filtersSamplerView = filtersSamplerView
     self.promotionWindow = promotionWindow
     self.rungTrust = rungTrust
+    self.curveStop = curveStop
     let fixed = try maxResource.map { try Self.makeBrackets(
       min: minResource, max: $0, eta: reductionFactor, bootstrap: bootstrapCount, rule: rule,
       window: promotionWindow, trust: rungTrust) }
@@ -116,11 +120,18 @@ public struct HyperbandPruner: Pruner {
 
   public func shouldPrune(_ context: SamplingContext, trial: FrozenTrial) async throws -> Bool {
     guard let br = brackets(context) else { return false }
+    let others = curveStop == nil ? [] : context.trials.filter { $0.id != trial.id }
+    let direction = context.directions.first ?? .minimize
+    if let curveStop, curveStop.shouldStop(trial, others: others, direction: direction) { return true }
     let b = Self.bracketID(studyName: context.studyName, trialNumber: trial.number, budgets: br.budgets)
     let view = context.restricted {
       Self.bracketID(studyName: context.studyName, trialNumber: $0.number, budgets: br.budgets) == b
     }
-    return try await br.pruners[b].shouldPrune(view, trial: trial, trustContext: context)
+    let pruned = try await br.pruners[b].shouldPrune(view, trial: trial, trustContext: context)
+    if pruned, let curveStop, curveStop.keepsLeaders, curveStop.leads(trial, others: others, direction: direction) {
+      return false
+    }
+    return pruned
   }
 
   public func samplerView(_ context: SamplingContext, trial: FrozenTrial) -> SamplingContext {

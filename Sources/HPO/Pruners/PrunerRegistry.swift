@@ -96,7 +96,7 @@ extension PrunerKind {
 
   public static let hyperband = PrunerKind(
     name: "hyperband",
-    optionsDoc: "`min_resource` 1, `max_resource` auto, `reduction_factor` 3, `bootstrap_count` 0, `brackets` `paper-algorithm` (default) or `paper-table`"
+    optionsDoc: "`min_resource` 1, `max_resource` auto, `reduction_factor` 3, `bootstrap_count` 0, `brackets` `paper-algorithm` (default) or `paper-table`; hpotop's `rung_trust` false and `curve_stop` false (docs/bohb.md §11-12)"
   ) { options, sampler in
     var rule = HyperbandBracketTable.Rule.paperAlgorithm
     if let r = try options.string("brackets") {
@@ -110,6 +110,8 @@ extension PrunerKind {
       maxResource: try PrunerRegistry.resource(options.raw("max_resource"), "max_resource"),
       reductionFactor: try options.int("reduction_factor", min: 2) ?? 3,
       bootstrapCount: try options.int("bootstrap_count", min: 0) ?? 0, rule: rule,
-      filtersSamplerView: sampler?.seesOneHyperbandBracket ?? true)
+      filtersSamplerView: sampler?.seesOneHyperbandBracket ?? true,
+      rungTrust: try options.bool("rung_trust") == true ? .bohbDefault : nil,
+      curveStop: try options.bool("curve_stop") == true ? .bohbDefault : nil)
   }
 }

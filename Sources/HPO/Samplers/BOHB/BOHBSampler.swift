@@ -12,8 +12,8 @@ import OrderedCollections
 /// - **Model choice**: the largest budget with enough observations, i.e. at least
 ///   `minPointsInModel` (≥ d+1) and, once split into the best `max(minPts, 15%·n)` ("good")
 ///   and the next `max(minPts, 85%·n)` ("bad"), more than d rows in each set.
-/// - **Proposal**: with probability `randomFraction`, or with no model, uniform random (the
-///   independent step). Otherwise `numSamples` candidates are drawn around good rows with
+/// - **Proposal**: with probability `randomFraction` (0.1; the paper and HpBandSter use 1/3,
+///   docs/bohb.md §12), or with no model, uniform random (the independent step). Otherwise `numSamples` candidates are drawn around good rows with
 ///   widened bandwidths, and the one minimising `g(x)/l(x)` is taken.
 /// - Numeric params are encoded in the unit cube (log-scaled when the distribution is), ints and
 ///   stepped floats with half a step of margin; categorical params by choice index. Params a row
@@ -45,12 +45,17 @@ public struct BOHBSampler: Sampler {
   public var name: String { "bohb" }
   public var beforeTrialWrites: Bool { false }
 
+  /// The share of trials sampled at random: 0.1, where the paper and HpBandSter use 1/3 (with the
+  /// curve stop a random trial costs little on crossing curves, and fewer of them win counting
+  /// ones at equal steps; docs/bohb.md §12).
+  public static let defaultRandomFraction = 0.1
+
   /// The pseudo-budget of final values of trials that reported no intermediate value.
   public static let finalBudget = Int.max
 
   public init(
     seed: UInt64? = nil, minPointsInModel: Int? = nil, topNPercent: Int = 15, numSamples: Int = 64,
-    randomFraction: Double = 1.0 / 3.0, bandwidthFactor: Double = 3, minBandwidth: Double = 1e-3,
+    randomFraction: Double = BOHBSampler.defaultRandomFraction, bandwidthFactor: Double = 3, minBandwidth: Double = 1e-3,
     budgets: Set<Int>? = nil, minModelBudget: Int? = nil, rungTrust: RungTrust? = .bohbDefault
   ) {
     self.seed = seed ?? UInt64.random(in: .min ... .max)
@@ -73,17 +78,20 @@ public struct BOHBSampler: Sampler {
   /// the best of the last η trials that completed its rung, as in synchronous successive halving
   /// on consecutive batches of η. `rungTrust` (`.bohbDefault`; `nil`: Optuna's rungs) lets a rung
   /// prune only where its ranking, by extrapolated curves, agrees with the largest step's (§11).
+  /// `curveStop` (`.bohbDefault`; `nil`: off) also stops a trial whose extrapolated curve cannot
+  /// beat the best value at the largest step, and keeps one a rung would stop while its curve
+  /// leads (§12).
   public static func defaultPruner(
     minResource: Int = 1, maxResource: Int? = nil, reductionFactor: Int = 3,
     rule: HyperbandBracketTable.Rule = .paperAlgorithm, bootstrapCount: Int? = nil,
-    promotionWindow: Int? = nil, rungTrust: RungTrust? = .bohbDefault
+    promotionWindow: Int? = nil, rungTrust: RungTrust? = .bohbDefault, curveStop: CurveStop? = .bohbDefault
   ) throws -> HyperbandPruner {
     let bootstrap = bootstrapCount ?? (maxResource == nil ? 0 : max(reductionFactor - 1, 0))
     let window = promotionWindow ?? (maxResource == nil ? 0 : reductionFactor)
     return try HyperbandPruner(
       minResource: minResource, maxResource: maxResource, reductionFactor: reductionFactor,
       bootstrapCount: bootstrap, rule: rule, filtersSamplerView: false,
-      promotionWindow: window > 0 ? window : nil, rungTrust: rungTrust)
+      promotionWindow: window > 0 ? window : nil, rungTrust: rungTrust, curveStop: curveStop)
   }
 
   // MARK: Sampler
@@ -266,7 +274,7 @@ extension SamplerKind {
   /// BOHB brings Hyperband, and keeps one model over all its brackets (as HpBandSter).
   public static let bohb = SamplerKind(
     name: "bohb",
-    optionsDoc: "`min_points_in_model` (d+1), `top_n_percent` 15 (1…99), `num_samples` 64, `random_fraction` 0.333 (0…1), `bandwidth_factor` 3 (> 0), `min_bandwidth` 0.001 (≥ 0); brings `pruner: hyperband` unless one is named",
+    optionsDoc: "`min_points_in_model` (d+1), `top_n_percent` 15 (1…99), `num_samples` 64, `random_fraction` 0.1 (0…1), `bandwidth_factor` 3 (> 0), `min_bandwidth` 0.001 (≥ 0); brings `pruner: hyperband` unless one is named",
     companionPruner: { try BOHBSampler.defaultPruner() }, seesOneHyperbandBracket: false,
     conformanceSampler: { seed, _ in BOHBSampler(seed: seed) }
   ) { seed, options, _, _ in
@@ -274,7 +282,7 @@ extension SamplerKind {
       seed: seed, minPointsInModel: try options.int("min_points_in_model", min: 1),
       topNPercent: try options.int("top_n_percent", min: 1, max: 99) ?? 15,
       numSamples: try options.int("num_samples", min: 1) ?? 64,
-      randomFraction: try options.double("random_fraction", min: 0, max: 1) ?? 1.0 / 3.0,
+      randomFraction: try options.double("random_fraction", min: 0, max: 1) ?? BOHBSampler.defaultRandomFraction,
       bandwidthFactor: try options.double("bandwidth_factor", min: 0, excludingMin: true) ?? 3,
       minBandwidth: try options.double("min_bandwidth", min: 0) ?? 1e-3)
     try options.finish()
