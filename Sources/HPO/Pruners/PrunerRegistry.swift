@@ -98,20 +98,39 @@ extension PrunerKind {
     name: "hyperband",
     optionsDoc: "`min_resource` 1, `max_resource` auto, `reduction_factor` 3, `bootstrap_count` 0, `brackets` `paper-algorithm` (default) or `paper-table`; hpotop's `rung_trust` false and `curve_stop` false (docs/bohb.md §11-12)"
   ) { options, sampler in
-    var rule = HyperbandBracketTable.Rule.paperAlgorithm
+    let o = try HyperbandOptions(&options)
+    return try HyperbandPruner(
+      minResource: o.minResource, maxResource: o.maxResource, reductionFactor: o.reductionFactor,
+      bootstrapCount: o.bootstrapCount ?? 0, rule: o.rule,
+      filtersSamplerView: sampler?.seesOneHyperbandBracket ?? true,
+      rungTrust: o.rungTrust == true ? .bohbDefault : nil,
+      curveStop: o.curveStop == true ? .bohbDefault : nil)
+  }
+}
+
+/// A `hyperband` entry's options; nil where the file leaves an hpotop extension unset.
+struct HyperbandOptions {
+  var minResource: Int
+  var maxResource: Int?
+  var reductionFactor: Int
+  var bootstrapCount: Int?
+  var rule: HyperbandBracketTable.Rule
+  var rungTrust: Bool?
+  var curveStop: Bool?
+
+  init(_ options: inout OptionReader) throws {
+    rule = .paperAlgorithm
     if let r = try options.string("brackets") {
       guard let parsed = HyperbandBracketTable.Rule(rawValue: r) else {
         throw PrunerError("brackets must be paper-algorithm or paper-table, not '\(r)'")
       }
       rule = parsed
     }
-    return try HyperbandPruner(
-      minResource: try options.int("min_resource", min: 1) ?? 1,
-      maxResource: try PrunerRegistry.resource(options.raw("max_resource"), "max_resource"),
-      reductionFactor: try options.int("reduction_factor", min: 2) ?? 3,
-      bootstrapCount: try options.int("bootstrap_count", min: 0) ?? 0, rule: rule,
-      filtersSamplerView: sampler?.seesOneHyperbandBracket ?? true,
-      rungTrust: try options.bool("rung_trust") == true ? .bohbDefault : nil,
-      curveStop: try options.bool("curve_stop") == true ? .bohbDefault : nil)
+    minResource = try options.int("min_resource", min: 1) ?? 1
+    maxResource = try PrunerRegistry.resource(options.raw("max_resource"), "max_resource")
+    reductionFactor = try options.int("reduction_factor", min: 2) ?? 3
+    bootstrapCount = try options.int("bootstrap_count", min: 0)
+    rungTrust = try options.bool("rung_trust")
+    curveStop = try options.bool("curve_stop")
   }
 }

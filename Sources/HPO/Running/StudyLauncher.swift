@@ -33,7 +33,15 @@ public struct StudyLauncher: Sendable {
       sampler = pbt
     }
     self.sampler = sampler
-    self.pruner = try ComponentFactory.pruner(spec.pruner, samplerName: sampler.name)
+    if let auto = sampler as? AutoSampler, let p = spec.pruner, p.name == "hyperband",
+      AutoRules.choose(auto.facts).sampler == "bohb"
+    {
+      // auto's BOHB comes with the pruner it won with at equal steps (issue 17), decided at the
+      // start: a pruner does not change as the study grows.
+      self.pruner = try ComponentFactory.bohbPruner(p)
+    } else {
+      self.pruner = try ComponentFactory.pruner(spec.pruner, samplerName: sampler.name)
+    }
     let studyDir = (spec.path as NSString).deletingLastPathComponent
     trialsDirectory = TrialFolders.studyFolder(
       base: studyDir.isEmpty ? "." : studyDir, storageURL: storage.displayURL, studyName: spec.name)

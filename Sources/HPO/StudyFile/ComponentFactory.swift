@@ -81,6 +81,26 @@ public enum ComponentFactory {
   }
 }
 
+extension ComponentFactory {
+  /// A `hyperband` entry as BOHB's own pruner (`BOHBSampler.defaultPruner`: bootstrap, promotion
+  /// window, rung trust, the curve stop) on the entry's resources and brackets; what the entry
+  /// sets itself wins. `auto` runs it where it picks BOHB, the multi-fidelity bench's winner
+  /// (docs/bohb.md §12).
+  public static func bohbPruner(_ spec: ComponentSpec) throws -> HyperbandPruner {
+    var options = OptionReader(spec: spec)
+    do {
+      let o = try HyperbandOptions(&options)
+      try options.finish()
+      return try BOHBSampler.defaultPruner(
+        minResource: o.minResource, maxResource: o.maxResource, reductionFactor: o.reductionFactor, rule: o.rule,
+        bootstrapCount: o.bootstrapCount, rungTrust: o.rungTrust == false ? nil : .bohbDefault,
+        curveStop: o.curveStop == false ? nil : .bohbDefault)
+    } catch let e as PrunerError {
+      throw spec.error(e.message)
+    }
+  }
+}
+
 /// Reads a component's options one by one and reports the ones nobody read.
 public struct OptionReader {
   public let spec: ComponentSpec?
