@@ -117,6 +117,12 @@ struct MultiFidelitySteps: AsyncParsableCommand {
         sampler: BOHBSampler(seed: s, randomFraction: 1.0 / 3.0, budgets: task.rungs, rungTrust: nil),
         pruner: try BOHBSampler.defaultPruner(
           minResource: task.minB, maxResource: task.maxB, reductionFactor: 3, rungTrust: nil, curveStop: nil))
+    case "bohb_studyfile":
+      // What `sampler: bohb` in a study file builds: every reported step a budget (no `budgets:`),
+      // `defaultPruner()` with the study's resources.
+      return try await Study.create(
+        name: name, storage: storage, sampler: BOHBSampler(seed: s),
+        pruner: try BOHBSampler.defaultPruner(minResource: task.minB, maxResource: task.maxB, reductionFactor: 3))
     case "bohb_s5":
       // The session-5 default: rung trust, 1/3 random, no curve stop.
       return try await Study.create(
@@ -179,6 +185,18 @@ struct MultiFidelitySteps: AsyncParsableCommand {
       return try await Study.create(
         name: name, storage: storage, sampler: TPESampler(seed: s, options: o),
         pruner: try HyperbandPruner(minResource: task.minB, maxResource: task.maxB, reductionFactor: 3))
+    case "auto_hyperband", "auto_hyperband_x":
+      // What a study file with `pruner: hyperband` and the default `sampler: auto` runs: auto picks
+      // BOHB (no step budget), the pruner is Optuna's Hyperband restricted to a bracket's trials
+      // (auto's kind), or with `rung_trust: true, curve_stop: true` (`_x`).
+      let dims = self.task == "counting_ones" ? (16, 8) : (5, 1)
+      let x = method.hasSuffix("_x")
+      return try await Study.create(
+        name: name, storage: storage,
+        sampler: AutoSampler(seed: s, facts: AutoFacts(dims: dims.0, categoricalDims: dims.1, pruner: "hyperband",
+                                                       maxSteps: task.maxB), assumedTrialSeconds: 1),
+        pruner: try HyperbandPruner(minResource: task.minB, maxResource: task.maxB, reductionFactor: 3,
+                                    rungTrust: x ? .bohbDefault : nil, curveStop: x ? .bohbDefault : nil))
     case "tpe_asha":
       var o = TPEOptions()
       o.multivariate = true
