@@ -197,6 +197,16 @@ struct MultiFidelitySteps: AsyncParsableCommand {
                                                        maxSteps: task.maxB), assumedTrialSeconds: 1),
         pruner: try HyperbandPruner(minResource: task.minB, maxResource: task.maxB, reductionFactor: 3,
                                     rungTrust: x ? .bohbDefault : nil, curveStop: x ? .bohbDefault : nil))
+    case "auto_studyfile":
+      // What a study file with `pruner: hyperband` (and `max_resource`) and the default `sampler:
+      // auto` runs now (ComponentFactory.bohbPruner): auto picks BOHB, and the entry becomes
+      // BOHB's own pruner on its resources.
+      let dims = self.task == "counting_ones" ? (16, 8) : (5, 1)
+      return try await Study.create(
+        name: name, storage: storage,
+        sampler: AutoSampler(seed: s, facts: AutoFacts(dims: dims.0, categoricalDims: dims.1, pruner: "hyperband",
+                                                       maxSteps: task.maxB), assumedTrialSeconds: 1),
+        pruner: try BOHBSampler.defaultPruner(minResource: task.minB, maxResource: task.maxB, reductionFactor: 3))
     case "tpe_asha":
       var o = TPEOptions()
       o.multivariate = true

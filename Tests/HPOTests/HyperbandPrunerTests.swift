@@ -83,4 +83,34 @@ import Testing
       if b == 4 { #expect(t.state == .complete) }
     }
   }
+
+  /// Optuna's rungs can prune a trial at its report of the maximum resource; BOHB's pruner lets a
+  /// trial that got there finish (its budget is spent), with everything below R unchanged.
+  @Test(arguments: [false, true])
+  func aTrialAtTheMaximumResourceFinishesUnderBOHBsPruner(_ bohb: Bool) async throws {
+    let pruner = bohb
+      ? try BOHBSampler.defaultPruner(minResource: 1, maxResource: 27, rungTrust: nil, curveStop: nil)
+      : try HyperbandPruner(minResource: 1, maxResource: 27, reductionFactor: 3)
+    let study = try await Study.create(
+      name: "hbmax", storage: InMemoryStorage(), sampler: RandomSampler(seed: 5), pruner: pruner)
+    // The objective asks after every report, the last one too, as a training loop does.
+    try await study.optimize(limits: OptimizeLimits(nTrials: 150)) { trial in
+      let x = try await trial.suggestFloat("x", 0, 1)
+      for step in [1, 3, 9, 27] {
+        try await trial.report(x + 1 / Double(step), step: step)
+        try await trial.checkPrune()
+      }
+      return [x]
+    }
+    let trials = try await study.trials()
+    let prunedAtMax = trials.filter { $0.state == .pruned && $0.lastStep == 27 }.count
+    let prunedBelow = trials.filter { $0.state == .pruned && ($0.lastStep ?? 0) < 27 }.count
+    #expect(prunedBelow > 20)
+    if bohb {
+      #expect(prunedAtMax == 0)
+      #expect(trials.filter { $0.state == .complete }.allSatisfy { $0.lastStep == 27 })
+    } else {
+      #expect(prunedAtMax > 0)  // Optuna's behaviour, kept for `pruner: hyperband`
+    }
+  }
 }

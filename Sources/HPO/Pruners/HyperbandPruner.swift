@@ -31,6 +31,10 @@ public struct HyperbandPruner: Pruner {
   /// hpotop extension (`nil` = Optuna): also stop a trial, in any bracket, whose extrapolated
   /// curve cannot beat the best value at the largest step (`CurveStop`, docs/bohb.md §12).
   public let curveStop: CurveStop?
+  /// hpotop extension (`false` = Optuna): a trial that reported the maximum resource has spent
+  /// its budget and finishes, as every run at BOHB's largest budget does in HpBandSter; Optuna's
+  /// rungs can still prune it at that last report.
+  public let finishesAtMaxResource: Bool
   private let resolved: ResolvedOnce<Brackets>
 
   public var name: String { "hyperband" }
@@ -48,7 +52,8 @@ public struct HyperbandPruner: Pruner {
   public init(
     minResource: Int = 1, maxResource: Int? = nil, reductionFactor: Int = 3, bootstrapCount: Int = 0,
     rule: HyperbandBracketTable.Rule = .paperAlgorithm, filtersSamplerView: Bool = true,
-    promotionWindow: Int? = nil, rungTrust: RungTrust? = nil, curveStop: CurveStop? = nil
+    promotionWindow: Int? = nil, rungTrust: RungTrust? = nil, curveStop: CurveStop? = nil,
+    finishesAtMaxResource: Bool = false
   ) throws {
     guard minResource >= 1 else { throw PrunerError("min_resource must be >= 1 but got \(minResource).") }
     guard reductionFactor >= 2 else {
@@ -70,6 +75,7 @@ public struct HyperbandPruner: Pruner {
     self.promotionWindow = promotionWindow
     self.rungTrust = rungTrust
     self.curveStop = curveStop
+    self.finishesAtMaxResource = finishesAtMaxResource
     let fixed = try maxResource.map { try Self.makeBrackets(
       min: minResource, max: $0, eta: reductionFactor, bootstrap: bootstrapCount, rule: rule,
       window: promotionWindow, trust: rungTrust) }
@@ -128,6 +134,7 @@ public struct HyperbandPruner: Pruner {
       Self.bracketID(studyName: context.studyName, trialNumber: $0.number, budgets: br.budgets) == b
     }
     let pruned = try await br.pruners[b].shouldPrune(view, trial: trial, trustContext: context)
+    if pruned, finishesAtMaxResource, let step = trial.lastStep, step >= br.maxResource { return false }
     if pruned, let curveStop, curveStop.keepsLeaders, curveStop.leads(trial, others: others, direction: direction) {
       return false
     }

@@ -80,7 +80,7 @@ public struct BOHBSampler: Sampler {
   /// prune only where its ranking, by extrapolated curves, agrees with the largest step's (§11).
   /// `curveStop` (`.bohbDefault`; `nil`: off) also stops a trial whose extrapolated curve cannot
   /// beat the best value at the largest step, and keeps one a rung would stop while its curve
-  /// leads (§12).
+  /// leads (§12). A trial that reported the maximum resource finishes (`finishesAtMaxResource`).
   public static func defaultPruner(
     minResource: Int = 1, maxResource: Int? = nil, reductionFactor: Int = 3,
     rule: HyperbandBracketTable.Rule = .paperAlgorithm, bootstrapCount: Int? = nil,
@@ -91,7 +91,8 @@ public struct BOHBSampler: Sampler {
     return try HyperbandPruner(
       minResource: minResource, maxResource: maxResource, reductionFactor: reductionFactor,
       bootstrapCount: bootstrap, rule: rule, filtersSamplerView: false,
-      promotionWindow: window > 0 ? window : nil, rungTrust: rungTrust, curveStop: curveStop)
+      promotionWindow: window > 0 ? window : nil, rungTrust: rungTrust, curveStop: curveStop,
+      finishesAtMaxResource: true)
   }
 
   // MARK: Sampler
