@@ -174,3 +174,32 @@ GPK_CLONES void gpk_subtract_explained_variance(
     }
   }
 }
+
+GPK_CLONES void gpk_scaled_squared_distances(
+    const double *points, long count, const double *x, const double *rho, const unsigned char *categorical,
+    long dim, double *out) {
+  for (long c = 0; c < dim; c++) {
+    const double *col = points + c * count;
+    double xc = x[c], rc = rho[c];
+    if (categorical[c]) {
+      if (c == 0)
+        for (long q = 0; q < count; q++) out[q] = col[q] != xc ? rc : 0;
+      else
+        for (long q = 0; q < count; q++) out[q] += col[q] != xc ? rc : 0;
+    } else if (c == 0) {
+      for (long q = 0; q < count; q++) {
+        double d = col[q] - xc;
+        out[q] = d * d * rc;
+      }
+    } else {
+      for (long q = 0; q < count; q++) {
+        double d = col[q] - xc;
+        out[q] += d * d * rc;
+      }
+    }
+  }
+}
+
+GPK_CLONES void gpk_axpy(double a, const double *x, double *y, long count) {
+  for (long q = 0; q < count; q++) y[q] += a * x[q];
+}

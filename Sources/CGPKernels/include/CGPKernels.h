@@ -34,4 +34,13 @@ void gpk_gram_lower(const double *m, double *out, long n, int symmetric);
 /// its `n` (`(n + 3) × n`), `kstar` the `n × m` cross-covariances.
 void gpk_subtract_explained_variance(const double *linv, const double *kstar, long n, long m, double *variance);
 
+/// `out[q] = Σ_c ρ_c (points[c·count + q] − x[c])²` over `count` points stored dim-major, a
+/// categorical dim (`categorical[c]` non-zero) counting ρ_c where the values differ.
+void gpk_scaled_squared_distances(
+    const double *points, long count, const double *x, const double *rho, const unsigned char *categorical,
+    long dim, double *out);
+
+/// `y[q] += a · x[q]`.
+void gpk_axpy(double a, const double *x, double *y, long count);
+
 #endif

@@ -441,55 +441,30 @@ struct GaussianProcess: Sendable {
     var kstar = [Double](repeating: 0, count: n * block)
     var byDim = [Double](repeating: 0, count: block * dim)  // a block's points dim-major
     let p = params
+    let categorical = isCategorical.map { UInt8($0 ? 1 : 0) }
     kstar.withUnsafeMutableBufferPointer { kp in
       byDim.withUnsafeMutableBufferPointer { pp in
-        x.withUnsafeBufferPointer { xp in
-          mean.withUnsafeMutableBufferPointer { mp in
-            variance.withUnsafeMutableBufferPointer { varp in
-              for start in stride(from: 0, to: m, by: block) {
-                let b = min(block, m - start)
-                for q in 0..<b { for c in 0..<dim { pp[c * b + q] = points[(start + q) * dim + c] } }
-                // Row i of K*: the squared distances to training point i, dim by dim over
-                // contiguous points, then the kernel.
-                for i in 0..<n {
-                  let dst = kp.baseAddress! + i * b
-                  for c in 0..<dim {
-                    let xi = xp[i * dim + c], rho = p.inverseSquaredLengthscales[c]
-                    let col = pp.baseAddress! + c * b
-                    if isCategorical[c] {
-                      if c == 0 {
-                        for q in 0..<b { dst[q] = col[q] != xi ? rho : 0 }
-                      } else {
-                        for q in 0..<b where col[q] != xi { dst[q] += rho }
-                      }
-                    } else if c == 0 {
-                      for q in 0..<b {
-                        let d = col[q] - xi
-                        dst[q] = d * d * rho
-                      }
-                    } else {
-                      for q in 0..<b {
-                        let d = col[q] - xi
-                        dst[q] += d * d * rho
-                      }
-                    }
-                  }
-                  LinearAlgebra.matern52(dst, b, scale: p.kernelScale)
+        mean.withUnsafeMutableBufferPointer { mp in
+          variance.withUnsafeMutableBufferPointer { varp in
+            for start in stride(from: 0, to: m, by: block) {
+              let b = min(block, m - start)
+              for q in 0..<b { for c in 0..<dim { pp[c * b + q] = points[(start + q) * dim + c] } }
+              // Row i of K*: the squared distances to training point i, dim by dim over
+              // contiguous points, then the kernel; the mean adds αᵢ times the row.
+              for i in 0..<n {
+                let row = kp.baseAddress! + i * b
+                x.withUnsafeBufferPointer { xp in
+                  gpk_scaled_squared_distances(
+                    pp.baseAddress!, b, xp.baseAddress! + i * dim, p.inverseSquaredLengthscales, categorical, dim, row)
                 }
-                alpha.withUnsafeBufferPointer { ap in
-                  let mb = mp.baseAddress! + start
-                  for i in 0..<n {
-                    let a = ap[i]
-                    let src = UnsafePointer(kp.baseAddress! + i * b)
-                    for q in 0..<b { mb[q] += a * src[q] }
-                  }
-                }
-                cholInverse.withUnsafeBufferPointer { lp in
-                  gpk_subtract_explained_variance(lp.baseAddress!, kp.baseAddress!, n, b, varp.baseAddress! + start)
-                }
+                LinearAlgebra.matern52(row, b, scale: p.kernelScale)
+                gpk_axpy(alpha[i], row, mp.baseAddress! + start, b)
               }
-              for q in 0..<m { varp[q] = max(varp[q], 0) }
+              cholInverse.withUnsafeBufferPointer { lp in
+                gpk_subtract_explained_variance(lp.baseAddress!, kp.baseAddress!, n, b, varp.baseAddress! + start)
+              }
             }
+            for q in 0..<m { varp[q] = max(varp[q], 0) }
           }
         }
       }
