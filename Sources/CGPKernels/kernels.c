@@ -101,34 +101,82 @@ GPK_CLONES int gpk_cholesky(const double *a, double *l, long n) {
   return 0;
 }
 
+// Row i of L⁻¹ as (eᵢ − Σ_{k<i} Lᵢₖ Mₖ)/Lᵢᵢ over the earlier rows, summed in k order. Four rows at
+// a time: their sums over the rows before the four run in registers, four columns at a time
+// (each earlier row's four entries loaded once for the four rows), then each of the four rows in
+// turn takes the rows within the four. Entries of M above its diagonal are never written (zero).
+static inline void inverse_row_tail(const double *l, double *m, long n, long i, long from) {
+  double *row = m + i * n;
+  for (long k = from; k < i; k++) {
+    double lik = l[i * n + k];
+    if (lik == 0) continue;
+    const double *src = m + k * n;
+    for (long c = 0; c <= k; c++) row[c] -= lik * src[c];
+  }
+  row[i] += 1;
+  double inv = 1 / l[i * n + i];
+  for (long c = 0; c <= i; c++) row[c] *= inv;
+}
+
 GPK_CLONES void gpk_inverse_lower(const double *l, double *m, long n) {
-  for (long i = 0; i < n; i++) {
+  long i0 = 0;
+  for (; i0 + 4 <= n; i0 += 4) {
+    const double *l0 = l + i0 * n, *l1 = l0 + n, *l2 = l1 + n, *l3 = l2 + n;
+    double *m0 = m + i0 * n, *m1 = m0 + n, *m2 = m1 + n, *m3 = m2 + n;
+    for (long c0 = 0; c0 < i0; c0 += 4) {
+      d4 a0 = SPLAT(0), a1 = a0, a2 = a0, a3 = a0;
+      for (long k = c0; k < i0; k++) {
+        d4 mk = LOAD4(m + k * n + c0);  // zero right of row k's diagonal
+        a0 -= l0[k] * mk;
+        a1 -= l1[k] * mk;
+        a2 -= l2[k] * mk;
+        a3 -= l3[k] * mk;
+      }
+      STORE4(m0 + c0, a0);
+      STORE4(m1 + c0, a1);
+      STORE4(m2 + c0, a2);
+      STORE4(m3 + c0, a3);
+    }
+    for (long r = 0; r < 4; r++) {
+      double *row = m + (i0 + r) * n;
+      for (long c = i0; c <= i0 + r; c++) row[c] = 0;
+      inverse_row_tail(l, m, n, i0 + r, i0);
+    }
+  }
+  for (long i = i0; i < n; i++) {
     double *row = m + i * n;
     for (long c = 0; c <= i; c++) row[c] = 0;
-    for (long k = 0; k < i; k++) {
-      double lik = l[i * n + k];
-      if (lik == 0) continue;
-      const double *src = m + k * n;
-      for (long c = 0; c <= k; c++) row[c] -= lik * src[c];
-    }
-    row[i] += 1;
-    double inv = 1 / l[i * n + i];
-    for (long c = 0; c <= i; c++) row[c] *= inv;
+    inverse_row_tail(l, m, n, i, 0);
   }
 }
 
+// (MᵀM)ᵢ꜀ = Σ_k Mₖᵢ Mₖ꜀, summed in k order (terms with k below i or c are zero: M is lower
+// triangular). Four rows i at a time against four columns c, sixteen sums in registers, each row
+// k's four entries loaded once for the four rows; leftover rows one at a time.
 GPK_CLONES void gpk_gram_lower(const double *m, double *out, long n, int symmetric) {
-  for (long i = 0; i < n; i++)
-    for (long c = 0; c <= i; c++) out[i * n + c] = 0;
-  for (long k = 0; k < n; k++) {
-    const double *r = m + k * n;
-    for (long i = 0; i <= k; i++) {
-      double ri = r[i];
-      if (ri == 0) continue;
-      double *dst = out + i * n;
-      for (long c = 0; c <= i; c++) dst[c] += ri * r[c];
+  long i0 = 0;
+  for (; i0 + 4 <= n; i0 += 4) {
+    for (long c0 = 0; c0 <= i0; c0 += 4) {
+      d4 a0 = SPLAT(0), a1 = a0, a2 = a0, a3 = a0;
+      for (long k = i0; k < n; k++) {
+        const double *mk = m + k * n;
+        d4 v = LOAD4(mk + c0);
+        a0 += mk[i0] * v;
+        a1 += mk[i0 + 1] * v;
+        a2 += mk[i0 + 2] * v;
+        a3 += mk[i0 + 3] * v;
+      }
+      d4 acc[4] = {a0, a1, a2, a3};
+      for (long r = 0; r < 4; r++)
+        for (long j = 0; j < 4 && c0 + j <= i0 + r; j++) out[(i0 + r) * n + c0 + j] = acc[r][j];
     }
   }
+  for (long i = i0; i < n; i++)
+    for (long c = 0; c <= i; c++) {
+      double s = 0;
+      for (long k = i; k < n; k++) s += m[k * n + i] * m[k * n + c];
+      out[i * n + c] = s;
+    }
   if (symmetric)
     for (long i = 0; i < n; i++)
       for (long j = 0; j < i; j++) out[j * n + i] = out[i * n + j];
