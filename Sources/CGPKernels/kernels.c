@@ -6,7 +6,8 @@
 typedef double d4 __attribute__((ext_vector_type(4)));
 typedef __typeof__((d4){0} > (d4){0}) i4;  // the 64-bit lanes a comparison gives
 
-#if defined(__x86_64__) && defined(__linux__) && defined(__has_attribute)
+// GPK_NO_CLONES builds one version (the check that both builds agree compiles it twice).
+#if defined(__x86_64__) && defined(__linux__) && defined(__has_attribute) && !defined(GPK_NO_CLONES)
 #if __has_attribute(target_clones)
 #define GPK_CLONES __attribute__((target_clones("avx2", "default")))
 #endif
