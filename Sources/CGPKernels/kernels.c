@@ -89,6 +89,9 @@ GPK_CLONES void gpk_matern52(double *r2, long count, double scale, double *deriv
   }
 }
 
+// Column by column: the pivot, then the entries below it, each (aᵢⱼ − Lᵢ·Lⱼ)/Lⱼⱼ with the dot
+// product as `dot4`'s; four rows at a time share each load of row j (every row's sums are the
+// ones `dot4` forms, in its order).
 GPK_CLONES int gpk_cholesky(const double *a, double *l, long n) {
   for (long j = 0; j < n; j++) {
     const double *lj = l + j * n;
@@ -97,7 +100,28 @@ GPK_CLONES int gpk_cholesky(const double *a, double *l, long n) {
     double ljj = __builtin_elementwise_sqrt(d);
     l[j * n + j] = ljj;
     double inv = 1 / ljj;
-    for (long i = j + 1; i < n; i++) l[i * n + j] = (a[i * n + j] - dot4(l + i * n, lj, j)) * inv;
+    long i = j + 1;
+    long vector_end = j / 4 * 4;
+    for (; i + 4 <= n; i += 4) {
+      const double *l0 = l + i * n, *l1 = l0 + n, *l2 = l1 + n, *l3 = l2 + n;
+      d4 s0 = SPLAT(0), s1 = s0, s2 = s0, s3 = s0;
+      for (long k = 0; k < vector_end; k += 4) {
+        d4 v = LOAD4(lj + k);
+        s0 += LOAD4(l0 + k) * v;
+        s1 += LOAD4(l1 + k) * v;
+        s2 += LOAD4(l2 + k) * v;
+        s3 += LOAD4(l3 + k) * v;
+      }
+      d4 sums[4] = {s0, s1, s2, s3};
+      for (long r = 0; r < 4; r++) {
+        const double *li = l + (i + r) * n;
+        double t = sums[r][0];
+        for (long k = vector_end; k < j; k++) t += li[k] * lj[k];
+        double dot = (t + sums[r][1]) + (sums[r][2] + sums[r][3]);
+        l[(i + r) * n + j] = (a[(i + r) * n + j] - dot) * inv;
+      }
+    }
+    for (; i < n; i++) l[i * n + j] = (a[i * n + j] - dot4(l + i * n, lj, j)) * inv;
   }
   return 0;
 }
