@@ -80,17 +80,16 @@ enum LinearAlgebra {
     return m
   }
 
-  /// `(L Lᵀ)⁻¹` from the Cholesky factor, by way of `L⁻¹`; the upper triangle is filled only
-  /// when `symmetric` (the likelihood's gradient reads only the lower one).
-  static func inverseFromCholesky(_ l: [Double], n: Int, symmetric: Bool = true) -> [Double] {
-    inverse(lowerInverse: inverseLower(l, n: n), n: n, symmetric: symmetric)
+  /// `(L Lᵀ)⁻¹` from the Cholesky factor, by way of `L⁻¹`.
+  static func inverseFromCholesky(_ l: [Double], n: Int) -> [Double] {
+    inverse(lowerInverse: inverseLower(l, n: n), n: n)
   }
 
-  /// `MᵀM` for a lower-triangular `M` (`L⁻¹`), as a sum of outer products of M's rows: `(L Lᵀ)⁻¹`.
-  static func inverse(lowerInverse m: [Double], n: Int, symmetric: Bool = true) -> [Double] {
+  /// `MᵀM` for a lower-triangular `M` (`L⁻¹`): `(L Lᵀ)⁻¹`, both triangles.
+  static func inverse(lowerInverse m: [Double], n: Int) -> [Double] {
     var out = [Double](repeating: 0, count: n * n)
     out.withUnsafeMutableBufferPointer { op in
-      m.withUnsafeBufferPointer { gpk_gram_lower($0.baseAddress!, op.baseAddress!, n, symmetric ? 1 : 0) }
+      m.withUnsafeBufferPointer { gpk_gram_lower($0.baseAddress!, op.baseAddress!, n, 1) }
     }
     return out
   }
