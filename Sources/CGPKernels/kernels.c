@@ -1,13 +1,17 @@
 // See include/CGPKernels.h. No FMA contraction, so every build rounds the same way.
 #pragma clang fp contract(off)
 
+#include <limits.h>  // defines __GLIBC__ on glibc
+
 #include "CGPKernels.h"
 
 typedef double d4 __attribute__((ext_vector_type(4)));
 typedef __typeof__((d4){0} > (d4){0}) i4;  // the 64-bit lanes a comparison gives
 
-// GPK_NO_CLONES builds one version (the check that both builds agree compiles it twice).
-#if defined(__x86_64__) && defined(__linux__) && defined(__has_attribute) && !defined(GPK_NO_CLONES)
+// target_clones needs the loader's ifunc support: glibc on x86-64 Linux (not musl). GPK_NO_CLONES
+// builds one version (bench/gp_kernels_check.sh compiles it several ways and compares).
+#if defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__) && defined(__has_attribute) && \
+    !defined(GPK_NO_CLONES)
 #if __has_attribute(target_clones)
 #define GPK_CLONES __attribute__((target_clones("avx2", "default")))
 #endif

@@ -2,10 +2,11 @@
 #define CGPKERNELS_H
 
 // The Gaussian-process sampler's dense numeric kernels (Sources/HPO/Samplers/GP), in C so that
-// on x86-64 Linux each is built twice, for AVX2 and for the baseline, and the loader picks one
-// (`target_clones`); Swift has no per-function target. Every kernel computes each output with the
-// same operations in the same order on every build (four-lane vectors, no FMA contraction), so
-// the AVX2 and baseline builds give bit-identical results. Matrices are row-major.
+// on x86-64 Linux with glibc each is built twice, for AVX2 and for the baseline, and the loader
+// picks one (`target_clones`); Swift has no per-function target. Every kernel computes each
+// output with the same operations in the same order on every build (four-lane vectors, no FMA
+// contraction), so the AVX2 and baseline builds give bit-identical results. Matrices are
+// row-major.
 
 /// `Σ a[k] b[k]` over `count` entries in four running sums (lanes k mod 4), the tail added to
 /// the first, then `(s0 + s1) + (s2 + s3)`.
