@@ -5,7 +5,7 @@ import Foundation
 /// algebra package builds in this project; see docs/DECISIONS.md): a symmetric positive-definite
 /// matrix's Cholesky factor, triangular solves with it, the inverse it gives, and the Matérn
 /// kernel. The O(n³) and O(n²m) loops are C kernels (`CGPKernels`: built for AVX2 and for the
-/// baseline on x86-64 Linux, bit-identical results either way); this enum is their Swift face.
+/// baseline on x86-64 Linux with glibc, bit-identical results either way); this enum is their Swift face.
 ///
 /// Matrices are row-major `[Double]` of `n * n` entries.
 enum LinearAlgebra {
