@@ -27,11 +27,13 @@ let package = Package(
   targets: [
     .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
     .target(name: "CProcessSupervisor"),
+    .target(name: "CGPKernels"),
     .executableTarget(name: "hpotop-supervise", dependencies: ["CProcessSupervisor"]),
     .target(
       name: "HPO",
       dependencies: [
         "CProcessSupervisor",
+        "CGPKernels",
         .product(name: "OrderedCollections", package: "swift-collections"),
         .product(name: "Yams", package: "Yams"),
         .product(name: "Subprocess", package: "swift-subprocess"),

@@ -70,6 +70,48 @@ import Testing
     }
     #expect(r.x == [1, 0])
   }
+
+  @Test func lbfgsAsksForGradientsOnlyAtAcceptedPoints() {
+    // Rosenbrock from (−1.2, 1): the deferred-gradient search takes the same steps as the eager
+    // one, and computes a gradient at the start and at each accepted point only.
+    func rosenbrock(_ x: [Double]) -> (Double, [Double]) {
+      let a = 1 - x[0], b = x[1] - x[0] * x[0]
+      return (a * a + 100 * b * b, [-2 * a - 400 * x[0] * b, 200 * b])
+    }
+    let eager = LBFGS(pgtol: 1e-8, maxIterations: 1000).minimize([-1.2, 1]) { rosenbrock($0) }
+    var values = 0, gradients = 0
+    let lazy = LBFGS(pgtol: 1e-8, maxIterations: 1000).minimizeDeferringGradient([-1.2, 1]) { x in
+      values += 1
+      let (v, g) = rosenbrock(x)
+      return (v, { gradients += 1; return g })
+    }
+    #expect(lazy.x == eager.x && lazy.iterations == eager.iterations)
+    #expect(gradients <= lazy.iterations + 1)
+    #expect(values > gradients)  // some trial steps were rejected and cost no gradient
+  }
+
+  @Test func blockedInverseMatchesTheDefinition() throws {
+    // L⁻¹ and (L Lᵀ)⁻¹ of a 23 × 23 matrix (four-row blocks and a leftover of three) against
+    // L L⁻¹ = I and (L Lᵀ)(L Lᵀ)⁻¹ = I.
+    var gp = GaussianProcessTests.model(n: 23)
+    gp.fit()
+    let n = 23
+    let k = gp.covariance(gp.params)
+    var full = k
+    for i in 0..<n { for j in 0..<i { full[j * n + i] = k[i * n + j] } }
+    let l = try #require(LinearAlgebra.cholesky(k, n: n))
+    let m = LinearAlgebra.inverseLower(l, n: n)
+    let inv = LinearAlgebra.inverseFromCholesky(l, n: n)
+    for i in 0..<n {
+      for j in 0..<n {
+        let lm = (0..<n).reduce(0.0) { $0 + l[i * n + $1] * m[$1 * n + j] }
+        let ki = (0..<n).reduce(0.0) { $0 + full[i * n + $1] * inv[$1 * n + j] }
+        #expect(abs(lm - (i == j ? 1 : 0)) < 1e-9, "L L⁻¹ at \(i), \(j): \(lm)")
+        #expect(abs(ki - (i == j ? 1 : 0)) < 1e-6, "K K⁻¹ at \(i), \(j): \(ki)")
+        if j > i { #expect(m[i * n + j] == 0) }
+      }
+    }
+  }
 }
 
 /// The GP: kernel, marginal likelihood and its gradient, acquisition functions, optimiser.
@@ -116,6 +158,31 @@ import Testing
         #expect(abs(fd - g[k]) < 1e-5 * max(1, abs(fd)), "param \(k): \(fd) vs \(g[k])")
       }
     }
+  }
+
+  @Test func resumingAFitKeepsItsParams() {
+    // A previous fit's params map back to the raw coordinates they came from (no shift of the
+    // noise), except that a noise within 1e-10 of the minimum resumes 1e-10 above it.
+    let p = GaussianProcess.Params(inverseSquaredLengthscales: [0.3, 7], kernelScale: 1.7, noiseVariance: 2e-6)
+    let back = GaussianProcess.params(raw: GaussianProcess.raw(resuming: p), dim: 2, deterministic: false)
+    #expect(abs(back.noiseVariance - p.noiseVariance) < 1e-18)
+    #expect(zip(back.inverseSquaredLengthscales, p.inverseSquaredLengthscales).allSatisfy { abs($0 - $1) < 1e-14 })
+    var atMinimum = p
+    atMinimum.noiseVariance = GaussianProcess.minimumNoise
+    let floor = GaussianProcess.params(raw: GaussianProcess.raw(resuming: atMinimum), dim: 2, deterministic: false)
+    #expect(abs(floor.noiseVariance - (GaussianProcess.minimumNoise + 1e-10)) < 1e-20)
+    // Optuna's start shifts the noise up by 0.01 · min; resuming does not.
+    let shifted = GaussianProcess.params(raw: GaussianProcess.raw(atMinimum), dim: 2, deterministic: false)
+    #expect(abs(shifted.noiseVariance - 1.01 * GaussianProcess.minimumNoise) < 1e-18)
+  }
+
+  @Test func trailingWarpModelIsFittedOnlyWhenItMayWin() {
+    // Within the margin of the leader's fitted evidence, or stale, or never fitted: fit it.
+    #expect(GPSampler.fitsBoth(stored: -103, leader: -100, age: 1))
+    #expect(!GPSampler.fitsBoth(stored: -106, leader: -100, age: 1))
+    #expect(GPSampler.fitsBoth(stored: -106, leader: -100, age: GPSampler.refitAfter))
+    #expect(GPSampler.fitsBoth(stored: -106, leader: -100, age: nil))
+    #expect(GPSampler.fitsBoth(stored: -.infinity, leader: -100, age: 1))
   }
 
   @Test func fitIncreasesThePosterior() {
@@ -226,6 +293,14 @@ import Testing
     #expect(predicted.count == 10)  // every trial after the 10 startup ones
     let p = try #require(predicted.last?.hpotop.gpPrediction)
     #expect(p.acquisition == "logei" && p.sd >= 0 && p.mean.isFinite)
+    // Every GP trial stores the kernel of each model it fitted (the first one both), and they
+    // round-trip through the attrs.
+    let first = try #require(predicted.first?.hpotop.gpPrediction)
+    #expect(first.kernel?.inverseSquaredLengthscales.count == 4 && first.warpedKernel?.inverseSquaredLengthscales.count == 4)
+    #expect(predicted.allSatisfy { $0.hpotop.gpPrediction?.kernel != nil || $0.hpotop.gpPrediction?.warpedKernel != nil })
+    var attrs = HpotopAttrs(OrderedDictionary<String, JSONValue>())
+    attrs.gpPrediction = first
+    #expect(attrs.gpPrediction == first)
     let best = try #require(try await a.bestTrial()?.value)
     #expect(best < 5)
   }

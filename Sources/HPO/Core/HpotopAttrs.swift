@@ -16,7 +16,7 @@ import OrderedCollections
 /// | `hpotop:trial_dir` | trial | string | the trial's folder (params.json, stdout.log, stderr.log) |
 /// | `hpotop:unreadable_report_lines` | trial | `{"count": n, "first": line}` | `[hpotop]` lines that could not be read |
 /// | `hpotop:heartbeat` | trial | seconds since 1970 | a journal-file trial's last heartbeat (RDBs use `trial_heartbeats`) |
-/// | `hpotop:gp` | trial | `{acquisition, value, mean, sd, kernel: {inverse_squared_lengthscales, kernel_scale, noise_var}}` | the GP's prediction for the point it proposed |
+/// | `hpotop:gp` | trial | `{acquisition, value, mean, sd, kernel: {inverse_squared_lengthscales, kernel_scale, noise_var}, warped_kernel: {…}}` | the GP's prediction for the point it proposed; the plain and the output-warped GP's fitted kernels |
 /// | `hpotop:sampler` | trial | string | the sampler `auto` ran for this trial and why (`gp (2 params, one objective)`) |
 /// | `hpotop:auto` | study | `[{from_trial, sampler, why}]` | `auto`'s recorded choices, each from a trial number on |
 /// | `hpotop:gpus` | trial | `[2]` | the GPUs (nvidia-smi indices) the trial ran on |
@@ -124,13 +124,14 @@ public struct HpotopAttrs: Sendable, Equatable {
         let acq = o["acquisition"]?.stringValue, let v = o["value"]?.doubleValue,
         let m = o["mean"]?.doubleValue, let sd = o["sd"]?.doubleValue
       else { return nil }
-      var kernel: GaussianProcess.Params?
-      if let k = o["kernel"]?.objectValue, let ls = k["inverse_squared_lengthscales"]?.arrayValue?.compactMap(\.doubleValue),
-        let scale = k["kernel_scale"]?.doubleValue, let noise = k["noise_var"]?.doubleValue
-      {
-        kernel = GaussianProcess.Params(inverseSquaredLengthscales: ls, kernelScale: scale, noiseVariance: noise)
+      func kernel(_ key: String) -> GaussianProcess.Params? {
+        guard let k = o[key]?.objectValue, let ls = k["inverse_squared_lengthscales"]?.arrayValue?.compactMap(\.doubleValue),
+          let scale = k["kernel_scale"]?.doubleValue, let noise = k["noise_var"]?.doubleValue
+        else { return nil }
+        return GaussianProcess.Params(inverseSquaredLengthscales: ls, kernelScale: scale, noiseVariance: noise)
       }
-      return GPPrediction(acquisition: acq, value: v, mean: m, sd: sd, kernel: kernel)
+      return GPPrediction(
+        acquisition: acq, value: v, mean: m, sd: sd, kernel: kernel("kernel"), warpedKernel: kernel("warped_kernel"))
     }
     set {
       guard let p = newValue else { attrs[HpotopKey.gpPrediction.rawValue] = nil; return }
@@ -138,8 +139,9 @@ public struct HpotopAttrs: Sendable, Equatable {
         "acquisition": .string(p.acquisition), "value": Self.number(p.value), "mean": Self.number(p.mean),
         "sd": Self.number(p.sd),
       ]
-      if let k = p.kernel {
-        o["kernel"] = .object([
+      for (key, kernel) in [("kernel", p.kernel), ("warped_kernel", p.warpedKernel)] {
+        guard let k = kernel else { continue }
+        o[key] = .object([
           "inverse_squared_lengthscales": .array(k.inverseSquaredLengthscales.map { Self.number($0) }),
           "kernel_scale": Self.number(k.kernelScale), "noise_var": Self.number(k.noiseVariance),
         ])

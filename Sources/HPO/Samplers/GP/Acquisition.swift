@@ -87,29 +87,21 @@ struct AcquisitionFunction: Sendable {
   /// One GP per constraint with the standardised threshold a feasible value stays below.
   let constraints: [(gp: GaussianProcess, threshold: Double)]
 
-  /// The values at `m` normalised points (row-major `m × dim`), in blocks of 256 points that keep
-  /// the batched posterior's working set in cache.
+  /// The values at `m` normalised points (row-major `m × dim`).
   func values(batch points: [Double], count m: Int) -> [Double] {
-    let dim = gp.dim
     var out = [Double](repeating: 0, count: m)
-    var start = 0
-    while start < m {
-      let end = min(m, start + 256)
-      let block = Array(points[(start * dim)..<(end * dim)])
-      if let best {
-        let post = gp.posterior(batch: block, count: end - start)
-        for q in 0..<(end - start) {
-          out[start + q] += kind.evaluate(mean: post.mean[q], variance: post.variance[q], best: best, beta: beta).value
-        }
+    if let best {
+      let post = gp.posterior(batch: points, count: m)
+      for q in 0..<m {
+        out[q] += kind.evaluate(mean: post.mean[q], variance: post.variance[q], best: best, beta: beta).value
       }
-      for c in constraints {
-        let post = c.gp.posterior(batch: block, count: end - start)
-        for q in 0..<(end - start) {
-          let sigma = (post.variance[q] + Acquisition.stabilizingNoise).squareRoot()
-          out[start + q] += Acquisition.logCDF((c.threshold - post.mean[q]) / sigma).0
-        }
+    }
+    for c in constraints {
+      let post = c.gp.posterior(batch: points, count: m)
+      for q in 0..<m {
+        let sigma = (post.variance[q] + Acquisition.stabilizingNoise).squareRoot()
+        out[q] += Acquisition.logCDF((c.threshold - post.mean[q]) / sigma).0
       }
-      start = end
     }
     return out
   }

@@ -18,13 +18,15 @@ struct AcquisitionOptimizer {
   func maximize(
     _ acq: AcquisitionFunction, space: GPSearchSpace, warmStarts: [[Double]], rng: inout SeededRNG
   ) -> (point: [Double], value: Double) {
-    var samples: [[Double]] = []
-    samples.reserveCapacity(preliminarySamples)
-    for _ in 0..<preliminarySamples { samples.append(space.randomPoint(&rng)) }
-    let values = acq.values(batch: samples.flatMap { $0 }, count: samples.count)
+    let dim = space.dim
+    var flat: [Double] = []  // the samples, row-major
+    flat.reserveCapacity(preliminarySamples * dim)
+    for _ in 0..<preliminarySamples { space.appendRandomPoint(to: &flat, &rng) }
+    let values = acq.values(batch: flat, count: preliminarySamples)
+    let sample = { (i: Int) in Array(flat[(i * dim)..<((i + 1) * dim)]) }
     var maxIndex = 0
     for i in values.indices where values[i] > values[maxIndex] || values[maxIndex].isNaN { maxIndex = i }
-    var starts = [samples[maxIndex]]
+    var starts = [sample(maxIndex)]
     let extra = localSearches - warmStarts.count - 1
     if extra > 0 {
       var weights = values.map { v -> Double in let w = Foundation.exp(v - values[maxIndex]); return w.isFinite ? w : 0 }
@@ -38,12 +40,12 @@ struct AcquisitionOptimizer {
           r -= weights[i]
           if r <= 0 { pick = i; break }
         }
-        starts.append(samples[pick])
+        starts.append(sample(pick))
         weights[pick] = 0
       }
     }
     starts += warmStarts
-    var best = (point: samples[maxIndex], value: values[maxIndex])
+    var best = (point: sample(maxIndex), value: values[maxIndex])
     for s in starts {
       let r = localSearch(acq, space: space, from: s)
       if r.value > best.value || best.value.isNaN { best = r }

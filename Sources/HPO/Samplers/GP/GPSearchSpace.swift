@@ -88,12 +88,11 @@ struct GPSearchSpace: Sendable {
     return out
   }
 
-  /// A uniformly drawn point, discrete dims on their grid.
-  func randomPoint(_ rng: inout SeededRNG) -> [Double] {
-    (0..<dim).map { j in
+  /// Appends a uniformly drawn point's coordinates, discrete dims on their grid.
+  func appendRandomPoint(to points: inout [Double], _ rng: inout SeededRNG) {
+    for j in 0..<dim {
       let u = rng.uniform()
-      if scales[j] == .categorical { return min((u * bounds[j].high).rounded(.down), bounds[j].high - 1) }
-      return round(u, dim: j)
+      points.append(scales[j] == .categorical ? min((u * bounds[j].high).rounded(.down), bounds[j].high - 1) : round(u, dim: j))
     }
   }
 

@@ -1,3 +1,4 @@
+import CGPKernels
 import Foundation
 
 /// A Gaussian-process regressor with a Matérn-5/2 ARD kernel, as Optuna 5.0's `GPRegressor`:
@@ -37,8 +38,10 @@ struct GaussianProcess: Sendable {
   /// `i > j`, packed row by row: pair `(i, j)` starts at `(i(i−1)/2 + j) · dim`. Each likelihood
   /// evaluation reuses them (Optuna caches the same tensor).
   private var pairSqd: [Double] = []
-  /// Cholesky factor of `K + noise I`, `K⁻¹ y` and `(K + noise I)⁻¹`, for the current training set.
-  private var chol: [Double] = []
+  /// `L⁻¹` for the Cholesky factor `L` of `K + noise I` (with three zero rows after the `n`, for
+  /// the batched variance's four rows at a time), `K⁻¹ y` and `(K + noise I)⁻¹`, for the current
+  /// training set.
+  private var cholInverse: [Double] = []
   private(set) var alpha: [Double] = []
   private var kinv: [Double] = []
 
@@ -105,51 +108,48 @@ struct GaussianProcess: Sendable {
     return p.kernelScale * Self.matern52(r2)
   }
 
-  /// `K + noise I` on the training inputs.
+  /// `K + noise I` on the training inputs: its lower triangle, zeros above (the Cholesky factor
+  /// and the likelihood's gradient read no more).
   func covariance(_ p: Params) -> [Double] {
     var unused: [Double]? = nil
     return covariance(p, derivative: &unused)
   }
 
-  /// `K + noise I`, and when `derivative` is non-nil, `scale · ∂matern/∂r²` of every pair
-  /// `i > j`, packed as `pairSqd`'s pairs (the likelihood's gradient reuses them).
+  /// `K + noise I` (lower triangle), and when `derivative` is non-nil, `scale · ∂matern/∂r²` of
+  /// every pair `i > j`, packed as `pairSqd`'s pairs (the likelihood's gradient reuses them).
   func covariance(_ p: Params, derivative: inout [Double]?) -> [Double] {
     let n = count
     var k = [Double](repeating: 0, count: n * n)
-    let rho = p.inverseSquaredLengthscales
-    let wantDerivative = derivative != nil
-    var dk = [Double](repeating: 0, count: wantDerivative ? n * max(0, n - 1) / 2 : 0)
-    var row = [Double](repeating: 0, count: n)  // r² of the pairs (i, j < i), then their kernel
+    var dk = [Double](repeating: 0, count: derivative != nil ? n * max(0, n - 1) / 2 : 0)
     k.withUnsafeMutableBufferPointer { kp in
       dk.withUnsafeMutableBufferPointer { dp in
-        pairSqd.withUnsafeBufferPointer { sp in
-          rho.withUnsafeBufferPointer { rp in
-            row.withUnsafeMutableBufferPointer { rowp in
-              let rb = rowp.baseAddress!
-              var at = 0
-              for i in 0..<n {
-                kp[i * n + i] = p.kernelScale + p.noiseVariance
-                for j in 0..<i {
-                  var r2 = 0.0
-                  for c in 0..<dim { r2 += sp[at + c] * rp[c] }
-                  at += dim
-                  rb[j] = r2
-                }
-                let firstPair = i * (i - 1) / 2
-                LinearAlgebra.matern52(
-                  rb, i, scale: p.kernelScale, derivative: wantDerivative ? dp.baseAddress! + firstPair : nil)
-                for j in 0..<i {
-                  kp[i * n + j] = rb[j]
-                  kp[j * n + i] = rb[j]
-                }
-              }
-            }
+        fillCovariance(p, kp.baseAddress!, derivative: derivative != nil ? dp.baseAddress : nil)
+      }
+    }
+    if derivative != nil { derivative = dk }
+    return k
+  }
+
+  /// Writes `K + noise I`'s lower triangle to `k` (`n × n`; the entries above the diagonal are
+  /// left as they are) and, when given, the pairs' `scale · ∂matern/∂r²` to `derivative`.
+  private func fillCovariance(_ p: Params, _ k: UnsafeMutablePointer<Double>, derivative: UnsafeMutablePointer<Double>?) {
+    let n = count
+    pairSqd.withUnsafeBufferPointer { sp in
+      p.inverseSquaredLengthscales.withUnsafeBufferPointer { rp in
+        var at = 0
+        for i in 0..<n {
+          let row = k + i * n  // r² of the pairs (i, j < i), then their kernel, in place
+          for j in 0..<i {
+            var r2 = 0.0
+            for c in 0..<dim { r2 += sp[at + c] * rp[c] }
+            at += dim
+            row[j] = r2
           }
+          LinearAlgebra.matern52(row, i, scale: p.kernelScale, derivative: derivative.map { $0 + i * (i - 1) / 2 })
+          row[i] = p.kernelScale + p.noiseVariance
         }
       }
     }
-    if wantDerivative { derivative = dk }
-    return k
   }
 
   // MARK: Marginal likelihood
@@ -184,6 +184,17 @@ struct GaussianProcess: Sendable {
     ]
   }
 
+  /// The raw coordinates of a previous fit's params, to resume from them: `raw(p)` without its
+  /// shift of the noise by 0.01 · min, which would move a noise fitted at its minimum back up to
+  /// 1e-8 above it (log 1e-8 ≈ −18.4), where the gradient in that coordinate exceeds the stopping
+  /// tolerance and the fit spends about ten iterations walking it down again. A noise less than
+  /// 1e-10 above the minimum starts at 1e-10 above it (there that gradient is below tolerance).
+  static func raw(resuming p: Params) -> [Double] {
+    p.inverseSquaredLengthscales.map { Foundation.log($0) } + [
+      Foundation.log(p.kernelScale), Foundation.log(max(p.noiseVariance - minimumNoise, 1e-4 * minimumNoise)),
+    ]
+  }
+
   /// The params at raw coordinates; a deterministic objective keeps the minimum noise.
   static func params(raw: [Double], dim: Int, deterministic: Bool) -> Params {
     Params(
@@ -195,20 +206,67 @@ struct GaussianProcess: Sendable {
   /// The fit's loss (−log marginal likelihood − log prior) and its gradient in raw coordinates:
   /// `∂ log p(y)/∂θ = ½ tr((ααᵀ − K⁻¹) ∂K/∂θ)` with `α = K⁻¹y`.
   func loss(raw: [Double], deterministic: Bool) -> (value: Double, gradient: [Double]) {
+    let r = lazyLoss(raw: raw, deterministic: deterministic)
+    return (r.value, r.gradient())
+  }
+
+  /// Matrices a fit's likelihood evaluations reuse, so a fit allocates them once: each
+  /// evaluation overwrites them, so its deferred gradient must run before the next evaluation
+  /// (`LBFGS.minimizeDeferringGradient` calls it at once or never).
+  final class Workspace {
+    /// `K + noise I`, its Cholesky factor, `L⁻¹` and `K⁻¹` (lower triangles), the pairs' kernel
+    /// derivatives.
+    var k: [Double], l: [Double], m: [Double], kinv: [Double], dk: [Double]
+
+    init(n: Int) {
+      k = [Double](repeating: 0, count: n * n)
+      l = k
+      m = k
+      kinv = k
+      dk = [Double](repeating: 0, count: n * max(0, n - 1) / 2)
+    }
+  }
+
+  /// `loss` with the gradient deferred: the value needs only the Cholesky factor; the gradient
+  /// (which needs `K⁻¹`, twice the factor's work) is computed when the closure is called.
+  func lazyLoss(raw: [Double], deterministic: Bool, workspace: Workspace? = nil)
+    -> (value: Double, gradient: () -> [Double])
+  {
     let p = Self.params(raw: raw, dim: dim, deterministic: deterministic)
     let n = count
-    let inf = (Double.infinity, [Double](repeating: 0, count: raw.count))
+    let zero = [Double](repeating: 0, count: raw.count)
+    let inf: (Double, () -> [Double]) = (Double.infinity, { zero })
     guard raw.allSatisfy(\.isFinite) else { return inf }
-    var derivative: [Double]? = []
-    let k = covariance(p, derivative: &derivative)
-    guard let l = LinearAlgebra.cholesky(k, n: n), let dk = derivative else { return inf }
-    let a = LinearAlgebra.solveCholesky(l, n: n, y)
-    let kinv = LinearAlgebra.inverseFromCholesky(l, n: n)
+    let ws = workspace ?? Workspace(n: n)
+    let factored = ws.k.withUnsafeMutableBufferPointer { kp in
+      ws.dk.withUnsafeMutableBufferPointer { dp in
+        ws.l.withUnsafeMutableBufferPointer { lp in
+          fillCovariance(p, kp.baseAddress!, derivative: dp.baseAddress)
+          return gpk_cholesky(kp.baseAddress!, lp.baseAddress!, n) == 0
+        }
+      }
+    }
+    guard factored else { return inf }
+    let a = LinearAlgebra.solveCholesky(ws.l, n: n, y)
     var logdet = 0.0
-    for i in 0..<n { logdet += Foundation.log(l[i * n + i]) }
+    for i in 0..<n { logdet += Foundation.log(ws.l[i * n + i]) }
     var quad = 0.0
     for i in 0..<n { quad += y[i] * a[i] }
     let mll = -logdet - 0.5 * quad
+    return (-mll - Self.logPrior(p), { gradient(p, workspace: ws, alpha: a, deterministic: deterministic) })
+  }
+
+  /// The loss's gradient in raw coordinates at params `p`, from `lazyLoss`'s covariance, its
+  /// factor and the kernel derivatives (in `ws`) and `α = K⁻¹y`.
+  private func gradient(_ p: Params, workspace ws: Workspace, alpha a: [Double], deterministic: Bool) -> [Double] {
+    let n = count
+    ws.m.withUnsafeMutableBufferPointer { mp in
+      ws.kinv.withUnsafeMutableBufferPointer { kp in
+        ws.l.withUnsafeBufferPointer { gpk_inverse_lower($0.baseAddress!, mp.baseAddress!, n) }
+        gpk_gram_lower(mp.baseAddress!, kp.baseAddress!, n, 0)
+      }
+    }
+    let kinv = ws.kinv, k = ws.k, dk = ws.dk
     var grad = [Double](repeating: 0, count: dim + 2)
     // ½ Σᵢⱼ Wᵢⱼ ∂Kᵢⱼ: off-diagonal pairs twice, the diagonal once.
     var traceW = 0.0
@@ -250,7 +308,12 @@ struct GaussianProcess: Sendable {
       let e = p.noiseVariance - Self.minimumNoise  // ∂noise/∂raw
       out[dim + 1] = -(0.5 * traceW * e) - (0.1 / p.noiseVariance - 30) * e
     }
-    return (-mll - Self.logPrior(p), out)
+    return out
+  }
+
+  /// The loss at given params (the value only: one Cholesky factor).
+  func loss(at p: Params, deterministic: Bool) -> Double {
+    lazyLoss(raw: Self.raw(resuming: p), deterministic: deterministic).value
   }
 
   /// Fits the hyperparameters by MAP from `start` (Optuna: L-BFGS-B, gtol 1e-2), falling back to
@@ -259,9 +322,11 @@ struct GaussianProcess: Sendable {
   mutating func fit(start: Params? = nil, deterministic: Bool = false, cachePosterior: Bool = true) {
     var best: Params?
     fitLoss = .infinity
-    for initial in [start, Params.initial(dim: dim)].compactMap({ $0 }) {
-      let r = LBFGS(pgtol: 1e-2, maxIterations: 500).minimize(Self.raw(initial)) {
-        loss(raw: $0, deterministic: deterministic)
+    let starts = (start.map { [Self.raw(resuming: $0)] } ?? []) + [Self.raw(Params.initial(dim: dim))]
+    let workspace = Workspace(n: count)
+    for initial in starts {
+      let r = LBFGS(pgtol: 1e-2, maxIterations: 500).minimizeDeferringGradient(initial) {
+        lazyLoss(raw: $0, deterministic: deterministic, workspace: workspace)
       }
       if r.value.isFinite {
         best = Self.params(raw: r.x, dim: dim, deterministic: deterministic)
@@ -294,9 +359,10 @@ struct GaussianProcess: Sendable {
       for i in 0..<n { d[i * n + i] = 1 }
       l = d
     }
-    chol = l ?? []
+    let chol = l ?? []
     alpha = LinearAlgebra.solveCholesky(chol, n: n, y)
-    kinv = LinearAlgebra.inverseFromCholesky(chol, n: n)
+    cholInverse = LinearAlgebra.inverseLower(chol, n: n, paddingRows: 3)
+    kinv = LinearAlgebra.inverse(lowerInverse: cholInverse, n: n)
   }
 
   /// Adds points with given outputs (a constant liar's values for running trials) without
@@ -362,78 +428,44 @@ struct GaussianProcess: Sendable {
     return (mean, max(p.kernelScale - kv, 0), dMean, dVar)
   }
 
-  /// The posterior mean and variance at `m` points (row-major `m × dim`), without gradients: the
-  /// cross-covariances as an `n × m` matrix, then one forward solve `L V = K*` for all points at
-  /// once (variance = scale − ‖column of V‖²), whose inner loops run over contiguous rows.
+  /// The posterior mean and variance at `m` points (row-major `m × dim`), without gradients, in
+  /// blocks of up to 256 points that keep the working set in cache: each block's cross-covariances
+  /// as an `n × block` matrix `K*` (one buffer for all blocks), then variance = scale −
+  /// ‖column of L⁻¹K*‖².
   func posterior(batch points: [Double], count m: Int) -> (mean: [Double], variance: [Double]) {
     let n = count
     var mean = [Double](repeating: 0, count: m)
     var variance = [Double](repeating: params.kernelScale, count: m)
     guard n > 0, m > 0 else { return (mean, variance) }
-    var v = [Double](repeating: 0, count: n * m)
+    let block = min(m, 256)
+    var kstar = [Double](repeating: 0, count: n * block)
+    var byDim = [Double](repeating: 0, count: block * dim)  // a block's points dim-major
     let p = params
-    // The points dim-major, so the distance loops run over contiguous points.
-    var byDim = [Double](repeating: 0, count: m * dim)
-    for q in 0..<m { for c in 0..<dim { byDim[c * m + q] = points[q * dim + c] } }
-    v.withUnsafeMutableBufferPointer { vp in
-      x.withUnsafeBufferPointer { xp in
-        byDim.withUnsafeBufferPointer { pp in
-          for i in 0..<n {
-            let dst = vp.baseAddress! + i * m
-            for c in 0..<dim {
-              let xi = xp[i * dim + c], rho = p.inverseSquaredLengthscales[c]
-              let col = pp.baseAddress! + c * m
-              if isCategorical[c] {
-                for q in 0..<m where col[q] != xi { dst[q] += rho }
-              } else {
-                for q in 0..<m {
-                  let d = col[q] - xi
-                  dst[q] += d * d * rho
+    let categorical = isCategorical.map { UInt8($0 ? 1 : 0) }
+    kstar.withUnsafeMutableBufferPointer { kp in
+      byDim.withUnsafeMutableBufferPointer { pp in
+        mean.withUnsafeMutableBufferPointer { mp in
+          variance.withUnsafeMutableBufferPointer { varp in
+            for start in stride(from: 0, to: m, by: block) {
+              let b = min(block, m - start)
+              for q in 0..<b { for c in 0..<dim { pp[c * b + q] = points[(start + q) * dim + c] } }
+              // Row i of K*: the squared distances to training point i, dim by dim over
+              // contiguous points, then the kernel; the mean adds αᵢ times the row.
+              for i in 0..<n {
+                let row = kp.baseAddress! + i * b
+                x.withUnsafeBufferPointer { xp in
+                  gpk_scaled_squared_distances(
+                    pp.baseAddress!, b, xp.baseAddress! + i * dim, p.inverseSquaredLengthscales, categorical, dim, row)
                 }
+                LinearAlgebra.matern52(row, b, scale: p.kernelScale)
+                gpk_axpy(alpha[i], row, mp.baseAddress! + start, b)
+              }
+              cholInverse.withUnsafeBufferPointer { lp in
+                gpk_subtract_explained_variance(lp.baseAddress!, kp.baseAddress!, n, b, varp.baseAddress! + start)
               }
             }
-            LinearAlgebra.matern52(dst, m, scale: p.kernelScale)
+            for q in 0..<m { varp[q] = max(varp[q], 0) }
           }
-        }
-      }
-      mean.withUnsafeMutableBufferPointer { mp in
-        alpha.withUnsafeBufferPointer { ap in
-          let mb = mp.baseAddress!
-          for i in 0..<n {
-            let a = ap[i]
-            let src = UnsafePointer(vp.baseAddress! + i * m)
-            for q in 0..<m { mb[q] += a * src[q] }
-          }
-        }
-      }
-      chol.withUnsafeBufferPointer { lp in
-        variance.withUnsafeMutableBufferPointer { varp in
-          let vb = vp.baseAddress!, varb = varp.baseAddress!
-          for i in 0..<n {
-            let dst = vb + i * m
-            // Four earlier rows per pass over the destination row: a quarter of its loads and
-            // stores.
-            var k = 0
-            while k + 4 <= i {
-              let l0 = lp[i * n + k], l1 = lp[i * n + k + 1], l2 = lp[i * n + k + 2], l3 = lp[i * n + k + 3]
-              let s0 = UnsafePointer(vb + k * m), s1 = s0 + m, s2 = s1 + m, s3 = s2 + m
-              for q in 0..<m { dst[q] -= (l0 * s0[q] + l1 * s1[q]) + (l2 * s2[q] + l3 * s3[q]) }
-              k += 4
-            }
-            while k < i {
-              let lik = lp[i * n + k]
-              let src = UnsafePointer(vb + k * m)
-              for q in 0..<m { dst[q] -= lik * src[q] }
-              k += 1
-            }
-            let inv = 1 / lp[i * n + i]
-            for q in 0..<m {
-              let t = dst[q] * inv
-              dst[q] = t
-              varb[q] -= t * t
-            }
-          }
-          for q in 0..<m { varb[q] = max(varb[q], 0) }
         }
       }
     }
