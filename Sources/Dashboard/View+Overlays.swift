@@ -195,15 +195,19 @@ func detailLines(_ state: AppState, _ t: FrozenTrial, width: Int) -> [Line] {
     lines.append(Line([Span("Unreadable [hpotop] lines: ", style: theme.fg("failed").adding(.bold)),
       Span("\(Int(n))" + (unreadable["first"]?.stringValue.map { ", the first: \($0)" } ?? ""))]))
   }
+  // An attr whole, wrapped to the box (a JSON value can be longer than a row).
+  func attr(_ k: String, _ v: JSONValue) -> [Line] {
+    wrapped("\(k) = \(v.compactJSON)", width: max(8, width - 4)).enumerated().map { Line(($0.offset == 0 ? "  " : "    ") + $0.element) }
+  }
   if !t.userAttrs.isEmpty {
     lines.append("")
     lines.append(Line("User attrs", style: theme.fg("title").adding(.bold)))
-    for (k, v) in t.userAttrs { lines.append(Line("  \(k) = \(v.compactJSON)")) }
+    for (k, v) in t.userAttrs { lines += attr(k, v) }
   }
   if !t.systemAttrs.isEmpty {
     lines.append("")
     lines.append(Line("System attrs", style: theme.fg("title").adding(.bold)))
-    for (k, v) in t.systemAttrs where HpotopAttrs.isListedAttr(k) && !HpotopAttrs.isReason(k) { lines.append(Line("  \(k) = \(v.compactJSON)")) }
+    for (k, v) in t.systemAttrs where HpotopAttrs.isListedAttr(k) && !HpotopAttrs.isReason(k) { lines += attr(k, v) }
   }
   for (name, text) in logTails(state, t) {
     lines.append("")

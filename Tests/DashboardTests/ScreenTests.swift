@@ -127,6 +127,22 @@ import Testing
     #expect(Fixture.text(u).contains("note = \"hello\""))
   }
 
+  @Test func detailWrapsALongAttrInsteadOfCuttingIt() throws {
+    var s = Fixture.state(width: 80, height: 40)
+    let long = (0..<30).map { "v\($0)" }.joined(separator: "-")  // 139 characters
+    var trials = s.snapshot.trials
+    let i = trials.firstIndex { $0.number == 3 }!
+    trials[i].userAttrs["run_id"] = .string(long)
+    s.snapshot = StudySnapshot(studyID: 1, studyName: s.snapshot.studyName, directions: s.snapshot.directions,
+                               trials: trials, takenAt: Fixture.t0, revision: s.snapshot.revision + 1)
+    s.overlay = .detail(number: 3, scroll: 0)
+    let lines = Fixture.lines(s)
+    // The value's start and end are both on screen, on consecutive rows of the box.
+    let text = lines.joined(separator: "\n")
+    let first = try #require(lines.firstIndex { $0.contains("run_id = \"v0-v1-") }, "\(text)")
+    #expect(lines[first + 1].contains("v29\""), "\(text)")
+  }
+
   @Test func detailShowsLogTailsFromTheTrialDirectory() throws {
     let dir = NSTemporaryDirectory() + "hpotop-dash-\(UUID().uuidString.prefix(6))"
     try FileManager.default.createDirectory(atPath: dir + "/trials/5", withIntermediateDirectories: true)
