@@ -21,7 +21,8 @@ struct Demo: AsyncParsableCommand {
     metric: {name: val_loss, direction: minimize}
     # BOHB (Falkner et al. 2018) brings a Hyperband pruner: bad curves stop early.
     sampler: {name: bohb, seed: 7}
-    n_trials: 60
+    # The budget is compute: 2000 epochs over all trials, however many trials that makes.
+    budget: {steps: 2000}
     parallelism: 4
     objective: {builtin: simulated_training, epochs: 27, sleep: \(epochSeconds)}
 
