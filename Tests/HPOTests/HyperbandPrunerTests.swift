@@ -86,10 +86,11 @@ import Testing
 
   /// Optuna's rungs can prune a trial at its report of the maximum resource; BOHB's pruner lets a
   /// trial that got there finish (its budget is spent), with everything below R unchanged.
-  @Test(arguments: [false, true])
-  func aTrialAtTheMaximumResourceFinishesUnderBOHBsPruner(_ bohb: Bool) async throws {
+  /// (`autoMax`: BOHB's pruner with `max_resource` "auto", which fixes R at the last step + 1.)
+  @Test(arguments: [(false, false), (true, false), (true, true)])
+  func aTrialAtTheMaximumResourceFinishesUnderBOHBsPruner(_ bohb: Bool, _ autoMax: Bool) async throws {
     let pruner = bohb
-      ? try BOHBSampler.defaultPruner(minResource: 1, maxResource: 27, rungTrust: nil, curveStop: nil)
+      ? try BOHBSampler.defaultPruner(minResource: 1, maxResource: autoMax ? nil : 27, rungTrust: nil, curveStop: nil)
       : try HyperbandPruner(minResource: 1, maxResource: 27, reductionFactor: 3)
     let study = try await Study.create(
       name: "hbmax", storage: InMemoryStorage(), sampler: RandomSampler(seed: 5), pruner: pruner)

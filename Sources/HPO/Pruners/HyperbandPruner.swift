@@ -31,8 +31,8 @@ public struct HyperbandPruner: Pruner {
   /// hpotop extension (`nil` = Optuna): also stop a trial, in any bracket, whose extrapolated
   /// curve cannot beat the best value at the largest step (`CurveStop`, docs/bohb.md §12).
   public let curveStop: CurveStop?
-  /// hpotop extension (`false` = Optuna): a trial that reported the maximum resource has spent
-  /// its budget and finishes, as every run at BOHB's largest budget does in HpBandSter; Optuna's
+  /// hpotop extension (`false` = Optuna): a trial that reported the maximum resource (under
+  /// `"auto"`, the last step of the trial that fixed it) has spent its budget and finishes, as every run at BOHB's largest budget does in HpBandSter; Optuna's
   /// rungs can still prune it at that last report.
   public let finishesAtMaxResource: Bool
   private let resolved: ResolvedOnce<Brackets>
@@ -134,7 +134,10 @@ public struct HyperbandPruner: Pruner {
       Self.bracketID(studyName: context.studyName, trialNumber: $0.number, budgets: br.budgets) == b
     }
     let pruned = try await br.pruners[b].shouldPrune(view, trial: trial, trustContext: context)
-    if pruned, finishesAtMaxResource, let step = trial.lastStep, step >= br.maxResource { return false }
+    // A full run's last step: R, or under `"auto"` (R = the largest last step + 1) that last step.
+    if pruned, finishesAtMaxResource, let step = trial.lastStep, step >= (maxResource ?? br.maxResource - 1) {
+      return false
+    }
     if pruned, let curveStop, curveStop.keepsLeaders, curveStop.leads(trial, others: others, direction: direction) {
       return false
     }
