@@ -37,6 +37,22 @@ import Testing
     #expect(q.rungTrust == nil && q.curveStop == nil && q.bootstrapCount == 0 && q.promotionWindow == nil)
   }
 
+  @Test func twoObjectivesKeepOptunasHyperband() throws {
+    // auto runs NSGA-II there; BOHB's pruner would pair with a sampler it was not measured with.
+    let spec = try StudySpec.parse(yaml: """
+      name: s
+      metrics: [{name: a, direction: minimize}, {name: b, direction: minimize}]
+      params: {x: {type: float, low: 0, high: 1}}
+      pruner: {name: hyperband, max_resource: 27}
+      n_trials: 100
+      objective: {command: [/bin/true]}
+      """, path: "/tmp/auto-pruner.yaml")
+    let l = try StudyLauncher(spec: spec, storage: InMemoryStorage())
+    #expect(AutoRules.choose(try #require(l.sampler as? AutoSampler).facts).sampler == "nsga2")
+    let p = try #require(l.pruner as? HyperbandPruner)
+    #expect(p.rungTrust == nil && p.curveStop == nil && !p.finishesAtMaxResource)
+  }
+
   @Test func aBadOptionStillSaysWhere() throws {
     do {
       _ = try launcher(nTrials: 100, pruner: "{name: hyperband, max_resource: 27, brackets: wide}")

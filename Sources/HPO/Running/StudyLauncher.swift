@@ -21,6 +21,7 @@ public struct StudyLauncher: Sendable {
     self.storage = storage
     var sampler = try ComponentFactory.sampler(spec.sampler, directions: spec.directions, space: spec.searchSpace)
     if var auto = sampler as? AutoSampler {  // auto decides from the budget and pruner too
+      auto.facts.objectives = spec.directions.count
       auto.facts.budget = spec.nTrials
       auto.facts.pruner = spec.pruner?.name
       auto.facts.stepBudget = spec.budget?.steps
