@@ -21,10 +21,8 @@ func cmaHistory(_ state: AppState) -> [CMAGeneration] {
 
 func drawCMAES(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   let theme = state.theme
-  guard cmaSummary(state) != nil, let last = cmaHistory(state).last else {
-    return message("no CMA-ES generation yet", state, &buf, area)
-  }
-  let history = cmaHistory(state)
+  let history = cmaSummary(state) == nil ? [] : cmaHistory(state)
+  guard let last = history.last else { return message("no CMA-ES generation yet", state, &buf, area) }
   let name = state.metricName(0)
   let scored = history.filter { $0.best != nil }
   let log = logApplies(state, scored.compactMap(\.best))
