@@ -12,7 +12,10 @@ import Testing
   @Test(arguments: [DashboardSession.Mode.run, .watch])
   func pruneKeyStopsTheSelectedTrialsProcess(mode: DashboardSession.Mode) async throws {
     guard Tmux.available else { return }
-    let s = try await DashboardSession.start("tmux-prune-\(mode)", sleep: "60", parallelism: 1, mode: mode)
+    // Trials sleep 10 minutes: the one the test picks must still run when `k` reaches it (with
+    // 60 s, on a loaded CI machine the first trial ended between the pick and the key, and the
+    // dialog asked about the next one).
+    let s = try await DashboardSession.start("tmux-prune-\(mode)", sleep: "600", parallelism: 1, mode: mode)
     try await s.closing {
       // The one running trial and the PID of its process.
       var running: FrozenTrial?
