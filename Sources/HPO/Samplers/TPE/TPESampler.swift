@@ -24,7 +24,8 @@ import OrderedCollections
 /// Differences from Optuna: the random streams differ (numpy's are not reproduced); the params
 /// jointly sampled for a RUNNING trial are known to the constant liar only inside this process
 /// (plus its suggested params, and Optuna's `tpe:relative_params` attrs when a Python worker wrote
-/// them); hpotop does not write `tpe:relative_params` itself.
+/// them); hpotop does not write `tpe:relative_params` itself. In a finite joint space the best
+/// candidate that repeats no trial is kept (see `sample`); Optuna keeps the best candidate.
 public struct TPESampler: Sampler {
   public let seed: UInt64
   public let options: TPEOptions
@@ -79,7 +80,8 @@ public struct TPESampler: Sampler {
         for (k, v) in values { out[k] = v }
       }
     } else {
-      out = sample(context, trial: trial, space: searchSpace, purpose: "tpe:relative")
+      out = sample(
+        context, trial: trial, space: searchSpace, purpose: "tpe:relative", avoidRepeats: true)
     }
     if !out.isEmpty && options.constantLiar {
       if pendingRelative.count > 256 {
@@ -123,9 +125,14 @@ public struct TPESampler: Sampler {
 
   /// Samples the params of `space` jointly: split, fit l and g, draw candidates from l, keep
   /// the best l/g. Returns external values.
+  ///
+  /// With `avoidRepeats`, in a finite space (ints, stepped floats and choices only), the best
+  /// candidate that no finished or running trial already has is kept: re-running a configuration
+  /// of a space with no continuous param spends a trial to learn nothing new. Only when every
+  /// candidate of four draws repeats a trial is the best repeat proposed.
   mutating func sample(
     _ context: SamplingContext, trial: FrozenTrial, space: OrderedDictionary<String, Distribution>,
-    purpose: String
+    purpose: String, avoidRepeats: Bool = false
   ) -> OrderedDictionary<String, ParamValue> {
     let trials = context.trials
     var pool: [Int] = []
@@ -171,23 +178,61 @@ public struct TPESampler: Sampler {
 
     var rng = SeededRNG(seed: seed, trialNumber: trial.number, purpose: purpose)
     let m = options.nEICandidates
-    let candidates = below.sample(count: m, rng: &rng)
-    let lb = below.logPdf(candidates, count: m)
-    let la = above.logPdf(candidates, count: m)
-    var best = 0
-    var bestScore = -Double.infinity
-    for c in 0..<m {
-      let s = lb[c] - la[c]
-      if s > bestScore {
-        bestScore = s
-        best = c
+    let finite = avoidRepeats && dims.allSatisfy { $0.kind != .continuous }
+    var firstChoice: OrderedDictionary<String, ParamValue>?
+    for _ in 0..<(finite ? 4 : 1) {
+      let candidates = below.sample(count: m, rng: &rng)
+      let lb = below.logPdf(candidates, count: m)
+      let la = above.logPdf(candidates, count: m)
+      // Best first; ties (and NaN scores) keep the earlier candidate.
+      let score = (0..<m).map { c -> Double in
+        let s = lb[c] - la[c]
+        return s.isNaN ? -.infinity : s
+      }
+      let order = finite
+        ? (0..<m).sorted { a, b in score[a] > score[b] || (score[a] == score[b] && a < b) }
+        : [score.indices.reduce(0) { score[$1] > score[$0] ? $1 : $0 }]
+      for c in order {
+        var out = OrderedDictionary<String, ParamValue>()
+        for (d, (name, distribution)) in space.enumerated() {
+          out[name] = distribution.toExternal(candidates[c * dims.count + d])
+        }
+        if !finite { return out }
+        if firstChoice == nil { firstChoice = out }
+        if !Self.repeatsATrial(out, space: space, trials: trials, pool: pool, extra: extraParams) {
+          return out
+        }
       }
     }
-    var out = OrderedDictionary<String, ParamValue>()
-    for (d, (name, distribution)) in space.enumerated() {
-      out[name] = distribution.toExternal(candidates[best * dims.count + d])
+    return firstChoice ?? [:]
+  }
+
+  /// Whether a trial of `pool` (finished, or running with the constant liar) has exactly the
+  /// params `config`, and no others.
+  private static func repeatsATrial(
+    _ config: OrderedDictionary<String, ParamValue>, space: OrderedDictionary<String, Distribution>,
+    trials: [FrozenTrial], pool: [Int], extra: (FrozenTrial) -> OrderedDictionary<String, ParamValue>?
+  ) -> Bool {
+    let wanted: [Double] = space.map { name, distribution in
+      config[name].flatMap(distribution.toInternal) ?? .nan
     }
-    return out
+    let tolerance: [Double] = space.values.map { distribution in
+      if case .float(let f) = distribution, let step = f.step { return step * 1e-6 }
+      return 0
+    }
+    trialLoop: for i in pool {
+      let t = trials[i]
+      let pending = t.state.isFinished ? nil : extra(t)
+      if t.params.count > space.count { continue }
+      for (d, (name, distribution)) in space.enumerated() {
+        guard let v = t.params[name] ?? pending?[name], let x = distribution.toInternal(v),
+          abs(x - wanted[d]) <= tolerance[d]
+        else { continue trialLoop }
+      }
+      if t.params.keys.contains(where: { space[$0] == nil }) { continue }
+      return true
+    }
+    return false
   }
 
   /// The params the constant liar assumes for a RUNNING trial beyond those already suggested.
