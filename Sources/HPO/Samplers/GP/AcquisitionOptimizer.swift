@@ -10,20 +10,33 @@ import Foundation
 /// Sobol sequence; a discrete dim with over 16 choices is searched exhaustively up to 256
 /// choices, beyond that on 64 evenly spaced ones plus the 16 nearest either side (Optuna uses a
 /// Brent line search on interpolated values).
+///
+/// In a finite space the GP's proposal may be asked to avoid the points trials already have
+/// (`excluding`): such a point counts as the worst, so a local search that starts on one moves to
+/// its best neighbour. Optuna's GPSampler proposes such repeats.
 struct AcquisitionOptimizer {
   var preliminarySamples = 2048
   var localSearches = 10
   var tolerance = 1e-4
 
+  /// The point of highest acquisition. With `excluding`, only for spaces with no continuous dim:
+  /// the best point it does not exclude, or the best point at all when it excludes every point
+  /// the search reaches.
   func maximize(
-    _ acq: AcquisitionFunction, space: GPSearchSpace, warmStarts: [[Double]], rng: inout SeededRNG
+    _ acq: AcquisitionFunction, space: GPSearchSpace, warmStarts: [[Double]], rng: inout SeededRNG,
+    excluding: (([Double]) -> Bool)? = nil
   ) -> (point: [Double], value: Double) {
+    precondition(excluding == nil || space.continuousDims.isEmpty, "exclusion needs a finite space")
+    let start = rng
     let dim = space.dim
     var flat: [Double] = []  // the samples, row-major
     flat.reserveCapacity(preliminarySamples * dim)
     for _ in 0..<preliminarySamples { space.appendRandomPoint(to: &flat, &rng) }
-    let values = acq.values(batch: flat, count: preliminarySamples)
     let sample = { (i: Int) in Array(flat[(i * dim)..<((i + 1) * dim)]) }
+    var values = acq.values(batch: flat, count: preliminarySamples)
+    if let excluding {
+      for i in values.indices where excluding(sample(i)) { values[i] = -.infinity }
+    }
     var maxIndex = 0
     for i in values.indices where values[i] > values[maxIndex] || values[maxIndex].isNaN { maxIndex = i }
     var starts = [sample(maxIndex)]
@@ -47,21 +60,28 @@ struct AcquisitionOptimizer {
     starts += warmStarts
     var best = (point: sample(maxIndex), value: values[maxIndex])
     for s in starts {
-      let r = localSearch(acq, space: space, from: s)
+      let r = localSearch(acq, space: space, from: s, excluding: excluding)
       if r.value > best.value || best.value.isNaN { best = r }
+    }
+    if excluding != nil && best.value == -.infinity {
+      var again = start
+      return maximize(acq, space: space, warmStarts: warmStarts, rng: &again)
     }
     return best
   }
 
   /// One local search from `start`: continuous L-BFGS-B, then each discrete dim in turn, until a
   /// full round changes nothing (Optuna's `local_search_mixed`).
-  func localSearch(_ acq: AcquisitionFunction, space: GPSearchSpace, from start: [Double]) -> (point: [Double], value: Double) {
+  func localSearch(
+    _ acq: AcquisitionFunction, space: GPSearchSpace, from start: [Double],
+    excluding: (([Double]) -> Bool)? = nil
+  ) -> (point: [Double], value: Double) {
     let cont = space.continuousDims
     let discrete = space.discreteDims
     let lengthscales = cont.map { 1 / acq.gp.params.inverseSquaredLengthscales[$0].squareRoot() }
     let choices = discrete.map { space.choices(dim: $0) }
     var x = start
-    var fx = acq.value(x).value
+    var fx = excluding?(x) == true ? -.infinity : acq.value(x).value
     let continuousMark = -1
     var lastChanged = continuousMark
     for _ in 0..<100 {
@@ -83,7 +103,7 @@ struct AcquisitionOptimizer {
       }
       for (k, j) in discrete.enumerated() {
         if lastChanged == j { return (x, fx) }
-        if let better = searchDiscrete(acq, x: x, fx: fx, dim: j, choices: choices[k]) {
+        if let better = searchDiscrete(acq, x: x, fx: fx, dim: j, choices: choices[k], excluding: excluding) {
           (x, fx) = better
           lastChanged = j
         }
@@ -93,9 +113,10 @@ struct AcquisitionOptimizer {
     return (x, fx)
   }
 
-  private func searchDiscrete(_ acq: AcquisitionFunction, x: [Double], fx: Double, dim j: Int, choices: [Double])
-    -> ([Double], Double)?
-  {
+  private func searchDiscrete(
+    _ acq: AcquisitionFunction, x: [Double], fx: Double, dim j: Int, choices: [Double],
+    excluding: (([Double]) -> Bool)?
+  ) -> ([Double], Double)? {
     guard choices.count > 1 else { return nil }
     var candidates: [Double]
     if choices.count <= 256 {
@@ -111,7 +132,7 @@ struct AcquisitionOptimizer {
       var p = x
       p[j] = c
       let v = acq.value(p).value
-      if v > (best?.1 ?? fx) { best = (p, v) }
+      if v > (best?.1 ?? fx) && excluding?(p) != true { best = (p, v) }
     }
     return best
   }

@@ -260,7 +260,20 @@ public struct GPSampler: Sampler {
       gp: gp, kind: options.acquisition, best: bestIndex.map { ys[$0] }, beta: options.beta,
       constraints: constraintGPs)
     let warmStarts = bestIndex.map { [Array(xs[($0 * space.dim)..<(($0 + 1) * space.dim)])] } ?? []
-    let best = AcquisitionOptimizer().maximize(acq, space: space, warmStarts: warmStarts, rng: &rng)
+    // In a space of ints, steps and choices, a point a finished or running trial has is not
+    // proposed again while another is left: a repeat spends a trial to learn nothing new.
+    var excluding: (([Double]) -> Bool)?
+    if space.continuousDims.isEmpty {
+      var taken = Set<[ParamValue]>()
+      for rows in [xs, runningX] {
+        for i in 0..<(rows.count / max(1, space.dim)) {
+          taken.insert(Array(space.params(Array(rows[(i * space.dim)..<((i + 1) * space.dim)])).values))
+        }
+      }
+      excluding = { taken.contains(Array(space.params($0).values)) }
+    }
+    let best = AcquisitionOptimizer().maximize(
+      acq, space: space, warmStarts: warmStarts, rng: &rng, excluding: excluding)
     // Back to the objective's units; through a warp, the posterior median and half its ±1σ range.
     let post = gp.posterior(best.point)
     let scale = max(1e-10, std)
