@@ -1,5 +1,5 @@
 import Foundation
-import HPO
+@testable import HPO
 import OrderedCollections
 import Testing
 
@@ -128,6 +128,19 @@ import Testing
     #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("epoch ") || $0.hasPrefix("RuntimeError") }, "\(reason)")
   }
 
+  /// A program that prints its metric without the `[hpotop]` prefix is told which line it was.
+  @Test func aReportWithoutItsPrefixIsNamedInTheReason() async throws {
+    let t = try await runTrial("echo 'epoch 3'\necho 'epoch 3 val: loss=0.52 acc=0.8'\necho 'loss: 0.4'\n")
+    #expect(t.state == .fail)
+    #expect(t.systemAttrs["hpotop:fail_reason"]?.stringValue?.hasPrefix(
+      "exited 0 without reporting loss: it printed 'epoch 3 val: loss=0.52 acc=0.8', which lacks the '[hpotop] ' prefix of a report line ('[hpotop] loss=<value>')") == true,
+      "\(t.systemAttrs["hpotop:fail_reason"] ?? .null)")
+    #expect(RunMonitor.namesAValue("{\"loss\": -1.5}", names: ["loss"]))
+    #expect(RunMonitor.namesAValue("val_loss = .3", names: ["val_loss"]))
+    #expect(!RunMonitor.namesAValue("loss of signal: retrying", names: ["loss"]))
+    #expect(!RunMonitor.namesAValue("loss: nan", names: ["loss"]))
+  }
+
   @Test func crashBySignalFails() async throws {
     let t = try await runTrial("kill -SEGV $$\n")
     #expect(t.state == .fail)
@@ -135,9 +148,10 @@ import Testing
   }
 
   @Test func garbageLinesAreIgnoredAndMissingValueFails() async throws {
-    let t = try await runTrial("echo '[hpotop] {not json'\necho '[hpotop] step=x loss=1'\nprintf '\\001\\377\\376garbage\\n'\n")
+    let t = try await runTrial("echo '[hpotop] {not json'\necho '[hpotop] step=x loss=1'\nprintf '\\001\\377\\376garbage\\n'\necho 'loss of signal'\n")
     #expect(t.state == .fail)
-    #expect(t.systemAttrs["hpotop:fail_reason"]?.stringValue?.contains("without reporting loss") == true)
+    #expect(t.systemAttrs["hpotop:fail_reason"]?.stringValue?.hasPrefix(
+      "exited 0 without reporting loss (a report is a stdout line '[hpotop] loss=<value>')") == true)
     // The two unreadable report lines are counted, with the first one, for the detail view.
     let unreadable = t.systemAttrs[HpotopKey.unreadableReportLines.rawValue]?.objectValue
     #expect(unreadable?["count"] == .int(2))

@@ -220,13 +220,15 @@ extension CommandObjective {
       if !constraintNames.isEmpty {
         let constraints = await monitor.values(of: constraintNames)
         guard let constraints else {
-          throw RunnerError(argv: args, reason: "exited 0 without reporting the constraints \(constraintNames.joined(separator: ", "))",
+          throw RunnerError(argv: args, reason: Self.missingReportReason(
+                              constraintNames, constraints: true, unprefixed: await monitor.unprefixedMetricLine),
                             exitCode: 0, stderrTail: tail)
         }
         try await trial.setConstraints(constraints)
       }
       if let values = await monitor.finalValues() { return values }
-      throw RunnerError(argv: args, reason: "exited 0 without reporting \(metricNames.joined(separator: ", "))",
+      throw RunnerError(argv: args, reason: Self.missingReportReason(
+                          metricNames, unprefixed: await monitor.unprefixedMetricLine),
                         exitCode: 0, stderrTail: tail)
     case .exited(127) where tail.hasPrefix("hpotop: cannot start"):
       // The supervisor could not execute the program (its message is the stderr).
@@ -271,6 +273,18 @@ extension CommandObjective {
     return ns.localizedDescription
   }
 
+  /// Why a trial that exited 0 failed: the metrics it did not report, and how to report them,
+  /// naming the line that looks like a report without its `[hpotop]` prefix when there was one.
+  static func missingReportReason(_ names: [String], constraints: Bool = false, unprefixed: String?) -> String {
+    let what = (constraints ? "the constraints " : "") + names.joined(separator: ", ")
+    let example = "\(MetricLine.prefix) " + names.map { "\($0)=<value>" }.joined(separator: " ")
+    if let unprefixed {
+      return "exited 0 without reporting \(what): it printed '\(unprefixed)', which lacks the "
+        + "'\(MetricLine.prefix) ' prefix of a report line ('\(example)')"
+    }
+    return "exited 0 without reporting \(what) (a report is a stdout line '\(example)')"
+  }
+
   static func signalName(_ s: Int32) -> String {
     let names: [Int32: String] = [SIGKILL: "SIGKILL", SIGTERM: "SIGTERM", SIGSEGV: "SIGSEGV", SIGABRT: "SIGABRT",
                                   SIGINT: "SIGINT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGILL: "SIGILL"]
@@ -298,6 +312,10 @@ actor RunMonitor {
   private(set) var unreadableLines: (count: Int, first: String?) = (0, nil)
   /// The last 2 KiB of the program's stderr.
   private(set) var stderrTail = ""
+  /// The first stdout line that is no metric line but names a metric with a value after it
+  /// (`val_loss=0.4`, `val_loss: 0.4`), cut to 120 characters: likely a metric line without
+  /// its prefix, named in the reason when no value was reported.
+  private(set) var unprefixedMetricLine: String?
 
   let constraintNames: [String]
 
@@ -323,7 +341,12 @@ actor RunMonitor {
   /// values and extra keys are remembered. Lines that are not metric lines are ignored;
   /// `[hpotop]` lines that cannot be read are counted.
   func handle(_ line: Substring, trial: Trial) async {
-    guard let parsed = MetricLine.parse(line) else { return }
+    guard let parsed = MetricLine.parse(line) else {
+      if unprefixedMetricLine == nil && Self.namesAValue(line, names: metricNames + constraintNames) {
+        unprefixedMetricLine = String(line.trimmingCharacters(in: .whitespaces).prefix(120))
+      }
+      return
+    }
     guard case .success(let m) = parsed else {
       unreadableLines.count += 1
       if unreadableLines.first == nil { unreadableLines.first = String(line.prefix(200)) }
@@ -341,6 +364,22 @@ actor RunMonitor {
     } else {
       for (k, v) in m.fields { finalFields[k] = v }
     }
+  }
+
+  /// Whether `line` has one of `names` followed by `=` or `:` and then a number.
+  static func namesAValue(_ line: Substring, names: [String]) -> Bool {
+    for name in names where !name.isEmpty {
+      var rest = line[...]
+      while let r = rest.range(of: name) {
+        var after = rest[r.upperBound...].drop { $0 == "\"" || $0 == "'" || $0 == " " }
+        if let sep = after.first, sep == "=" || sep == ":" {
+          after = after.dropFirst().drop { $0 == " " }
+          if let c = after.first, c.isNumber || c == "-" || c == "." || c == "+" { return true }
+        }
+        rest = rest[r.upperBound...]
+      }
+    }
+    return false
   }
 
   /// The value of objective `i` on a line: its metric name, or `value` for a single objective.
