@@ -55,6 +55,18 @@ public func draw(_ state: AppState, into buf: inout Buffer, area: Rect) {
 
 // MARK: Header
 
+/// The sampler of a study `watch` opened, which no study file names: `auto` by the choices it
+/// records on the study, the GP by the predictions it stores on its trials (the newest 64 are
+/// checked, as for the PBT and CMA-ES tabs); nil for the others.
+func watchedSamplerName(_ state: AppState) -> String? {
+  let snap = state.snapshot
+  if !snap.systemAttrs.hpotop.autoChoices.isEmpty { return "auto" }
+  let gp = state.cache.value(slot: "watchedGP", key: cacheKey(state)) {
+    snap.trials.suffix(newestTrialsChecked).contains { $0.systemAttrs[HpotopKey.gpPrediction.rawValue] != nil }
+  }
+  return gp ? "gp" : nil
+}
+
 func drawHeader(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {
   buf.setStyle(area, state.theme.bar)
   for (k, segments) in headerSegments(state).prefix(area.height).enumerated() {
@@ -77,10 +89,10 @@ func headerSegments(_ state: AppState) -> [[HeaderSegment]] {
     rs == "paused" ? " PAUSED " : rs.uppercased(),
     style: rs == "paused" ? Style(fg: theme.color("paused"), modifiers: [.bold, .reverse]) : theme.fg(rs == "running" ? "running" : "complete").adding(.bold))]))
   if state.info.mode == .watch { l1.append(HeaderSegment("mode", priority: 3, [Span("[watch]", style: theme.dim)])) }
-  if let s = state.info.samplerName {
+  let choice = snap.systemAttrs.hpotop.autoChoices.last
+  if let s = state.info.samplerName ?? watchedSamplerName(state) {
     var spans = [Span("sampler "), Span(s, style: theme.fg("accent"))]
     // `auto`: what it runs now; the GP: its acquisition function (from the newest GP trial).
-    let choice = snap.systemAttrs.hpotop.autoChoices.last
     if let choice, choice.sampler != s { spans.append(Span("→" + choice.sampler, style: theme.fg("accent"))) }
     if s == "gp" || choice?.sampler == "gp",
       let acquisition = state.cache.value(slot: "gpAcquisition", key: cacheKey(state), {

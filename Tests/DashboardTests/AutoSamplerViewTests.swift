@@ -8,7 +8,7 @@ import Testing
 /// What `sampler: auto` and the GP show on screen: the header names the sampler auto runs and
 /// the acquisition function, the detail the GP's prediction for the trial (issue 16).
 @Suite struct AutoSamplerViewTests {
-  static func state(width: Int) -> AppState {
+  static func state(width: Int, samplerName: String? = "auto", autoChoices: Bool = true) -> AppState {
     var trials = Fixture.trials(12)
     var sys = trials[9].systemAttrs
     sys.hpotop.gpPrediction = GPPrediction(acquisition: "logei", value: -1.25, mean: 0.5, sd: 0.125)
@@ -19,12 +19,14 @@ import Testing
       datetimeComplete: t.datetimeComplete, params: t.params, distributions: t.distributions, systemAttrs: sys)
     var snapshot = StudySnapshot(
       studyID: 1, studyName: "fixture", directions: [.minimize], trials: trials, takenAt: Fixture.t0)
-    snapshot.systemAttrs.hpotop.autoChoices = [
-      AutoChoice(fromTrial: 0, sampler: "tpe", why: "startup"),
-      AutoChoice(fromTrial: 9, sampler: "gp", why: "3 params, one objective"),
-    ]
+    if autoChoices {
+      snapshot.systemAttrs.hpotop.autoChoices = [
+        AutoChoice(fromTrial: 0, sampler: "tpe", why: "startup"),
+        AutoChoice(fromTrial: 9, sampler: "gp", why: "3 params, one objective"),
+      ]
+    }
     let info = DashboardInfo(
-      mode: .watch, storageURL: "sqlite:///tmp/fixture.db", samplerName: "auto", prunerName: nil,
+      mode: .watch, storageURL: "sqlite:///tmp/fixture.db", samplerName: samplerName, prunerName: nil,
       nTrials: 40, startedAt: Fixture.t0)
     return AppState(info: info, snapshot: snapshot, theme: .builtinMono, now: Fixture.t0.addingTimeInterval(300), width: width, height: 40)
   }
@@ -37,6 +39,21 @@ import Testing
     let narrow = Fixture.lines(Self.state(width: 80))[0]
     #expect(narrow.contains("RUNNING") || narrow.contains("FINISHED"), "\(narrow)")
     #expect(!narrow.contains("(3 params"), "\(narrow)")
+  }
+
+  /// `hpotop watch` has no study file, so it reads the sampler off the study: `auto` from its
+  /// recorded choices, the GP from its stored predictions; for other samplers it says nothing.
+  @Test func watchNamesTheSamplerFromTheStudy() {
+    let auto = Fixture.lines(Self.state(width: 160, samplerName: nil))[0]
+    #expect(auto.contains("sampler auto→gp logei (3 params, one objective)"), "\(auto)")
+    let gp = Fixture.lines(Self.state(width: 160, samplerName: nil, autoChoices: false))[0]
+    #expect(gp.contains("sampler gp logei"), "\(gp)")
+    let plain = AppState(
+      info: DashboardInfo(mode: .watch, storageURL: "sqlite:///tmp/fixture.db", nTrials: 40, startedAt: Fixture.t0),
+      snapshot: StudySnapshot(studyID: 1, studyName: "fixture", directions: [.minimize], trials: Fixture.trials(12), takenAt: Fixture.t0),
+      theme: .builtinMono, now: Fixture.t0.addingTimeInterval(300), width: 160, height: 40)
+    let none = Fixture.lines(plain)[0]
+    #expect(!none.contains("sampler"), "\(none)")
   }
 
   @Test func detailShowsTheGPPrediction() {
