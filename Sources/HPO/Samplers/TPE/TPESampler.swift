@@ -34,6 +34,8 @@ public struct TPESampler: Sampler {
 
   private var space = TPESearchSpace()
   private var observationCaches: [SpaceKey: ObservationCache] = [:]
+  /// Per finite space: the grid positions of finished trials already read (each is read once).
+  private var takenCaches: [SpaceKey: TakenConfigs] = [:]
   /// Jointly sampled params of trials this process started and that have not finished yet.
   private var pendingRelative: [Int: OrderedDictionary<String, ParamValue>] = [:]
   private var lastGroups: [OrderedDictionary<String, Distribution>] = []
@@ -180,7 +182,16 @@ public struct TPESampler: Sampler {
     let m = options.nEICandidates
     let finite = avoidRepeats && dims.allSatisfy { $0.kind != .continuous }
     var firstChoice: OrderedDictionary<String, ParamValue>?
-    for _ in 0..<(finite ? 4 : 1) {
+    var taken = TakenConfigs()
+    if finite {
+      taken = takenCaches.removeValue(forKey: key) ?? TakenConfigs()
+      taken.update(space: space, trials: trials, pool: pool, extra: extraParams)
+      if takenCaches.count > 64 { takenCaches.removeAll() }
+      takenCaches[key] = taken
+    }
+    // More draws only while the space has a point no trial has.
+    let moreDraws = finite && Double(taken.count) < Self.gridSize(space)
+    for _ in 0..<(moreDraws ? 4 : 1) {
       let candidates = below.sample(count: m, rng: &rng)
       let lb = below.logPdf(candidates, count: m)
       let la = above.logPdf(candidates, count: m)
@@ -199,40 +210,39 @@ public struct TPESampler: Sampler {
         }
         if !finite { return out }
         if firstChoice == nil { firstChoice = out }
-        if !Self.repeatsATrial(out, space: space, trials: trials, pool: pool, extra: extraParams) {
-          return out
-        }
+        if let point = Self.gridKey(space: space, { out[$0] }), !taken.contains(point) { return out }
       }
     }
     return firstChoice ?? [:]
   }
 
-  /// Whether a trial of `pool` (finished, or running with the constant liar) has exactly the
-  /// params `config`, and no others.
-  private static func repeatsATrial(
-    _ config: OrderedDictionary<String, ParamValue>, space: OrderedDictionary<String, Distribution>,
-    trials: [FrozenTrial], pool: [Int], extra: (FrozenTrial) -> OrderedDictionary<String, ParamValue>?
-  ) -> Bool {
-    let wanted: [Double] = space.map { name, distribution in
-      config[name].flatMap(distribution.toInternal) ?? .nan
-    }
-    let tolerance: [Double] = space.values.map { distribution in
-      if case .float(let f) = distribution, let step = f.step { return step * 1e-6 }
-      return 0
-    }
-    trialLoop: for i in pool {
-      let t = trials[i]
-      let pending = t.state.isFinished ? nil : extra(t)
-      if t.params.count > space.count { continue }
-      for (d, (name, distribution)) in space.enumerated() {
-        guard let v = t.params[name] ?? pending?[name], let x = distribution.toInternal(v),
-          abs(x - wanted[d]) <= tolerance[d]
-        else { continue trialLoop }
+  /// The number of points of a finite space (a Double: it may pass Int's range).
+  private static func gridSize(_ space: OrderedDictionary<String, Distribution>) -> Double {
+    space.values.reduce(1.0) { size, distribution in
+      switch distribution {
+      case .categorical(let c): return size * Double(c.choices.count)
+      case .int(let d): return size * Double((d.high - d.low) / d.step + 1)
+      case .float(let d): return size * (((d.high - d.low) / (d.step ?? 1) + 1e-9).rounded(.down) + 1)
       }
-      if t.params.keys.contains(where: { space[$0] == nil }) { continue }
-      return true
     }
-    return false
+  }
+
+  /// A configuration's position on the grid of a finite space (choice indices, step counts from
+  /// `low`), so values that differ by rounding alone are the same point; nil if a param is missing.
+  static func gridKey(
+    space: OrderedDictionary<String, Distribution>, _ value: (String) -> ParamValue?
+  ) -> [Int]? {
+    var key: [Int] = []
+    key.reserveCapacity(space.count)
+    for (name, distribution) in space {
+      guard let v = value(name), let x = distribution.toInternal(v), x.isFinite else { return nil }
+      switch distribution {
+      case .categorical: key.append(Int(x))
+      case .int(let d): key.append(Int(((x - Double(d.low)) / Double(d.step)).rounded()))
+      case .float(let d): key.append(Int(((x - d.low) / (d.step ?? 1)).rounded()))
+      }
+    }
+    return key
   }
 
   /// The params the constant liar assumes for a RUNNING trial beyond those already suggested.
@@ -404,6 +414,38 @@ struct ObservationCache: Sendable {
       out[d] = dim.kind == .categorical ? x : dim.transform(x)
     }
     return true
+  }
+}
+
+/// The configurations trials have in one finite space, as grid positions: finished trials' are
+/// kept (each trial read once), running trials' are read again on each update. Only trials with
+/// exactly the space's params count.
+struct TakenConfigs {
+  private var readIDs = Set<Int64>()
+  private var finished = Set<[Int]>()
+  private var running: [[Int]] = []
+
+  /// Distinct configurations of finished trials, plus running trials'.
+  var count: Int { finished.count + running.count }
+
+  func contains(_ point: [Int]) -> Bool { finished.contains(point) || running.contains(point) }
+
+  /// Reads the trials of `pool` (finished, or running with the constant liar) not read yet.
+  /// O(n) set lookups, below the O(n·m·d) of the estimators' densities.
+  mutating func update(
+    space: OrderedDictionary<String, Distribution>, trials: [FrozenTrial], pool: [Int],
+    extra: (FrozenTrial) -> OrderedDictionary<String, ParamValue>?
+  ) {
+    running.removeAll(keepingCapacity: true)
+    for i in pool {
+      let t = trials[i]
+      let isFinished = t.state.isFinished
+      if isFinished && !readIDs.insert(t.id).inserted { continue }
+      if t.params.count > space.count || t.params.keys.contains(where: { space[$0] == nil }) { continue }
+      let pending = isFinished ? nil : extra(t)
+      guard let point = TPESampler.gridKey(space: space, { t.params[$0] ?? pending?[$0] }) else { continue }
+      if isFinished { finished.insert(point) } else { running.append(point) }
+    }
   }
 }
 
