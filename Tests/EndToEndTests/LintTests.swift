@@ -112,6 +112,45 @@ import Testing
     #expect(ids.contains("grid-over-budget"))
   }
 
+  /// 4 × 4 × 3 = 48 configurations and 60 trials: 12 must repeat. With a conditional param the
+  /// count is an upper bound; with a float range, or n_trials within the space, nothing is found.
+  @Test func aFiniteSpaceSmallerThanTheBudget() async throws {
+    let small = try await Self.build("small", """
+      params:
+        a: {type: int, low: 0, high: 3}
+        b: {type: float, low: 0, high: 0.3, step: 0.1}
+        c: {type: categorical, choices: [x, y, z]}
+      sampler: {name: tpe, n_startup_trials: 6}
+      n_trials: 60
+
+      """)
+    let found = try await Self.findings(small)
+    #expect(found.map(\.id) == ["space-under-budget"], "\(found)")
+    #expect(found.first?.message == "the space has 48 configurations but n_trials is 60: 12 trials or more repeat one", "\(found)")
+    let conditional = try await Self.build("conditional", """
+      params:
+        opt: {type: categorical, choices: [adam, sgd]}
+        momentum: {type: float, low: 0.0, high: 0.9, step: 0.3, when: {opt: sgd}}
+        layers: {type: int, low: 1, high: 4}
+      sampler: {name: tpe, n_startup_trials: 6}
+      n_trials: 50
+
+      """)
+    #expect(try await Self.findings(conditional).map(\.message) == [
+      "the space has at most 40 configurations but n_trials is 50: 10 trials or more repeat one"])
+    for (label, params, n) in [("float", "a: {type: float, low: 0, high: 1}", 60), ("fits", "a: {type: int, low: 0, high: 99}", 60)] {
+      let b = try await Self.build(label, """
+        params:
+          \(params)
+          c: {type: categorical, choices: [x, y]}
+        sampler: {name: tpe, n_startup_trials: 4}
+        n_trials: \(n)
+
+        """)
+      #expect(try await Self.findings(b).isEmpty, "\(label)")
+    }
+  }
+
   @Test func startupTrialsBelowTwicePerParam() async throws {
     let b = try await Self.build("startup", """
       params:

@@ -107,7 +107,7 @@ public struct LintRule: Sendable {
 /// and one line in `builtin`; code outside HPOAnalysis calls `register` instead.
 public enum LintRegistry {
   public static let builtin: [LintRule] = [
-    .gridOverContinuous, .gridOverBudget, .startupTrials, .rangeBound, .unimportantParam, .noPruner,
+    .gridOverContinuous, .gridOverBudget, .spaceUnderBudget, .startupTrials, .rangeBound, .unimportantParam, .noPruner,
     .timeoutShort, .seedSpread, .gpuOutOfMemory,
   ]
 

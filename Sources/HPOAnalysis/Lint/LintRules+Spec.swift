@@ -35,6 +35,36 @@ extension LintRule {
       fix: "set n_trials: \(points), or use fewer values per param, or sampler: tpe to spend \(n) trials where they pay")]
   }
 
+  /// A space of ints, stepped floats and choices with fewer configurations than `n_trials`: past
+  /// that many trials every trial repeats one (TPE and the GP repeat none before; random may).
+  public static let spaceUnderBudget = LintRule(
+    id: "space-under-budget", summary: "a finite space with fewer configurations than n_trials"
+  ) { c in
+    guard let spec = c.spec, let n = spec.nTrials, c.samplerName != "grid", c.samplerName != "pbt" else { return [] }
+    var configs = 1.0
+    var conditional = false
+    for p in spec.searchSpace.params {
+      let count: Double
+      switch p.distribution {
+      case _ where p.distribution.isSingle: count = 1
+      case .categorical(let d): count = Double(d.choices.count)
+      case .int(let d): count = Double((d.high - d.low) / d.step + 1)
+      case .float(let d):
+        guard let step = d.step else { return [] }
+        count = ((d.high - d.low) / step + 1e-9).rounded(.down) + 1
+      }
+      // An inactive conditional param is one more way for it to be.
+      if p.condition != nil { conditional = true }
+      configs *= p.condition == nil ? count : count + 1
+      if configs >= Double(n) { return [] }
+    }
+    let points = Int(configs)
+    return [LintFinding(
+      id: "space-under-budget", severity: .warning,
+      message: "the space has \(conditional ? "at most " : "")\(points) configurations but n_trials is \(n): \(n - points) trials or more repeat one",
+      fix: "set n_trials: \(points) with sampler: grid to run each once, or give a param more values (a float range without step has no end of them)")]
+  }
+
   /// TPE and the GP fit a model after `n_startup_trials` random trials; with fewer than two per
   /// param the model starts from too little.
   public static let startupTrials = LintRule(
