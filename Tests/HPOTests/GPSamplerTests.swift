@@ -372,23 +372,8 @@ extension GPSamplerStudyTests {
   /// optimum is still found, and once every point of a 4-point space is taken the GP still proposes one.
   @Test func finiteSpaceProposesNoConfigurationTwice() async throws {
     for seed in UInt64(1)...3 {
-      let study = try await Study.create(
-        name: "grid", storage: InMemoryStorage(), sampler: GPSampler(seed: seed))
-      try await study.optimize(limits: OptimizeLimits(nTrials: 30)) { trial in
-        let a = try await trial.suggestInt("a", 0, 3)
-        let b = try await trial.suggestFloat("b", 0, 0.3, step: 0.1)
-        let c = try await trial.suggestCategorical("c", ["x", "y", "z"])
-        return [Double((a - 2) * (a - 2)) + abs(b - 0.1) * 10 + (c == "y" ? 0 : 0.5)]
-      }
-      let trials = try await study.trials().sorted { $0.number < $1.number }
-      var seen: [String: Int] = [:]
-      for t in trials {
-        let config = pythonDictRepr(t.params)
-        if t.hpotop.gpPrediction != nil, let first = seen[config] {
-          Issue.record("seed \(seed): trial \(t.number) repeats trial \(first): \(config)")
-        }
-        seen[config] = seen[config] ?? t.number
-      }
+      let (study, trials) = try await FiniteSpace.run(GPSampler(seed: seed), trials: 30)
+      FiniteSpace.expectNoRepeats(trials, seed: seed) { $0.hpotop.gpPrediction != nil }
       #expect(trials.filter { $0.hpotop.gpPrediction != nil }.count == 20)
       let best = try #require(try await study.bestTrial()?.value)
       #expect(best < 1e-9, "seed \(seed): best \(best), but a=2 b=0.1 c=y gives 0")

@@ -70,24 +70,9 @@ private func frozen(
   /// (The 10 random startup trials may repeat one another, as Optuna's do.)
   @Test func finiteSpaceProposesNoConfigurationTwice() async throws {
     for seed in UInt64(1)...5 {
-      let study = try await Study.create(
-        name: "grid", storage: InMemoryStorage(), sampler: TPESampler(seed: seed))
-      try await study.optimize(limits: OptimizeLimits(nTrials: 40)) { trial in
-        let a = try await trial.suggestInt("a", 0, 3)
-        let b = try await trial.suggestFloat("b", 0, 0.3, step: 0.1)
-        let c = try await trial.suggestCategorical("c", ["x", "y", "z"])
-        return [Double((a - 2) * (a - 2)) + abs(b - 0.1) * 10 + (c == "y" ? 0 : 0.5)]
-      }
-      let trials = try await study.trials().sorted { $0.number < $1.number }
+      let (study, trials) = try await FiniteSpace.run(TPESampler(seed: seed), trials: 40)
       #expect(trials.count == 40)
-      var seen: [String: Int] = [:]
-      for t in trials {
-        let config = pythonDictRepr(t.params)
-        if t.number >= 10, let first = seen[config] {
-          Issue.record("seed \(seed): trial \(t.number) repeats trial \(first): \(config)")
-        }
-        seen[config] = seen[config] ?? t.number
-      }
+      FiniteSpace.expectNoRepeats(trials, seed: seed) { $0.number >= 10 }
       let best = try #require(try await study.bestTrial()?.value)
       #expect(best < 1e-9, "seed \(seed): best \(best), but a=2 b=0.1 c=y gives 0")
     }
