@@ -48,7 +48,7 @@ extension LintRule {
       switch p.distribution {
       case _ where p.distribution.isSingle: count = 1
       case .categorical(let d): count = Double(d.choices.count)
-      case .int(let d): count = Double((d.high - d.low) / d.step + 1)
+      case .int(let d): count = ((Double(d.high) - Double(d.low)) / Double(d.step) + 1e-9).rounded(.down) + 1
       case .float(let d):
         guard let step = d.step else { return [] }
         count = ((d.high - d.low) / step + 1e-9).rounded(.down) + 1

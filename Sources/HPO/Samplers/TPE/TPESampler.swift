@@ -221,7 +221,7 @@ public struct TPESampler: Sampler {
     space.values.reduce(1.0) { size, distribution in
       switch distribution {
       case .categorical(let c): return size * Double(c.choices.count)
-      case .int(let d): return size * Double((d.high - d.low) / d.step + 1)
+      case .int(let d): return size * (((Double(d.high) - Double(d.low)) / Double(d.step) + 1e-9).rounded(.down) + 1)
       case .float(let d): return size * (((d.high - d.low) / (d.step ?? 1) + 1e-9).rounded(.down) + 1)
       }
     }
@@ -235,12 +235,16 @@ public struct TPESampler: Sampler {
     var key: [Int] = []
     key.reserveCapacity(space.count)
     for (name, distribution) in space {
-      guard let v = value(name), let x = distribution.toInternal(v), x.isFinite else { return nil }
+      guard let v = value(name), let x = distribution.toInternal(v) else { return nil }
+      let position: Double
       switch distribution {
-      case .categorical: key.append(Int(x))
-      case .int(let d): key.append(Int(((x - Double(d.low)) / Double(d.step)).rounded()))
-      case .float(let d): key.append(Int(((x - d.low) / (d.step ?? 1)).rounded()))
+      case .categorical: position = x
+      case .int(let d): position = ((x - Double(d.low)) / Double(d.step)).rounded()
+      case .float(let d): position = ((x - d.low) / (d.step ?? 1)).rounded()
       }
+      // A value far off the grid (a foreign writer's) is no grid point at all.
+      guard position.isFinite, abs(position) < 0x1p52 else { return nil }
+      key.append(Int(position))
     }
     return key
   }
