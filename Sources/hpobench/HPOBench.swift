@@ -8,5 +8,5 @@ struct HPOBench: AsyncParsableCommand {
     commandName: "hpobench",
     abstract: "hpotop benchmarks (run them through bench/run.sh, which also runs Optuna).",
     subcommands: [Quality.self, CMAESQuality.self, Overhead.self, MultiFidelity.self, Importance.self, ImportanceAnalytic.self, Pareto.self, InfoTiming.self,
-                  Throughput.self, GPTiming.self, MultiFidelitySteps.self, PBTToyBench.self])
+                  Throughput.self, GPTiming.self, MultiFidelitySteps.self, PBTToyBench.self, NSGA2Quality.self])
 }

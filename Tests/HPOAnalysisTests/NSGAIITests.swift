@@ -24,4 +24,33 @@ import Testing
     }
     #expect(nsga.sorted()[1] > random.sorted()[1], "median HV: nsga2 \(nsga) vs random \(random)")
   }
+
+  /// No child repeats a trial's configuration, in a continuous space (where Optuna's NSGA-II
+  /// copies a parent about once in 30 children) and in a finite one (where it repeats far more);
+  /// with `eliminate_duplicates: false` the copies come back, as in Optuna.
+  @Test func noChildRepeatsATrial() async throws {
+    func repeats(_ sampler: NSGAIISampler, finite: Bool) async throws -> Int {
+      let study = try await Study.create(
+        name: "z", directions: [.minimize, .minimize], storage: InMemoryStorage(), sampler: sampler)
+      try await study.optimize(limits: OptimizeLimits(nTrials: 200)) { trial in
+        var x: [Double] = []
+        for i in 0..<4 {
+          x.append(finite ? Double(try await trial.suggestInt("x\(i)", 0, 9)) / 9 : try await trial.suggestFloat("x\(i)", 0, 1))
+        }
+        let (f1, f2) = TestFunctions.zdt1(x)
+        return [f1, f2]
+      }
+      let configs = try await study.trials().map { pythonDictRepr($0.params) }
+      return configs.count - Set(configs).count
+    }
+    var withCopies = 0
+    for seed in UInt64(1)...3 {
+      for finite in [false, true] {
+        #expect(try await repeats(NSGAIISampler(seed: seed, populationSize: 20), finite: finite) == 0, "seed \(seed), finite \(finite)")
+        withCopies += try await repeats(
+          NSGAIISampler(seed: seed, populationSize: 20, eliminateDuplicates: false), finite: finite)
+      }
+    }
+    #expect(withCopies >= 20, "Optuna's breeding repeated \(withCopies) configurations in 1200 trials")
+  }
 }

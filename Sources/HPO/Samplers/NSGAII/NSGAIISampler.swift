@@ -11,6 +11,12 @@ import OrderedCollections
 ///
 /// The generation is stored in the trial system attr `NSGAIISampler:generation`, as Optuna does,
 /// so several processes (and Python workers) agree on it.
+///
+/// Difference from Optuna: a child whose configuration a trial already has is bred again (up to
+/// `breedingAttempts` times), as pymoo's NSGA2 does with `eliminate_duplicates` (its default;
+/// Blank & Deb, "pymoo: multi-objective optimization in Python", IEEE Access 2020). Optuna's child
+/// copies its first parent whenever it neither crosses nor mutates (about 1 in 30 children with
+/// Optuna's defaults), and in a finite space children repeat trials often.
 public struct NSGAIISampler: Sampler {
   public let seed: UInt64
   public let populationSize: Int
@@ -18,20 +24,29 @@ public struct NSGAIISampler: Sampler {
   public let swappingProbability: Double
   /// `nil`: 1 / max(1, number of params).
   public let mutationProbability: Double?
+  /// Breed a child again when a trial already has its configuration (pymoo's default; Optuna
+  /// does not).
+  public let eliminateDuplicates: Bool
   private var populations: [Int: [Int64]] = [:]
+  /// The configurations trials have in the last search space a child was bred in.
+  private var taken = TakenConfigs<[ParamValue]>()
+  private var takenSpace: [String] = []
+  /// Children bred for one trial before a repeat is accepted.
+  static let breedingAttempts = 16
 
   public static let generationKey = "NSGAIISampler:generation"
   public var name: String { "nsga2" }
 
   public init(
     seed: UInt64? = nil, populationSize: Int = 50, crossoverProbability: Double = 0.9,
-    swappingProbability: Double = 0.5, mutationProbability: Double? = nil
+    swappingProbability: Double = 0.5, mutationProbability: Double? = nil, eliminateDuplicates: Bool = true
   ) {
     self.seed = seed ?? UInt64.random(in: .min ... .max)
     self.populationSize = max(2, populationSize)
     self.crossoverProbability = crossoverProbability
     self.swappingProbability = swappingProbability
     self.mutationProbability = mutationProbability
+    self.eliminateDuplicates = eliminateDuplicates
   }
 
   /// The generation of a trial, from its system attr.
@@ -60,18 +75,57 @@ public struct NSGAIISampler: Sampler {
     let byID = Dictionary(uniqueKeysWithValues: context.trials.map { ($0.id, $0) })
     let parents = population(generation - 1, context: context).compactMap { byID[$0] }
     guard parents.count >= 2 else { return [:] }
-    var rng = SeededRNG(seed: seed, trialNumber: trial.number, purpose: "nsga2")
-    let a = tournament(parents, directions: context.directions, rng: &rng)
-    let b = tournament(parents, directions: context.directions, rng: &rng)
-    let mutation = mutationProbability ?? 1 / Double(max(1, searchSpace.count))
-    let cross = rng.uniform() < crossoverProbability
-    var child = OrderedDictionary<String, ParamValue>()
-    for name in searchSpace.keys {
-      let from = cross ? (rng.uniform() < swappingProbability ? b : a) : a
-      let dropped = rng.uniform() < mutation
-      if !dropped, let v = from.params[name] { child[name] = v }
+    guard eliminateDuplicates else {
+      return Self.breed(
+        parents, space: searchSpace, seed: seed, trial: trial.number, suffix: "", directions: context.directions,
+        crossover: crossoverProbability, swapping: swappingProbability,
+        mutation: mutationProbability ?? 1 / Double(max(1, searchSpace.count))
+      ).child
     }
-    return child
+    let names = Array(searchSpace.keys)
+    if names != takenSpace { (taken, takenSpace) = (TakenConfigs(), names) }
+    taken.update(space: searchSpace, trials: context.trials, indices: context.trials.indices) { t in
+      t.id == trial.id ? nil : names.compactMap { t.params[$0] }.count == names.count ? names.map { t.params[$0]! } : nil
+    }
+    var first: OrderedDictionary<String, ParamValue>?
+    for attempt in 0..<Self.breedingAttempts {
+      // The first child is Optuna's: its mutated params are left to `sampleIndependent`, whose
+      // streams give the values checked here. A repeat is bred again from other streams.
+      let (child, whole) = Self.breed(
+        parents, space: searchSpace, seed: seed, trial: trial.number, suffix: attempt == 0 ? "" : "#\(attempt)",
+        directions: context.directions, crossover: crossoverProbability, swapping: swappingProbability,
+        mutation: mutationProbability ?? 1 / Double(max(1, searchSpace.count)))
+      if first == nil { first = child }
+      if !taken.contains(names.map { whole[$0]! }) { return attempt == 0 ? child : whole }
+    }
+    return first ?? [:]
+  }
+
+  /// One child of two tournament winners, from the streams named with `suffix`: `child` has the
+  /// params taken from a parent (the mutated ones are left out, for `sampleIndependent` to draw
+  /// from their own streams), `whole` has those draws too.
+  static func breed(
+    _ parents: [FrozenTrial], space: OrderedDictionary<String, Distribution>, seed: UInt64, trial: Int,
+    suffix: String, directions: [StudyDirection], crossover: Double, swapping: Double, mutation: Double
+  ) -> (child: OrderedDictionary<String, ParamValue>, whole: OrderedDictionary<String, ParamValue>) {
+    var rng = SeededRNG(seed: seed, trialNumber: trial, purpose: "nsga2" + suffix)
+    let a = tournament(parents, directions: directions, rng: &rng)
+    let b = tournament(parents, directions: directions, rng: &rng)
+    let cross = rng.uniform() < crossover
+    var child = OrderedDictionary<String, ParamValue>()
+    var whole = OrderedDictionary<String, ParamValue>()
+    for (name, distribution) in space {
+      let from = cross ? (rng.uniform() < swapping ? b : a) : a
+      let dropped = rng.uniform() < mutation
+      if !dropped, let v = from.params[name] {
+        child[name] = v
+        whole[name] = v
+      } else {
+        var mutationRNG = SeededRNG(seed: seed, trialNumber: trial, purpose: name + suffix)
+        whole[name] = sampleUniformly(distribution, rng: &mutationRNG)
+      }
+    }
+    return (child, whole)
   }
 
   public mutating func sampleIndependent(
@@ -137,7 +191,7 @@ public struct NSGAIISampler: Sampler {
   }
 
   /// Binary tournament: two random parents, the first wins if it dominates the second.
-  func tournament(_ parents: [FrozenTrial], directions: [StudyDirection], rng: inout SeededRNG) -> FrozenTrial {
+  static func tournament(_ parents: [FrozenTrial], directions: [StudyDirection], rng: inout SeededRNG) -> FrozenTrial {
     let i = Int(rng.next() % UInt64(parents.count))
     var j = Int(rng.next() % UInt64(parents.count - 1))
     if j >= i { j += 1 }
@@ -150,14 +204,15 @@ public struct NSGAIISampler: Sampler {
 extension SamplerKind {
   public static let nsga2 = SamplerKind(
     name: "nsga2",
-    optionsDoc: "`population_size` 50, `crossover_prob` 0.9, `swapping_prob` 0.5, `mutation_prob` (1/#params); probabilities in 0…1",
+    optionsDoc: "`population_size` 50, `crossover_prob` 0.9, `swapping_prob` 0.5, `mutation_prob` (1/#params); probabilities in 0…1; `eliminate_duplicates` true (breed again a child a trial already has)",
     conformanceSampler: { seed, _ in NSGAIISampler(seed: seed, populationSize: 4) }
   ) { seed, options, _, _ in
     let sampler = NSGAIISampler(
       seed: seed, populationSize: try options.int("population_size", min: 2) ?? 50,
       crossoverProbability: try options.double("crossover_prob", min: 0, max: 1) ?? 0.9,
       swappingProbability: try options.double("swapping_prob", min: 0, max: 1) ?? 0.5,
-      mutationProbability: try options.double("mutation_prob", min: 0, max: 1))
+      mutationProbability: try options.double("mutation_prob", min: 0, max: 1),
+      eliminateDuplicates: try options.bool("eliminate_duplicates") ?? true)
     try options.finish()
     return sampler
   }

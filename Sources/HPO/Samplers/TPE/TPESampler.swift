@@ -35,7 +35,7 @@ public struct TPESampler: Sampler {
   private var space = TPESearchSpace()
   private var observationCaches: [SpaceKey: ObservationCache] = [:]
   /// Per finite space: the grid positions of finished trials already read (each is read once).
-  private var takenCaches: [SpaceKey: TakenConfigs] = [:]
+  private var takenCaches: [SpaceKey: TakenConfigs<[Int]>] = [:]
   /// Jointly sampled params of trials this process started and that have not finished yet.
   private var pendingRelative: [Int: OrderedDictionary<String, ParamValue>] = [:]
   private var lastGroups: [OrderedDictionary<String, Distribution>] = []
@@ -182,10 +182,14 @@ public struct TPESampler: Sampler {
     let m = options.nEICandidates
     let finite = avoidRepeats && dims.allSatisfy { $0.kind != .continuous }
     var firstChoice: OrderedDictionary<String, ParamValue>?
-    var taken = TakenConfigs()
+    var taken = TakenConfigs<[Int]>()
     if finite {
       taken = takenCaches.removeValue(forKey: key) ?? TakenConfigs()
-      taken.update(space: space, trials: trials, pool: pool, extra: extraParams)
+      let extra = extraParams
+      taken.update(space: space, trials: trials, indices: pool) { t in
+        let pending = t.state.isFinished ? nil : extra(t)
+        return Self.gridKey(space: space) { t.params[$0] ?? pending?[$0] }
+      }
       if takenCaches.count > 64 { takenCaches.removeAll() }
       takenCaches[key] = taken
     }
@@ -418,38 +422,6 @@ struct ObservationCache: Sendable {
       out[d] = dim.kind == .categorical ? x : dim.transform(x)
     }
     return true
-  }
-}
-
-/// The configurations trials have in one finite space, as grid positions: finished trials' are
-/// kept (each trial read once), running trials' are read again on each update. Only trials with
-/// exactly the space's params count.
-struct TakenConfigs {
-  private var readIDs = Set<Int64>()
-  private var finished = Set<[Int]>()
-  private var running: [[Int]] = []
-
-  /// Distinct configurations of finished trials, plus running trials'.
-  var count: Int { finished.count + running.count }
-
-  func contains(_ point: [Int]) -> Bool { finished.contains(point) || running.contains(point) }
-
-  /// Reads the trials of `pool` (finished, or running with the constant liar) not read yet.
-  /// O(n) set lookups, below the O(n·m·d) of the estimators' densities.
-  mutating func update(
-    space: OrderedDictionary<String, Distribution>, trials: [FrozenTrial], pool: [Int],
-    extra: (FrozenTrial) -> OrderedDictionary<String, ParamValue>?
-  ) {
-    running.removeAll(keepingCapacity: true)
-    for i in pool {
-      let t = trials[i]
-      let isFinished = t.state.isFinished
-      if isFinished && !readIDs.insert(t.id).inserted { continue }
-      if t.params.count > space.count || t.params.keys.contains(where: { space[$0] == nil }) { continue }
-      let pending = isFinished ? nil : extra(t)
-      guard let point = TPESampler.gridKey(space: space, { t.params[$0] ?? pending?[$0] }) else { continue }
-      if isFinished { finished.insert(point) } else { running.append(point) }
-    }
   }
 }
 
