@@ -34,3 +34,38 @@ struct TakenConfigs<Key: Hashable & Sendable>: Sendable {
     }
   }
 }
+
+extension TakenConfigs where Key == [Int] {
+  /// A configuration's position on the grid of a finite space (choice indices, step counts from
+  /// `low`), so values that differ by rounding alone are the same point; nil if a param is
+  /// missing or a value lies far off the grid.
+  static func gridPosition(
+    in space: OrderedDictionary<String, Distribution>, _ value: (String) -> ParamValue?
+  ) -> [Int]? {
+    var key: [Int] = []
+    key.reserveCapacity(space.count)
+    for (name, distribution) in space {
+      guard let v = value(name), let x = distribution.toInternal(v) else { return nil }
+      let position: Double
+      switch distribution {
+      case .categorical: position = x
+      case .int(let d): position = ((x - Double(d.low)) / Double(d.step)).rounded()
+      case .float(let d): position = ((x - d.low) / (d.step ?? 1)).rounded()
+      }
+      guard position.isFinite, abs(position) < 0x1p52 else { return nil }
+      key.append(Int(position))
+    }
+    return key
+  }
+
+  /// The number of points of a finite space (a Double: it may pass Int's range).
+  static func gridSize(_ space: OrderedDictionary<String, Distribution>) -> Double {
+    space.values.reduce(1.0) { size, distribution in
+      switch distribution {
+      case .categorical(let c): return size * Double(c.choices.count)
+      case .int(let d): return size * (((Double(d.high) - Double(d.low)) / Double(d.step) + 1e-9).rounded(.down) + 1)
+      case .float(let d): return size * (((d.high - d.low) / (d.step ?? 1) + 1e-9).rounded(.down) + 1)
+      }
+    }
+  }
+}

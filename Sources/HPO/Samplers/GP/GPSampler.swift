@@ -264,13 +264,17 @@ public struct GPSampler: Sampler {
     // proposed again while another is left: a repeat spends a trial to learn nothing new.
     var excluding: (([Double]) -> Bool)?
     if space.continuousDims.isEmpty {
-      var taken = Set<[ParamValue]>()
-      for rows in [xs, runningX] {
-        for i in 0..<(rows.count / max(1, space.dim)) {
-          taken.insert(Array(space.params(Array(rows[(i * space.dim)..<((i + 1) * space.dim)])).values))
-        }
+      let distributions = OrderedDictionary(uniqueKeysWithValues: zip(space.names, space.distributions))
+      var taken = TakenConfigs<[Int]>()
+      let trials = context.trials
+      let fitted = trials.indices.filter { trials[$0].state == .complete || trials[$0].state == .running }
+      taken.update(space: distributions, trials: trials, indices: fitted) { t in
+        t.number == trial.number ? nil : TakenConfigs.gridPosition(in: distributions) { t.params[$0] ?? pending[t.number]?[$0] }
       }
-      excluding = { taken.contains(Array(space.params($0).values)) }
+      excluding = { point in
+        let params = space.params(point)
+        return TakenConfigs.gridPosition(in: distributions) { params[$0] }.map(taken.contains) ?? false
+      }
     }
     let best = AcquisitionOptimizer().maximize(
       acq, space: space, warmStarts: warmStarts, rng: &rng, excluding: excluding)

@@ -188,13 +188,13 @@ public struct TPESampler: Sampler {
       let extra = extraParams
       taken.update(space: space, trials: trials, indices: pool) { t in
         let pending = t.state.isFinished ? nil : extra(t)
-        return Self.gridKey(space: space) { t.params[$0] ?? pending?[$0] }
+        return TakenConfigs.gridPosition(in: space) { t.params[$0] ?? pending?[$0] }
       }
       if takenCaches.count > 64 { takenCaches.removeAll() }
       takenCaches[key] = taken
     }
     // More draws only while the space has a point no trial has.
-    let moreDraws = finite && Double(taken.count) < Self.gridSize(space)
+    let moreDraws = finite && Double(taken.count) < TakenConfigs.gridSize(space)
     for _ in 0..<(moreDraws ? 4 : 1) {
       let candidates = below.sample(count: m, rng: &rng)
       let lb = below.logPdf(candidates, count: m)
@@ -214,43 +214,10 @@ public struct TPESampler: Sampler {
         }
         if !finite { return out }
         if firstChoice == nil { firstChoice = out }
-        if let point = Self.gridKey(space: space, { out[$0] }), !taken.contains(point) { return out }
+        if let point = TakenConfigs.gridPosition(in: space, { out[$0] }), !taken.contains(point) { return out }
       }
     }
     return firstChoice ?? [:]
-  }
-
-  /// The number of points of a finite space (a Double: it may pass Int's range).
-  private static func gridSize(_ space: OrderedDictionary<String, Distribution>) -> Double {
-    space.values.reduce(1.0) { size, distribution in
-      switch distribution {
-      case .categorical(let c): return size * Double(c.choices.count)
-      case .int(let d): return size * (((Double(d.high) - Double(d.low)) / Double(d.step) + 1e-9).rounded(.down) + 1)
-      case .float(let d): return size * (((d.high - d.low) / (d.step ?? 1) + 1e-9).rounded(.down) + 1)
-      }
-    }
-  }
-
-  /// A configuration's position on the grid of a finite space (choice indices, step counts from
-  /// `low`), so values that differ by rounding alone are the same point; nil if a param is missing.
-  static func gridKey(
-    space: OrderedDictionary<String, Distribution>, _ value: (String) -> ParamValue?
-  ) -> [Int]? {
-    var key: [Int] = []
-    key.reserveCapacity(space.count)
-    for (name, distribution) in space {
-      guard let v = value(name), let x = distribution.toInternal(v) else { return nil }
-      let position: Double
-      switch distribution {
-      case .categorical: position = x
-      case .int(let d): position = ((x - Double(d.low)) / Double(d.step)).rounded()
-      case .float(let d): position = ((x - d.low) / (d.step ?? 1)).rounded()
-      }
-      // A value far off the grid (a foreign writer's) is no grid point at all.
-      guard position.isFinite, abs(position) < 0x1p52 else { return nil }
-      key.append(Int(position))
-    }
-    return key
   }
 
   /// The params the constant liar assumes for a RUNNING trial beyond those already suggested.
