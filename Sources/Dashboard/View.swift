@@ -56,15 +56,18 @@ public func draw(_ state: AppState, into buf: inout Buffer, area: Rect) {
 // MARK: Header
 
 /// The sampler of a study `watch` opened, which no study file names: `auto` by the choices it
-/// records on the study, the GP by the predictions it stores on its trials (the newest 64 are
-/// checked, as for the PBT and CMA-ES tabs); nil for the others.
+/// records on the study, the GP by the predictions it stores on its trials, NSGA-II (hpotop's or
+/// Optuna's) by the generations it stores (the newest 64 trials are checked, as for the PBT and
+/// CMA-ES tabs); nil for the others.
 func watchedSamplerName(_ state: AppState) -> String? {
   let snap = state.snapshot
   if !snap.systemAttrs.hpotop.autoChoices.isEmpty { return "auto" }
-  let gp = state.cache.value(slot: "watchedGP", key: cacheKey(state)) {
-    snap.trials.suffix(newestTrialsChecked).contains { $0.systemAttrs[HpotopKey.gpPrediction.rawValue] != nil }
+  return state.cache.value(slot: "watchedSampler", key: cacheKey(state)) { () -> String? in
+    let newest = snap.trials.suffix(newestTrialsChecked)
+    if newest.contains(where: { $0.systemAttrs[HpotopKey.gpPrediction.rawValue] != nil }) { return "gp" }
+    if newest.contains(where: { $0.systemAttrs[NSGAIISampler.generationKey] != nil }) { return "nsga2" }
+    return nil
   }
-  return gp ? "gp" : nil
 }
 
 func drawHeader(_ state: AppState, _ buf: inout Buffer, _ area: Rect) {

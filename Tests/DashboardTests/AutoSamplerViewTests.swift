@@ -54,6 +54,20 @@ import Testing
       theme: .builtinMono, now: Fixture.t0.addingTimeInterval(300), width: 160, height: 40)
     let none = Fixture.lines(plain)[0]
     #expect(!none.contains("sampler"), "\(none)")
+    // NSGA-II (hpotop's or Optuna's) stores each trial's generation.
+    let generations = Fixture.trials(12).map { t in
+      var attrs = t.systemAttrs
+      attrs[NSGAIISampler.generationKey] = .int(t.number / 4)
+      return FrozenTrial(
+        id: t.id, number: t.number, state: t.state, values: t.values, datetimeStart: t.datetimeStart,
+        datetimeComplete: t.datetimeComplete, params: t.params, distributions: t.distributions, systemAttrs: attrs)
+    }
+    let nsga = AppState(
+      info: plain.info,
+      snapshot: StudySnapshot(studyID: 1, studyName: "fixture", directions: [.minimize], trials: generations, takenAt: Fixture.t0),
+      theme: .builtinMono, now: Fixture.t0.addingTimeInterval(300), width: 160, height: 40)
+    let nsgaHeader = Fixture.lines(nsga)[0]
+    #expect(nsgaHeader.contains("sampler nsga2"), "\(nsgaHeader)")
   }
 
   @Test func detailShowsTheGPPrediction() {
