@@ -19,6 +19,18 @@ public enum Distribution: Hashable, Sendable {
     }
   }
 
+  /// How many values can be drawn: the choices, or the grid points of an int or stepped float
+  /// range; `nil` for a continuous range. A Double, as a product of counts may pass Int's range.
+  public var pointCount: Double? {
+    switch self {
+    case .categorical(let c): return Double(c.choices.count)
+    case .int(let i): return ((Double(i.high) - Double(i.low)) / Double(i.step) + 1e-9).rounded(.down) + 1
+    case .float(let f):
+      guard let step = f.step else { return nil }
+      return ((f.high - f.low) / step + 1e-9).rounded(.down) + 1
+    }
+  }
+
   /// The internal repr of an external value, or `nil` if the value is not of this kind
   /// (for a categorical: not one of the choices).
   public func toInternal(_ value: ParamValue) -> Double? {

@@ -58,14 +58,8 @@ extension TakenConfigs where Key == [Int] {
     return key
   }
 
-  /// The number of points of a finite space (a Double: it may pass Int's range).
+  /// The number of points of a finite space.
   static func gridSize(_ space: OrderedDictionary<String, Distribution>) -> Double {
-    space.values.reduce(1.0) { size, distribution in
-      switch distribution {
-      case .categorical(let c): return size * Double(c.choices.count)
-      case .int(let d): return size * (((Double(d.high) - Double(d.low)) / Double(d.step) + 1e-9).rounded(.down) + 1)
-      case .float(let d): return size * (((d.high - d.low) / (d.step ?? 1) + 1e-9).rounded(.down) + 1)
-      }
-    }
+    space.values.reduce(1.0) { $0 * ($1.pointCount ?? .infinity) }
   }
 }

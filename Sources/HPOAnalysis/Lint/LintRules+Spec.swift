@@ -44,15 +44,7 @@ extension LintRule {
     var configs = 1.0
     var conditional = false
     for p in spec.searchSpace.params {
-      let count: Double
-      switch p.distribution {
-      case _ where p.distribution.isSingle: count = 1
-      case .categorical(let d): count = Double(d.choices.count)
-      case .int(let d): count = ((Double(d.high) - Double(d.low)) / Double(d.step) + 1e-9).rounded(.down) + 1
-      case .float(let d):
-        guard let step = d.step else { return [] }
-        count = ((d.high - d.low) / step + 1e-9).rounded(.down) + 1
-      }
+      guard let count = p.distribution.isSingle ? 1 : p.distribution.pointCount else { return [] }
       // An inactive conditional param is one more way for it to be.
       if p.condition != nil { conditional = true }
       configs *= p.condition == nil ? count : count + 1
