@@ -55,13 +55,12 @@ public func draw(_ state: AppState, into buf: inout Buffer, area: Rect) {
 
 // MARK: Header
 
-/// The sampler of a study `watch` opened, which no study file names: `auto` by the choices it
-/// records on the study, the GP by the predictions it stores on its trials, NSGA-II (hpotop's or
+/// The sampler of a study `watch` opened, which no study file names and `auto` has not marked
+/// with its choices: the GP by the predictions it stores on its trials, NSGA-II (hpotop's or
 /// Optuna's) by the generations it stores (the newest 64 trials are checked, as for the PBT and
 /// CMA-ES tabs); nil for the others.
 func watchedSamplerName(_ state: AppState) -> String? {
   let snap = state.snapshot
-  if !snap.systemAttrs.hpotop.autoChoices.isEmpty { return "auto" }
   return state.cache.value(slot: "watchedSampler", key: cacheKey(state)) { () -> String? in
     let newest = snap.trials.suffix(newestTrialsChecked)
     if newest.contains(where: { $0.systemAttrs[HpotopKey.gpPrediction.rawValue] != nil }) { return "gp" }
@@ -93,7 +92,7 @@ func headerSegments(_ state: AppState) -> [[HeaderSegment]] {
     style: rs == "paused" ? Style(fg: theme.color("paused"), modifiers: [.bold, .reverse]) : theme.fg(rs == "running" ? "running" : "complete").adding(.bold))]))
   if state.info.mode == .watch { l1.append(HeaderSegment("mode", priority: 3, [Span("[watch]", style: theme.dim)])) }
   let choice = snap.systemAttrs.hpotop.autoChoices.last
-  if let s = state.info.samplerName ?? watchedSamplerName(state) {
+  if let s = state.info.samplerName ?? (choice != nil ? "auto" : watchedSamplerName(state)) {
     var spans = [Span("sampler "), Span(s, style: theme.fg("accent"))]
     // `auto`: what it runs now; the GP: its acquisition function (from the newest GP trial).
     if let choice, choice.sampler != s { spans.append(Span("→" + choice.sampler, style: theme.fg("accent"))) }

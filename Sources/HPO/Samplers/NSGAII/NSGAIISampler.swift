@@ -84,8 +84,9 @@ public struct NSGAIISampler: Sampler {
     }
     let names = Array(searchSpace.keys)
     if names != takenSpace { (taken, takenSpace) = (TakenConfigs(), names) }
+    // `update` keeps only trials whose params are the space's, so equal counts mean all of them.
     taken.update(space: searchSpace, trials: context.trials, indices: context.trials.indices) { t in
-      t.id == trial.id ? nil : names.compactMap { t.params[$0] }.count == names.count ? names.map { t.params[$0]! } : nil
+      t.id == trial.id || t.params.count != names.count ? nil : names.map { t.params[$0]! }
     }
     var first: OrderedDictionary<String, ParamValue>?
     for attempt in 0..<Self.breedingAttempts {
